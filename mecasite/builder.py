@@ -1,0 +1,77 @@
+"""The build pipeline: config -> sources -> model -> resolved site -> rendered files -> atomic write.
+
+Everything is gathered, validated, rendered and link-checked in memory before the first byte is written, so
+`check` is the build without the write, and a failed build leaves the previous output untouched.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .checks import check_signatures, check_translations
+from .config import SiteConfig
+from .content import load_content
+from .i18n import load_strings
+from .links import check_links
+from .problems import Collector, ContentError, Problem
+from .render import Renderer
+from .resolve import Site, resolve_site
+from .writer import WriteError, safe_relative, write_site
+
+
+@dataclass
+class BuildResult:
+    files: dict[str, bytes]
+    problems: list[Problem] = field(default_factory=list)
+    site: Site | None = None
+
+
+def read_static(config: SiteConfig, problems: Collector) -> dict[str, bytes]:
+    """The files of `static/`, keyed by their path below it; links out of the project are refused."""
+    files: dict[str, bytes] = {}
+    root = config.static_dir
+    if not root.is_dir():
+        return files
+    real_root = os.path.realpath(config.root)
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if any(part.startswith(".") for part in path.relative_to(root).parts):
+            continue
+        if not os.path.realpath(path).startswith(real_root + os.sep):
+            problems.add(f"{root.name}/{rel}", 0, "symbolic link leading outside the project")
+        elif path.is_file():
+            files[rel] = path.read_bytes()
+    return files
+
+
+def render_site(config: SiteConfig) -> BuildResult:
+    """Load, validate, resolve, render and check; raise ContentError listing every error."""
+    problems = Collector()
+    model = load_content(config, problems)
+    strings = load_strings(config, problems)
+    static = read_static(config, problems)
+    problems.raise_errors()
+    site = resolve_site(config, model, problems)
+    check_signatures(model, problems)
+    check_translations(config, model, problems)
+    problems.raise_errors()
+    files = Renderer(site, strings, problems, static).render_all()
+    files.update({f"static/{name}": data for name, data in static.items()})
+    problems.raise_errors()
+    check_links(files, config.base_path, problems, label=f"{config.output_dir.name}/")
+    problems.raise_errors()
+    for path in files:
+        try:
+            safe_relative(path)
+        except WriteError as exc:
+            raise ContentError([Problem(path, message=str(exc))]) from None
+    return BuildResult(files, problems.problems, site)
+
+
+def build(config: SiteConfig) -> BuildResult:
+    """Render the whole site, then replace the output folder with it in one swap."""
+    result = render_site(config)
+    write_site(config.output_dir, result.files)
+    return result

@@ -1,0 +1,113 @@
+"""Loading `content/` into the typed model, with every problem of every file collected.
+
+Layout: `content/<collection>/<id>/item.yaml` plus one `<lang>.md` per language. The folder name is the
+item's id: stable across languages and used by references. This module reads files; it renders nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from types import MappingProxyType
+
+from .collections import COLLECTIONS, Collection
+from .config import SiteConfig
+from .model import Item, Model, Text
+from .problems import Collector, did_you_mean
+from .schema import ID_RE, validate
+from .sources import Document, SourceError, parse_markdown_file, parse_yaml_file, read_text
+from .yamldoc import YamlDoc
+
+NEUTRAL = "item.yaml"
+
+
+def load_content(config: SiteConfig, problems: Collector) -> Model:
+    """Every item under the content folder; problems are collected, not raised."""
+    root = config.content_dir
+    items: dict = {}
+    if not root.is_dir():
+        problems.add(_rel(config, root), 0, "content folder not found", "create it or set content_dir")
+        return Model(MappingProxyType(items))
+    for folder in sorted(p for p in root.iterdir() if not p.name.startswith(".")):
+        collection = COLLECTIONS.get(folder.name)
+        if collection is None or not folder.is_dir():
+            problems.add(_rel(config, folder), 0, f"unknown collection '{folder.name}'",
+                         did_you_mean(folder.name, list(COLLECTIONS)))
+            continue
+        for item_dir in sorted(p for p in folder.iterdir() if not p.name.startswith(".")):
+            item = _load_item(config, collection, item_dir, problems)
+            if item:
+                items[item.key] = item
+    return Model(MappingProxyType(items))
+
+
+def _rel(config: SiteConfig, path: Path) -> str:
+    """A path as the editor sees it: relative to the project, with forward slashes."""
+    try:
+        return path.relative_to(config.root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _inside(config: SiteConfig, path: Path) -> bool:
+    """False for a symlink that leads out of the project: its content is never read."""
+    return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(config.root))
+
+
+def _load_item(config: SiteConfig, collection: Collection, item_dir: Path, problems: Collector) -> Item | None:
+    rel = _rel(config, item_dir)
+    if not item_dir.is_dir() or not ID_RE.match(item_dir.name):
+        problems.add(rel, 0, f"'{item_dir.name}' is not an item folder",
+                     "each item is a folder named with lowercase a-z, digits and hyphens")
+        return None
+    if not _inside(config, item_dir):
+        problems.add(rel, 0, "symbolic link leading outside the project", "replace it with a real folder")
+        return None
+    files = {p.name: p for p in item_dir.iterdir() if not p.name.startswith(".")}
+    neutral = files.pop(NEUTRAL, None)
+    if neutral is None:
+        problems.add(f"{rel}/{NEUTRAL}", 0, "missing file", f"every item needs an {NEUTRAL}, even an empty one")
+        return None
+    facts = _read(config, neutral, parse_yaml_file, problems)
+    if facts is None:
+        return None
+    values = validate(facts.meta, collection.neutral, _rel(config, neutral), problems)
+    texts = {}
+    for name, path in sorted(files.items()):
+        text = _load_text(config, collection, path, problems)
+        if text:
+            texts[text.lang] = text
+    lines = {k: facts.meta.pos((k,)).line for k in values}
+    return Item(collection.name, item_dir.name, _rel(config, neutral), MappingProxyType(values),
+                MappingProxyType(texts), MappingProxyType(lines))
+
+
+def _load_text(config: SiteConfig, collection: Collection, path: Path, problems: Collector) -> Text | None:
+    rel = _rel(config, path)
+    lang, dot, ext = path.name.partition(".")
+    if ext != "md" or lang not in config.codes:
+        hint = did_you_mean(lang, list(config.codes)) if ext == "md" else f"texts are named {config.codes[0]}.md, ..."
+        problems.add(rel, 0, f"unexpected file '{path.name}'", hint)
+        return None
+    doc = _read(config, path, parse_markdown_file, problems)
+    if doc is None:
+        return None
+    fields = validate(doc.meta, collection.text, rel, problems)
+    if collection.name == "pages" and not fields.get("slug"):
+        fields.pop("slug", None)
+    lines = {k: doc.meta.pos((k,)).line for k in fields}
+    return Text(lang, rel, MappingProxyType(fields), doc.body, doc.body_line, MappingProxyType(lines))
+
+
+def _read(config: SiteConfig, path: Path, parse, problems: Collector) -> Document | None:
+    rel = _rel(config, path)
+    if not _inside(config, path):
+        problems.add(rel, 0, "symbolic link leading outside the project", "replace it with a real file")
+        return None
+    try:
+        return parse(read_text(path))
+    except SourceError as exc:
+        problems.add(rel, exc.line, exc.message, exc.hint, column=exc.column)
+        return None
+
+

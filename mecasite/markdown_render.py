@@ -1,0 +1,106 @@
+"""Markdown to safe HTML, returned as a value: the HTML, its headings and the internal references it used.
+
+Links between items are written with ids (`[Materalia](partner:materalia)`) and turned into the URL of the
+target page in the page's language, so that a slug can change without breaking links. The HTML is then cleaned
+with an allow-list (nh3), whatever the editor pasted. No I/O here.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass
+from typing import Callable
+
+import markdown
+import nh3
+from markdown.extensions.toc import slugify_unicode
+from markdown.treeprocessors import Treeprocessor
+
+from .typography import typography
+
+# Resolves ("partner", "materalia", "") to a URL, or None when no such item exists.
+RefResolver = Callable[[str, str], "str | None"]
+
+TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt", "em", "figcaption",
+    "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "li", "ol", "p", "pre", "q", "s", "small",
+    "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+}
+ATTRIBUTES = {
+    "*": {"id", "lang", "title", "dir"},
+    "a": {"href", "hreflang"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
+    "ol": {"start"},
+}
+SCHEMES = {"http", "https", "mailto"}
+SKIP_TEXT = {"code", "pre"}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    headings: tuple[tuple[int, str, str], ...]  # (level, id, text)
+    refs: tuple[tuple[str, str], ...]  # (kind, id) of items linked to
+    bad_refs: tuple[str, ...]  # references to items that do not exist
+
+
+class _Links(Treeprocessor):
+    """Rewrites id links, applies typography to text, and records headings."""
+
+    def __init__(self, md: markdown.Markdown, kinds: frozenset[str]):
+        super().__init__(md)
+        self.kinds = kinds
+        self.resolver: RefResolver = lambda kind, item_id: None
+        self.lang = ""
+        self.reset()
+
+    def reset(self) -> None:
+        self.headings: list = []
+        self.refs: list = []
+        self.bad: list = []
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if element.tag == "a":
+                self._link(element)
+            if element.tag in ("h2", "h3", "h4", "h5", "h6"):
+                self.headings.append((int(element.tag[1]), element.get("id", ""), "".join(element.itertext())))
+            if element.tag not in SKIP_TEXT:
+                element.text = typography(element.text or "", self.lang) or element.text
+            element.tail = typography(element.tail or "", self.lang) or element.tail
+
+    def _link(self, element: etree.Element) -> None:
+        href = element.get("href", "")
+        kind, colon, rest = href.partition(":")
+        if not colon or kind not in self.kinds:
+            return
+        item_id, _, anchor = rest.partition("#")
+        url = self.resolver(kind, item_id)
+        if url is None:
+            self.bad.append(href)
+            return
+        self.refs.append((kind, item_id))
+        element.set("href", url + (f"#{anchor}" if anchor else ""))
+
+
+class MarkdownRenderer:
+    """One reusable converter: building a `Markdown` instance per page costs more than the page."""
+
+    def __init__(self, kinds: frozenset[str]):
+        self.md = markdown.Markdown(
+            extensions=["extra", "sane_lists", "toc"],
+            extension_configs={"toc": {"slugify": slugify_unicode, "permalink": False}},
+            output_format="html",
+        )
+        self.links = _Links(self.md, kinds)
+        self.md.treeprocessors.register(self.links, "mecasite-links", 1)
+
+    def render(self, text: str, lang: str, resolver: RefResolver) -> Rendered:
+        self.md.reset()
+        self.links.reset()
+        self.links.resolver, self.links.lang = resolver, lang
+        raw = self.md.convert(text)
+        html = nh3.clean(raw, tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES, link_rel=None)
+        return Rendered(html, tuple(self.links.headings), tuple(self.links.refs), tuple(self.links.bad))

@@ -1,0 +1,64 @@
+"""The typed content model: items keyed by (collection, id), texts keyed by language.
+
+Plain frozen data, built once by `content.load_content` and only read afterwards (rendering never mutates it).
+No I/O here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+ItemKey = tuple[str, str]  # (collection, id)
+
+
+@dataclass(frozen=True)
+class Text:
+    """One language's text of an item: front-matter fields and the Markdown body."""
+
+    lang: str
+    path: str
+    fields: Mapping[str, Any]
+    body: str
+    body_line: int
+    lines: Mapping[str, int]
+
+    @property
+    def title(self) -> str:
+        return self.fields.get("title") or ""
+
+    @property
+    def slug(self) -> str | None:
+        return self.fields.get("slug")
+
+    @property
+    def summary(self) -> str:
+        return self.fields.get("summary") or ""
+
+
+@dataclass(frozen=True)
+class Item:
+    """A piece of content: language-neutral facts written once, and its texts per language."""
+
+    collection: str
+    id: str
+    path: str
+    facts: Mapping[str, Any]
+    texts: Mapping[str, Text]
+    lines: Mapping[str, int]
+
+    @property
+    def key(self) -> ItemKey:
+        return (self.collection, self.id)
+
+
+@dataclass(frozen=True)
+class Model:
+    items: Mapping[ItemKey, Item]
+
+    def collection(self, name: str) -> list[Item]:
+        """The items of one collection, in id order (stable, for deterministic output)."""
+        return [item for (coll, _), item in sorted(self.items.items()) if coll == name]
+
+    def get(self, collection: str, item_id: str) -> Item | None:
+        return self.items.get((collection, item_id))

@@ -1,0 +1,92 @@
+"""Problems found in sources or output, as data: the one error type editors ever see.
+
+A `Problem` names a file, a line and a column where there is one, says what is wrong and how to fix it.
+Code that finds problems collects them; `ContentError` carries a batch of them to the command line,
+which prints them all at once. No I/O here.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding. `path` is relative to the project root, for the editor to open."""
+
+    path: str
+    line: int = 0
+    column: int = 0
+    message: str = ""
+    hint: str = ""
+    severity: str = ERROR
+    code: str = "content"
+
+    def location(self) -> str:
+        """`file:line:column`, leaving out what is unknown."""
+        where = self.path
+        if self.line:
+            where += f":{self.line}"
+            if self.column:
+                where += f":{self.column}"
+        return where
+
+    def format(self) -> str:
+        """The one-line message an editor reads."""
+        prefix = "" if self.severity == ERROR else "warning: "
+        text = f"{self.location()}: {prefix}{self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+    def as_dict(self) -> dict:
+        return {
+            "path": self.path, "line": self.line, "column": self.column, "severity": self.severity,
+            "code": self.code, "message": self.message, "hint": self.hint,
+        }
+
+
+class ContentError(Exception):
+    """Raised with every problem that stopped the build; the CLI prints them, never a traceback."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems: list[Problem] = sorted(problems)
+        super().__init__("\n".join(p.format() for p in self.problems))
+
+
+@dataclass
+class Collector:
+    """Gathers problems so that a build reports all of them, not just the first."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, path: str, line: int, message: str, hint: str = "", column: int = 0,
+            severity: str = ERROR, code: str = "content") -> None:
+        self.problems.append(Problem(path, line, column, message, hint, severity, code))
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        self.problems.extend(problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == WARNING]
+
+    def raise_errors(self) -> None:
+        """Stop here if anything so far is an error: later stages need a sound model."""
+        if self.errors:
+            raise ContentError(self.errors)
+
+
+def did_you_mean(word: str, choices: Sequence[str]) -> str:
+    """A hint naming the closest known word, or listing the allowed ones."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return "allowed: " + ", ".join(sorted(choices)) if choices else ""

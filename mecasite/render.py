@@ -1,0 +1,217 @@
+"""Rendering: the resolved site and its views through the Jinja templates, into {output path: bytes}.
+
+Reads the model, never changes it; writes nothing (the writer does). Every template is autoescaped and uses
+StrictUndefined: a typo in a template is an error naming the template and line, never an empty string.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import jinja2
+
+from .i18n import MissingString, Strings, language_in
+from .problems import Collector
+from .resolve import LISTS, Page, Site
+from .typography import typography
+from .views import Alternate, Link, Views
+
+TEMPLATES = {
+    "home": "home.html", "page": "page.html", "action": "action.html", "partner": "partner.html",
+    "list-actions": "actions.html", "list-partners": "partners.html", "list-testimonials": "testimonials.html",
+    "404": "404.html",
+}
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What the layout around any page needs: head metadata, navigation, switcher, breadcrumbs."""
+
+    lang: str
+    kind: str
+    title: str
+    description: str
+    url: str
+    canonical: str
+    text_lang: str
+    is_fallback: bool
+    alternates: tuple[Alternate, ...]
+    x_default: str
+    breadcrumbs: tuple[Link, ...]
+    nav: tuple[tuple[Link, bool], ...]  # (link, is current section)
+    share: tuple[tuple[str, str], ...]
+    feed_url: str
+    indexable: bool
+
+
+class Renderer:
+    def __init__(self, site: Site, strings: Strings, problems: Collector, static: dict[str, bytes]):
+        self.site, self.strings, self.problems = site, strings, problems
+        self.views = Views(site, problems)
+        self.static_hashes = {name: hashlib.sha256(data).hexdigest()[:10] for name, data in static.items()}
+        self.env = self._environment(site.config.templates_dir)
+
+    def _environment(self, folder: Path) -> jinja2.Environment:
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(folder), autoescape=True, undefined=jinja2.StrictUndefined,
+            trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        )
+        env.globals.update(asset=self.asset, base_path=self.site.config.base_path, language_in=language_in,
+                           base_url=self.site.config.base_url, languages=self.site.config.languages)
+        return env
+
+    def asset(self, name: str) -> str:
+        """A static file's URL with a content hash, so browsers never keep a stale stylesheet."""
+        if name not in self.static_hashes:
+            raise jinja2.TemplateRuntimeError(f"no static file '{name}'")
+        return f"{self.site.config.base_path}static/{name}?v={self.static_hashes[name]}"
+
+    def translator(self, lang: str) -> Callable[..., str]:
+        def t(key: str, **params: Any) -> str:
+            text, _ = self.strings.get(lang, key)
+            return typography(text.format(**params) if params else text, lang)
+        return t
+
+    # -- pages ---------------------------------------------------------------------------------------------
+    def render_all(self) -> dict[str, bytes]:
+        files: dict[str, bytes] = {}
+        for page in self.site.pages:
+            html = self._render(TEMPLATES[page.kind], self._page_context(page))
+            if html is not None:
+                files[page.output_path] = html.encode()
+        for lang in self.site.config.codes:
+            feed = self._render("atom.xml", self._feed_context(lang))
+            if feed is not None:
+                files[self.feed_path(lang)] = feed.encode()
+        for name, context in (("root.html", self._root_context()), ("sitemap.xml", self._sitemap_context()),
+                              ("robots.txt", {"sitemap": self.site.config.base_url + "sitemap.xml"})):
+            out = self._render(name, context)
+            if out is not None:
+                files["index.html" if name == "root.html" else name] = out.encode()
+        return files
+
+    def feed_path(self, lang: str) -> str:
+        return self.site.list_page("actions", lang).url + "atom.xml"
+
+    def _render(self, template: str, context: dict) -> str | None:
+        try:
+            return self.env.get_template(template).render(context)
+        except jinja2.TemplateSyntaxError as exc:
+            self.problems.add(self._template_path(exc.name or template), exc.lineno, f"template error: {exc.message}")
+        except jinja2.TemplateNotFound as exc:
+            self.problems.add(self._template_path(template), 0, f"template '{exc.name}' not found")
+        except MissingString as exc:
+            self._runtime(template, exc, f"unknown interface string {exc}",
+                          f"add it to {self.strings.paths[self.strings.default]}")
+        except (jinja2.TemplateError, TypeError, ValueError, KeyError, AttributeError) as exc:
+            self._runtime(template, exc, f"template error: {exc}")
+        return None
+
+    def _template_path(self, name: str) -> str:
+        folder = self.site.config.templates_dir
+        rel = folder.relative_to(self.site.config.root) if folder.is_relative_to(self.site.config.root) else folder
+        return f"{rel.as_posix()}/{name}"
+
+    def _runtime(self, template: str, exc: BaseException, message: str, hint: str = "") -> None:
+        """Point at the template line that failed (Jinja rewrites tracebacks to template lines)."""
+        folder = os.path.realpath(self.site.config.templates_dir)
+        where, line = template, 0
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if os.path.realpath(frame.filename).startswith(folder + os.sep):
+                where, line = os.path.relpath(os.path.realpath(frame.filename), folder), frame.lineno or 0
+                break
+        self.problems.add(self._template_path(where), line, message, hint, code="template")
+
+    def _page_context(self, page: Page) -> dict:
+        t = self.translator(page.lang)
+        context: dict[str, Any] = {"t": t, "lang": page.lang}
+        if page.item:
+            item = self.views.item(page.item, page.lang)
+            context["item"] = item
+            title, description = item.title, item.summary
+        else:
+            title = t(f"{page.kind.removeprefix('list-')}.title")
+            description = t(f"{page.kind.removeprefix('list-')}.description")
+        if page.kind == "list-actions":
+            context["years"] = self.views.actions_by_year(page.lang)
+        elif page.kind == "list-partners":
+            context["countries"] = self.views.partners_by_country(page.lang)
+        elif page.kind == "list-testimonials":
+            context["quotes"] = self.views.quotes(page.lang)
+        context["page"] = self._frame(page, title, description, t)
+        return context
+
+    def _frame(self, page: Page, title: str, description: str, t: Callable) -> Frame:
+        views, site = self.views, self.site
+        alternates = views.alternates(page)
+        canonical_page = site.item_page(page.item, page.text_lang) if page.is_fallback and page.item else page
+        default = next(a for a in alternates if a.lang == site.config.default_language)
+        return Frame(
+            lang=page.lang, kind=page.kind, title=title, description=description, url=views.url(page),
+            canonical=views.abs_url(canonical_page or page), text_lang=page.text_lang or page.lang,
+            is_fallback=page.is_fallback, alternates=tuple(alternates), x_default=default.abs_url,
+            breadcrumbs=self._breadcrumbs(page, title, t), nav=self._nav(page, t),
+            share=tuple(views.share_links(page, title)), feed_url=site.config.base_path + self.feed_path(page.lang),
+            indexable=page.kind != "404" and not page.is_fallback,
+        )
+
+    def _breadcrumbs(self, page: Page, title: str, t: Callable) -> tuple[Link, ...]:
+        home = self.site.home(page.lang)
+        crumbs = [Link(t("home.title"), self.views.url(home), page.lang)]
+        if page.kind in ("action", "partner"):
+            section = self.site.list_page(page.item[0], page.lang)
+            crumbs.append(Link(t(f"{page.item[0]}.title"), self.views.url(section), page.lang))
+        if page.kind != "home":
+            crumbs.append(Link(title, self.views.url(page), page.text_lang or page.lang))
+        return tuple(crumbs)
+
+    def _nav(self, page: Page, t: Callable) -> tuple[tuple[Link, bool], ...]:
+        lang = page.lang
+        menu_pages = sorted(self.site.model.collection("pages"), key=lambda i: (i.facts["order"], i.id))
+        entries = []
+        for item in menu_pages:
+            link = self.views.link(item.key, lang)
+            entries.append((link, page.item == item.key))
+        for name in LISTS:
+            current = page.kind == f"list-{name}" or bool(page.item and page.item[0] == name)
+            entries.append((Link(t(f"{name}.title"), self.views.url(self.site.list_page(name, lang)), lang), current))
+        return tuple(entries)
+
+    # -- feeds, sitemap, root --------------------------------------------------------------------------------
+    def _feed_context(self, lang: str) -> dict:
+        actions = [v for _, group in self.views.actions_by_year(lang) for v in group]
+        dated = [v.date.first_day() for v in actions if v.date]
+        updated = source_date() or (max(dated) if dated else dt.date(1970, 1, 1))
+        page = self.site.list_page("actions", lang)
+        return {"t": self.translator(lang), "lang": lang, "actions": actions, "updated": updated,
+                "feed_url": self.site.config.base_url + self.feed_path(lang), "list_url": self.views.abs_url(page),
+                "base_url": self.site.config.base_url}
+
+    def _sitemap_context(self) -> dict:
+        entries = []
+        for page in self.site.pages:
+            if page.kind == "404" or page.is_fallback:
+                continue
+            alternates = self.views.alternates(page)
+            default = next(a for a in alternates if a.lang == self.site.config.default_language)
+            entries.append((self.views.abs_url(page), [a for a in alternates if a.translated], default.abs_url))
+        return {"entries": entries}
+
+    def _root_context(self) -> dict:
+        default = self.site.config.default_language
+        homes = [(lang, self.views.url(self.site.home(lang.code)), self.views.abs_url(self.site.home(lang.code)))
+                 for lang in self.site.config.languages]
+        return {"t": self.translator(default), "lang": default, "homes": homes, "default": default,
+                "strings": {lang.code: self.translator(lang.code) for lang in self.site.config.languages}}
+
+
+def source_date() -> dt.date | None:
+    """`SOURCE_DATE_EPOCH`, the reproducible-builds convention, as the feeds' update date."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return dt.datetime.fromtimestamp(int(value), dt.timezone.utc).date() if value.isdigit() else None

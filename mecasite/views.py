@@ -1,0 +1,240 @@
+"""Read-only views of the site for templates: what one page shows, in the page's language.
+
+Templates receive these plain objects and never the model itself, so they cannot change it and need no
+logic of their own beyond layout. Pure functions, apart from the shared Markdown converter's cache.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import Callable
+from urllib.parse import quote
+
+from markupsafe import Markup
+
+from .collections import COLLECTIONS, REF_KINDS
+from .i18n import country_name, date_text, language_name
+from .markdown_render import MarkdownRenderer, Rendered
+from .model import Item, ItemKey
+from .problems import Collector
+from .resolve import Page, Site
+from .schema import PartialDate
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    url: str
+    lang: str  # the language of `title`; templates mark it when it is not the page's
+
+
+@dataclass(frozen=True)
+class Alternate:
+    lang: str
+    name: str
+    url: str
+    abs_url: str
+    translated: bool
+    current: bool
+
+
+@dataclass(frozen=True)
+class Quote:
+    id: str
+    partner: Link
+    signature: str
+    signature_lang: str
+    original: Markup
+    original_lang: str
+    translation: Markup | None
+    translation_lang: str
+
+
+@dataclass(frozen=True)
+class ItemView:
+    id: str
+    title: str
+    summary: str
+    url: str
+    lang: str  # the language of the text shown
+    html: Markup
+    date: PartialDate | None
+    date_text: str
+    countries: tuple[tuple[str, str], ...]  # (code, localised name)
+    partners: tuple[Link, ...]
+    actions: tuple[Link, ...]
+    related: tuple[Link, ...]
+    quotes: tuple[Quote, ...]
+
+
+class Views:
+    """Builds the views of one site; caches rendered Markdown per (item, text language, page language)."""
+
+    def __init__(self, site: Site, problems: Collector):
+        self.site, self.problems = site, problems
+        self.markdown = MarkdownRenderer(frozenset(REF_KINDS))
+        self._rendered: dict[tuple, Rendered] = {}
+
+    # -- URLs -------------------------------------------------------------------------------------------
+    def url(self, page: Page) -> str:
+        return self.site.config.base_path + page.url
+
+    def abs_url(self, page: Page) -> str:
+        return self.site.config.base_url + page.url
+
+    def ref_url(self, kind: str, item_id: str, lang: str) -> str | None:
+        """URL of an item linked by id; testimonials live on their list page, at their anchor."""
+        collection = REF_KINDS[kind]
+        if not self.site.model.get(collection, item_id):
+            return None
+        if not COLLECTIONS[collection].has_pages:
+            return self.url(self.site.list_page(collection, lang)) + f"#{collection[:-1]}-{item_id}"
+        page = self.site.item_page((collection, item_id), lang)
+        return self.url(page) if page else None
+
+    # -- items -----------------------------------------------------------------------------------------
+    def rendered(self, item: Item, lang: str) -> Rendered:
+        text = self.site.text(item, lang)
+        key = (item.key, text.lang, lang)
+        if key not in self._rendered:
+            resolver: Callable = lambda kind, item_id: self.ref_url(kind, item_id, lang)  # noqa: E731
+            result = self.markdown.render(text.body, text.lang, resolver)
+            for bad in result.bad_refs:
+                self.problems.add(text.path, text.body_line, f"link to unknown item '{bad}'",
+                                  "links between items are written [text](partner:id), (action:id) or (page:id)")
+            self._rendered[key] = result
+        return self._rendered[key]
+
+    def link(self, key: ItemKey, lang: str) -> Link:
+        item = self.site.model.items[key]
+        text = self.site.text(item, lang)
+        kind = COLLECTIONS[key[0]].ref
+        return Link(text.title, self.ref_url(kind, key[1], lang) or "", text.lang)
+
+    def item(self, key: ItemKey, lang: str) -> ItemView:
+        item = self.site.model.items[key]
+        text = self.site.text(item, lang)
+        date = item.facts.get("date")
+        page = self.site.item_page(key, lang)
+        return ItemView(
+            id=item.id, title=text.title, summary=text.summary, url=self.url(page) if page else "",
+            lang=text.lang, html=Markup(self.rendered(item, lang).html), date=date,
+            date_text=date_text(date, lang) if date else "",
+            countries=tuple((c, country_name(c, lang)) for c in item.facts.get("country") or ()),
+            partners=self._links("partners", self._partners_of(item), lang),
+            actions=self._links("actions", self._actions_of(item), lang),
+            related=self._links("actions", item.facts.get("related") or (), lang),
+            quotes=tuple(self.quote(t.id, lang) for t in self._quotes_of(item)),
+        )
+
+    def _links(self, collection: str, ids, lang: str) -> tuple[Link, ...]:
+        links = [self.link((collection, i), lang) for i in ids if (collection, i) in self.site.model.items]
+        return tuple(sorted(links, key=lambda link: sort_key(link.title)))
+
+    def _partners_of(self, item: Item) -> tuple[str, ...]:
+        if item.collection == "testimonials":
+            return (item.facts["partner"],)
+        return tuple(item.facts.get("partners") or ())
+
+    def _actions_of(self, item: Item) -> tuple[str, ...]:
+        """Actions a partner took part in: derived from the actions' references, never typed twice."""
+        if item.collection == "partners":
+            return tuple(a.id for a in self.site.model.collection("actions") if item.id in a.facts["partners"])
+        if item.collection == "testimonials":
+            return tuple(item.facts.get("actions") or ())
+        return ()
+
+    def _quotes_of(self, item: Item) -> list[Item]:
+        quotes = self.site.model.collection("testimonials")
+        if item.collection == "partners":
+            return [q for q in quotes if q.facts["partner"] == item.id]
+        if item.collection == "actions":
+            return [q for q in quotes if item.id in q.facts["actions"]]
+        return []
+
+    def quote(self, item_id: str, lang: str) -> Quote:
+        item = self.site.model.items[("testimonials", item_id)]
+        original_lang = item.facts["language"]
+        original = item.texts.get(original_lang) or self.site.text(item, lang)
+        shown = self.site.text(item, lang)
+        translation = None
+        if shown.lang != original.lang:
+            translation = Markup(self.rendered(item, lang).html)
+        return Quote(
+            id=item.id, partner=self.link(("partners", item.facts["partner"]), lang),
+            signature=shown.fields["signature"], signature_lang=shown.lang,
+            original=Markup(self._render_in(item, original.lang, lang).html), original_lang=original.lang,
+            translation=translation, translation_lang=shown.lang,
+        )
+
+    def _render_in(self, item: Item, text_lang: str, page_lang: str) -> Rendered:
+        key = (item.key, text_lang, page_lang)
+        if key not in self._rendered:
+            text = item.texts[text_lang]
+            resolver: Callable = lambda kind, item_id: self.ref_url(kind, item_id, page_lang)  # noqa: E731
+            self._rendered[key] = self.markdown.render(text.body, text_lang, resolver)
+        return self._rendered[key]
+
+    # -- lists -----------------------------------------------------------------------------------------
+    def actions_by_year(self, lang: str) -> list[tuple[int | None, list[ItemView]]]:
+        """The timeline: years newest first, the newest action first within a year, undated ones last."""
+        views = [self.item(a.key, lang) for a in self.site.model.collection("actions")]
+        dated = sorted((v for v in views if v.date), key=lambda v: (v.date, sort_key(v.title)), reverse=True)
+        groups: list[tuple[int | None, list[ItemView]]] = []
+        for view in dated:
+            if not groups or groups[-1][0] != view.date.year:
+                groups.append((view.date.year, []))
+            groups[-1][1].append(view)
+        undated = sorted((v for v in views if not v.date), key=lambda v: sort_key(v.title))
+        return groups + ([(None, undated)] if undated else [])
+
+    def partners_by_country(self, lang: str) -> list[tuple[str, str, list[ItemView]]]:
+        """(code, localised country name, partners), by country name; multi-country partners last."""
+        groups: dict[str, list[ItemView]] = {}
+        for partner in self.site.model.collection("partners"):
+            countries = partner.facts["country"]
+            code = countries[0] if len(countries) == 1 else ""
+            groups.setdefault(code, []).append(self.item(partner.key, lang))
+        ordered = sorted((c for c in groups if c), key=lambda c: sort_key(country_name(c, lang)))
+        result = [(c, country_name(c, lang), sorted(groups[c], key=lambda v: sort_key(v.title))) for c in ordered]
+        if "" in groups:
+            result.append(("", "", sorted(groups[""], key=lambda v: sort_key(v.title))))
+        return result
+
+    def quotes(self, lang: str) -> list[Quote]:
+        items = sorted(self.site.model.collection("testimonials"), key=lambda q: (q.facts["order"], q.id))
+        return [self.quote(q.id, lang) for q in items]
+
+    # -- the page's frame ----------------------------------------------------------------------------------
+    def alternates(self, page: Page) -> list[Alternate]:
+        """The same page in every language, for the switcher and hreflang."""
+        result = []
+        for code in self.site.config.codes:
+            other = self._same_page(page, code)
+            translated = not other.item or code in other.translated
+            result.append(Alternate(code, self._language_name(code), self.url(other), self.abs_url(other),
+                                    translated, code == page.lang))
+        return result
+
+    def _same_page(self, page: Page, lang: str) -> Page:
+        if page.item:
+            return self.site.item_page(page.item, lang) or page
+        return self.site.by_key[(page.kind, None, lang)]
+
+    def _language_name(self, code: str) -> str:
+        for language in self.site.config.languages:
+            if language.code == code:
+                return language.name
+        return language_name(code)
+
+    def share_links(self, page: Page, title: str) -> list[tuple[str, str]]:
+        """(key, address) of each configured share service, filled in for this page."""
+        url, text = quote(self.abs_url(page), safe=""), quote(title, safe="")
+        return [(s.key, s.url.replace("{url}", url).replace("{title}", text)) for s in self.site.config.share]
+
+
+def sort_key(text: str) -> str:
+    """Alphabetical order that ignores case and accents (É sorts with E)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -1,0 +1,92 @@
+"""The only module that writes the site: into a fresh sibling folder, then swapped into place.
+
+A failed or killed build leaves the previous output untouched: the new site is complete before it replaces
+the old one. On Linux the swap is one atomic `renameat2(RENAME_EXCHANGE)`; elsewhere two renames. Leftover
+temporary folders from a killed build are removed by the next one.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+from pathlib import Path, PurePosixPath
+from typing import Mapping
+
+TMP_MARK = ".tmp-"
+OLD_MARK = ".old-"
+
+
+class WriteError(Exception):
+    """A path that must not be written (outside the output folder, or twice)."""
+
+
+def safe_relative(path: str) -> PurePosixPath:
+    """`path` as a relative path inside the output folder, or WriteError."""
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or not pure.parts or any(p in ("", ".", "..") for p in pure.parts) or "\\" in path \
+            or "\x00" in path:
+        raise WriteError(f"refusing to write outside the output folder: {path!r}")
+    return pure
+
+
+def write_site(out: Path, files: Mapping[str, bytes]) -> None:
+    """Replace the folder `out` with exactly `files` ({relative path: content})."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    clean_leftovers(out)
+    tmp = out.parent / f".{out.name}{TMP_MARK}{os.getpid()}"
+    try:
+        _write_tree(tmp, files)
+        _swap(tmp, out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def clean_leftovers(out: Path) -> None:
+    for stale in out.parent.glob(f".{out.name}.*-*"):
+        if stale.is_dir() and (TMP_MARK in stale.name or OLD_MARK in stale.name):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _write_tree(root: Path, files: Mapping[str, bytes]) -> None:
+    root.mkdir()
+    seen: set[str] = set()
+    for path, data in sorted(files.items()):
+        rel = safe_relative(path)
+        key = str(rel).casefold()
+        if key in seen:
+            raise WriteError(f"two files on one path: {path}")
+        seen.add(key)
+        target = root.joinpath(*rel.parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+def _swap(new: Path, out: Path) -> None:
+    """Put `new` at `out`; afterwards `new` holds the old site (or nothing), to be removed."""
+    if out.exists() and not out.is_dir():
+        raise WriteError(f"the output path {out} is a file, not a folder")
+    if not out.exists():
+        os.rename(new, out)
+        return
+    if _exchange(new, out):
+        return
+    old = out.parent / f".{out.name}{OLD_MARK}{os.getpid()}"
+    os.rename(out, old)
+    os.rename(new, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two folders with Linux's renameat2; False where it is not available."""
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError, TypeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return result == 0

@@ -1,0 +1,165 @@
+"""Strict YAML reading: plain data plus the position of every value, for error messages.
+
+We build the tree from parser events ourselves instead of using PyYAML's constructors because:
+- every scalar stays a string (YAML 1.1 turns `no` into False and `1.10` into 1.1; the schema decides types);
+- duplicate keys are errors naming both lines (PyYAML silently keeps the last);
+- tags (`!!python/object/apply`) are refused, never executed; anchors and aliases are refused, so alias
+  bombs cost nothing;
+- nesting depth is bounded.
+No file I/O here: callers pass text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+try:  # libyaml's parser is several times faster; the pure-Python one behaves the same.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_DEPTH = 32
+NULLS = {"", "~", "null", "Null", "NULL"}
+
+Path = tuple  # a key path into the document: ("partners", 2)
+
+
+@dataclass(frozen=True)
+class Pos:
+    """1-based line and column, as editors count them."""
+
+    line: int
+    column: int
+
+
+class YamlError(Exception):
+    """Malformed YAML, with the position an editor should look at."""
+
+    def __init__(self, message: str, line: int = 0, column: int = 0, hint: str = ""):
+        super().__init__(message)
+        self.message, self.line, self.column, self.hint = message, line, column, hint
+
+
+@dataclass
+class YamlDoc:
+    """The document's data and, for each key path, where its value (and its key) stand."""
+
+    data: Any
+    values: dict[Path, Pos] = field(default_factory=dict)
+    keys: dict[Path, Pos] = field(default_factory=dict)
+
+    def pos(self, path: Path) -> Pos:
+        """Where to point for `path`: its value, else its key, else the nearest parent."""
+        while True:
+            found = self.values.get(path) or self.keys.get(path)
+            if found or not path:
+                return found or Pos(1, 1)
+            path = path[:-1]
+
+
+def _pos(mark: Any, line_offset: int) -> Pos:
+    return Pos(mark.line + 1 + line_offset, mark.column + 1)
+
+
+def _hint_for(problem: str, line_text: str) -> str:
+    if "\t" in line_text:
+        return "indent with spaces, not tabs"
+    if "found unexpected end of stream" in problem or "while scanning a quoted scalar" in problem:
+        return "a quote is not closed"
+    if "mapping values are not allowed" in problem:
+        return "a value containing ': ' must be put in double quotes"
+    return ""
+
+
+class _Builder:
+    """Turns the parser's event stream into plain dicts, lists and strings."""
+
+    def __init__(self, events: Any, line_offset: int):
+        self.events = events
+        self.offset = line_offset
+        self.doc = YamlDoc(None)
+
+    def build(self) -> YamlDoc:
+        documents = 0
+        for event in self.events:
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise YamlError("more than one YAML document", *self._at(event),
+                                    hint="remove the extra '---' line")
+                self.doc.data = self._node(next(self.events), (), 0)
+        return self.doc
+
+    def _at(self, event: Any) -> tuple[int, int]:
+        pos = _pos(event.start_mark, self.offset)
+        return pos.line, pos.column
+
+    def _check(self, event: Any) -> None:
+        if getattr(event, "anchor", None) or isinstance(event, yaml.AliasEvent):
+            raise YamlError("anchors and aliases (& and *) are not allowed", *self._at(event),
+                            hint="write the value out in full")
+        tag = getattr(event, "tag", None)
+        if tag and tag != "!":
+            raise YamlError(f"YAML tags such as '{tag}' are not allowed", *self._at(event),
+                            hint="remove the tag; write a plain value")
+
+    def _node(self, event: Any, path: Path, depth: int) -> Any:
+        self._check(event)
+        if depth > MAX_DEPTH:
+            raise YamlError(f"nesting deeper than {MAX_DEPTH} levels", *self._at(event))
+        self.doc.values[path] = _pos(event.start_mark, self.offset)
+        if isinstance(event, yaml.ScalarEvent):
+            plain = not event.style
+            return None if plain and event.value in NULLS else event.value
+        if isinstance(event, yaml.SequenceStartEvent):
+            return self._sequence(path, depth)
+        if isinstance(event, yaml.MappingStartEvent):
+            return self._mapping(path, depth)
+        raise YamlError("unexpected YAML content", *self._at(event))  # pragma: no cover
+
+    def _sequence(self, path: Path, depth: int) -> list:
+        items: list = []
+        for event in self.events:
+            if isinstance(event, yaml.SequenceEndEvent):
+                return items
+            items.append(self._node(event, path + (len(items),), depth + 1))
+        raise YamlError("unterminated list")  # pragma: no cover - the parser reports it first
+
+    def _mapping(self, path: Path, depth: int) -> dict:
+        result: dict = {}
+        for event in self.events:
+            if isinstance(event, yaml.MappingEndEvent):
+                return result
+            self._check(event)
+            if not isinstance(event, yaml.ScalarEvent):
+                raise YamlError("a key must be a plain word", *self._at(event))
+            key, key_pos = event.value, _pos(event.start_mark, self.offset)
+            if key in result:
+                first = self.doc.keys[path + (key,)]
+                raise YamlError(f"duplicate key '{key}' (first at line {first.line})", key_pos.line,
+                                key_pos.column, hint="keep one of the two lines")
+            self.doc.keys[path + (key,)] = key_pos
+            result[key] = self._node(next(self.events), path + (key,), depth + 1)
+        raise YamlError("unterminated mapping")  # pragma: no cover
+
+
+def parse_yaml(text: str, line_offset: int = 0) -> YamlDoc:
+    """Parse `text`; `line_offset` shifts reported lines (front matter starts on line 2)."""
+    try:
+        return _Builder(iter(yaml.parse(text, Loader=_Loader)), line_offset).build()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        pos = _pos(mark, line_offset) if mark else Pos(0, 0)
+        problem = (exc.problem or exc.context or "malformed YAML").strip()
+        lines = text.splitlines()
+        line_text = lines[mark.line] if mark and mark.line < len(lines) else ""
+        return _raise(problem, pos, _hint_for(f"{problem} {exc.context}", line_text))
+    except yaml.YAMLError as exc:
+        raise YamlError(f"malformed YAML: {exc}") from exc
+
+
+def _raise(problem: str, pos: Pos, hint: str) -> YamlDoc:
+    raise YamlError(problem, pos.line, pos.column, hint)
