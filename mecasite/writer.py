@@ -25,7 +25,7 @@ class WriteError(Exception):
 def safe_relative(path: str) -> PurePosixPath:
     """`path` as a relative path inside the output folder, or WriteError."""
     pure = PurePosixPath(path)
-    if pure.is_absolute() or not pure.parts or any(p in ("", ".", "..") for p in pure.parts) or "\\" in path \
+    if pure.is_absolute() or any(p in ("", ".", "..") for p in path.split("/")) or "\\" in path \
             or "\x00" in path:
         raise WriteError(f"refusing to write outside the output folder: {path!r}")
     return pure

@@ -67,8 +67,8 @@ def _pos(mark: Any, line_offset: int) -> Pos:
 def _hint_for(problem: str, line_text: str) -> str:
     if "\t" in line_text:
         return "indent with spaces, not tabs"
-    if "found unexpected end of stream" in problem or "while scanning a quoted scalar" in problem:
-        return "a quote is not closed"
+    if problem.startswith("quoted text is not closed"):
+        return "close the quote with the same mark it opened with, \" or '"
     if "mapping values are not allowed" in problem:
         return "a value containing ': ' must be put in double quotes"
     return ""
@@ -152,8 +152,10 @@ def parse_yaml(text: str, line_offset: int = 0) -> YamlDoc:
         return _Builder(iter(yaml.parse(text, Loader=_Loader)), line_offset).build()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        pos = _pos(mark, line_offset) if mark else Pos(0, 0)
         problem = (exc.problem or exc.context or "malformed YAML").strip()
+        if "quoted scalar" in str(exc.context) and exc.context_mark:
+            mark, problem = exc.context_mark, "quoted text is not closed"  # point at the opening quote
+        pos = _pos(mark, line_offset) if mark else Pos(0, 0)
         lines = text.splitlines()
         line_text = lines[mark.line] if mark and mark.line < len(lines) else ""
         return _raise(problem, pos, _hint_for(f"{problem} {exc.context}", line_text))

@@ -1,0 +1,31 @@
+# The two commands of README.md, each installing what it needs on a fresh machine with Python 3.11+:
+#   make serve   build the site and preview it at http://127.0.0.1:8000/ with live reload
+#   make test    run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+
+.PHONY: serve build check test clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { apt-get update -qq && apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); }
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/python build.py serve --port $(PORT)
+
+build: $(STAMP)
+	$(BIN)/python build.py build
+
+check: $(STAMP)
+	$(BIN)/python build.py check
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf public .preview .cache

@@ -1,0 +1,85 @@
+"""Shared fixtures: the real site built once into a temporary folder, and small sites from a dict."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from html.parser import HTMLParser  # noqa: E402
+
+from mecasite.builder import build  # noqa: E402
+from mecasite.config import load_config  # noqa: E402
+from sitekit import REPO  # noqa: E402
+
+
+class Doc(HTMLParser):
+    """A parsed page: elements as (tag, attrs, text) in document order; enough for structural asserts."""
+
+    VOID = {"meta", "link", "br", "img", "hr", "input"}
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.elements: list[dict] = []
+        self.stack: list[dict] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        element = {"tag": tag, "attrs": dict(attrs), "text": "", "parents": [e["tag"] for e in self.stack],
+                   "langs": [e["attrs"].get("lang") for e in self.stack if e["attrs"].get("lang")]}
+        self.elements.append(element)
+        if tag not in self.VOID:
+            self.stack.append(element)
+
+    def handle_endtag(self, tag):
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i]["tag"] == tag:
+                del self.stack[i:]
+                break
+
+    def handle_data(self, data):
+        for element in self.stack:
+            element["text"] += data
+
+    def find_all(self, tag: str, **attrs) -> list[dict]:
+        return [e for e in self.elements if e["tag"] == tag
+                and all(e["attrs"].get(k.rstrip("_")) == v for k, v in attrs.items())]
+
+    def find(self, tag: str, **attrs) -> dict:
+        found = self.find_all(tag, **attrs)
+        assert found, f"no <{tag} {attrs}>"
+        return found[0]
+
+    def text(self) -> str:
+        return " ".join(e["text"] for e in self.elements if e["tag"] == "body")
+
+
+class Built:
+    """A built site on disk, with helpers to read its pages."""
+
+    def __init__(self, out: Path, config):
+        self.out, self.config = out, config
+
+    def path(self, url: str) -> Path:
+        rel = url.removeprefix(self.config.base_path).removeprefix("/")
+        rel = rel.split("#")[0].split("?")[0]
+        return self.out / (rel + "index.html" if rel == "" or rel.endswith("/") else rel)
+
+    def doc(self, url: str) -> Doc:
+        return Doc(self.path(url).read_text(encoding="utf-8"))
+
+    def html_files(self) -> list[Path]:
+        return sorted(self.out.rglob("*.html"))
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Built:
+    """The real content, built with a base URL that has a path, as on the production host."""
+    out = tmp_path_factory.mktemp("real") / "public"
+    config = load_config(REPO / "site_config.yaml").with_overrides(
+        out=out, base_url="https://example.org/international/")
+    build(config)
+    return Built(out, config)

@@ -1,0 +1,148 @@
+"""Broken content and config: each mistake gives its own clear message, all at once, exit 1, no traceback,
+and the previous output folder is left exactly as it was."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mecasite.cli import main
+from sitekit import REPO, minimal_files, quote, text, write_site
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(REPO / "build.py"), *args], capture_output=True, text=True,
+                          cwd=REPO)
+
+
+def tree_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        digest.update(str(path.relative_to(folder)).encode())
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+CASES = {
+    "unknown field with a suggestion": (
+        {"content/partners/acme/item.yaml": "country: NL\ncontry: BE\n"},
+        "content/partners/acme/item.yaml:2:1: unknown field 'contry' (did you mean 'country'?)"),
+    "missing required field": (
+        {"content/partners/acme/item.yaml": "# no country\n"},
+        "content/partners/acme/item.yaml:1: missing required field 'country' "
+        "(ISO code(s) of the country, e.g. FR or [BE, DE])"),
+    "wrong type": (
+        {"content/actions/fair/item.yaml": "date: [2014]\npartners: [acme]\n"},
+        "content/actions/fair/item.yaml:1:7: field 'date': expected a date, found a list "
+        "(write YYYY-MM-DD, YYYY-MM or YYYY)"),
+    "impossible date": (
+        {"content/actions/fair/item.yaml": "date: 2014-02-30\npartners: [acme]\n"},
+        "content/actions/fair/item.yaml:1:7: field 'date': '2014-02-30' is not a real date "
+        "(check the day and the month)"),
+    "unknown reference": (
+        {"content/actions/fair/item.yaml": "partners: [acme, acmee]\n"},
+        "content/actions/fair/item.yaml:1: partners: unknown partner 'acmee' (did you mean 'acme'?)"),
+    "duplicate key": (
+        {"content/partners/acme/item.yaml": "country: NL\ncountry: BE\n"},
+        "content/partners/acme/item.yaml:2:1: duplicate key 'country' (first at line 1) "
+        "(keep one of the two lines)"),
+    "malformed YAML in front matter": (
+        {"content/partners/acme/en.md": '---\ntitle: "Acme\nslug: acme\n---\nBody\n'},
+        "content/partners/acme/en.md:2:8: quoted text is not closed "
+        "(close the quote with the same mark it opened with, \" or ')"),
+    "front matter not closed": (
+        {"content/partners/acme/en.md": "---\ntitle: Acme\nslug: acme\nsummary: x\nBody\n"},
+        "content/partners/acme/en.md:1:1: front matter is not closed (add a '---' line after the last field)"),
+    "two pages on one URL": (
+        {"content/partners/other/item.yaml": "country: BE\n",
+         "content/partners/other/fr.md": text("Autre", "acme")},
+        "content/partners/acme/fr.md: 2 pages on one URL '/fr/partenaires/acme/': content/partners/acme/fr.md, "
+        "content/partners/other/fr.md (give each a different slug)"),
+    "unknown language file": (
+        {"content/partners/acme/eng.md": text("Acme", "acme")},
+        "content/partners/acme/eng.md: unexpected file 'eng.md' (did you mean 'en'?)"),
+    "link to an unknown item": (
+        {"content/pages/home/fr.md": text("Accueil", body="Voir [Acme](partner:acme-corp).")},
+        "content/pages/home/fr.md:5: link to unknown item 'partner:acme-corp' "
+        "(links between items are written [text](partner:id), (action:id) or (page:id))"),
+    "swapped signature": (
+        {"content/testimonials/acme/fr.md": quote("Présidente, Globex", "Excellent travail.")},
+        "content/testimonials/acme/fr.md:2: signature 'Présidente, Globex' does not name the partner 'Acme' "
+        "that this testimonial is shown with (check who speaks in the quote; 'partner: acme' is set in "
+        "content/testimonials/acme/item.yaml)"),
+    "not UTF-8": (
+        {"content/partners/acme/en.md": b"---\ntitle: Caf\xe9\n---\n"},
+        "content/partners/acme/en.md:2: not UTF-8 text (bad byte 0xe9 at byte offset 14) "
+        "(save the file as UTF-8 in your editor)"),
+    "unknown config key": (
+        {"site_config.yaml": minimal_files()["site_config.yaml"] + "ouput_dir: out\n"},
+        "site_config.yaml:18:1: unknown field 'ouput_dir' (did you mean 'output_dir'?)"),
+    "bad base_url": (
+        {"site_config.yaml": minimal_files()["site_config.yaml"].replace("https://example.org/international/",
+                                                                        "example.org")},
+        "site_config.yaml:1:11: field 'base_url': 'example.org' is not an absolute http(s) address "
+        "(write it like https://example.org/international/)"),
+    "unknown interface string in a template": (
+        {"templates/404.html": '{% extends "base.html" %}{% block content %}\n<p>{{ t("nope.key") }}</p>\n'
+                               '{% endblock %}\n'},
+        "templates/404.html:2: unknown interface string 'nope.key' (add it to i18n/fr.yaml)"),
+    "undefined template variable": (
+        {"templates/404.html": '{% extends "base.html" %}{% block content %}\n<p>{{ pgae.title }}</p>\n'
+                               '{% endblock %}\n'},
+        "templates/404.html:2: template error: 'pgae' is undefined"),
+}
+
+
+@pytest.mark.parametrize("files, expected", CASES.values(), ids=CASES.keys())
+def test_each_mistake_has_its_message(tmp_path, capsys, files, expected):
+    config = write_site(tmp_path, files)
+    assert main(["build", "--config", str(config)]) == 1
+    err = capsys.readouterr().err
+    assert expected in err.splitlines(), err
+    assert "Traceback" not in err
+
+
+def test_all_errors_are_reported_at_once(tmp_path, capsys):
+    config = write_site(tmp_path, {
+        "content/partners/acme/item.yaml": "contry: NL\n",
+        "content/actions/fair/item.yaml": "date: 2014-13-01\npartners: [acme]\n",
+    })
+    assert main(["check", "--config", str(config)]) == 1
+    out = capsys.readouterr().out
+    assert "unknown field 'contry'" in out
+    assert "missing required field 'country'" in out
+    assert "'2014-13-01' is not a real date" in out
+    assert "3 errors, " in out
+
+
+def test_failed_build_leaves_previous_output_untouched(tmp_path):
+    config = write_site(tmp_path, {})
+    assert main(["build", "--config", str(config)]) == 0
+    before = tree_digest(tmp_path / "public")
+    (tmp_path / "content/partners/acme/item.yaml").write_text("country: Netherlands\n")
+    assert main(["build", "--config", str(config)]) == 1
+    assert tree_digest(tmp_path / "public") == before
+    assert not [p for p in tmp_path.iterdir() if ".tmp-" in p.name or ".old-" in p.name]
+
+
+def test_command_line_exit_codes_and_no_traceback(tmp_path):
+    config = write_site(tmp_path, {"content/partners/acme/item.yaml": "country: [\n"})
+    broken = run_cli("build", "--config", str(config))
+    assert broken.returncode == 1
+    assert "Traceback" not in broken.stderr
+    assert broken.stderr.startswith("content/partners/acme/item.yaml:")
+    usage = run_cli("build", "--no-such-option")
+    assert usage.returncode == 2
+    assert run_cli("--help").returncode == 0
+
+
+@pytest.mark.parametrize("command", ["build", "check", "serve"])
+def test_every_subcommand_has_help(command):
+    result = run_cli(command, "--help")
+    assert result.returncode == 0
+    assert "--config" in result.stdout and "--base-url" in result.stdout

@@ -1,0 +1,94 @@
+"""Pure functions: YAML reading, field types, typography, dates and names, safe output paths."""
+
+from __future__ import annotations
+
+import pytest
+
+from mecasite.i18n import country_name, date_text, language_name
+from mecasite.schema import FieldError, PartialDate, to_bool, to_countries, to_date, to_slug
+from mecasite.typography import NBSP, NNBSP, typography
+from mecasite.writer import WriteError, safe_relative
+from mecasite.yamldoc import YamlError, parse_yaml
+
+
+def test_yaml_keeps_every_scalar_a_string():
+    doc = parse_yaml("lang: no\nversion: 1.10\nzip: 01234\nflag: yes\n")
+    assert doc.data == {"lang": "no", "version": "1.10", "zip": "01234", "flag": "yes"}
+
+
+def test_yaml_records_positions_of_values():
+    doc = parse_yaml("a: 1\nlist:\n  - x\n  - y\n")
+    assert doc.pos(("list", 1)).line == 4
+    assert doc.keys[("list",)].line == 2
+
+
+@pytest.mark.parametrize("text, message, line", [
+    ("a: 1\nb: 2\na: 3\n", "duplicate key 'a' (first at line 1)", 3),
+    ("a: &x [1]\nb: *x\n", "anchors and aliases (& and *) are not allowed", 1),
+    ("a: !!python/object/apply:os.system [ls]\n", "YAML tags such as", 1),
+    ('a: "open\n', "quoted text is not closed", 1),
+])
+def test_yaml_refuses_what_editors_should_not_write(text, message, line):
+    with pytest.raises(YamlError) as caught:
+        parse_yaml(text)
+    assert caught.value.message.startswith(message)
+    assert caught.value.line == line
+
+
+def test_yaml_alias_bomb_is_refused_without_expanding():
+    bomb = 'a: &a ["x","x"]\n' + "".join(f"{c}: &{c} [*{p},*{p}]\n" for p, c in zip("abcdefgh", "bcdefghi"))
+    with pytest.raises(YamlError, match="anchors and aliases"):
+        parse_yaml(bomb)
+
+
+def test_yaml_tab_indentation_gets_a_hint():
+    with pytest.raises(YamlError) as caught:
+        parse_yaml("a:\n\tb: 1\n")
+    assert caught.value.hint == "indent with spaces, not tabs"
+
+
+def test_dates_accept_year_month_or_day_and_refuse_impossible_ones():
+    assert to_date("2012") == PartialDate(2012)
+    assert to_date("2010-03-03") == PartialDate(2010, 3, 3)
+    with pytest.raises(FieldError, match="'2024-02-30' is not a real date"):
+        to_date("2024-02-30")
+
+
+def test_booleans_are_only_true_or_false():
+    assert to_bool("true") is True
+    with pytest.raises(FieldError, match="expected true or false, found 'no'"):
+        to_bool("no")
+
+
+def test_slugs_refuse_paths_and_odd_characters():
+    assert to_slug("groupe-de-travail") == "groupe-de-travail"
+    for bad in ("../x", "a/b", "%2e%2e", "Café", "a--b", "x" * 81, "a\x00"):
+        with pytest.raises(FieldError):
+            to_slug(bad)
+
+
+def test_countries_one_or_several():
+    assert to_countries("nl") == ("NL",)
+    assert to_countries(["BE", "DE"]) == ("BE", "DE")
+
+
+def test_french_typography_uses_non_breaking_spaces():
+    assert typography("Résultats : « oui » ; non ! vraiment ?", "fr") == (
+        f"Résultats{NBSP}: «{NBSP}oui{NBSP}» ; non{NNBSP}! vraiment{NNBSP}?".replace(" ;", f"{NNBSP};"))
+    assert typography("Results: yes", "en") == "Results: yes"
+    assert typography("http://example.org", "fr") == "http://example.org"
+
+
+def test_cldr_dates_and_names_per_language():
+    assert date_text(PartialDate(2010, 3, 3), "fr") == "3 mars 2010"
+    assert date_text(PartialDate(2010, 3, 3), "de") == "3. März 2010"
+    assert date_text(PartialDate(2012), "nl") == "2012"
+    assert country_name("NL", "fr") == "Pays-Bas"
+    assert country_name("DE", "nl") == "Duitsland"
+    assert language_name("de") == "Deutsch"
+
+
+@pytest.mark.parametrize("bad", ["../x", "/etc/passwd", "a/../../b", "a\\b", "", "a/./b"])
+def test_writer_refuses_paths_outside_the_output(bad):
+    with pytest.raises(WriteError):
+        safe_relative(bad)
