@@ -55,13 +55,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ContentError as exc:
         report(exc.problems)
         return 1
-    except FileNotFoundError as exc:
-        if args.debug:
-            raise
-        print(f"error: file not found: {exc.filename}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug or an OS error, not a content mistake: say so, trace only on request
+        if args.debug:
+            raise
+        what = f"file not found: {exc.filename}" if isinstance(exc, FileNotFoundError) else repr(exc)
+        print(f"error: {what} (run with --debug for the details)", file=sys.stderr)
+        return 1
 
 
 def report(problems: Sequence[Problem], stream=None) -> None:

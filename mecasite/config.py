@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
 
-from .problems import Collector, ContentError
+from .problems import Collector, ContentError, Problem
 from .schema import Field, FieldError, to_bool, to_mapping, to_slug, to_text, validate
 from .sources import SourceError, parse_yaml_file, read_text
 
@@ -73,8 +73,7 @@ class SiteConfig:
         return changed
 
 
-def _problem(where: str, exc: FieldError):
-    from .problems import Problem
+def _problem(where: str, exc: FieldError) -> Problem:
     return Problem(where, message=exc.message, hint=exc.hint)
 
 
@@ -150,8 +149,7 @@ def load_config(path: Path) -> SiteConfig:
     return SiteConfig(root, rel, top["base_url"], languages=tuple(languages), sections=sections, share=share, **dirs)
 
 
-def _source_problem(rel: str, exc: SourceError):
-    from .problems import Problem
+def _source_problem(rel: str, exc: SourceError) -> Problem:
     return Problem(rel, exc.line, exc.column, exc.message, exc.hint)
 
 
