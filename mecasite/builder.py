@@ -6,11 +6,13 @@ Everything is gathered, validated, rendered and link-checked in memory before th
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .checks import check_signatures, check_translations
+from .checks import check_signatures
 from .config import SiteConfig
 from .content import load_content
 from .i18n import load_strings
@@ -18,6 +20,7 @@ from .links import check_links
 from .problems import Collector, ContentError, Problem
 from .render import Renderer
 from .resolve import Site, resolve_site
+from .translations import check_translations, outdated
 from .writer import WriteError, safe_relative, write_site
 
 
@@ -46,6 +49,19 @@ def read_static(config: SiteConfig, problems: Collector) -> dict[str, bytes]:
     return files
 
 
+def last_changed(root: Path, path: str) -> dt.date | None:
+    """The date of the last commit that changed `path`, if the project is a git repository (else None).
+
+    From the commit, not the file's modification time, so that every clone builds the same page.
+    """
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%cs", "--", path], cwd=root, capture_output=True,
+                             text=True, timeout=10)
+        return dt.date.fromisoformat(out.stdout.strip()) if out.returncode == 0 and out.stdout.strip() else None
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return None
+
+
 def render_site(config: SiteConfig) -> BuildResult:
     """Load, validate, resolve, render and check; raise ContentError listing every error."""
     problems = Collector()
@@ -57,7 +73,12 @@ def render_site(config: SiteConfig) -> BuildResult:
     check_signatures(model, problems)
     check_translations(config, model, problems)
     problems.raise_errors()
-    files = Renderer(site, strings, problems, static).render_all()
+    notices = {}
+    if config.outdated_notice:
+        sources = outdated(config, model)
+        dates = {path: last_changed(config.root, path) for path in set(sources.values())}
+        notices = {key: dates[path] for key, path in sources.items()}
+    files = Renderer(site, strings, problems, static, notices).render_all()
     files.update({f"static/{name}": data for name, data in static.items()})
     problems.raise_errors()
     check_links(files, config.base_path, problems, label=f"{config.output_dir.name}/")

@@ -12,8 +12,13 @@ from pathlib import Path
 from typing import Sequence
 
 from .builder import build, render_site
+from .content import load_content
 from .config import SiteConfig, load_config
-from .problems import WARNING, ContentError, Problem
+from .problems import WARNING, Collector, ContentError, Problem
+from .report import as_json, dashboard, table
+from .scaffold import KINDS, new_item, translate
+from .translations import all_states
+from .writer import write_file_atomic
 
 DESCRIPTION = """\
 Build the MecaTech Cluster's international pages: a multilingual static site made from the YAML and
@@ -43,6 +48,25 @@ def parser() -> argparse.ArgumentParser:
                        "browser reloads by itself. Errors are shown and the last good pages stay served.")
     s.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    r = sub.add_parser("translations", parents=[common], help="report the state of every translation",
+                       description="Print a table of every item x language (up to date, outdated, fallback, "
+                       "missing) and write it as JSON and as an HTML dashboard (not published).")
+    r.add_argument("--report-dir", type=Path, default=Path("reports"), metavar="DIR",
+                   help="where to write translations.json and translations.html (default: reports)")
+    tr = sub.add_parser("translate", parents=[common], help="create a translation file, or mark one up to date",
+                        description="Create the translation of ITEM into --to LANG, with the texts to translate "
+                        "marked TODO(translate) and the version of the original recorded. With --refresh, "
+                        "record that an existing translation matches the current original.")
+    tr.add_argument("item", metavar="ITEM", help="the item: actions/intermat, partners/materalia, or just its id")
+    tr.add_argument("--to", required=True, metavar="LANG", help="the language code of the translation, e.g. nl")
+    tr.add_argument("--refresh", action="store_true", help="mark the existing translation as up to date")
+    n = sub.add_parser("new", parents=[common], help="create a new action, partner, testimonial or page",
+                       description="Create content/<collection>/NAME/ with its item.yaml and default-language "
+                       "file, the fields to fill explained in comments and marked TODO(write).")
+    n.add_argument("kind", choices=sorted(KINDS), help="what to create")
+    n.add_argument("name", metavar="NAME", help="the new item's id: lowercase a-z, digits and hyphens")
+    n.add_argument("--country", metavar="CODE", help="for a partner: its ISO country code, e.g. FR")
+    n.add_argument("--partner", metavar="ID", help="for a testimonial: the partner who speaks (default: NAME)")
     return main
 
 
@@ -51,12 +75,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = load_config(args.config).with_overrides(base_url=args.base_url,
                                                          out=getattr(args, "out", None))
-        return {"build": cmd_build, "check": cmd_check, "serve": cmd_serve}[args.command](config, args)
+        commands = {"build": cmd_build, "check": cmd_check, "serve": cmd_serve, "translations": cmd_translations,
+                    "translate": cmd_translate, "new": cmd_new}
+        return commands[args.command](config, args)
     except ContentError as exc:
         report(exc.problems)
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into `head` and the like: not an error
+        sys.stderr.close()
+        return 0
     except Exception as exc:  # a bug or an OS error, not a content mistake: say so, trace only on request
         if args.debug:
             raise
@@ -101,3 +130,31 @@ def cmd_check(config: SiteConfig, args: argparse.Namespace) -> int:
 def cmd_serve(config: SiteConfig, args: argparse.Namespace) -> int:
     from .serve import serve
     return serve(config, args.host, args.port)
+
+
+def load_model(config: SiteConfig):
+    """The content model alone (no rendering), for the editing commands; stops on content errors."""
+    problems = Collector()
+    model = load_content(config, problems)
+    problems.raise_errors()
+    return model
+
+
+def cmd_translations(config: SiteConfig, args: argparse.Namespace) -> int:
+    states = all_states(config, load_model(config))
+    print(table(config, states), end="")
+    folder = args.report_dir if args.report_dir.is_absolute() else config.root / args.report_dir
+    write_file_atomic(folder / "translations.json", as_json(config, states).encode())
+    write_file_atomic(folder / "translations.html", dashboard(config, states).encode())
+    print(f"report written to {folder / 'translations.html'} and translations.json")
+    return 0
+
+
+def cmd_translate(config: SiteConfig, args: argparse.Namespace) -> int:
+    print(translate(config, load_model(config), args.item, args.to, args.refresh).message)
+    return 0
+
+
+def cmd_new(config: SiteConfig, args: argparse.Namespace) -> int:
+    print(new_item(config, load_model(config), args.kind, args.name, args.country, args.partner).message)
+    return 0

@@ -24,6 +24,7 @@ class Language:
     code: str
     name: str
     default: bool = False
+    locale: str = ""  # CLDR locale for dates and names (en_GB writes "3 March 2010"); the code by default
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class SiteConfig:
     languages: tuple[Language, ...]
     sections: Mapping[str, Mapping[str, str]]
     share: tuple[ShareLink, ...] = ()
+    outdated_notice: bool = True
     content_dir: Path = field(default=Path("content"))
     templates_dir: Path = field(default=Path("templates"))
     static_dir: Path = field(default=Path("static"))
@@ -56,6 +58,10 @@ class SiteConfig:
     def codes(self) -> tuple[str, ...]:
         """Language codes, default first: the order of switchers and fallbacks."""
         return tuple(lang.code for lang in self.languages)
+
+    def locale(self, code: str) -> str:
+        """The CLDR locale of a language code: its configured `locale`, else the code itself."""
+        return next((lang.locale for lang in self.languages if lang.code == code and lang.locale), code)
 
     @property
     def base_path(self) -> str:
@@ -97,6 +103,15 @@ def to_language_code(value: Any) -> str:
     return code
 
 
+def to_locale(value: Any) -> str:
+    text = to_text(value)
+    try:
+        Locale.parse(text)
+    except (ValueError, UnknownLocaleError):
+        raise FieldError(f"unknown locale '{text}'", "use a CLDR locale such as en_GB or fr_BE") from None
+    return text
+
+
 def to_list(value: Any) -> list:
     if not isinstance(value, list):
         raise FieldError("expected a list ('- ' lines)")
@@ -113,6 +128,7 @@ TOP: Mapping[str, Field] = {
     "languages": Field(to_list, True, "a list of languages, the default one first"),
     "sections": Field(to_mapping, True, "the URL word of each section, per language"),
     "share": Field(to_list, False, "", []),
+    "outdated_notice": Field(to_bool, False, "show a notice on translations whose original has changed", True),
     "content_dir": Field(to_path, False, "", Path("content")),
     "templates_dir": Field(to_path, False, "", Path("templates")),
     "static_dir": Field(to_path, False, "", Path("static")),
@@ -122,6 +138,7 @@ LANGUAGE: Mapping[str, Field] = {
     "code": Field(to_language_code, True, "a language code such as fr"),
     "name": Field(to_text, False, "the language's name in itself (CLDR's by default)"),
     "default": Field(to_bool, False, "", False),
+    "locale": Field(lambda v: to_locale(v), False, "the CLDR locale for dates and names, e.g. en_GB", ""),
 }
 SHARE: Mapping[str, Field] = {
     "key": Field(to_slug, True, "a short name; its label is the interface string share.<key>"),
@@ -146,7 +163,8 @@ def load_config(path: Path) -> SiteConfig:
                   for i, _ in enumerate(top["share"] or []) if _is_mapping(doc, ("share", i), rel, problems))
     problems.raise_errors()
     dirs = {k: root / top[k] for k in ("output_dir", "content_dir", "templates_dir", "static_dir", "i18n_dir")}
-    return SiteConfig(root, rel, top["base_url"], languages=tuple(languages), sections=sections, share=share, **dirs)
+    return SiteConfig(root, rel, top["base_url"], languages=tuple(languages), sections=sections, share=share,
+                      outdated_notice=top["outdated_notice"], **dirs)
 
 
 def _source_problem(rel: str, exc: SourceError) -> Problem:
@@ -172,7 +190,7 @@ def _languages(doc, items: list, rel: str, problems: Collector) -> list[Language
         if values["code"]:
             code = values["code"]
             name = values["name"] or Locale.parse(code).get_display_name(code).capitalize()
-            languages.append(Language(code, name, values["default"]))
+            languages.append(Language(code, name, values["default"], values["locale"]))
     line = doc.pos(("languages",)).line
     codes = [lang.code for lang in languages]
     if len(set(codes)) != len(codes):

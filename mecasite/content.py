@@ -15,6 +15,7 @@ from .config import SiteConfig
 from .model import Item, Model, Text
 from .problems import Collector, did_you_mean
 from .schema import ID_RE, validate
+from .translations import is_unfinished
 from .sources import Document, SourceError, parse_markdown_file, parse_yaml_file, read_text
 from .yamldoc import YamlDoc
 
@@ -72,14 +73,16 @@ def _load_item(config: SiteConfig, collection: Collection, item_dir: Path, probl
     if facts is None:
         return None
     values = validate(facts.meta, collection.neutral, _rel(config, neutral), problems)
-    texts = {}
+    texts, drafts = {}, {}
     for name, path in sorted(files.items()):
         text = _load_text(config, collection, path, problems)
-        if text:
+        if text and text.lang != config.default_language and is_unfinished(text):
+            drafts[text.lang] = text
+        elif text:
             texts[text.lang] = text
     lines = {k: facts.meta.pos((k,)).line for k in values}
     return Item(collection.name, item_dir.name, _rel(config, neutral), MappingProxyType(values),
-                MappingProxyType(texts), MappingProxyType(lines))
+                MappingProxyType(texts), MappingProxyType(lines), MappingProxyType(drafts))
 
 
 def _load_text(config: SiteConfig, collection: Collection, path: Path, problems: Collector) -> Text | None:

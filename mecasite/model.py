@@ -6,7 +6,8 @@ No I/O here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Mapping
 
 ItemKey = tuple[str, str]  # (collection, id)
@@ -46,6 +47,7 @@ class Item:
     facts: Mapping[str, Any]
     texts: Mapping[str, Text]
     lines: Mapping[str, int]
+    drafts: Mapping[str, Text] = field(default_factory=lambda: MappingProxyType({}))  # unfinished translations: the site falls back meanwhile
 
     @property
     def key(self) -> ItemKey:

@@ -12,13 +12,14 @@ import os
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import jinja2
 
-from .i18n import MissingString, Strings, language_in
+from .i18n import MissingString, Strings, date_text, language_in
 from .problems import Collector
 from .resolve import LISTS, Page, Site
+from .schema import PartialDate
 from .typography import typography
 from .views import Alternate, Link, Views
 
@@ -41,6 +42,7 @@ class Frame:
     canonical: str
     text_lang: str
     is_fallback: bool
+    outdated_notice: str  # empty unless this translation's source has changed since it was translated
     alternates: tuple[Alternate, ...]
     x_default: str
     breadcrumbs: tuple[Link, ...]
@@ -51,8 +53,10 @@ class Frame:
 
 
 class Renderer:
-    def __init__(self, site: Site, strings: Strings, problems: Collector, static: dict[str, bytes]):
+    def __init__(self, site: Site, strings: Strings, problems: Collector, static: dict[str, bytes],
+                 outdated: Mapping[tuple[str, str, str], dt.date | None] | None = None):
         self.site, self.strings, self.problems = site, strings, problems
+        self.outdated = outdated or {}  # (collection, id, lang) -> when the source changed (None: unknown)
         self.views = Views(site, problems)
         self.static_hashes = {name: hashlib.sha256(data).hexdigest()[:10] for name, data in static.items()}
         self.env = self._environment(site.config.templates_dir)
@@ -155,11 +159,23 @@ class Renderer:
         return Frame(
             lang=page.lang, kind=page.kind, title=title, description=description, url=views.url(page),
             canonical=views.abs_url(canonical_page or page), text_lang=page.text_lang or page.lang,
-            is_fallback=page.is_fallback, alternates=tuple(alternates), x_default=default.abs_url,
+            is_fallback=page.is_fallback, outdated_notice=self._outdated_notice(page, t),
+            alternates=tuple(alternates), x_default=default.abs_url,
             breadcrumbs=self._breadcrumbs(page, title, t), nav=self._nav(page, t),
             share=tuple(views.share_links(page, title)), feed_url=site.config.base_path + self.feed_path(page.lang),
             indexable=page.kind != "404" and not page.is_fallback,
         )
+
+    def _outdated_notice(self, page: Page, t: Callable) -> str:
+        key = (*page.item, page.lang) if page.item else None
+        if key not in self.outdated or page.is_fallback:
+            return ""
+        language = language_in(self.site.config.default_language, page.lang)
+        when = self.outdated[key]
+        if when is None:
+            return t("translation.outdated_undated", language=language)
+        return t("translation.outdated", language=language, date=date_text(
+            PartialDate(when.year, when.month, when.day), self.site.config.locale(page.lang)))
 
     def _breadcrumbs(self, page: Page, title: str, t: Callable) -> tuple[Link, ...]:
         home = self.site.home(page.lang)

@@ -120,7 +120,7 @@ class Views:
         return ItemView(
             id=item.id, title=text.title, summary=text.summary, url=self.url(page) if page else "",
             lang=text.lang, html=Markup(self.rendered(item, lang).html), date=date,
-            date_text=date_text(date, lang) if date else "",
+            date_text=date_text(date, self.site.config.locale(lang)) if date else "",
             countries=tuple((c, country_name(c, lang)) for c in item.facts.get("country") or ()),
             partners=self._links("partners", self._partners_of(item), lang),
             actions=self._links("actions", self._actions_of(item), lang),

@@ -65,8 +65,13 @@ def minimal_files() -> dict[str, str]:
     }
 
 
-def write_site(root: Path, files: dict[str, str | bytes | None], base: dict | None = None) -> Path:
-    """A project at `root`: the base files (minimal by default) updated with `files` (None deletes)."""
+def write_site(root: Path, files: dict[str, str | bytes | None], base: dict | None = None,
+               stamp: bool = True) -> Path:
+    """A project at `root`: the base files (minimal by default) updated with `files` (None deletes).
+
+    With `stamp`, translations that do not say which version of the source they follow are stamped as up to
+    date, as `translate --refresh` would (a test about outdated translations passes stamp=False).
+    """
     merged = dict(minimal_files() if base is None else base)
     merged.update(files)
     for name in ("templates", "static", "i18n"):
@@ -77,4 +82,26 @@ def write_site(root: Path, files: dict[str, str | bytes | None], base: dict | No
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data if isinstance(data, bytes) else data.encode())
+    if stamp:
+        stamp_translations(root / "site_config.yaml")
     return root / "site_config.yaml"
+
+
+def stamp_translations(config_path: Path) -> None:
+    from mecasite.config import load_config
+    from mecasite.content import load_content
+    from mecasite.problems import Collector, ContentError
+    from mecasite.translations import HASH_FIELD, digest, stamp
+
+    try:
+        config = load_config(config_path)
+    except ContentError:
+        return
+    for item in load_content(config, Collector()).items.values():
+        source = item.texts.get(config.default_language)
+        for lang, text in item.texts.items():
+            if source and lang != config.default_language and not text.fields.get(HASH_FIELD):
+                path = config.root / text.path
+                raw = path.read_bytes()
+                if b"\r" not in raw and not raw.startswith(b"\xef\xbb\xbf"):  # keep tests' odd files byte-exact
+                    path.write_bytes(stamp(raw.decode(), digest(source)).encode())
