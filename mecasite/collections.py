@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from .config import to_language_code
-from .schema import Field, Schema, to_bool, to_countries, to_date, to_id, to_ids, to_int, to_slug, to_text
+from .schema import Field, Schema, to_bool, to_countries, to_date, to_id, to_ids, to_int, to_slug, to_slugs, to_text
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ def _text_fields(slug: bool = True) -> dict[str, Field]:
     }
     if slug:
         fields["slug"] = Field(to_slug, True, "the last URL segment in this language, e.g. intermat")
+    fields["old_slugs"] = Field(to_slugs, False, "slugs this page had before: their URLs redirect here", ())
     return fields
 
 

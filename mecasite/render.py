@@ -16,6 +16,7 @@ from typing import Any, Callable, Mapping
 
 import jinja2
 
+from .hosting import host_files
 from .i18n import MissingString, Strings, date_text, language_in
 from .problems import Collector
 from .resolve import LISTS, Page, Site
@@ -26,7 +27,7 @@ from .views import Alternate, Link, Views
 TEMPLATES = {
     "home": "home.html", "page": "page.html", "action": "action.html", "partner": "partner.html",
     "list-actions": "actions.html", "list-partners": "partners.html", "list-testimonials": "testimonials.html",
-    "404": "404.html",
+    "404": "404.html", "redirect": "redirect.html",
 }
 
 
@@ -86,18 +87,22 @@ class Renderer:
     def render_all(self) -> dict[str, bytes]:
         files: dict[str, bytes] = {}
         for page in self.site.pages:
-            html = self._render(TEMPLATES[page.kind], self._page_context(page))
+            context = self._redirect_context(page) if page.kind == "redirect" else self._page_context(page)
+            html = self._render(TEMPLATES[page.kind], context)
             if html is not None:
                 files[page.output_path] = html.encode()
         for lang in self.site.config.codes:
             feed = self._render("atom.xml", self._feed_context(lang))
             if feed is not None:
                 files[self.feed_path(lang)] = feed.encode()
-        for name, context in (("root.html", self._root_context()), ("sitemap.xml", self._sitemap_context()),
-                              ("robots.txt", {"sitemap": self.site.config.base_url + "sitemap.xml"})):
+        for name, target, context in (
+                ("root.html", "index.html", self._root_context()), ("root-404.html", "404.html", self._root_context()),
+                ("sitemap.xml", "sitemap.xml", self._sitemap_context()),
+                ("robots.txt", "robots.txt", {"sitemap": self.site.config.base_url + "sitemap.xml"})):
             out = self._render(name, context)
             if out is not None:
-                files["index.html" if name == "root.html" else name] = out.encode()
+                files[target] = out.encode()
+        files.update(host_files(self.site, self.views))
         return files
 
     def feed_path(self, lang: str) -> str:
@@ -150,6 +155,12 @@ class Renderer:
             context["quotes"] = self.views.quotes(page.lang)
         context["page"] = self._frame(page, title, description, t)
         return context
+
+    def _redirect_context(self, page: Page) -> dict:
+        target = self.site.item_page(page.item, page.lang)
+        item = self.views.item(page.item, page.lang)
+        return {"t": self.translator(page.lang), "lang": page.lang, "title": item.title,
+                "target": self.views.url(target), "target_abs": self.views.abs_url(target)}
 
     def _frame(self, page: Page, title: str, description: str, t: Callable) -> Frame:
         views, site = self.views, self.site
@@ -212,7 +223,7 @@ class Renderer:
     def _sitemap_context(self) -> dict:
         entries = []
         for page in self.site.pages:
-            if page.kind == "404" or page.is_fallback:
+            if page.kind in ("404", "redirect") or page.is_fallback:
                 continue
             alternates = self.views.alternates(page)
             default = next(a for a in alternates if a.lang == self.site.config.default_language)

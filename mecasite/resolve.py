@@ -21,7 +21,7 @@ LISTS = ("actions", "partners", "testimonials")
 class Page:
     """One output page. `url` is relative to the site root (`fr/partenaires/materalia/`)."""
 
-    kind: str  # home, page, action, partner, list-actions, list-partners, list-testimonials, 404
+    kind: str  # home, page, action, partner, list-actions, list-partners, list-testimonials, 404, redirect
     lang: str
     url: str
     item: ItemKey | None = None
@@ -43,6 +43,11 @@ class Site:
     model: Model
     pages: tuple[Page, ...]
     by_key: Mapping[tuple, Page]  # (kind-or-collection, id-or-None, lang) -> page
+
+    @property
+    def redirects(self) -> tuple[Page, ...]:
+        """Old addresses of renamed pages (`old_slugs`); each leads to its item's page in the same language."""
+        return tuple(p for p in self.pages if p.kind == "redirect")
 
     def item_page(self, key: ItemKey, lang: str) -> Page | None:
         return self.by_key.get((key[0], key[1], lang))
@@ -70,6 +75,8 @@ def resolve_site(config: SiteConfig, model: Model, problems: Collector) -> Site:
     _check_urls(config, model, pages, problems)
     by_key = {}
     for page in pages:
+        if page.kind == "redirect":
+            continue  # an old address of an item page: found through `redirects`, never as the item's page
         coll, item_id = page.item if page.item else (page.kind, None)
         by_key[(coll, item_id, page.lang)] = page
         if page.kind == "home":
@@ -124,6 +131,10 @@ def _lang_pages(config: SiteConfig, model: Model, lang: str) -> list[Page]:
             url = f"{lang}/{config.sections[item.collection][lang]}/{text.slug}/"
             kind = collection.ref
         pages.append(Page(kind, lang, url, item.key, text_lang, translated))
+        if lang == text_lang and kind != "home":
+            parent = url.rstrip("/").rsplit("/", 1)[0]
+            pages += [Page("redirect", lang, f"{parent}/{old}/", item.key, text_lang)
+                      for old in text.fields.get("old_slugs") or () if old != text.slug]
     return pages
 
 

@@ -83,6 +83,14 @@ def to_slug(value: Any) -> str:
     return text
 
 
+def to_slugs(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise FieldError(f"expected a list of slugs, found {_show(value)}", "write [old-slug, older-slug]")
+    return tuple(to_slug(v) for v in value)
+
+
 def to_id(value: Any) -> str:
     text = to_text(value)
     if not ID_RE.match(text):

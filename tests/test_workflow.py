@@ -1,0 +1,188 @@
+"""The editor's workflow: translations that stay in step, scaffolding, renamed pages, files for static hosts."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import Built, Doc
+from mecasite.builder import build
+from mecasite.cli import main
+from mecasite.config import load_config
+from sitekit import text, write_site
+
+FAIR_FR = "content/actions/fair/fr.md"
+FAIR_EN = "content/actions/fair/en.md"
+
+
+def run(config_path, *args, capsys) -> tuple[int, str]:
+    code = main([*args[:1], "--config", str(config_path), *args[1:]])
+    out = capsys.readouterr()
+    return code, out.out + out.err
+
+
+def build_site(config_path) -> Built:
+    config = load_config(config_path)
+    build(config)
+    return Built(config.output_dir, config)
+
+
+def test_changing_the_source_makes_its_translations_outdated_until_refreshed(tmp_path, capsys):
+    config_path = write_site(tmp_path, {})
+    assert "outdated" not in run(config_path, "check", capsys=capsys)[1]
+    source = tmp_path / FAIR_FR
+    source.write_text(source.read_text().replace("Un salon.", "Un salon, deux conférences."))
+
+    code, out = run(config_path, "check", "--strict", capsys=capsys)
+    assert code == 1
+    assert f"{FAIR_EN}:5: warning: translation outdated: {FAIR_FR} has changed since it was translated" in out
+    assert "python build.py translate actions/fair --to en --refresh" in out
+    notice = build_site(config_path).doc("/international/en/actions/fair/").find("p", class_="notice notice-outdated")
+    assert "The original of this page, in French, has been updated" in notice["text"]
+
+    assert run(config_path, "translate", "fair", "--to", "en", "--refresh", capsys=capsys)[0] == 0
+    assert "outdated" not in run(config_path, "check", capsys=capsys)[1]
+    doc = build_site(config_path).doc("/international/en/actions/fair/")
+    assert not doc.find_all("p", class_="notice notice-outdated")
+
+
+def test_a_slug_or_layout_change_in_the_source_does_not_outdate_translations(tmp_path, capsys):
+    config_path = write_site(tmp_path, {})
+    source = tmp_path / FAIR_FR
+    source.write_text(source.read_text().replace("slug: salon", "slug: le-salon").replace("Un salon.", "Un salon.  "))
+    code, out = run(config_path, "check", capsys=capsys)
+    assert code == 0 and "outdated" not in out
+
+
+def test_translate_creates_a_marked_file_and_the_site_falls_back_until_it_is_done(tmp_path, capsys):
+    config_path = write_site(tmp_path, {})
+    code, out = run(config_path, "translate", "actions/fair", "--to", "nl", capsys=capsys)
+    assert code == 0 and "content/actions/fair/nl.md: created" in out
+    created = (tmp_path / "content/actions/fair/nl.md").read_text()
+    assert 'title: "TODO(translate) Le salon"' in created and "source_hash: " in created
+
+    code, out = run(config_path, "check", "--strict", capsys=capsys)
+    assert code == 1 and "content/actions/fair/nl.md:6: warning: translation not finished" in out
+    doc = build_site(config_path).doc("/international/nl/acties/salon/")
+    assert doc.find("h1")["text"] == "Le salon" and doc.find("h1")["attrs"]["lang"] == "fr"
+    assert "TODO" not in doc.text()
+
+    done = created.replace("TODO(translate) ", "").replace("Le salon", "De beurs").replace("slug: salon", "slug: beurs")
+    done = "\n".join(line for line in done.split("\n") if "TODO" not in line).replace("Un salon.", "Een beurs.")
+    (tmp_path / "content/actions/fair/nl.md").write_text(done)
+    code, out = run(config_path, "check", capsys=capsys)
+    assert code == 0 and "fair/nl.md" not in out
+    doc = build_site(config_path).doc("/international/nl/acties/beurs/")
+    assert doc.find("h1")["text"] == "De beurs" and "lang" not in doc.find("h1")["attrs"]
+
+
+def test_translate_refuses_what_it_cannot_do(tmp_path, capsys):
+    config_path = write_site(tmp_path, {})
+    assert run(config_path, "translate", "fair", "--to", "en", capsys=capsys) == (
+        1, "content/actions/fair/en.md: the translation already exists (edit it; once it matches the original, "
+           "mark it up to date with --refresh)\n1 error, 0 warnings\n")
+    code, out = run(config_path, "translate", "fiar", "--to", "nl", capsys=capsys)
+    assert code == 1 and "no item 'fiar' (did you mean 'fair'?)" in out
+    code, out = run(config_path, "translate", "fair", "--to", "fr", capsys=capsys)
+    assert code == 1 and "'fr' is the default language" in out
+    code, out = run(config_path, "translate", "fair", "--to", "de", "--refresh", capsys=capsys)
+    assert code == 1 and "no translation to refresh" in out
+
+
+def test_new_scaffolds_items_that_build_and_are_flagged_until_written(tmp_path, capsys):
+    config_path = write_site(tmp_path, {})
+    assert run(config_path, "new", "action", "trade-mission", capsys=capsys)[0] == 0
+    assert run(config_path, "new", "partner", "agoria", "--country", "be", capsys=capsys)[0] == 0
+    assert run(config_path, "new", "testimonial", "agoria", capsys=capsys)[0] == 0
+    assert (tmp_path / "content/partners/agoria/item.yaml").read_text().count("country: BE") == 1
+    code, out = run(config_path, "check", capsys=capsys)
+    assert code == 0, out
+    assert "content/actions/trade-mission/fr.md:3: warning: text not written yet (still marked TODO(write))" in out
+    code, out = run(config_path, "check", "--strict", capsys=capsys)
+    assert code == 1
+    site = build_site(config_path)
+    assert site.doc("/international/fr/actions/trade-mission/").find("h1")["text"] == "TODO(write) trade mission"
+
+    code, out = run(config_path, "new", "partner", "agoria", "--country", "BE", capsys=capsys)
+    assert code == 1 and "content/partners/agoria: this item already exists" in out
+    code, out = run(config_path, "new", "partner", "Agoria SA", capsys=capsys)
+    assert code == 1 and "'Agoria SA' cannot be an id" in out
+    code, out = run(config_path, "new", "partner", "x", capsys=capsys)
+    assert code == 1 and "a new partner needs its country" in out
+
+
+def test_translations_report_lists_every_item_and_language(tmp_path, capsys):
+    config_path = write_site(tmp_path, {"content/partners/acme/nl.md": text("TODO(translate) Acme", "acme")})
+    source = tmp_path / FAIR_FR
+    source.write_text(source.read_text().replace("Un salon.", "Un autre salon."))
+    code, out = run(config_path, "translations", capsys=capsys)
+    assert code == 0
+    row = next(line for line in out.splitlines() if line.startswith("actions/fair"))
+    assert row.split()[1:] == ["source", "outdated", "missing", "missing"]
+    report = json.loads((tmp_path / "reports/translations.json").read_text())
+    states = {(i["collection"], i["id"], i["lang"]): i["status"] for i in report["items"]}
+    assert states[("partners", "acme", "nl")] == "fallback"
+    assert states[("partners", "acme", "en")] == "up to date"
+    assert report["summary"]["en"]["outdated"] == 1
+    html = Doc((tmp_path / "reports/translations.html").read_text())
+    cells = [td["text"] for td in html.find_all("td")]
+    assert cells.count("outdated") == 1 and cells.count("fallback") == 1
+    assert not (tmp_path / "public").exists()  # the report is not part of the site
+
+
+def test_an_old_slug_keeps_its_address_working(tmp_path):
+    site = build_site(write_site(tmp_path, {FAIR_EN: text("The fair", "fair", old_slugs="[trade-fair]")}))
+    moved = site.doc("/international/en/actions/trade-fair/")
+    assert moved.find("meta", name="robots")["attrs"]["content"] == "noindex"
+    assert moved.find("link", rel="canonical")["attrs"]["href"] == "https://example.org/international/en/actions/fair/"
+    assert moved.find("meta", **{"http-equiv": "refresh"})["attrs"]["content"] == "0; url=/international/en/actions/fair/"
+    assert "/international/en/actions/trade-fair/  /international/en/actions/fair/  301" in \
+        (site.out / "_redirects").read_text().splitlines()
+    assert "trade-fair" not in (site.out / "sitemap.xml").read_text()
+    assert "/international/en/actions/fair/" in {a["attrs"]["href"] for a in site.doc("/international/en/actions/").find_all("a")}
+
+
+def test_an_old_slug_may_not_take_another_page_address(tmp_path, capsys):
+    config_path = write_site(tmp_path, {
+        "content/partners/acme/en.md": text("Acme", "acme", old_slugs="[fair]"),
+        "content/actions/other/item.yaml": "",
+        "content/actions/other/fr.md": text("Autre", "autre"),
+        "content/actions/other/en.md": text("Other", "other", old_slugs="[fair]"),
+    })
+    code, out = run(config_path, "check", capsys=capsys)
+    assert code == 1 and "2 pages on one URL '/en/actions/fair/'" in out
+
+
+def parse_redirects(path) -> list[tuple[str, str, str, str]]:
+    rules = []
+    for line in path.read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            source, target, status, *condition = line.split()
+            rules.append((source, target, status, " ".join(condition)))
+    return rules
+
+
+def test_host_rule_files_match_the_built_output(tmp_path):
+    site = build_site(write_site(tmp_path, {FAIR_EN: text("The fair", "fair", old_slugs="[trade-fair]")}))
+    base = "/international/"
+
+    def exists(url: str) -> bool:
+        rel = url.removeprefix(base)
+        return (site.out / rel / "index.html").is_file() if rel.endswith("/") or not rel else (site.out / rel).is_file()
+
+    rules = parse_redirects(site.out / "_redirects")
+    assert rules, "no rules"
+    for source, target, status, condition in rules:
+        assert source.startswith(base) and exists(target), (source, target)
+        assert status in ("301", "302!", "404")
+    languages = {condition.removeprefix("Language="): target for _, target, status, condition in rules if condition}
+    assert languages == {"en": f"{base}en/", "nl": f"{base}nl/", "de": f"{base}de/"}
+    not_found = {source: target for source, target, status, _ in rules if status == "404"}
+    assert not_found[f"{base}de/*"] == f"{base}de/404.html" and not_found[f"{base}*"] == f"{base}404.html"
+    assert list(not_found) [-1] == f"{base}*"  # rules apply in order: the catch-all comes last
+
+    headers = (site.out / "_headers").read_text()
+    assert f"{base}static/*\n  Cache-Control: public, max-age=31536000, immutable" in headers
+    assert (site.out / ".nojekyll").is_file()
+    root_404 = site.doc("/international/404.html")
+    assert [li["attrs"]["lang"] for li in root_404.find_all("li")] == ["fr", "en", "nl", "de"]
+    assert {a["attrs"]["href"] for a in root_404.find_all("a")} == {f"{base}{c}/" for c in ("fr", "en", "nl", "de")}
