@@ -6,6 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
+BASE_URL ?=
 
 .PHONY: serve build check test clean
 
@@ -19,7 +20,7 @@ serve: $(STAMP)
 	$(BIN)/python build.py serve --port $(PORT)
 
 build: $(STAMP)
-	$(BIN)/python build.py build
+	$(BIN)/python build.py build $(if $(BASE_URL),--base-url "$(BASE_URL)")
 
 check: $(STAMP)
 	$(BIN)/python build.py check
