@@ -16,7 +16,8 @@ from .model import Item, Model, Text
 from .problems import Collector, did_you_mean
 from .schema import ID_RE, validate
 from .translations import is_unfinished
-from .sources import Document, SourceError, parse_markdown_file, parse_yaml_file, read_text
+from .sources import (Document, SourceError, is_editor_junk, parse_markdown_file, parse_yaml_file,
+                      read_text)
 from .yamldoc import YamlDoc
 
 NEUTRAL = "item.yaml"
@@ -29,13 +30,13 @@ def load_content(config: SiteConfig, problems: Collector) -> Model:
     if not root.is_dir():
         problems.add(_rel(config, root), 0, "content folder not found", "create it or set content_dir")
         return Model(MappingProxyType(items))
-    for folder in sorted(p for p in root.iterdir() if not p.name.startswith(".")):
+    for folder in sorted(p for p in root.iterdir() if not is_editor_junk(p.name)):
         collection = COLLECTIONS.get(folder.name)
         if collection is None or not folder.is_dir():
             problems.add(_rel(config, folder), 0, f"unknown collection '{folder.name}'",
                          did_you_mean(folder.name, list(COLLECTIONS)))
             continue
-        for item_dir in sorted(p for p in folder.iterdir() if not p.name.startswith(".")):
+        for item_dir in sorted(p for p in folder.iterdir() if not is_editor_junk(p.name)):
             item = _load_item(config, collection, item_dir, problems)
             if item:
                 items[item.key] = item
@@ -64,7 +65,7 @@ def _load_item(config: SiteConfig, collection: Collection, item_dir: Path, probl
     if not _inside(config, item_dir):
         problems.add(rel, 0, "symbolic link leading outside the project", "replace it with a real folder")
         return None
-    files = {p.name: p for p in item_dir.iterdir() if not p.name.startswith(".")}
+    files = {p.name: p for p in item_dir.iterdir() if not is_editor_junk(p.name)}
     neutral = files.pop(NEUTRAL, None)
     if neutral is None:
         problems.add(f"{rel}/{NEUTRAL}", 0, "missing file", f"every item needs an {NEUTRAL}, even an empty one")

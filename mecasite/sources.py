@@ -33,6 +33,13 @@ class Document:
     body_line: int = 1
 
 
+def is_editor_junk(name: str) -> bool:
+    """Files editors and their tools leave beside the real ones (hidden, backups, swap and temporary files):
+    never content, never a reason to rebuild."""
+    return (name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".swx", ".tmp", ".bak", ".part"))
+            or name == "4913")
+
+
 def decode(data: bytes) -> str:
     """UTF-8 text with the BOM dropped and line ends made `\\n`."""
     if len(data) > MAX_BYTES:

@@ -155,12 +155,23 @@ def parse_yaml(text: str, line_offset: int = 0) -> YamlDoc:
         problem = (exc.problem or exc.context or "malformed YAML").strip()
         if "quoted scalar" in str(exc.context) and exc.context_mark:
             mark, problem = exc.context_mark, "quoted text is not closed"  # point at the opening quote
+        elif "flow sequence" in str(exc.context) and exc.context_mark:
+            mark, problem = exc.context_mark, "list in [ ] is not closed"  # point at the opening bracket
+        elif "flow mapping" in str(exc.context) and exc.context_mark:
+            mark, problem = exc.context_mark, "fields in { } are not closed"
         pos = _pos(mark, line_offset) if mark else Pos(0, 0)
         lines = text.splitlines()
         line_text = lines[mark.line] if mark and mark.line < len(lines) else ""
-        return _raise(problem, pos, _hint_for(f"{problem} {exc.context}", line_text))
+        hint = UNCLOSED_HINTS.get(problem) or _hint_for(f"{problem} {exc.context}", line_text)
+        return _raise(problem, pos, hint)
     except yaml.YAMLError as exc:
         raise YamlError(f"malformed YAML: {exc}") from exc
+
+
+UNCLOSED_HINTS = {
+    "list in [ ] is not closed": "close it with ']', or put text that starts with '[' in double quotes",
+    "fields in { } are not closed": "close it with '}', or put text that starts with '{' in double quotes",
+}
 
 
 def _raise(problem: str, pos: Pos, hint: str) -> YamlDoc:

@@ -93,3 +93,9 @@ def test_root_page_sends_visitors_to_their_language_without_needing_javascript(t
     links = [a["attrs"]["href"] for a in root.find_all("a")]
     assert links == ["/international/fr/", "/international/en/", "/international/nl/", "/international/de/"]
     assert "navigator.languages" in root.find("script")["text"]
+
+
+def test_editor_backup_and_swap_files_are_not_content(tmp_path):
+    site = built(tmp_path, {"content/actions/fair/en.md~": "old", "content/actions/fair/.en.md.swp": "x",
+                            "content/actions/fair/#en.md#": "x", "content/actions/fair/4913": ""})
+    assert site.doc("/international/en/actions/fair/").find("h1")["text"] == "The fair"

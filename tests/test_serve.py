@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -70,3 +71,42 @@ def test_published_output_has_no_reload_script(tmp_path):
     from mecasite.config import load_config
     files = render_site(load_config(write_site(tmp_path, {}))).files
     assert not any(b"livereload" in data for data in files.values())
+
+
+def status(url: str, host: str | None = None) -> int:
+    import http.client
+    parts = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
+    path = url[len(f"{parts.scheme}://{parts.netloc}"):]
+    conn.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
+    conn.putheader("Host", host or parts.netloc)
+    conn.endheaders()
+    response = conn.getresponse()
+    body = response.read().decode(errors="replace")
+    conn.close()
+    return response.status, body
+
+
+def test_serve_refuses_paths_outside_the_site_hidden_files_and_foreign_hosts(server):
+    root, base = server
+    wait_for(lambda: "Site home" in fetch(base + "en/"))
+    origin = base.split("/international/")[0]
+    (root / ".preview/site/fr/.env").write_text("SECRET=1")
+    (root / ".preview/site/fr/escape").symlink_to(root / "content")
+    for path in ("/international/../site_config.yaml", "/international/%2e%2e/site_config.yaml",
+                 "/international/..%5csite_config.yaml", "//etc/passwd", "/international/.nojekyll",
+                 "/international/fr/.env", "/international/fr/escape/pages/home/fr.md"):
+        code, body = status(origin + path)
+        assert code == 404 and "SECRET" not in body and "title:" not in body, path
+    assert status(base + "en/", host="attacker.example")[0] == 403  # DNS rebinding
+    assert status(base + "en/", host=f"localhost:{base.split(':')[2].split('/')[0]}")[0] == 200
+    code, body = status(base + "de/nirgendwo/")
+    assert code == 404 and 'lang="de"' in body  # the 404 page of the address's language
+    assert status(base + "en/actions/fair")[0] == 302  # folder without its slash
+
+
+def test_published_output_has_no_preview_bar(tmp_path):
+    from mecasite.builder import render_site
+    from mecasite.config import load_config
+    files = render_site(load_config(write_site(tmp_path, {}))).files
+    assert not any(b"preview-bar" in data or b"preview-overlay" in data for data in files.values())
