@@ -15,7 +15,7 @@ from pathlib import Path
 from .checks import check_signatures
 from .config import SiteConfig
 from .content import load_content
-from .i18n import load_strings
+from .i18n import check_unused, load_strings
 from .links import check_links
 from .problems import Collector, ContentError, Problem
 from .render import Renderer
@@ -62,6 +62,12 @@ def last_changed(root: Path, path: str) -> dt.date | None:
         return None
 
 
+def read_templates(config: SiteConfig) -> list[str]:
+    """The templates' sources, for checks that look at what they name."""
+    folder = config.templates_dir
+    return [p.read_text(encoding="utf-8", errors="replace") for p in sorted(folder.rglob("*")) if p.is_file()]
+
+
 def render_site(config: SiteConfig) -> BuildResult:
     """Load, validate, resolve, render and check; raise ContentError listing every error."""
     problems = Collector()
@@ -78,7 +84,9 @@ def render_site(config: SiteConfig) -> BuildResult:
         sources = outdated(config, model)
         dates = {path: last_changed(config.root, path) for path in set(sources.values())}
         notices = {key: dates[path] for key, path in sources.items()}
-    files = Renderer(site, strings, problems, static, notices).render_all()
+    renderer = Renderer(site, strings, problems, static, notices)
+    files = renderer.render_all()
+    check_unused(strings, renderer.used_strings, read_templates(config), problems)
     files.update({f"static/{name}": data for name, data in static.items()})
     problems.raise_errors()
     check_links(files, config.base_path, problems, label=f"{config.output_dir.name}/")

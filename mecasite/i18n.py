@@ -8,6 +8,7 @@ never the key. This module reads the string files; everything else in it is pure
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import MappingProxyType
@@ -125,3 +126,22 @@ def language_name(code: str) -> str:
 def language_in(code: str, lang: str) -> str:
     """The name of language `code` as written in `lang` (`anglais` in French), for running text."""
     return locale(lang).languages.get(code, code)
+
+
+_KEY_LITERAL = re.compile(r"""['"]([a-z0-9_]+(?:\.[a-z0-9_]+)*\.?)['"]""")
+
+
+def check_unused(strings: Strings, used: set[str], template_sources: list[str], problems: Collector) -> None:
+    """Warn about strings no template can show: neither looked up while rendering nor named in a template.
+
+    A key named only in a branch this site never takes (the notice of a missing translation, say) is still
+    used; a literal ending with a dot (`'share.' ~ key`) covers every key below it.
+    """
+    named = {m for source in template_sources for m in _KEY_LITERAL.findall(source)}
+    prefixes = tuple(n for n in named if n.endswith("."))
+    for key in sorted(strings.table.get(strings.default, {})):
+        if key in used or key in named or key.startswith(prefixes or ("\0",)):
+            continue
+        problems.add(strings.paths[strings.default], strings.lines.get((strings.default, key), 0),
+                     f"interface string '{key}' is not used by any template",
+                     "remove it from every language, or show it in a template", severity=WARNING, code="i18n-unused")

@@ -57,7 +57,10 @@ class Renderer:
     def __init__(self, site: Site, strings: Strings, problems: Collector, static: dict[str, bytes],
                  outdated: Mapping[tuple[str, str, str], dt.date | None] | None = None):
         self.site, self.strings, self.problems = site, strings, problems
-        self.outdated = outdated or {}  # (collection, id, lang) -> when the source changed (None: unknown)
+        self.outdated = outdated or {}
+        # Every interface string looked up, for the unused-strings check; the notices below count as used even
+        # on a site where no translation is outdated today.
+        self.used_strings: set[str] = {"translation.outdated", "translation.outdated_undated"}  # (collection, id, lang) -> when the source changed (None: unknown)
         self.views = Views(site, problems)
         self.static_hashes = {name: hashlib.sha256(data).hexdigest()[:10] for name, data in static.items()}
         self.env = self._environment(site.config.templates_dir)
@@ -79,6 +82,7 @@ class Renderer:
 
     def translator(self, lang: str) -> Callable[..., str]:
         def t(key: str, **params: Any) -> str:
+            self.used_strings.add(key)
             text, _ = self.strings.get(lang, key)
             return typography(text.format(**params) if params else text, lang)
         return t

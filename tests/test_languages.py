@@ -99,3 +99,17 @@ def test_editor_backup_and_swap_files_are_not_content(tmp_path):
     site = built(tmp_path, {"content/actions/fair/en.md~": "old", "content/actions/fair/.en.md.swp": "x",
                             "content/actions/fair/#en.md#": "x", "content/actions/fair/4913": ""})
     assert site.doc("/international/en/actions/fair/").find("h1")["text"] == "The fair"
+
+
+def test_an_interface_string_no_template_shows_is_a_warning(tmp_path, capsys):
+    config_path = write_site(tmp_path, {})
+    fr = tmp_path / "i18n/fr.yaml"
+    fr.write_text(fr.read_text() + "extra:\n  unused: Jamais affiché\n")
+    for lang in ("en", "nl", "de"):
+        other = tmp_path / f"i18n/{lang}.yaml"
+        other.write_text(other.read_text() + "extra:\n  unused: Never shown\n")
+    assert main(["check", "--config", str(config_path)]) == 0
+    assert main(["check", "--strict", "--config", str(config_path)]) == 1
+    line = len(fr.read_text().splitlines())
+    assert f"i18n/fr.yaml:{line}: warning: interface string 'extra.unused' is not used by any template" in \
+        capsys.readouterr().out
