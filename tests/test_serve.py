@@ -110,3 +110,16 @@ def test_published_output_has_no_preview_bar(tmp_path):
     from mecasite.config import load_config
     files = render_site(load_config(write_site(tmp_path, {}))).files
     assert not any(b"preview-bar" in data or b"preview-overlay" in data for data in files.values())
+
+
+def test_serve_survives_deleted_recreated_files_and_renamed_folders(server):
+    root, base = server
+    wait_for(lambda: "Site home" in fetch(base + "en/"))
+    source = root / "content/actions/fair/en.md"
+    kept = source.read_text()
+    source.unlink()
+    wait_for(lambda: "Le salon" in fetch(base + "en/actions/salon/"))  # falls back to the French text
+    source.write_text(kept.replace("The fair", "The fair again"))
+    wait_for(lambda: "The fair again" in fetch(base + "en/actions/fair/"))
+    (root / "content/actions/fair").rename(root / "content/actions/trade-fair")
+    wait_for(lambda: "content/actions/trade-fair/en.md" in fetch(base + "en/actions/fair/"))  # the preview bar
