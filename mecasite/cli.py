@@ -94,11 +94,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def report(problems: Sequence[Problem], stream=None) -> None:
-    """Every problem on its own line, then a count: what an editor reads."""
+def report(problems: Sequence[Problem], stream=None, max_warnings: int | None = None) -> None:
+    """Every problem on its own line, then a count: what an editor reads.
+
+    `max_warnings` keeps a build's output short: the errors always, the first warnings, then a pointer to
+    `check`, which lists them all.
+    """
     stream = stream or sys.stderr
+    shown_warnings = 0
     for problem in sorted(problems, key=lambda p: (p.severity != "error", p)):
+        if problem.severity == WARNING:
+            shown_warnings += 1
+            if max_warnings is not None and shown_warnings > max_warnings:
+                continue
         print(problem.format(), file=stream)
+    hidden = shown_warnings - max_warnings if max_warnings is not None and shown_warnings > max_warnings else 0
+    if hidden:
+        print(f"... and {hidden} more warnings: python build.py check lists them all", file=stream)
     errors = sum(p.severity != WARNING for p in problems)
     warnings = len(problems) - errors
     if problems:
@@ -107,7 +119,7 @@ def report(problems: Sequence[Problem], stream=None) -> None:
 
 def cmd_build(config: SiteConfig, args: argparse.Namespace) -> int:
     result = build(config)
-    report(result.problems)
+    report(result.problems, max_warnings=10)
     pages = sum(path.endswith(".html") for path in result.files)
     print(f"built {pages} pages ({len(result.files)} files) in {config.output_dir}")
     return 0

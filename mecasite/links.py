@@ -5,40 +5,49 @@ Works on the in-memory {path: bytes} the renderer produced. Pure: no I/O here.
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
+import re
+from dataclasses import dataclass, field
+from html import unescape
 from urllib.parse import unquote, urlsplit
 
 from .problems import Collector
 
 
-class _Scan(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.ids: set[str] = set()
-        self.links: list[tuple[str, int]] = []
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        for name, value in attrs:
-            if name in ("id", "name") and value:
-                self.ids.add(value)
-            elif value and (name in ("href", "src") and tag != "link" or (tag == "link" and name == "href")):
-                self.links.append((value, self.getpos()[0]))
+# Our templates and the sanitizer write every attribute as name="value" with the value escaped, so a regular
+# expression finds them exactly, at a fraction of an HTML parser's cost on ten thousand pages.
+_ATTR = re.compile(r'\s(id|name|href|src)="([^"]*)"')
 
 
-def scan(html: str) -> _Scan:
-    parser = _Scan()
-    parser.feed(html)
-    parser.close()
-    return parser
+@dataclass
+class Scan:
+    """The anchors a page offers and the links it makes (with their offsets, for line numbers on demand)."""
+
+    ids: set[str] = field(default_factory=set)
+    links: list[tuple[str, int]] = field(default_factory=list)
+
+
+def scan(html: str) -> Scan:
+    found = Scan()
+    for match in _ATTR.finditer(html):
+        name, value = match.group(1), unescape(match.group(2))
+        if not value:
+            continue
+        if name in ("id", "name"):
+            found.ids.add(value)
+        else:
+            found.links.append((value, match.start()))
+    return found
 
 
 def check_links(files: dict[str, bytes], base_path: str, problems: Collector, label: str = "") -> None:
     """Every link to this site must reach a file we write, and its #anchor an id in that file."""
-    pages = {path: scan(data.decode()) for path, data in files.items() if path.endswith(".html")}
+    texts = {path: data.decode() for path, data in files.items() if path.endswith(".html")}
+    pages = {path: scan(text) for path, text in texts.items()}
     for path, found in sorted(pages.items()):
-        for href, line in found.links:
+        for href, offset in found.links:
             message = _broken(href, path, files, pages, base_path)
             if message:
+                line = texts[path].count("\n", 0, offset) + 1
                 problems.add(f"{label}{path}", line, message, "fix the link in the content or template",
                              code="link")
 

@@ -57,10 +57,14 @@ class Item:
 @dataclass(frozen=True)
 class Model:
     items: Mapping[ItemKey, Item]
+    _by_collection: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def collection(self, name: str) -> list[Item]:
-        """The items of one collection, in id order (stable, for deterministic output)."""
-        return [item for (coll, _), item in sorted(self.items.items()) if coll == name]
+        """The items of one collection, in id order (stable, for deterministic output). Indexed once."""
+        if not self._by_collection:
+            for key in sorted(self.items):
+                self._by_collection.setdefault(key[0], []).append(self.items[key])
+        return list(self._by_collection.get(name, ()))
 
     def get(self, collection: str, item_id: str) -> Item | None:
         return self.items.get((collection, item_id))

@@ -7,7 +7,8 @@ logic of their own beyond layout. Pure functions, apart from the shared Markdown
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import quote
 
@@ -53,19 +54,30 @@ class Quote:
 
 @dataclass(frozen=True)
 class ItemView:
+    """An item as a template shows it in one language. The body and quotes are rendered only when a template
+    asks for them: a list page shows titles, and converting every body there would cost more than the list."""
+
     id: str
     title: str
     summary: str
     url: str
     lang: str  # the language of the text shown
-    html: Markup
     date: PartialDate | None
     date_text: str
     countries: tuple[tuple[str, str], ...]  # (code, localised name)
     partners: tuple[Link, ...]
     actions: tuple[Link, ...]
     related: tuple[Link, ...]
-    quotes: tuple[Quote, ...]
+    render_html: Callable[[], Markup] = field(repr=False, compare=False)
+    render_quotes: Callable[[], tuple] = field(repr=False, compare=False)
+
+    @property
+    def html(self) -> Markup:
+        return self.render_html()
+
+    @property
+    def quotes(self) -> tuple[Quote, ...]:
+        return self.render_quotes()
 
 
 class Views:
@@ -75,6 +87,7 @@ class Views:
         self.site, self.problems = site, problems
         self.markdown = MarkdownRenderer(frozenset(REF_KINDS))
         self._rendered: dict[tuple, Rendered] = {}
+        self._reverse: dict | None = None
 
     # -- URLs -------------------------------------------------------------------------------------------
     def url(self, page: Page) -> str:
@@ -118,14 +131,15 @@ class Views:
         date = item.facts.get("date")
         page = self.site.item_page(key, lang)
         return ItemView(
+            render_html=lambda: Markup(self.rendered(item, lang).html),
+            render_quotes=lambda: tuple(self.quote(t.id, lang) for t in self._quotes_of(item)),
             id=item.id, title=text.title, summary=text.summary, url=self.url(page) if page else "",
-            lang=text.lang, html=Markup(self.rendered(item, lang).html), date=date,
+            lang=text.lang, date=date,
             date_text=date_text(date, self.site.config.locale(lang)) if date else "",
             countries=tuple((c, country_name(c, lang)) for c in item.facts.get("country") or ()),
             partners=self._links("partners", self._partners_of(item), lang),
             actions=self._links("actions", self._actions_of(item), lang),
             related=self._links("actions", item.facts.get("related") or (), lang),
-            quotes=tuple(self.quote(t.id, lang) for t in self._quotes_of(item)),
         )
 
     def _links(self, collection: str, ids, lang: str) -> tuple[Link, ...]:
@@ -140,18 +154,27 @@ class Views:
     def _actions_of(self, item: Item) -> tuple[str, ...]:
         """Actions a partner took part in: derived from the actions' references, never typed twice."""
         if item.collection == "partners":
-            return tuple(a.id for a in self.site.model.collection("actions") if item.id in a.facts["partners"])
+            return self._index()[("actions-of", item.id)]
         if item.collection == "testimonials":
             return tuple(item.facts.get("actions") or ())
         return ()
 
-    def _quotes_of(self, item: Item) -> list[Item]:
-        quotes = self.site.model.collection("testimonials")
-        if item.collection == "partners":
-            return [q for q in quotes if q.facts["partner"] == item.id]
-        if item.collection == "actions":
-            return [q for q in quotes if item.id in q.facts["actions"]]
-        return []
+    def _quotes_of(self, item: Item) -> tuple[Item, ...]:
+        return self._index()[("quotes-of", item.collection, item.id)]
+
+    def _index(self) -> dict:
+        """Reverse references, computed once: who took part in what, which quotes speak of what."""
+        if self._reverse is None:
+            index: dict = defaultdict(tuple)
+            for action in self.site.model.collection("actions"):
+                for partner in action.facts["partners"]:
+                    index[("actions-of", partner)] += (action.id,)
+            for quote in self.site.model.collection("testimonials"):
+                index[("quotes-of", "partners", quote.facts["partner"])] += (quote,)
+                for action in quote.facts["actions"]:
+                    index[("quotes-of", "actions", action)] += (quote,)
+            self._reverse = index
+        return self._reverse
 
     def quote(self, item_id: str, lang: str) -> Quote:
         item = self.site.model.items[("testimonials", item_id)]
