@@ -16,19 +16,20 @@ from .checks import check_signatures
 from .config import SiteConfig
 from .content import load_content
 from .i18n import check_unused, load_strings
-from .links import check_links
+from .links import check_links, scan
 from .problems import Collector, ContentError, Problem
 from .render import Renderer
 from .resolve import Site, resolve_site
 from .translations import check_translations, outdated
-from .writer import WriteError, safe_relative, write_site
+from .writer import Staging, WriteError, safe_relative
 
 
 @dataclass
 class BuildResult:
-    files: dict[str, bytes]
+    files: dict[str, bytes]  # in memory (render_site); empty after `build`, which writes as it renders
     problems: list[Problem] = field(default_factory=list)
     site: Site | None = None
+    written: int = 0
 
 
 def read_static(config: SiteConfig, problems: Collector) -> dict[str, bytes]:
@@ -68,8 +69,19 @@ def read_templates(config: SiteConfig) -> list[str]:
     return [p.read_text(encoding="utf-8", errors="replace") for p in sorted(folder.rglob("*")) if p.is_file()]
 
 
-def render_site(config: SiteConfig) -> BuildResult:
-    """Load, validate, resolve, render and check; raise ContentError listing every error."""
+@dataclass
+class Prepared:
+    """Everything rendering needs, loaded and validated: the part of a build done once, before any fork."""
+
+    config: SiteConfig
+    site: Site
+    renderer: Renderer
+    static: dict[str, bytes]
+    problems: Collector
+
+
+def prepare(config: SiteConfig) -> Prepared:
+    """Load, validate and resolve; raise ContentError listing every error found so far."""
     problems = Collector()
     model = load_content(config, problems)
     strings = load_strings(config, problems)
@@ -84,23 +96,109 @@ def render_site(config: SiteConfig) -> BuildResult:
         sources = outdated(config, model)
         dates = {path: last_changed(config.root, path) for path in set(sources.values())}
         notices = {key: dates[path] for key, path in sources.items()}
-    renderer = Renderer(site, strings, problems, static, notices)
-    files = renderer.render_all()
-    check_unused(strings, renderer.used_strings, read_templates(config), problems)
-    files.update({f"static/{name}": data for name, data in static.items()})
+    return Prepared(config, site, Renderer(site, strings, problems, static, notices), static, problems)
+
+
+def _finish(prepared: Prepared, scans: dict, paths: set[str], line_of) -> None:
+    """The checks on the rendered whole: unused strings, safe paths, links and anchors."""
+    config, problems = prepared.config, prepared.problems
+    check_unused(prepared.renderer.strings, prepared.renderer.used_strings, read_templates(config), problems)
     problems.raise_errors()
-    check_links(files, config.base_path, problems, label=f"{config.output_dir.name}/")
-    problems.raise_errors()
-    for path in files:
+    for path in paths:
         try:
             safe_relative(path)
         except WriteError as exc:
             raise ContentError([Problem(path, message=str(exc))]) from None
-    return BuildResult(files, problems.problems, site)
+    check_links(scans, paths, config.base_path, problems, line_of, label=f"{config.output_dir.name}/")
+    problems.raise_errors()
 
 
-def build(config: SiteConfig) -> BuildResult:
-    """Render the whole site, then replace the output folder with it in one swap."""
-    result = render_site(config)
-    write_site(config.output_dir, result.files)
-    return result
+def render_site(config: SiteConfig) -> BuildResult:
+    """The whole site in memory, checked, in one process; raise ContentError listing every error."""
+    prepared = prepare(config)
+    files = prepared.renderer.render_all()
+    files.update({f"static/{name}": data for name, data in prepared.static.items()})
+    prepared.problems.raise_errors()
+    texts = {path: data.decode() for path, data in files.items() if path.endswith(".html")}
+    _finish(prepared, {p: scan(t) for p, t in texts.items()}, set(files),
+            lambda path, offset: texts[path].count("\n", 0, offset) + 1)
+    return BuildResult(files, prepared.problems.problems, prepared.site)
+
+
+def build(config: SiteConfig, jobs: int | None = None) -> BuildResult:
+    """Render into a staging folder (pages in parallel on large sites), check, then swap it into place.
+
+    A failed build throws the staging folder away: the previous output stays exactly as it was.
+    """
+    prepared = prepare(config)
+    staging = Staging(config.output_dir)
+    try:
+        scans, paths = _render_staged(prepared, staging, jobs)
+        prepared.problems.raise_errors()
+
+        def line_of(path: str, offset: int) -> int:
+            return staging.read(path).decode(errors="replace").count("\n", 0, offset) + 1
+
+        _finish(prepared, scans, paths, line_of)
+        staging.commit()
+    finally:
+        staging.abort()
+    return BuildResult({}, prepared.problems.problems, prepared.site, written=len(paths))
+
+
+def _render_staged(prepared: Prepared, staging: Staging, jobs: int | None) -> tuple[dict, set[str]]:
+    pages = prepared.site.pages
+    jobs = jobs or (os.cpu_count() or 1 if len(pages) >= PARALLEL_FROM else 1)
+    extras = prepared.renderer.render_extras()
+    extras.update({f"static/{name}": data for name, data in prepared.static.items()})
+    staging.claim([p.output_path for p in pages] + sorted(extras))
+    scans: dict = {}
+    for path, data in extras.items():
+        staging.write(path, data)
+        if path.endswith(".html"):
+            scans[path] = scan(data.decode())
+    if jobs <= 1 or not hasattr(os, "fork"):
+        scans.update(_render_slice(prepared.renderer, pages, staging, 0, 1)[0])
+    else:
+        scans.update(_render_forked(prepared, staging, jobs))
+    return scans, {p.output_path for p in pages} | set(extras)
+
+
+PARALLEL_FROM = 400  # pages; below this, forking costs more than it saves
+_FORKED: tuple | None = None  # what forked workers inherit: (renderer, pages, staging)
+
+
+def _render_slice(renderer: Renderer, pages, staging: Staging, index: int, count: int):
+    """Render every `count`-th page from `index` into the staging folder; return their scans and news."""
+    before = len(renderer.problems.problems)
+    scans = {}
+    for path, data in renderer.render_pages(pages[index::count]):
+        staging.write(path, data)
+        if path.endswith(".html"):
+            scans[path] = scan(data.decode())
+    return scans, renderer.problems.problems[before:], renderer.used_strings
+
+
+def _forked_slice(args: tuple[int, int]):
+    renderer, pages, staging = _FORKED
+    return _render_slice(renderer, pages, staging, *args)
+
+
+def _render_forked(prepared: Prepared, staging: Staging, jobs: int) -> dict:
+    """Pages rendered by `jobs` forked processes that share the loaded model; results merged in order."""
+    import multiprocessing
+
+    global _FORKED
+    _FORKED = (prepared.renderer, prepared.site.pages, staging)
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            results = pool.map(_forked_slice, [(i, jobs) for i in range(jobs)])
+    finally:
+        _FORKED = None
+    scans: dict = {}
+    for worker_scans, problems, used in results:
+        scans.update(worker_scans)
+        prepared.problems.problems.extend(problems)
+        prepared.renderer.used_strings |= used
+    prepared.problems.problems.sort()
+    return scans

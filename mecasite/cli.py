@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Sequence
 
@@ -38,6 +39,8 @@ def parser() -> argparse.ArgumentParser:
                        description="Build every page in every language, then replace the output folder in one "
                        "swap. A failed build leaves the previous output untouched.")
     b.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: output_dir in the config)")
+    b.add_argument("--jobs", type=int, metavar="N", help="processes rendering pages (default: one per CPU core "
+                   "on large sites, one on small ones)")
     c = sub.add_parser("check", parents=[common], help="validate content and links without writing anything",
                        description="Run the whole build without writing: schema, references, translations, "
                        "interface strings, signatures, internal links and anchors. Exit 1 on errors.")
@@ -118,10 +121,12 @@ def report(problems: Sequence[Problem], stream=None, max_warnings: int | None = 
 
 
 def cmd_build(config: SiteConfig, args: argparse.Namespace) -> int:
-    result = build(config)
+    started = time.perf_counter()
+    result = build(config, jobs=args.jobs)
     report(result.problems, max_warnings=10)
-    pages = sum(path.endswith(".html") for path in result.files)
-    print(f"built {pages} pages ({len(result.files)} files) in {config.output_dir}")
+    pages = sum(page.kind != "redirect" for page in result.site.pages) if result.site else 0
+    print(f"built {pages} pages ({result.written} files) in {config.output_dir} "
+          f"in {time.perf_counter() - started:.2f} s")
     return 0
 
 

@@ -1,12 +1,13 @@
 """Checking the rendered site's internal links and anchors, before anything is written.
 
-Works on the in-memory {path: bytes} the renderer produced. Pure: no I/O here.
+Works on each page's scan (its ids and links), made as the page is rendered. Pure: no I/O here.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable, Mapping
 from html import unescape
 from urllib.parse import unquote, urlsplit
 
@@ -30,8 +31,8 @@ def scan(html: str) -> Scan:
     found = Scan()
     for match in _ATTR.finditer(html):
         name, value = match.group(1), unescape(match.group(2))
-        if not value:
-            continue
+        if not value or (name not in ("id", "name") and ":" in value.split("/", 1)[0]):
+            continue  # another site (https:, mailto:): not ours to check offline
         if name in ("id", "name"):
             found.ids.add(value)
         else:
@@ -39,20 +40,29 @@ def scan(html: str) -> Scan:
     return found
 
 
-def check_links(files: dict[str, bytes], base_path: str, problems: Collector, label: str = "") -> None:
-    """Every link to this site must reach a file we write, and its #anchor an id in that file."""
-    texts = {path: data.decode() for path, data in files.items() if path.endswith(".html")}
-    pages = {path: scan(text) for path, text in texts.items()}
-    for path, found in sorted(pages.items()):
+def check_links(scans: Mapping[str, Scan], paths: set[str], base_path: str, problems: Collector,
+                line_of: Callable[[str, int], int], label: str = "") -> None:
+    """Every link to this site must reach a file we write, and its #anchor an id in that file.
+
+    `scans` are the HTML pages' anchors and links, `paths` every file written; `line_of(path, offset)` turns a
+    link's offset into a line number (only for the broken ones: reading pages back is not free).
+    """
+    for path, found in sorted(scans.items()):
         for href, offset in found.links:
-            message = _broken(href, path, files, pages, base_path)
+            message = _broken(href, path, paths, scans, base_path)
             if message:
-                line = texts[path].count("\n", 0, offset) + 1
-                problems.add(f"{label}{path}", line, message, "fix the link in the content or template",
-                             code="link")
+                problems.add(f"{label}{path}", line_of(path, offset), message,
+                             "fix the link in the content or template", code="link")
 
 
-def _broken(href: str, source: str, files: dict, pages: dict, base_path: str) -> str:
+def check_files(files: Mapping[str, bytes], base_path: str, problems: Collector, label: str = "") -> None:
+    """`check_links` on an in-memory site."""
+    texts = {path: data.decode() for path, data in files.items() if path.endswith(".html")}
+    check_links({path: scan(text) for path, text in texts.items()}, set(files), base_path, problems,
+                lambda path, offset: texts[path].count("\n", 0, offset) + 1, label)
+
+
+def _broken(href: str, source: str, files: set[str], pages: Mapping[str, Scan], base_path: str) -> str:
     parts = urlsplit(href)
     if parts.scheme or parts.netloc:
         return ""  # another site: not ours to check offline

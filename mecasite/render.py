@@ -12,7 +12,7 @@ import os
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 import jinja2
 
@@ -23,6 +23,8 @@ from .resolve import LISTS, Page, Site
 from .schema import PartialDate
 from .typography import typography
 from .views import Alternate, Link, Views
+
+FEED_ENTRIES = 50  # the newest actions in each feed, as feed readers expect (Hugo and others cap theirs too)
 
 TEMPLATES = {
     "home": "home.html", "page": "page.html", "action": "action.html", "partner": "partner.html",
@@ -89,12 +91,22 @@ class Renderer:
 
     # -- pages ---------------------------------------------------------------------------------------------
     def render_all(self) -> dict[str, bytes]:
-        files: dict[str, bytes] = {}
-        for page in self.site.pages:
+        """Every output file in memory: the pages, then the feeds, root pages, sitemap and host files."""
+        files = dict(self.render_pages(self.site.pages))
+        files.update(self.render_extras())
+        return files
+
+    def render_pages(self, pages) -> Iterator[tuple[str, bytes]]:
+        """(output path, bytes) of each page that rendered; the others have added their problem."""
+        for page in pages:
             context = self._redirect_context(page) if page.kind == "redirect" else self._page_context(page)
             html = self._render(TEMPLATES[page.kind], context)
             if html is not None:
-                files[page.output_path] = html.encode()
+                yield page.output_path, html.encode()
+
+    def render_extras(self) -> dict[str, bytes]:
+        """The files that are not pages of one language: feeds, root page and 404, sitemap, robots, host files."""
+        files: dict[str, bytes] = {}
         for lang in self.site.config.codes:
             feed = self._render("atom.xml", self._feed_context(lang))
             if feed is not None:
@@ -216,7 +228,7 @@ class Renderer:
 
     # -- feeds, sitemap, root --------------------------------------------------------------------------------
     def _feed_context(self, lang: str) -> dict:
-        actions = [v for _, group in self.views.actions_by_year(lang) for v in group]
+        actions = [v for _, group in self.views.actions_by_year(lang) for v in group][:FEED_ENTRIES]
         dated = [v.date.first_day() for v in actions if v.date]
         updated = source_date() or (max(dated) if dated else dt.date(1970, 1, 1))
         page = self.site.list_page("actions", lang)

@@ -31,37 +31,63 @@ def safe_relative(path: str) -> PurePosixPath:
     return pure
 
 
+class Staging:
+    """A fresh sibling of the output folder that a build fills, then swaps into place (or throws away).
+
+    Forked render workers write into it too; nothing in it is visible at the output path until `commit`.
+    """
+
+    def __init__(self, out: Path):
+        self.out = out.resolve()
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        clean_leftovers(self.out)
+        self.root = self.out.parent / f".{self.out.name}{TMP_MARK}{os.getpid()}"
+        self.root.mkdir()
+        self._seen: set[str] = set()
+
+    def write(self, path: str, data: bytes) -> None:
+        rel = safe_relative(path)
+        target = self.root.joinpath(*rel.parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+    def claim(self, paths) -> None:
+        """Refuse two files on one path, case folded (they would collide on case-insensitive hosts)."""
+        for path in paths:
+            key = str(safe_relative(path)).casefold()
+            if key in self._seen:
+                raise WriteError(f"two files on one path: {path}")
+            self._seen.add(key)
+
+    def read(self, path: str) -> bytes:
+        return self.root.joinpath(*safe_relative(path).parts).read_bytes()
+
+    def commit(self) -> None:
+        try:
+            _swap(self.root, self.out)
+        finally:
+            self.abort()
+
+    def abort(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
 def write_site(out: Path, files: Mapping[str, bytes]) -> None:
     """Replace the folder `out` with exactly `files` ({relative path: content})."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    clean_leftovers(out)
-    tmp = out.parent / f".{out.name}{TMP_MARK}{os.getpid()}"
+    staging = Staging(out)
     try:
-        _write_tree(tmp, files)
-        _swap(tmp, out)
+        staging.claim(sorted(files))
+        for path, data in sorted(files.items()):
+            staging.write(path, data)
+        staging.commit()
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        staging.abort()
 
 
 def clean_leftovers(out: Path) -> None:
     for stale in out.parent.glob(f".{out.name}.*-*"):
         if stale.is_dir() and (TMP_MARK in stale.name or OLD_MARK in stale.name):
             shutil.rmtree(stale, ignore_errors=True)
-
-
-def _write_tree(root: Path, files: Mapping[str, bytes]) -> None:
-    root.mkdir()
-    seen: set[str] = set()
-    for path, data in sorted(files.items()):
-        rel = safe_relative(path)
-        key = str(rel).casefold()
-        if key in seen:
-            raise WriteError(f"two files on one path: {path}")
-        seen.add(key)
-        target = root.joinpath(*rel.parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
 
 
 def _swap(new: Path, out: Path) -> None:
