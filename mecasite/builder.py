@@ -12,6 +12,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import manifest
 from .checks import check_signatures
 from .config import SiteConfig
 from .content import load_content
@@ -30,6 +31,7 @@ class BuildResult:
     problems: list[Problem] = field(default_factory=list)
     site: Site | None = None
     written: int = 0
+    up_to_date: bool = False  # nothing changed since the last build: nothing was written
 
 
 def read_static(config: SiteConfig, problems: Collector) -> dict[str, bytes]:
@@ -125,11 +127,15 @@ def render_site(config: SiteConfig) -> BuildResult:
     return BuildResult(files, prepared.problems.problems, prepared.site)
 
 
-def build(config: SiteConfig, jobs: int | None = None) -> BuildResult:
+def build(config: SiteConfig, jobs: int | None = None, force: bool = False) -> BuildResult:
     """Render into a staging folder (pages in parallel on large sites), check, then swap it into place.
 
-    A failed build throws the staging folder away: the previous output stays exactly as it was.
+    A failed build throws the staging folder away: the previous output stays exactly as it was. When nothing
+    changed since the last build (same inputs, output untouched), nothing is rendered or written.
     """
+    inputs = manifest.inputs_fingerprint(config, {})
+    if not force and manifest.is_up_to_date(config, inputs):
+        return BuildResult({}, manifest.saved_problems(config), None, up_to_date=True)
     prepared = prepare(config)
     staging = Staging(config.output_dir)
     try:
@@ -143,6 +149,7 @@ def build(config: SiteConfig, jobs: int | None = None) -> BuildResult:
         staging.commit()
     finally:
         staging.abort()
+    manifest.record(config, inputs, prepared.problems.problems)
     return BuildResult({}, prepared.problems.problems, prepared.site, written=len(paths))
 
 

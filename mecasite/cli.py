@@ -39,6 +39,7 @@ def parser() -> argparse.ArgumentParser:
                        description="Build every page in every language, then replace the output folder in one "
                        "swap. A failed build leaves the previous output untouched.")
     b.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: output_dir in the config)")
+    b.add_argument("--force", action="store_true", help="rebuild even if nothing changed since the last build")
     b.add_argument("--jobs", type=int, metavar="N", help="processes rendering pages (default: one per CPU core "
                    "on large sites, one on small ones)")
     c = sub.add_parser("check", parents=[common], help="validate content and links without writing anything",
@@ -122,8 +123,11 @@ def report(problems: Sequence[Problem], stream=None, max_warnings: int | None = 
 
 def cmd_build(config: SiteConfig, args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    result = build(config, jobs=args.jobs)
+    result = build(config, jobs=args.jobs, force=args.force)
     report(result.problems, max_warnings=10)
+    if result.up_to_date:
+        print(f"nothing changed since the last build: {config.output_dir} is up to date (--force rebuilds it)")
+        return 0
     pages = sum(page.kind != "redirect" for page in result.site.pages) if result.site else 0
     print(f"built {pages} pages ({result.written} files) in {config.output_dir} "
           f"in {time.perf_counter() - started:.2f} s")

@@ -37,7 +37,7 @@ def load_content(config: SiteConfig, problems: Collector) -> Model:
                          did_you_mean(folder.name, list(COLLECTIONS)))
             continue
         for item_dir in sorted(p for p in folder.iterdir() if not is_editor_junk(p.name)):
-            item = _load_item(config, collection, item_dir, problems)
+            item = load_item(config, collection, item_dir, problems)
             if item:
                 items[item.key] = item
     return Model(MappingProxyType(items))
@@ -56,7 +56,7 @@ def _inside(config: SiteConfig, path: Path) -> bool:
     return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(config.root))
 
 
-def _load_item(config: SiteConfig, collection: Collection, item_dir: Path, problems: Collector) -> Item | None:
+def load_item(config: SiteConfig, collection: Collection, item_dir: Path, problems: Collector) -> Item | None:
     rel = _rel(config, item_dir)
     if not item_dir.is_dir() or not ID_RE.match(item_dir.name):
         problems.add(rel, 0, f"'{item_dir.name}' is not an item folder",

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
-from typing import Mapping, Sequence
+from typing import Sequence
 
 from .problems import Problem
-from .resolve import Site
-from .translations import all_states
+from .resolve import Page, Site
+from .translations import state_of
 from .views import Views
 
 STYLE = """<style>
@@ -27,33 +27,39 @@ STYLE = """<style>
 </style>"""
 
 
-@dataclass(frozen=True)
+@dataclass
 class PreviewInfo:
-    """What the preview knows from the last build: a bar per page URL, and the errors of a failed build."""
+    """What the preview knows from the last build: the site (for each page's bar), and the errors of a
+    failed build. Bars are made per request: a site of ten thousand pages has no need of them all."""
 
-    bars: Mapping[str, str]  # URL path (/international/fr/) -> bar HTML
+    site: Site | None = None
     problems: tuple[Problem, ...] = ()
+    _pages: dict | None = None
+
+    def bar(self, url: str) -> str:
+        if self.site is None:
+            return ""
+        if self._pages is None:
+            base = self.site.config.base_path
+            self._pages = {base + p.url: p for p in self.site.pages if p.kind != "redirect"}
+        page = self._pages.get(url)
+        return bar(self.site, page) if page else ""
 
 
-def bars(site: Site) -> dict[str, str]:
-    """For each page: its translation state in its language and links to it in every language."""
+def bar(site: Site, page: Page) -> str:
+    """A page's translation state in its language and links to it in every language."""
     views = Views(site, _Silent())
-    states = {(s.collection, s.id, s.lang): s for s in all_states(site.config, site.model)}
-    result = {}
-    for page in site.pages:
-        if page.kind == "redirect":
-            continue
-        parts = ['<div id="preview-bar" role="region" aria-label="Preview">', "<span>Preview</span>"]
-        if page.item:
-            state = states[(*page.item, page.lang)]
-            parts.append(f'<span class="state s-{state.status.replace(" ", "-")}">{page.lang}: '
-                         f'{escape(state.status)}</span> <span>{escape(state.path)}</span>')
-        links = [f'<a href="{escape(a.url)}" hreflang="{a.lang}" lang="{a.lang}">{escape(a.name)}</a>'
-                 + ("" if a.translated else " (fallback)")
-                 for a in views.alternates(page) if not a.current]
-        parts.append("<span>" + " · ".join(links) + "</span></div>")
-        result[views.url(page)] = "".join(parts)
-    return result
+    parts = ['<div id="preview-bar" role="region" aria-label="Preview">', "<span>Preview</span>"]
+    if page.item:
+        item = site.model.items[page.item]
+        state = state_of(site.config, item, page.lang, dict(item.drafts))
+        parts.append(f'<span class="state s-{state.status.replace(" ", "-")}">{page.lang}: '
+                     f'{escape(state.status)}</span> <span>{escape(state.path)}</span>')
+    links = [f'<a href="{escape(a.url)}" hreflang="{a.lang}" lang="{a.lang}">{escape(a.name)}</a>'
+             + ("" if a.translated else " (fallback)")
+             for a in views.alternates(page) if not a.current]
+    parts.append("<span>" + " · ".join(links) + "</span></div>")
+    return "".join(parts)
 
 
 def overlay(problems: Sequence[Problem]) -> str:
@@ -71,7 +77,7 @@ def inject(html: bytes, url: str, info: PreviewInfo, reload_script: str) -> byte
     """The page with the reload script in its head and the bar and overlay at the top of its body."""
     text = html.decode("utf-8", errors="replace")
     head = STYLE + reload_script
-    top = info.bars.get(url, "") + (overlay(info.problems) if info.problems else "")
+    top = info.bar(url) + (overlay(info.problems) if info.problems else "")
     text = text.replace("</head>", head + "</head>", 1)
     start = text.find("<body")
     if start != -1:

@@ -6,6 +6,7 @@ StrictUndefined: a typo in a template is an error naming the template and line, 
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import os
@@ -96,21 +97,41 @@ class Renderer:
         files.update(self.render_extras())
         return files
 
-    def render_pages(self, pages) -> Iterator[tuple[str, bytes]]:
-        """(output path, bytes) of each page that rendered; the others have added their problem."""
+    def render_pages(self, pages, deps: dict | None = None) -> Iterator[tuple[str, bytes]]:
+        """(output path, bytes) of each page that rendered; the others have added their problem.
+
+        With `deps`, records for each page the items whose meta and body it read: {output path: (set, set)}.
+        """
         for page in pages:
+            if deps is not None:
+                self.views.reads = deps[page.output_path] = (set(), set())
             context = self._redirect_context(page) if page.kind == "redirect" else self._page_context(page)
             html = self._render(TEMPLATES[page.kind], context)
+            self.views.reads = None
             if html is not None:
                 yield page.output_path, html.encode()
 
-    def render_extras(self) -> dict[str, bytes]:
-        """The files that are not pages of one language: feeds, root page and 404, sitemap, robots, host files."""
-        files: dict[str, bytes] = {}
+    def for_site(self, site: Site, problems: Collector, outdated: Mapping, keep: Callable[[tuple], bool]) -> "Renderer":
+        """A renderer of a changed site that keeps the compiled templates and the Markdown of unchanged texts
+        (`keep(cache key)` says which)."""
+        other = copy.copy(self)
+        other.site, other.problems, other.outdated = site, problems, outdated
+        other.views = Views(site, problems)
+        other.views._rendered = {k: v for k, v in self.views._rendered.items() if keep(k)}
+        other.used_strings = set(self.used_strings)
+        return other
+
+    def render_feeds(self) -> dict[str, bytes]:
+        files = {}
         for lang in self.site.config.codes:
             feed = self._render("atom.xml", self._feed_context(lang))
             if feed is not None:
                 files[self.feed_path(lang)] = feed.encode()
+        return files
+
+    def render_extras(self) -> dict[str, bytes]:
+        """The files that are not pages of one language: feeds, root page and 404, sitemap, robots, host files."""
+        files = self.render_feeds()
         for name, target, context in (
                 ("root.html", "index.html", self._root_context()), ("root-404.html", "404.html", self._root_context()),
                 ("sitemap.xml", "sitemap.xml", self._sitemap_context()),

@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote, urlsplit
 
-from .builder import build
+from .incremental import Session
 from .config import SiteConfig, load_config
-from .preview import PreviewInfo, bars, inject
+from .preview import PreviewInfo, inject
 from .problems import ContentError, Problem
 from .sources import is_editor_junk
 
@@ -44,17 +44,18 @@ def preview_config(config: SiteConfig, host: str, port: int) -> SiteConfig:
 
 # -- watching ---------------------------------------------------------------------------------------------
 
-def signature(paths: list[Path]) -> frozenset:
-    """A snapshot of every watched file: path, size, modification time in ns and inode."""
-    entries = []
+def signature(paths: list[Path]) -> dict[str, tuple[int, int, int]]:
+    """A snapshot of every watched file: path -> (size, modification time in ns, inode). Folders count too,
+    so an added, removed or renamed folder is a change."""
+    entries: dict[str, tuple[int, int, int]] = {}
     for root in paths:
         if root.is_file():
             st = root.stat()
-            entries.append((str(root), st.st_size, st.st_mtime_ns, st.st_ino))
+            entries[str(root)] = (st.st_size, st.st_mtime_ns, st.st_ino)
             continue
         for folder, dirs, files in os.walk(root):
             dirs[:] = [d for d in dirs if not is_editor_junk(d)]
-            entries.append((folder, -1, 0, 0))  # an added, removed or renamed folder counts too
+            entries[folder] = (-1, 0, 0)
             for name in files:
                 if is_editor_junk(name):
                     continue
@@ -63,21 +64,31 @@ def signature(paths: list[Path]) -> frozenset:
                     st = os.stat(path)
                 except OSError:  # removed while we looked: the next poll sees it
                     continue
-                entries.append((path, st.st_size, st.st_mtime_ns, st.st_ino))
-    return frozenset(entries)
+                entries[path] = (st.st_size, st.st_mtime_ns, st.st_ino)
+    return entries
+
+
+def changed_paths(before: dict, after: dict) -> set[Path]:
+    return {Path(p) for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
 
 
 @dataclass
 class Rebuilder:
-    """Rebuilds when the sources' signature changes and has settled; reports each outcome."""
+    """Rebuilds when the sources' signature changes and has settled; reports each outcome.
+
+    Changes accumulate until a build succeeds: a file broken then left alone is rebuilt with the next save
+    of any other file, so the overlay never disappears while an error remains.
+    """
 
     config_path: Path
     host: str
     port: int
     on_built: Callable[[PreviewInfo], None]
-    seen: frozenset = frozenset()
+    seen: dict = field(default_factory=dict)
     changed_at: float | None = None
-    last_good: PreviewInfo = field(default_factory=lambda: PreviewInfo({}))
+    pending: set = field(default_factory=set)
+    session: Session | None = None
+    last_site: object = None
 
     def watched(self) -> list[Path]:
         root = self.config_path.parent
@@ -92,24 +103,33 @@ class Rebuilder:
         """Called often: notice changes, wait until saves stop for a moment, then rebuild."""
         current = signature(self.watched())
         if current != self.seen:
+            self.pending |= changed_paths(self.seen, current)
             self.seen, self.changed_at = current, time.monotonic()
         elif self.changed_at is not None and time.monotonic() - self.changed_at >= SETTLE_SECONDS:
             self.changed_at = None
             self.rebuild()
 
     def rebuild(self) -> PreviewInfo:
+        """A full build the first time and after config changes; else only what the changes affect."""
         started = time.monotonic()
         try:
-            config = preview_config(load_config(self.config_path), self.host, self.port)
-            result = build(config)
-            self.last_good = PreviewInfo(bars(result.site) if result.site else {})
-            info = self.last_good
-            print(f"rebuilt in {time.monotonic() - started:.2f} s", flush=True)
+            if self.session is None or any(p == self.config_path for p in self.pending):
+                config = preview_config(load_config(self.config_path), self.host, self.port)
+                self.session = Session(config)
+                outcome = self.session.build()
+            else:
+                outcome = self.session.update(self.pending)
+            self.pending = set()
+            self.last_site = outcome.site
+            info = PreviewInfo(outcome.site)
+            how = "rebuilt" if outcome.full else f"updated {outcome.rendered} pages ({outcome.written} files)"
+            print(f"{how} in {time.monotonic() - started:.2f} s", flush=True)
         except ContentError as exc:
-            info = PreviewInfo(self.last_good.bars, tuple(exc.problems))
+            info = PreviewInfo(self.last_site, tuple(exc.problems))
             print(str(exc), file=sys.stderr, flush=True)
         except Exception as exc:  # a bug must not take the preview down: show it like a content error
-            info = PreviewInfo(self.last_good.bars, (Problem("build", message=f"internal error: {exc!r}"),))
+            self.session = None  # start afresh with the next change
+            info = PreviewInfo(self.last_site, (Problem("build", message=f"internal error: {exc!r}"),))
             print(f"internal error: {exc!r}", file=sys.stderr, flush=True)
         self.on_built(info)
         return info
@@ -225,7 +245,7 @@ def serve(config: SiteConfig, host: str, port: int) -> int:
     if host not in LOOPBACK:
         print(f"warning: serving on {host}: other machines on the network can see the preview", file=sys.stderr)
     target = preview_config(config, host, port)
-    state: dict = {"info": PreviewInfo({})}
+    state: dict = {"info": PreviewInfo()}
 
     def built(info: PreviewInfo) -> None:
         state["info"] = info

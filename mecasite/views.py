@@ -88,6 +88,18 @@ class Views:
         self.markdown = MarkdownRenderer(frozenset(REF_KINDS))
         self._rendered: dict[tuple, Rendered] = {}
         self._reverse: dict | None = None
+        # While a page renders: the items whose title/facts (meta) and whose body it read, so that the preview
+        # re-renders a page only when something it shows has changed (see incremental.py). Bodies are read per
+        # (item, text language): editing the Dutch text touches only the pages that show the Dutch text.
+        self.reads: tuple[set, set] | None = None
+
+    def _read_meta(self, key: ItemKey) -> None:
+        if self.reads is not None:
+            self.reads[0].add(key)
+
+    def _read_body(self, key: ItemKey, lang: str) -> None:
+        if self.reads is not None:
+            self.reads[1].add((key, lang))
 
     # -- URLs -------------------------------------------------------------------------------------------
     def url(self, page: Page) -> str:
@@ -109,6 +121,7 @@ class Views:
     # -- items -----------------------------------------------------------------------------------------
     def rendered(self, item: Item, lang: str) -> Rendered:
         text = self.site.text(item, lang)
+        self._read_body(item.key, text.lang)
         key = (item.key, text.lang, lang)
         if key not in self._rendered:
             resolver: Callable = lambda kind, item_id: self.ref_url(kind, item_id, lang)  # noqa: E731
@@ -120,12 +133,14 @@ class Views:
         return self._rendered[key]
 
     def link(self, key: ItemKey, lang: str) -> Link:
+        self._read_meta(key)
         item = self.site.model.items[key]
         text = self.site.text(item, lang)
         kind = COLLECTIONS[key[0]].ref
         return Link(text.title, self.ref_url(kind, key[1], lang) or "", text.lang)
 
     def item(self, key: ItemKey, lang: str) -> ItemView:
+        self._read_meta(key)
         item = self.site.model.items[key]
         text = self.site.text(item, lang)
         date = item.facts.get("date")
@@ -177,6 +192,9 @@ class Views:
         return self._reverse
 
     def quote(self, item_id: str, lang: str) -> Quote:
+        self._read_meta(("testimonials", item_id))
+        for text_lang in self.site.model.items[("testimonials", item_id)].texts:
+            self._read_body(("testimonials", item_id), text_lang)  # the original and the translation shown
         item = self.site.model.items[("testimonials", item_id)]
         original_lang = item.facts["language"]
         original = item.texts.get(original_lang) or self.site.text(item, lang)

@@ -11,6 +11,7 @@ import ctypes
 import ctypes.util
 import os
 import shutil
+import time
 from pathlib import Path, PurePosixPath
 from typing import Mapping
 
@@ -41,7 +42,7 @@ class Staging:
         self.out = out.resolve()
         self.out.parent.mkdir(parents=True, exist_ok=True)
         clean_leftovers(self.out)
-        self.root = self.out.parent / f".{self.out.name}{TMP_MARK}{os.getpid()}"
+        self.root = self.out.parent / f".{self.out.name}{TMP_MARK}{os.getpid()}-{time.time_ns()}"
         self.root.mkdir()
         self._seen: set[str] = set()
 
@@ -63,13 +64,41 @@ class Staging:
         return self.root.joinpath(*safe_relative(path).parts).read_bytes()
 
     def commit(self) -> None:
+        """Swap the new site into place; the old one (now at the staging path) is deleted in the background."""
         try:
             _swap(self.root, self.out)
-        finally:
+        except BaseException:
             self.abort()
+            raise
+        if self.root.exists():  # the old site: out of the way under a name of its own, then deleted
+            old = self.out.parent / f".{self.out.name}{OLD_MARK}{os.getpid()}-{time.time_ns()}"
+            os.rename(self.root, old)
+            _remove_in_background(old)
 
     def abort(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _remove_in_background(path: Path) -> None:
+    """Delete a folder without making the caller wait (ten thousand files take a second or two).
+
+    A grandchild process does it, so no zombie is left behind; if it dies, the next build's
+    `clean_leftovers` finishes the job. Where fork is missing, delete here.
+    """
+    if not path.exists():
+        return
+    if not hasattr(os, "fork"):
+        shutil.rmtree(path, ignore_errors=True)
+        return
+    pid = os.fork()
+    if pid == 0:  # child: fork the deleter and leave at once
+        try:
+            if os.fork() == 0:
+                os.setsid()
+                shutil.rmtree(path, ignore_errors=True)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
 
 
 def write_site(out: Path, files: Mapping[str, bytes]) -> None:
@@ -99,7 +128,7 @@ def _swap(new: Path, out: Path) -> None:
         return
     if _exchange(new, out):
         return
-    old = out.parent / f".{out.name}{OLD_MARK}{os.getpid()}"
+    old = out.parent / f".{out.name}{OLD_MARK}{os.getpid()}-{time.time_ns()}"
     os.rename(out, old)
     os.rename(new, out)
     shutil.rmtree(old, ignore_errors=True)

