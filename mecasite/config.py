@@ -6,6 +6,7 @@ Every wrong value is an error naming its line; nothing silently falls back to a 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlsplit
@@ -54,7 +55,7 @@ class SiteConfig:
     def default_language(self) -> str:
         return next(lang.code for lang in self.languages if lang.default)
 
-    @property
+    @cached_property
     def codes(self) -> tuple[str, ...]:
         """Language codes, default first: the order of switchers and fallbacks."""
         return tuple(lang.code for lang in self.languages)

@@ -17,6 +17,7 @@ this: it always renders everything into a fresh folder.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ from .config import SiteConfig
 from .content import load_item
 from .links import check_links, scan
 from .model import Item, ItemKey, Model
-from .problems import Collector, ContentError, Problem
+from .problems import WARNING, Collector, ContentError, Problem
 from .resolve import Page, Site, resolve_site
 from .translations import check_translations, outdated
 from .writer import Staging, write_file_atomic
@@ -69,7 +70,7 @@ class Session:
         prepared = builder.prepare(self.config)
         deps: dict = {}
         files = dict(prepared.renderer.render_pages(prepared.site.pages, deps))
-        files.update(prepared.renderer.render_extras())
+        files.update(prepared.renderer.render_extras(deps))
         files.update({f"static/{name}": data for name, data in prepared.static.items()})
         prepared.problems.raise_errors()
         texts = {path: data.decode() for path, data in files.items() if path.endswith(".html")}
@@ -85,6 +86,7 @@ class Session:
             staging.abort()
         self.prepared, self.scans, self.deps = prepared, scans, deps
         self.hashes = {path: _digest(data) for path, data in files.items()}
+        gc.freeze()  # the loaded site lives on: keep the collector from walking it on every update
         return Update(len(prepared.site.pages), len(files), full=True, problems=prepared.problems.problems,
                       site=prepared.site)
 
@@ -121,7 +123,11 @@ class Session:
         model = Model(MappingProxyType(dict(sorted(items.items()))))  # the order a full load gives
         site = resolve_site(self.config, model, problems)
         check_signatures(model, problems)
-        check_translations(self.config, model, problems)
+        changed_items = [items[k] for k in sorted(keys) if k in items]
+        check_translations(self.config, model, problems, changed_items)  # the others' findings still hold:
+        folders = tuple(f"{self._content_rel()}/{c}/{i}/" for c, i in keys)
+        problems.problems[:0] = [p for p in old.problems.problems
+                                 if p.severity == WARNING and not p.path.startswith(folders)]
         problems.raise_errors()
 
         old_model = old.site.model
@@ -134,23 +140,23 @@ class Session:
 
         notices = {k: v for k, v in old.renderer.outdated.items() if k[:2] not in keys}
         if self.config.outdated_notice:
-            for key, source in outdated(self.config, model).items():
-                if key[:2] in keys:
-                    notices[key] = builder.last_changed(self.config.root, source)
+            for key, source in outdated(self.config, model, changed_items).items():
+                notices[key] = builder.last_changed(self.config.root, source)
         stale = meta | {k for k, _ in body}
         renderer = old.renderer.for_site(site, problems, notices,
                                          keep=lambda cache_key: cache_key[0] not in stale and not moved)
 
         affected = self._affected(site, keys, meta, body, facts, old_urls, new_urls)
-        pages = [new_urls[path] for path in sorted(affected) if path in new_urls]
+        pages = [page for path, page in new_urls.items() if path in affected]  # in site order
         deps = dict(self.deps)
         for path in set(old_urls) - set(new_urls):
             deps.pop(path, None)
         files = dict(renderer.render_pages(pages, deps))
-        if meta or moved or facts:
-            files.update(renderer.render_extras())
-        elif any(k[0] == "actions" for k, _ in body):
-            files.update(renderer.render_feeds())
+        feeds = {renderer.feed_path(lang) for lang in self.config.codes}
+        if moved or facts:
+            files.update(renderer.render_extras(deps))
+        elif affected & feeds:
+            files.update(renderer.render_feeds(deps))
         problems.raise_errors()
 
         scans = dict(self.scans)
@@ -167,8 +173,13 @@ class Session:
         written = self._write(files, set(old_urls) - set(new_urls))
         self.prepared = builder.Prepared(self.config, site, renderer, old.static, problems)
         self.scans, self.deps = scans, deps
+        gc.freeze()
         return Update(len(pages), written, len(set(old_urls) - set(new_urls)), problems=problems.problems,
                       site=site)
+
+    def _content_rel(self) -> str:
+        folder = self.config.content_dir
+        return folder.relative_to(self.config.root).as_posix() if folder.is_relative_to(self.config.root) else str(folder)
 
     def _affected(self, site: Site, keys: set, meta: set, body: set, facts: set, old_urls: dict,
                   new_urls: dict) -> set[str]:

@@ -7,7 +7,11 @@ with an allow-list (nh3), whatever the editor pasted. No I/O here.
 
 from __future__ import annotations
 
+import re
+import signal
+import threading
 import xml.etree.ElementTree as etree
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable
 
@@ -36,6 +40,55 @@ ATTRIBUTES = {
 }
 SCHEMES = {"http", "https", "mailto"}
 SKIP_TEXT = {"code", "pre"}
+
+
+class TooComplex(Exception):
+    """A body Python-Markdown would take too long, or recurse too deep, to convert."""
+
+    def __init__(self, message: str, line: int = 0):
+        super().__init__(message)
+        self.message, self.line = message, line
+
+
+# Inputs known to make Python-Markdown slow or deeply recursive, refused before conversion (linear checks):
+# long runs of one bracket or backtick, opening tags by the thousand, and nesting hundreds deep.
+LIMITS = (
+    (re.compile(r"\[{200,}|\]{200,}|\({200,}"), "a run of more than 200 brackets"),
+    (re.compile(r"`{100,}"), "a run of more than 100 backticks"),
+    (re.compile(r"^(?:[ \t]*(?:[-*+>]|\d+[.)])[ \t]+){64,}", re.M), "list or quote markers nested more than 64 deep"),
+    (re.compile(r"^[ \t>]{256,}", re.M), "a line indented or quoted more than 256 levels deep"),
+)
+MAX_TAGS = 2000  # raw "<a ", "<span " ... openings in one body
+SECONDS = 5.0  # a conversion still running after this is stopped
+
+
+def check_complexity(text: str) -> None:
+    """Raise TooComplex for inputs that would hang or exhaust the converter."""
+    for pattern, what in LIMITS:
+        match = pattern.search(text)
+        if match:
+            raise TooComplex(f"the text is too complex to convert: {what}", text.count("\n", 0, match.start()) + 1)
+    if text.count("<") > MAX_TAGS and len(re.findall(r"<[a-zA-Z]", text)) > MAX_TAGS:
+        raise TooComplex(f"the text is too complex to convert: more than {MAX_TAGS} HTML tags")
+
+
+@contextmanager
+def time_limit(seconds: float):
+    """Stop a conversion that runs too long (SIGALRM, main thread only; elsewhere the input checks suffice)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expired(signum, frame):
+        raise TooComplex(f"the text is too complex to convert: still not done after {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass(frozen=True)
@@ -98,9 +151,14 @@ class MarkdownRenderer:
         self.md.treeprocessors.register(self.links, "mecasite-links", 1)
 
     def render(self, text: str, lang: str, resolver: RefResolver) -> Rendered:
+        check_complexity(text)
         self.md.reset()
         self.links.reset()
         self.links.resolver, self.links.lang = resolver, lang
-        raw = self.md.convert(text)
+        try:
+            with time_limit(SECONDS):
+                raw = self.md.convert(text)
+        except RecursionError:
+            raise TooComplex("the text is too complex to convert: nested too deeply") from None
         html = nh3.clean(raw, tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES, link_rel=None)
         return Rendered(html, tuple(self.links.headings), tuple(self.links.refs), tuple(self.links.bad))

@@ -121,17 +121,21 @@ class Renderer:
         other.used_strings = set(self.used_strings)
         return other
 
-    def render_feeds(self) -> dict[str, bytes]:
+    def render_feeds(self, deps: dict | None = None) -> dict[str, bytes]:
+        """Each language's Atom feed (with `deps`, recording what each read, as `render_pages` does)."""
         files = {}
         for lang in self.site.config.codes:
+            if deps is not None:
+                self.views.reads = deps[self.feed_path(lang)] = (set(), set())
             feed = self._render("atom.xml", self._feed_context(lang))
+            self.views.reads = None
             if feed is not None:
                 files[self.feed_path(lang)] = feed.encode()
         return files
 
-    def render_extras(self) -> dict[str, bytes]:
+    def render_extras(self, deps: dict | None = None) -> dict[str, bytes]:
         """The files that are not pages of one language: feeds, root page and 404, sitemap, robots, host files."""
-        files = self.render_feeds()
+        files = self.render_feeds(deps)
         for name, target, context in (
                 ("root.html", "index.html", self._root_context()), ("root-404.html", "404.html", self._root_context()),
                 ("sitemap.xml", "sitemap.xml", self._sitemap_context()),
@@ -249,7 +253,7 @@ class Renderer:
 
     # -- feeds, sitemap, root --------------------------------------------------------------------------------
     def _feed_context(self, lang: str) -> dict:
-        actions = [v for _, group in self.views.actions_by_year(lang) for v in group][:FEED_ENTRIES]
+        actions = self.views.newest_actions(lang, FEED_ENTRIES)
         dated = [v.date.first_day() for v in actions if v.date]
         updated = source_date() or (max(dated) if dated else dt.date(1970, 1, 1))
         page = self.site.list_page("actions", lang)

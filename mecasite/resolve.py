@@ -6,6 +6,7 @@ Checks references between items and that no two pages share a URL. Pure: no I/O 
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -105,10 +106,10 @@ def _check_items(config: SiteConfig, model: Model, problems: Collector) -> None:
 
 def _check_refs(model: Model, item: Item, field: str, target: str, problems: Collector) -> None:
     value = item.facts.get(field) or ()
-    known = [i.id for i in model.collection(target)]
     for ref in (value,) if isinstance(value, str) else value:
-        if ref not in known:
+        if (target, ref) not in model.items:
             what = COLLECTIONS[target].ref
+            known = [i.id for i in model.collection(target)]
             problems.add(item.path, item.lines.get(field, 0), f"{field}: unknown {what} '{ref}'",
                          did_you_mean(ref, known))
 
@@ -138,6 +139,7 @@ def _lang_pages(config: SiteConfig, model: Model, lang: str) -> list[Page]:
     return pages
 
 
+@lru_cache(maxsize=131072)
 def url_key(url: str) -> str:
     """URLs that a host or a file system may confuse: case and Unicode normal form folded."""
     return unicodedata.normalize("NFC", url).casefold()

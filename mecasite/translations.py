@@ -106,10 +106,14 @@ def all_states(config: SiteConfig, model: Model) -> list[State]:
             for lang in config.codes]
 
 
-def check_translations(config: SiteConfig, model: Model, problems: Collector) -> None:
-    """Warnings for what a translator still has to do; the site builds meanwhile, with fallbacks."""
+def check_translations(config: SiteConfig, model: Model, problems: Collector,
+                       items: Iterable[Item] | None = None) -> None:
+    """Warnings for what a translator still has to do; the site builds meanwhile, with fallbacks.
+
+    `items` limits the check to some items (the preview re-checks only the ones an edit changed).
+    """
     default = config.default_language
-    for item in model.items.values():
+    for item in model.items.values() if items is None else items:
         source = item.texts.get(default)
         if source and is_unfinished(source):
             problems.add(source.path, todo_line(source), f"text not written yet (still marked {TODO_WRITE})",
@@ -186,6 +190,8 @@ def summary(states: Iterable[State]) -> dict[str, dict[str, int]]:
     return counts
 
 
-def outdated(config: SiteConfig, model: Model) -> dict[tuple[str, str, str], str]:
+def outdated(config: SiteConfig, model: Model, items: Iterable[Item] | None = None) -> dict[tuple[str, str, str], str]:
     """(collection, id, lang) -> source file, for every translation shown although its source changed."""
-    return {(s.collection, s.id, s.lang): s.source for s in all_states(config, model) if s.status == OUTDATED}
+    states = (state_of(config, item, lang, dict(item.drafts))
+              for item in (model.items.values() if items is None else items) for lang in config.codes)
+    return {(s.collection, s.id, s.lang): s.source for s in states if s.status == OUTDATED}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import quote
@@ -16,7 +17,7 @@ from markupsafe import Markup
 
 from .collections import COLLECTIONS, REF_KINDS
 from .i18n import country_name, date_text, language_name
-from .markdown_render import MarkdownRenderer, Rendered
+from .markdown_render import MarkdownRenderer, Rendered, TooComplex
 from .model import Item, ItemKey
 from .problems import Collector
 from .resolve import Page, Site
@@ -125,12 +126,21 @@ class Views:
         key = (item.key, text.lang, lang)
         if key not in self._rendered:
             resolver: Callable = lambda kind, item_id: self.ref_url(kind, item_id, lang)  # noqa: E731
-            result = self.markdown.render(text.body, text.lang, resolver)
+            result = self._convert(text, text.lang, resolver)
             for bad in result.bad_refs:
                 self.problems.add(text.path, text.body_line, f"link to unknown item '{bad}'",
                                   "links between items are written [text](partner:id), (action:id) or (page:id)")
             self._rendered[key] = result
         return self._rendered[key]
+
+    def _convert(self, text, lang: str, resolver: Callable) -> Rendered:
+        """The body as HTML; a body too complex to convert is reported against its file, not a hang."""
+        try:
+            return self.markdown.render(text.body, lang, resolver)
+        except TooComplex as exc:
+            self.problems.add(text.path, text.body_line + max(exc.line - 1, 0), exc.message,
+                              "split it up or simplify it; pasted text from other tools often causes this")
+            return Rendered("", (), (), ())
 
     def link(self, key: ItemKey, lang: str) -> Link:
         self._read_meta(key)
@@ -214,7 +224,7 @@ class Views:
         if key not in self._rendered:
             text = item.texts[text_lang]
             resolver: Callable = lambda kind, item_id: self.ref_url(kind, item_id, page_lang)  # noqa: E731
-            self._rendered[key] = self.markdown.render(text.body, text_lang, resolver)
+            self._rendered[key] = self._convert(text, text_lang, resolver)
         return self._rendered[key]
 
     # -- lists -----------------------------------------------------------------------------------------
@@ -229,6 +239,17 @@ class Views:
             groups[-1][1].append(view)
         undated = sorted((v for v in views if not v.date), key=lambda v: sort_key(v.title))
         return groups + ([(None, undated)] if undated else [])
+
+    def newest_actions(self, lang: str, count: int) -> list[ItemView]:
+        """The `count` newest actions, in timeline order, without building views of all the others."""
+        def order(action: Item):
+            date = action.facts.get("date")
+            return (date is not None, date or PartialDate(0), sort_key(self.site.text(action, lang).title))
+        actions = sorted(self.site.model.collection("actions"), key=order, reverse=True)
+        dated = [a for a in actions if a.facts.get("date")]
+        undated = sorted((a for a in actions if not a.facts.get("date")),
+                         key=lambda a: sort_key(self.site.text(a, lang).title))
+        return [self.item(a.key, lang) for a in (dated + undated)[:count]]
 
     def partners_by_country(self, lang: str) -> list[tuple[str, str, list[ItemView]]]:
         """(code, localised country name, partners), by country name; multi-country partners last."""
@@ -275,6 +296,7 @@ class Views:
         return [(s.key, s.url.replace("{url}", url).replace("{title}", text)) for s in self.site.config.share]
 
 
+@lru_cache(maxsize=65536)
 def sort_key(text: str) -> str:
     """Alphabetical order that ignores case and accents (É sorts with E)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())

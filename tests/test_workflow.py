@@ -186,3 +186,23 @@ def test_host_rule_files_match_the_built_output(tmp_path):
     root_404 = site.doc("/international/404.html")
     assert [li["attrs"]["lang"] for li in root_404.find_all("li")] == ["fr", "en", "nl", "de"]
     assert {a["attrs"]["href"] for a in root_404.find_all("a")} == {f"{base}{c}/" for c in ("fr", "en", "nl", "de")}
+
+
+def test_a_second_build_with_nothing_changed_writes_nothing(tmp_path, capsys):
+    config_path = write_site(tmp_path, {})
+    assert run(config_path, "build", capsys=capsys)[0] == 0
+    out = tmp_path / "public"
+    before = {p: (p.stat().st_mtime_ns, p.stat().st_ino) for p in out.rglob("*")}
+    folder = out.stat().st_ino
+    code, printed = run(config_path, "build", capsys=capsys)
+    assert code == 0 and "nothing changed since the last build" in printed
+    assert {p: (p.stat().st_mtime_ns, p.stat().st_ino) for p in out.rglob("*")} == before
+    assert out.stat().st_ino == folder
+
+    (out / "en/index.html").write_text("tampered")  # the output changed: rebuild
+    assert "nothing changed" not in run(config_path, "build", capsys=capsys)[1]
+    assert "Site home" in (out / "en/index.html").read_text()
+    edit = tmp_path / FAIR_EN  # a source changed: rebuild
+    edit.write_text(edit.read_text().replace("A fair.", "A big fair."))
+    assert "nothing changed" not in run(config_path, "build", capsys=capsys)[1]
+    assert "A big fair." in (out / "en/actions/fair/index.html").read_text()
