@@ -191,6 +191,18 @@ def _forked_slice(args: tuple[int, int]):
     return _render_slice(renderer, pages, staging, *args)
 
 
+def _die_with_parent() -> None:
+    """A worker must not outlive a build that was killed: it would go on writing into a staging folder that
+    the next build has already cleaned away (Linux: PR_SET_PDEATHSIG)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):
+        pass
+
+
 def _render_forked(prepared: Prepared, staging: Staging, jobs: int) -> dict:
     """Pages rendered by `jobs` forked processes that share the loaded model; results merged in order."""
     import multiprocessing
@@ -198,7 +210,7 @@ def _render_forked(prepared: Prepared, staging: Staging, jobs: int) -> dict:
     global _FORKED
     _FORKED = (prepared.renderer, prepared.site.pages, staging)
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=_die_with_parent) as pool:
             results = pool.map(_forked_slice, [(i, jobs) for i in range(jobs)])
     finally:
         _FORKED = None

@@ -14,7 +14,7 @@ from .collections import COLLECTIONS, Collection
 from .config import SiteConfig
 from .model import Item, Model, Text
 from .problems import Collector, did_you_mean
-from .schema import ID_RE, validate
+from .schema import ID_RE, RESERVED, validate
 from .translations import is_unfinished
 from .sources import (Document, SourceError, is_editor_junk, parse_markdown_file, parse_yaml_file,
                       read_text)
@@ -58,7 +58,7 @@ def _inside(config: SiteConfig, path: Path) -> bool:
 
 def load_item(config: SiteConfig, collection: Collection, item_dir: Path, problems: Collector) -> Item | None:
     rel = _rel(config, item_dir)
-    if not item_dir.is_dir() or not ID_RE.match(item_dir.name):
+    if not item_dir.is_dir() or not ID_RE.match(item_dir.name) or item_dir.name in RESERVED:
         problems.add(rel, 0, f"'{item_dir.name}' is not an item folder",
                      "each item is a folder named with lowercase a-z, digits and hyphens")
         return None

@@ -75,11 +75,18 @@ def to_date(value: Any) -> PartialDate:
     return PartialDate(year, month, day)
 
 
+# Names Windows will not create as files or folders, whatever the extension: a site with them cannot be
+# checked out, previewed or uploaded from a Windows machine.
+RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+
+
 def to_slug(value: Any) -> str:
     text = to_text(value)
     if len(text) > MAX_SLUG or not SLUG_RE.match(text):
         raise FieldError(f"invalid slug {_show(value)}",
                          f"use lowercase letters a-z, digits and single hyphens, at most {MAX_SLUG} characters")
+    if text in RESERVED:
+        raise FieldError(f"slug '{text}' is a reserved file name on Windows", "choose another word")
     return text
 
 
@@ -128,8 +135,10 @@ def to_mapping(value: Any) -> dict:
 
 
 def _show(value: Any) -> str:
+    """A value as an error message quotes it: control characters made visible, long values cut."""
     if isinstance(value, str):
-        return f"'{value}'"
+        shown = value.encode("unicode_escape").decode("ascii") if not value.isprintable() else value
+        return f"'{shown[:60]}…' ({len(value)} characters)" if len(shown) > 60 else f"'{shown}'"
     return "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else "nothing"
 
 

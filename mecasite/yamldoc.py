@@ -159,8 +159,12 @@ def parse_yaml(text: str, line_offset: int = 0) -> YamlDoc:
             mark, problem = exc.context_mark, "list in [ ] is not closed"  # point at the opening bracket
         elif "flow mapping" in str(exc.context) and exc.context_mark:
             mark, problem = exc.context_mark, "fields in { } are not closed"
-        pos = _pos(mark, line_offset) if mark else Pos(0, 0)
         lines = text.splitlines()
+        opened = _unclosed_quote(lines, mark.line if mark else len(lines))
+        if opened is not None and problem != "quoted text is not closed":
+            # A quote left open swallows the next lines until the next quote; the parser stumbles later.
+            mark, problem = yaml.Mark("", 0, opened[0], opened[1], None, None), "quoted text is not closed"
+        pos = _pos(mark, line_offset) if mark else Pos(0, 0)
         line_text = lines[mark.line] if mark and mark.line < len(lines) else ""
         hint = UNCLOSED_HINTS.get(problem) or _hint_for(f"{problem} {exc.context}", line_text)
         return _raise(problem, pos, hint)
@@ -168,7 +172,19 @@ def parse_yaml(text: str, line_offset: int = 0) -> YamlDoc:
         raise YamlError(f"malformed YAML: {exc}") from exc
 
 
+def _unclosed_quote(lines: list[str], upto: int) -> tuple[int, int] | None:
+    """(line, column) of the first value that opens a double quote and does not close it on its line."""
+    for number, line in enumerate(lines[: upto + 1]):
+        key, sep, value = line.partition(": ")
+        stripped = value.strip() if sep else line.strip().removeprefix("- ")
+        if stripped.startswith('"') and not (len(stripped) > 1 and stripped.rstrip().endswith('"')
+                                             and not stripped.rstrip().endswith('\\"')):
+            return number, line.index('"')
+    return None
+
+
 UNCLOSED_HINTS = {
+    "quoted text is not closed": "close the quote on the same line, e.g. title: \"Acme\"",
     "list in [ ] is not closed": "close it with ']', or put text that starts with '[' in double quotes",
     "fields in { } are not closed": "close it with '}', or put text that starts with '{' in double quotes",
 }

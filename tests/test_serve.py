@@ -123,3 +123,38 @@ def test_serve_survives_deleted_recreated_files_and_renamed_folders(server):
     wait_for(lambda: "The fair again" in fetch(base + "en/actions/fair/"))
     (root / "content/actions/fair").rename(root / "content/actions/trade-fair")
     wait_for(lambda: "content/actions/trade-fair/en.md" in fetch(base + "en/actions/fair/"))  # the preview bar
+
+
+def test_reload_socket_refuses_foreign_origins(server):
+    import http.client
+
+    root, base = server
+    wait_for(lambda: "Site home" in fetch(base + "en/"))
+    parts = urllib.parse.urlsplit(base)
+
+    def handshake(origin: str) -> int:
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
+        conn.request("GET", "/livereload", headers={
+            "Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
+            "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Origin": origin})
+        status = conn.getresponse().status
+        conn.close()
+        return status
+
+    assert handshake("http://evil.example") == 403
+    assert handshake(f"http://{parts.netloc}") == 101
+
+
+def test_serving_on_all_interfaces_warns(tmp_path):
+    config = write_site(tmp_path, {})
+    port = free_port()
+    process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--config", str(config),
+                                "--port", str(port), "--host", "0.0.0.0"], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    try:
+        line = process.stdout.readline()
+        assert "warning: serving on 0.0.0.0: other machines on the network can see the preview" in line
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stdout.close()
