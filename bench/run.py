@@ -125,7 +125,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs of each measure; the median is printed")
     parser.add_argument("--dir", type=Path, help="where to generate (default: a temporary folder)")
     parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison")
+    parser.add_argument("--curve", action="store_true",
+                        help="only clean builds at 1,000 / 4,000 / 10,000 / 40,000 item pages: time per page")
     args = parser.parse_args()
+    if args.curve:
+        return curve(args)
 
     work = args.dir or Path(tempfile.mkdtemp(prefix="mecasite-bench-"))
     print(f"machine: {os.cpu_count()} cores; Python {sys.version.split()[0]}; items: {args.items} "
@@ -181,6 +185,26 @@ def main() -> None:
         print(f"{name:58} {wall_s:8.3f} {fmt(cpu, 8, 2)} {fmt(rate, 9, 0)} {fmt(peak, 8, 0)}")
     if hugo_wall:
         print(f"\nclean build: {wall / hugo_wall:.1f} x Hugo's time")
+    if not args.dir:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def curve(args) -> None:
+    """Time per page of a clean build as the site grows: it should stay flat."""
+    work = args.dir or Path(tempfile.mkdtemp(prefix="mecasite-curve-"))
+    print(f"machine: {os.cpu_count()} cores; clean builds, median of {args.runs}")
+    print(f"{'pages':>8} {'wall s':>8} {'ms/page':>8} {'peak MB':>8}")
+    for items in (250, 1000, 2500, 10000):
+        config = synth.write_ours(work / f"s{items}", items)
+        runs = []
+        for _ in range(args.runs):
+            shutil.rmtree(config.parent / "public", ignore_errors=True)
+            shutil.rmtree(config.parent / ".cache", ignore_errors=True)
+            runs.append(measure(our_build(config)))
+        pages = sum(1 for _ in (config.parent / "public").rglob("index.html"))
+        wall = median(runs, "wall")
+        print(f"{pages:8d} {wall:8.2f} {wall / pages * 1000:8.2f} {max(r['peak_mb'] for r in runs):8.0f}", flush=True)
+        shutil.rmtree(config.parent, ignore_errors=True)
     if not args.dir:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -46,6 +46,9 @@ COLLECTIONS: Mapping[str, Collection] = {
         Collection("pages", "page", {
             "home": Field(to_bool, False, "true for the page shown at each language's root", False),
             "order": Field(to_int, False, "position in the main menu", 0),
+            "map_home": Field(to_countries, False, "partners map: the cluster's home country, e.g. BE", ()),
+            "map_priority": Field(to_countries, False, "partners map: priority countries, e.g. [NL, DE]", ()),
+            "map_distant": Field(to_countries, False, "partners map: long-distance operations, e.g. [CA, US]", ()),
         }, _page_text()),
         Collection("actions", "action", {
             "date": Field(to_date, False, "when it happened: YYYY-MM-DD, YYYY-MM or YYYY"),

@@ -105,7 +105,13 @@ class Renderer:
         for page in pages:
             if deps is not None:
                 self.views.reads = deps[page.output_path] = (set(), set())
-            context = self._redirect_context(page) if page.kind == "redirect" else self._page_context(page)
+            try:
+                context = self._redirect_context(page) if page.kind == "redirect" else self._page_context(page)
+            except MissingString as exc:  # asked for by the engine itself, not by a template
+                self.problems.add(self.strings.paths[self.strings.default], 0, f"unknown interface string {exc}",
+                                  "add it to the default language's strings, then translate it")
+                self.views.reads = None
+                continue
             html = self._render(TEMPLATES[page.kind], context)
             self.views.reads = None
             if html is not None:
@@ -192,6 +198,7 @@ class Renderer:
             context["years"] = self.views.actions_by_year(page.lang)
         elif page.kind == "list-partners":
             context["countries"] = self.views.partners_by_country(page.lang)
+            context["map"] = self.views.partner_map(page.lang, t)
         elif page.kind == "list-testimonials":
             context["quotes"] = self.views.quotes(page.lang)
         context["page"] = self._frame(page, title, description, t)

@@ -35,7 +35,8 @@ class Page:
 
     @property
     def is_fallback(self) -> bool:
-        return self.text_lang != self.lang
+        """An item page showing another language's text (list and 404 pages have no text of their own)."""
+        return bool(self.item) and self.text_lang != self.lang
 
 
 @dataclass(frozen=True)

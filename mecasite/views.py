@@ -16,6 +16,7 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from .collections import COLLECTIONS, REF_KINDS
+from . import worldmap
 from .i18n import country_name, date_text, language_name
 from .markdown_render import MarkdownRenderer, Rendered, TooComplex
 from .model import Item, ItemKey
@@ -263,6 +264,19 @@ class Views:
         if "" in groups:
             result.append(("", "", sorted(groups[""], key=lambda v: sort_key(v.title))))
         return result
+
+    def partner_map(self, lang: str, t: Callable[..., str]) -> dict:
+        """The partners map and its text equivalent: each kind of relation with its countries, by name."""
+        home = next((i for i in self.site.model.collection("pages") if i.facts.get("home")), None)
+        facts = home.facts if home else {}
+        partners = sorted({c for p in self.site.model.collection("partners") for c in p.facts["country"]})
+        kinds = worldmap.classify((facts.get("map_home") or ("",))[0], facts.get("map_priority") or (),
+                                  facts.get("map_distant") or (), partners)
+        names = {code: country_name(code, lang) for code in kinds}
+        legend = [(kind, t(f"map.{kind}"), sorted((names[c] for c, k in kinds.items() if k == kind), key=sort_key))
+                  for kind in worldmap.KINDS]
+        svg = worldmap.draw(kinds, names, t("map.title"), t("map.description"))
+        return {"svg": Markup(svg), "legend": [entry for entry in legend if entry[2]]}
 
     def quotes(self, lang: str) -> list[Quote]:
         items = sorted(self.site.model.collection("testimonials"), key=lambda q: (q.facts["order"], q.id))

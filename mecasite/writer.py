@@ -49,7 +49,10 @@ class Staging:
     def write(self, path: str, data: bytes) -> None:
         rel = safe_relative(path)
         target = self.root.joinpath(*rel.parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if len(rel.parts) > 1:
+            if not self.root.is_dir():  # cleaned away (this build was killed and another has started)
+                raise WriteError(f"the staging folder {self.root} is gone")
+            target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
 
     def claim(self, paths) -> None:

@@ -184,7 +184,7 @@ def _unclosed_quote(lines: list[str], upto: int) -> tuple[int, int] | None:
 
 
 UNCLOSED_HINTS = {
-    "quoted text is not closed": "close the quote on the same line, e.g. title: \"Acme\"",
+    "quoted text is not closed": "close the quote with the same mark it opened with, \" or '",
     "list in [ ] is not closed": "close it with ']', or put text that starts with '[' in double quotes",
     "fields in { } are not closed": "close it with '}', or put text that starts with '{' in double quotes",
 }
