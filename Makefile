@@ -10,7 +10,7 @@ BASE_URL ?=
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve build check test clean browser
+.PHONY: serve build check test clean browser tools
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { apt-get update -qq && apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); }
@@ -31,7 +31,16 @@ check: $(STAMP)
 browser:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
 
-test: $(STAMP) browser
+# Checkers the visitor tests run: axe-core (accessibility, in the browser) and the Nu Html Checker (Java).
+TOOLS := .tools/node_modules
+$(TOOLS)/.installed:
+	@command -v java >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq default-jre-headless; }
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq npm; }
+	npm install --prefix .tools --no-audit --no-fund --silent axe-core@4 vnu-jar
+	@touch $@
+tools: $(TOOLS)/.installed
+
+test: $(STAMP) browser tools
 	$(BIN)/python -m pytest
 
 clean:

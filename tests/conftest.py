@@ -83,3 +83,12 @@ def real_site(tmp_path_factory) -> Built:
         out=out, base_url="https://example.org/international/")
     build(config)
     return Built(out, config)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (the Debian package, driven by Playwright) for the whole run."""
+    from browser import launch
+
+    with launch() as launched:
+        yield launched

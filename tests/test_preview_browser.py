@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 
-from browser import browser  # noqa: F401  (fixture)
 from test_serve import fetch, server, wait_for  # noqa: F401  (fixture)
 
 CONNECTED = "() => !!(window.LiveReload && window.LiveReload.connector && window.LiveReload.connector.protocol >= 6)"
