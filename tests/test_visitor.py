@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import re
 import subprocess
 import threading
 from pathlib import Path
@@ -186,3 +187,32 @@ def test_every_page_is_valid_html(site):
     result = subprocess.run(["java", "-jar", str(jar), "--errors-only", "--skip-non-html", "--format", "gnu",
                              str(site["out"])], capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[:4000]
+
+
+def test_no_request_leaves_the_site(site, browser, pages):  # noqa: F811
+    page = browser.new_page()
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    for kind, lang, path in every_page(pages):
+        page.goto(site["origin"] + path)
+        page.wait_for_load_state("networkidle")
+    page.close()
+    assert requested and all(url.startswith(site["origin"] + "/") for url in requested), \
+        sorted({url for url in requested if not url.startswith(site["origin"])})
+
+
+def test_partner_and_action_pages_print_cleanly_on_a4(site, browser, pages, tmp_path):  # noqa: F811
+    page = browser.new_page()
+    for kind in ("partner", "action"):
+        page.goto(site["origin"] + pages[kind]["fr"])
+        page.emulate_media(media="print")
+        hidden = page.evaluate("""() => ['.main-nav', '.languages', '.share', '.skip-link', '.breadcrumbs']
+            .map(s => document.querySelector(s)).filter(Boolean)
+            .map(e => getComputedStyle(e).display)""")
+        assert hidden and all(value == "none" for value in hidden)
+        assert page.evaluate("document.querySelector('h1').getBoundingClientRect().height") > 0
+        pdf = tmp_path / f"{kind}.pdf"
+        page.pdf(path=str(pdf), format="A4")
+        pages_printed = len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes()))
+        assert 1 <= pages_printed <= 4, pages_printed
+    page.close()
