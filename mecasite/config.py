@@ -93,24 +93,25 @@ def to_base_url(value: Any) -> str:
     return text if text.endswith("/") else text + "/"
 
 
-def to_language_code(value: Any) -> str:
-    code = to_text(value)
+def _known_locale(value: Any, what: str, hint: str) -> str:
+    """`value` as text, if CLDR knows it as a locale."""
+    text = to_text(value)
     try:
-        Locale.parse(code)
+        Locale.parse(text)
     except (ValueError, UnknownLocaleError):
-        raise FieldError(f"unknown language code '{code}'", "use a code such as fr, en, nl, de") from None
+        raise FieldError(f"unknown {what} '{text}'", hint) from None
+    return text
+
+
+def to_language_code(value: Any) -> str:
+    code = _known_locale(value, "language code", "use a code such as fr, en, nl, de")
     if not code.isalpha() or not code.islower():
         raise FieldError(f"language code '{code}' must be lowercase letters", "for example fr")
     return code
 
 
 def to_locale(value: Any) -> str:
-    text = to_text(value)
-    try:
-        Locale.parse(text)
-    except (ValueError, UnknownLocaleError):
-        raise FieldError(f"unknown locale '{text}'", "use a CLDR locale such as en_GB or fr_BE") from None
-    return text
+    return _known_locale(value, "locale", "use a CLDR locale such as en_GB or fr_BE")
 
 
 def to_list(value: Any) -> list:

@@ -90,12 +90,18 @@ def to_slug(value: Any) -> str:
     return text
 
 
-def to_slugs(value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        raise FieldError(f"expected a list of slugs, found {_show(value)}", "write [old-slug, older-slug]")
-    return tuple(to_slug(v) for v in value)
+def _list_of(convert: Callable[[Any], str], what: str, example: str) -> Callable[[Any], tuple[str, ...]]:
+    """A converter for a YAML list whose every entry `convert` accepts; nothing written means empty."""
+    def to_list(value: Any) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise FieldError(f"expected a list of {what}, found {_show(value)}", f"write {example}")
+        return tuple(convert(v) for v in value)
+    return to_list
+
+
+to_slugs = _list_of(to_slug, "slugs", "[old-slug, older-slug]")
 
 
 def to_id(value: Any) -> str:
@@ -105,12 +111,7 @@ def to_id(value: Any) -> str:
     return text
 
 
-def to_ids(value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        raise FieldError(f"expected a list of ids, found {_show(value)}", "write [id-one, id-two]")
-    return tuple(to_id(v) for v in value)
+to_ids = _list_of(to_id, "ids", "[id-one, id-two]")
 
 
 def to_country(value: Any) -> str:

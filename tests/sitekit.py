@@ -6,6 +6,7 @@ real templates, static files and interface strings, so each test changes only wh
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -30,6 +31,16 @@ share:
   - key: email
     url: "mailto:?subject={title}&body={url}"
 """
+
+
+def tree_digest(folder: Path) -> str:
+    """One digest of a folder's file names and contents: equal digests, byte-identical trees."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        digest.update(str(path.relative_to(folder)).encode())
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def text(title: str, slug: str | None = None, summary: str = "Résumé.", body: str = "Texte.", **extra) -> str:

@@ -3,7 +3,6 @@ and the previous output folder is left exactly as it was."""
 
 from __future__ import annotations
 
-import hashlib
 import subprocess
 import sys
 from pathlib import Path
@@ -11,21 +10,12 @@ from pathlib import Path
 import pytest
 
 from mecasite.cli import main
-from sitekit import REPO, minimal_files, quote, text, write_site
+from sitekit import tree_digest, REPO, minimal_files, quote, text, write_site
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(REPO / "build.py"), *args], capture_output=True, text=True,
                           cwd=REPO)
-
-
-def tree_digest(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        digest.update(str(path.relative_to(folder)).encode())
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 CASES = {

@@ -3,7 +3,6 @@ file (and line and column where it has them), exit code 1, no traceback, and the
 
 from __future__ import annotations
 
-import hashlib
 import os
 import signal
 import subprocess
@@ -14,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from mecasite.cli import main
-from sitekit import REPO, text, write_site
+from sitekit import tree_digest, REPO, text, write_site
 
 ACME_EN = "content/partners/acme/en.md"
 ACME = "content/partners/acme/item.yaml"
@@ -75,15 +74,6 @@ CASES = {
     "slug with an accent (NFD)": ({ACME_EN: lang_file('"cafe\u0301"')},
                                   f"{ACME_EN}:3:7: field 'slug': invalid slug 'cafe\u0301' " + SLUG_HINT),
 }
-
-
-def tree_digest(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        digest.update(str(path.relative_to(folder)).encode())
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def files_outside(root: Path) -> set[str]:

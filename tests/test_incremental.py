@@ -21,6 +21,14 @@ def project(tmp_path):
     return tmp_path
 
 
+def started(project) -> tuple[Session, object]:
+    """A preview session on a copy of the real content, after its first full build."""
+    config = load_config(project / "site_config.yaml").with_overrides(out=project / "preview")
+    session = Session(config)
+    session.build()
+    return session, config
+
+
 def output(folder) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
@@ -78,9 +86,7 @@ def test_edits_update_exactly_the_affected_pages(project):
 
 
 def test_a_broken_edit_changes_nothing_until_it_is_fixed(project):
-    config = load_config(project / "site_config.yaml").with_overrides(out=project / "preview")
-    session = Session(config)
-    session.build()
+    session, config = started(project)
     before = output(config.output_dir)
     path = project / "content/partners/afm/en.md"
     good = path.read_text()
@@ -94,9 +100,7 @@ def test_a_broken_edit_changes_nothing_until_it_is_fixed(project):
 
 
 def test_a_template_change_is_a_full_build(project):
-    config = load_config(project / "site_config.yaml").with_overrides(out=project / "preview")
-    session = Session(config)
-    session.build()
+    session, config = started(project)
     template = edit(project / "templates/base.html", "</footer>", "<!-- edited --></footer>")
     outcome = session.update([template])
     assert outcome.full
