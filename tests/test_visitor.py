@@ -216,3 +216,16 @@ def test_partner_and_action_pages_print_cleanly_on_a4(site, browser, pages, tmp_
         pages_printed = len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes()))
         assert 1 <= pages_printed <= 4, pages_printed
     page.close()
+
+
+def test_pages_work_without_javascript(site, browser, pages):  # noqa: F811
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    page.goto(site["origin"] + BASE)
+    assert page.evaluate("location.pathname") == BASE  # no script ran: the visitor chooses
+    page.click("a[hreflang=de]")
+    page.wait_for_url(site["origin"] + pages["home"]["de"])
+    page.click(".main-nav a >> nth=3")  # the partners list, through the menu
+    assert page.locator("h1").inner_text() == "Partner"
+    assert page.locator("svg.partner-map").is_visible()
+    context.close()

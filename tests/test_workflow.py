@@ -206,3 +206,16 @@ def test_a_second_build_with_nothing_changed_writes_nothing(tmp_path, capsys):
     edit.write_text(edit.read_text().replace("A fair.", "A big fair."))
     assert "nothing changed" not in run(config_path, "build", capsys=capsys)[1]
     assert "A big fair." in (out / "en/actions/fair/index.html").read_text()
+
+
+def test_check_speaks_json_for_tools(tmp_path, capsys):
+    config_path = write_site(tmp_path, {"content/actions/fair/item.yaml": "date: 2014-05-02\npartners: [acmee]\n"})
+    code, out = run(config_path, "check", "--format", "json", capsys=capsys)
+    report = json.loads(out)
+    assert code == 1 and report["ok"] is False
+    error = next(p for p in report["problems"] if p["severity"] == "error")
+    assert error == {"path": "content/actions/fair/item.yaml", "line": 2, "column": 0, "severity": "error",
+                     "code": "content", "message": "partners: unknown partner 'acmee'",
+                     "hint": "did you mean 'acme'?"}
+    warnings = [p for p in report["problems"] if p["severity"] == "warning"]
+    assert all(p["path"] and p["code"].startswith("translation-") for p in warnings)
