@@ -17,7 +17,7 @@ from .checks import check_signatures
 from .config import SiteConfig
 from .content import load_content
 from .i18n import check_unused, load_strings
-from .links import check_links, scan
+from .links import check_links, line_in, scan
 from .problems import Collector, ContentError, Problem
 from .render import Renderer
 from .resolve import Site, resolve_site
@@ -123,7 +123,7 @@ def render_site(config: SiteConfig) -> BuildResult:
     prepared.problems.raise_errors()
     texts = {path: data.decode() for path, data in files.items() if path.endswith(".html")}
     _finish(prepared, {p: scan(t) for p, t in texts.items()}, set(files),
-            lambda path, offset: texts[path].count("\n", 0, offset) + 1)
+            lambda path, href: line_in(texts[path], href))
     return BuildResult(files, prepared.problems.problems, prepared.site)
 
 
@@ -142,8 +142,8 @@ def build(config: SiteConfig, jobs: int | None = None, force: bool = False) -> B
         scans, paths = _render_staged(prepared, staging, jobs)
         prepared.problems.raise_errors()
 
-        def line_of(path: str, offset: int) -> int:
-            return staging.read(path).decode(errors="replace").count("\n", 0, offset) + 1
+        def line_of(path: str, href: str) -> int:
+            return line_in(staging.read(path).decode(errors="replace"), href)
 
         _finish(prepared, scans, paths, line_of)
         staging.commit()
@@ -172,6 +172,8 @@ def _render_staged(prepared: Prepared, staging: Staging, jobs: int | None) -> tu
 
 
 PARALLEL_FROM = 400  # pages; below this, forking costs more than it saves
+SLICES_PER_JOB = 8
+MARKDOWN_KEPT = 500  # converted bodies a render process keeps at most (memory stays flat as the site grows)
 _FORKED: tuple | None = None  # what forked workers inherit: (renderer, pages, staging)
 
 
@@ -183,6 +185,8 @@ def _render_slice(renderer: Renderer, pages, staging: Staging, index: int, count
         staging.write(path, data)
         if path.endswith(".html"):
             scans[path] = scan(data.decode())
+        if len(renderer.views._rendered) > MARKDOWN_KEPT:  # a body is needed again only for a quote or two
+            renderer.views._rendered.clear()
     return scans, renderer.problems.problems[before:], renderer.used_strings
 
 
@@ -204,20 +208,23 @@ def _die_with_parent() -> None:
 
 
 def _render_forked(prepared: Prepared, staging: Staging, jobs: int) -> dict:
-    """Pages rendered by `jobs` forked processes that share the loaded model; results merged in order."""
+    """Pages rendered by `jobs` forked processes that share the loaded model. Each takes slices of the pages
+    in turn; their anchors, links and problems come back slice by slice (problems sorted at the end, so the
+    report does not depend on which process finished first)."""
     import multiprocessing
 
     global _FORKED
     _FORKED = (prepared.renderer, prepared.site.pages, staging)
+    scans: dict = {}
+    slices = jobs * SLICES_PER_JOB  # smaller results, streamed back: the parent never holds them all twice
     try:
         with multiprocessing.get_context("fork").Pool(jobs, initializer=_die_with_parent) as pool:
-            results = pool.map(_forked_slice, [(i, jobs) for i in range(jobs)])
+            tasks = [(i, slices) for i in range(slices)]
+            for worker_scans, problems, used in pool.imap_unordered(_forked_slice, tasks):
+                scans.update(worker_scans)
+                prepared.problems.problems.extend(problems)
+                prepared.renderer.used_strings |= used
     finally:
         _FORKED = None
-    scans: dict = {}
-    for worker_scans, problems, used in results:
-        scans.update(worker_scans)
-        prepared.problems.problems.extend(problems)
-        prepared.renderer.used_strings |= used
     prepared.problems.problems.sort()
     return scans

@@ -45,15 +45,22 @@ def load_content(config: SiteConfig, problems: Collector) -> Model:
 
 def _rel(config: SiteConfig, path: Path) -> str:
     """A path as the editor sees it: relative to the project, with forward slashes."""
-    try:
-        return path.relative_to(config.root).as_posix()
-    except ValueError:
-        return path.as_posix()
+    text, root = str(path), str(config.root)
+    if text.startswith(root + os.sep):
+        return text[len(root) + 1:].replace(os.sep, "/")
+    return path.as_posix()
 
 
 def _inside(config: SiteConfig, path: Path) -> bool:
-    """False for a symlink that leads out of the project: its content is never read."""
-    return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(config.root))
+    """False for a symlink (the path or a folder above it) that leads out of the project: its content is never
+    read. Only symbolic links are resolved: a plain file in a plain folder is inside without asking."""
+    root = config.root
+    current = path
+    while current != root and current.parent != current:
+        if os.path.islink(current):
+            return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root))
+        current = current.parent
+    return current == root
 
 
 def load_item(config: SiteConfig, collection: Collection, item_dir: Path, problems: Collector) -> Item | None:

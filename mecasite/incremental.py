@@ -30,7 +30,7 @@ from .checks import check_signatures
 from .collections import COLLECTIONS, REFERENCES
 from .config import SiteConfig
 from .content import load_item
-from .links import check_links, scan
+from .links import check_links, line_in, scan
 from .model import Item, ItemKey, Model
 from .problems import WARNING, Collector, ContentError, Problem
 from .resolve import Page, Site, resolve_site
@@ -75,7 +75,7 @@ class Session:
         prepared.problems.raise_errors()
         texts = {path: data.decode() for path, data in files.items() if path.endswith(".html")}
         scans = {path: scan(text) for path, text in texts.items()}
-        builder._finish(prepared, scans, set(files), lambda p, o: texts[p].count("\n", 0, o) + 1)
+        builder._finish(prepared, scans, set(files), lambda p, href: line_in(texts[p], href))
         staging = Staging(self.config.output_dir)
         try:
             staging.claim(sorted(files))
@@ -167,7 +167,7 @@ class Session:
         scans.update(fresh)
         all_paths = (set(self.hashes) - set(old_urls)) | set(new_urls) | set(files)
         check_links(fresh, all_paths, self.config.base_path, problems,
-                    lambda p, o: texts[p].count("\n", 0, o) + 1, label=f"{self.config.output_dir.name}/")
+                    lambda p, href: line_in(texts[p], href), label=f"{self.config.output_dir.name}/")
         problems.raise_errors()
 
         written = self._write(files, set(old_urls) - set(new_urls))

@@ -6,9 +6,10 @@ Works on each page's scan (its ids and links), made as the page is rendered. Pur
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
-from html import unescape
+from html import escape, unescape
 from urllib.parse import unquote, urlsplit
 
 from .problems import Collector
@@ -21,10 +22,10 @@ _ATTR = re.compile(r'\s(id|name|href|src)="([^"]*)"')
 
 @dataclass
 class Scan:
-    """The anchors a page offers and the links it makes (with their offsets, for line numbers on demand)."""
+    """The anchors a page offers and the addresses it links to (each once; its line is found when needed)."""
 
     ids: set[str] = field(default_factory=set)
-    links: list[tuple[str, int]] = field(default_factory=list)
+    links: set[str] = field(default_factory=set)
 
 
 def scan(html: str) -> Scan:
@@ -33,25 +34,27 @@ def scan(html: str) -> Scan:
         name, value = match.group(1), unescape(match.group(2))
         if not value or (name not in ("id", "name") and ":" in value.split("/", 1)[0]):
             continue  # another site (https:, mailto:): not ours to check offline
+        # Interned: the same menu links and template ids recur on every page, and one string object each
+        # keeps ten thousand pages' scans small (also when pickled back from a render worker).
         if name in ("id", "name"):
-            found.ids.add(value)
+            found.ids.add(sys.intern(value))
         else:
-            found.links.append((value, match.start()))
+            found.links.add(sys.intern(value))
     return found
 
 
 def check_links(scans: Mapping[str, Scan], paths: set[str], base_path: str, problems: Collector,
-                line_of: Callable[[str, int], int], label: str = "") -> None:
+                line_of: Callable[[str, str], int], label: str = "") -> None:
     """Every link to this site must reach a file we write, and its #anchor an id in that file.
 
-    `scans` are the HTML pages' anchors and links, `paths` every file written; `line_of(path, offset)` turns a
-    link's offset into a line number (only for the broken ones: reading pages back is not free).
+    `scans` are the HTML pages' anchors and links, `paths` every file written; `line_of(path, href)` finds the
+    line of a link (only for the broken ones: reading pages back is not free).
     """
     for path, found in sorted(scans.items()):
-        for href, offset in found.links:
+        for href in sorted(found.links):
             message = _broken(href, path, paths, scans, base_path)
             if message:
-                problems.add(f"{label}{path}", line_of(path, offset), message,
+                problems.add(f"{label}{path}", line_of(path, href), message,
                              "fix the link in the content or template", code="link")
 
 
@@ -59,7 +62,16 @@ def check_files(files: Mapping[str, bytes], base_path: str, problems: Collector,
     """`check_links` on an in-memory site."""
     texts = {path: data.decode() for path, data in files.items() if path.endswith(".html")}
     check_links({path: scan(text) for path, text in texts.items()}, set(files), base_path, problems,
-                lambda path, offset: texts[path].count("\n", 0, offset) + 1, label)
+                lambda path, href: line_in(texts[path], href), label)
+
+
+def line_in(html: str, href: str) -> int:
+    """The line of the first attribute holding `href` (as written, escaped), 0 if not found."""
+    for quoted in (f'"{href}"', f'"{escape(href)}"'):
+        index = html.find(quoted)
+        if index >= 0:
+            return html.count("\n", 0, index) + 1
+    return 0
 
 
 def _broken(href: str, source: str, files: set[str], pages: Mapping[str, Scan], base_path: str) -> str:
