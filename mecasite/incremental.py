@@ -121,7 +121,7 @@ class Session:
                 items[key] = item
         problems.raise_errors()
         model = Model(MappingProxyType(dict(sorted(items.items()))))  # the order a full load gives
-        site = resolve_site(self.config, model, problems)
+        site = resolve_site(self.config, model, problems, old.site, frozenset(keys))
         check_signatures(model, problems)
         changed_items = [items[k] for k in sorted(keys) if k in items]
         check_translations(self.config, model, problems, changed_items)  # the others' findings still hold:
@@ -152,11 +152,11 @@ class Session:
         for path in set(old_urls) - set(new_urls):
             deps.pop(path, None)
         files = dict(renderer.render_pages(pages, deps))
-        feeds = {renderer.feed_path(lang) for lang in self.config.codes}
+        feeds = {renderer.feed_path(lang): lang for lang in self.config.codes}
         if moved or facts:
             files.update(renderer.render_extras(deps))
-        elif affected & feeds:
-            files.update(renderer.render_feeds(deps))
+        elif affected & set(feeds):
+            files.update(renderer.render_feeds(deps, [feeds[path] for path in sorted(affected & set(feeds))]))
         problems.raise_errors()
 
         scans = dict(self.scans)

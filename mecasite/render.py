@@ -127,10 +127,11 @@ class Renderer:
         other.used_strings = set(self.used_strings)
         return other
 
-    def render_feeds(self, deps: dict | None = None) -> dict[str, bytes]:
-        """Each language's Atom feed (with `deps`, recording what each read, as `render_pages` does)."""
+    def render_feeds(self, deps: dict | None = None, langs=None) -> dict[str, bytes]:
+        """Each language's Atom feed, or those of `langs` (with `deps`, recording what each read, as
+        `render_pages` does)."""
         files = {}
-        for lang in self.site.config.codes:
+        for lang in langs or self.site.config.codes:
             if deps is not None:
                 self.views.reads = deps[self.feed_path(lang)] = (set(), set())
             feed = self._render("atom.xml", self._feed_context(lang))

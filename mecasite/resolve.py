@@ -68,12 +68,22 @@ class Site:
         raise KeyError(item.key)  # resolve_site guarantees a default-language text
 
 
-def resolve_site(config: SiteConfig, model: Model, problems: Collector) -> Site:
-    """Pages for every item and list in every language, URLs checked for clashes."""
+def resolve_site(config: SiteConfig, model: Model, problems: Collector, previous: Site | None = None,
+                 changed: frozenset = frozenset()) -> Site:
+    """Pages for every item and list in every language, URLs checked for clashes.
+
+    With `previous` (the preview's last site), the pages of items not in `changed` are taken from it: an item's
+    pages depend on nothing but its own texts and the configuration.
+    """
     _check_items(config, model, problems)
+    reuse: dict = {}
+    if previous is not None:
+        for page in previous.pages:
+            if page.item and page.item not in changed:
+                reuse.setdefault((page.item, page.lang), []).append(page)
     pages: list[Page] = []
     for lang in config.codes:
-        pages += _lang_pages(config, model, lang)
+        pages += _lang_pages(config, model, lang, reuse)
     _check_urls(config, model, pages, problems)
     by_key = {}
     for page in pages:
@@ -115,11 +125,15 @@ def _check_refs(model: Model, item: Item, field: str, target: str, problems: Col
                          did_you_mean(ref, known))
 
 
-def _lang_pages(config: SiteConfig, model: Model, lang: str) -> list[Page]:
+def _lang_pages(config: SiteConfig, model: Model, lang: str, reuse: dict) -> list[Page]:
     pages = [Page("404", lang, f"{lang}/404.html")]
     for name in LISTS:
         pages.append(Page("list-" + name, lang, f"{lang}/{config.sections[name][lang]}/"))
     for item in model.items.values():
+        kept = reuse.get((item.key, lang))
+        if kept is not None:
+            pages += kept
+            continue
         collection = COLLECTIONS[item.collection]
         if not collection.has_pages or not item.texts:
             continue
