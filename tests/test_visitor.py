@@ -191,14 +191,17 @@ def test_every_page_is_valid_html(site):
 
 def test_no_request_leaves_the_site(site, browser, pages):  # noqa: F811
     page = browser.new_page()
-    requested = []
+    requested, failed, errors = [], [], []
     page.on("request", lambda request: requested.append(request.url))
+    page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     for kind, lang, path in every_page(pages):
         page.goto(site["origin"] + path)
         page.wait_for_load_state("networkidle")
     page.close()
     assert requested and all(url.startswith(site["origin"] + "/") for url in requested), \
         sorted({url for url in requested if not url.startswith(site["origin"])})
+    assert not failed and not errors, (failed[:5], errors[:5])  # a favicon included
 
 
 def test_partner_and_action_pages_print_cleanly_on_a4(site, browser, pages, tmp_path):  # noqa: F811
