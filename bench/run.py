@@ -154,6 +154,16 @@ def main() -> None:
     rows.append((f"warm build, nothing changed ({'no file written' if unchanged else 'FILES WRITTEN'})",
                  median(warm, "wall"), median(warm, "cpu"), None, max(r["peak_mb"] for r in warm)))
 
+    source = config.parent / "content/actions/action-00002/en.md"
+    original = source.read_text()
+    changed = []
+    for i in range(args.runs):
+        source.write_text(original.replace("\n## ", f"\nChanged {i}.\n\n## ", 1))
+        changed.append(measure(our_build(config)))
+    source.write_text(original)
+    rows.append(("build after one edit (process, Markdown cache)", median(changed, "wall"), median(changed, "cpu"),
+                 pages / median(changed, "wall"), max(r["peak_mb"] for r in changed)))
+
     edits = edit_latency(config, args.runs)
     for kind, (seconds, rendered) in edits.items():
         rows.append((f"one item edited ({kind}): {rendered} pages re-rendered", seconds, None, None, None))

@@ -7,12 +7,17 @@ with an allow-list (nh3), whatever the editor pasted. No I/O here.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 import signal
 import threading
 import xml.etree.ElementTree as etree
 from contextlib import contextmanager
 from dataclasses import dataclass
+from html import escape, unescape
+from pathlib import Path
 from typing import Callable
 
 import markdown
@@ -105,14 +110,12 @@ class _Links(Treeprocessor):
     def __init__(self, md: markdown.Markdown, kinds: frozenset[str]):
         super().__init__(md)
         self.kinds = kinds
-        self.resolver: RefResolver = lambda kind, item_id: None
         self.lang = ""
         self.reset()
 
     def reset(self) -> None:
         self.headings: list = []
         self.refs: list = []
-        self.bad: list = []
 
     def run(self, root: etree.Element) -> None:
         for element in root.iter():
@@ -125,23 +128,95 @@ class _Links(Treeprocessor):
             element.tail = typography(element.tail or "", self.lang) or element.tail
 
     def _link(self, element: etree.Element) -> None:
+        """An id link becomes a placeholder address, filled in per page by `link` (so conversions can be
+        cached whatever the target's URL is in each language)."""
         href = element.get("href", "")
         kind, colon, rest = href.partition(":")
         if not colon or kind not in self.kinds:
             return
         item_id, _, anchor = rest.partition("#")
-        url = self.resolver(kind, item_id)
-        if url is None:
-            self.bad.append(href)
-            return
         self.refs.append((kind, item_id))
-        element.set("href", url + (f"#{anchor}" if anchor else ""))
+        element.set("href", f"{PLACEHOLDER}{kind}/{item_id}" + (f"#{anchor}" if anchor else ""))
+
+
+PLACEHOLDER = "https://ref.mecasite.invalid/"
+_PLACED = re.compile(r'\shref="' + re.escape(PLACEHOLDER) + r'([a-z]+)/([^"#]*)(#[^"]*)?"')
+
+
+@dataclass(frozen=True)
+class Converted:
+    """A body converted and cleaned, with id links still as placeholders: the same in every page language."""
+
+    html: str
+    headings: tuple[tuple[int, str, str], ...]
+    refs: tuple[tuple[str, str], ...]
+
+
+def link(converted: Converted, resolver: RefResolver) -> Rendered:
+    """Fill in the id links for one page; a link to an item that does not exist loses its address."""
+    bad: list[str] = []
+
+    def fill(match: re.Match) -> str:
+        kind, item_id, anchor = match.group(1), unescape(match.group(2)), match.group(3) or ""
+        url = resolver(kind, item_id)
+        if url is None:
+            bad.append(f"{kind}:{item_id}{unescape(anchor)}")
+            return ""
+        return f' href="{escape(url)}{anchor}"'
+
+    html = _PLACED.sub(fill, converted.html)
+    return Rendered(html, converted.headings, converted.refs, tuple(bad))
+
+
+class MarkdownCache:
+    """Converted bodies on disk, by digest of the text, its language and the converter's own code: a body
+    is converted once, whatever build or process needs it next. One small file per body, written atomically
+    (render processes write side by side); an unreadable entry is simply converted again."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def _path(self, text: str, lang: str) -> Path:
+        digest = hashlib.sha256(f"{_VERSION}\0{lang}\0{text}".encode()).hexdigest()
+        return self.folder / digest[:2] / f"{digest[2:]}.json"
+
+    def get(self, text: str, lang: str) -> Converted | None:
+        try:
+            data = json.loads(self._path(text, lang).read_bytes())
+            return Converted(data["html"], tuple(tuple(h) for h in data["headings"]),
+                             tuple(tuple(r) for r in data["refs"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, text: str, lang: str, converted: Converted) -> None:
+        path = self._path(text, lang)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}")
+            tmp.write_text(json.dumps({"html": converted.html, "headings": converted.headings,
+                                       "refs": converted.refs}, ensure_ascii=False))
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a cache that cannot be written costs time, never a build
+
+
+def _engine_version() -> str:
+    """What a cached conversion depends on besides the text: this code, typography, and the libraries."""
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256(f"{markdown.__version__}\0{getattr(nh3, '__version__', '')}".encode())
+    for name in ("markdown_render.py", "typography.py"):
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+_VERSION = _engine_version()
 
 
 class MarkdownRenderer:
     """One reusable converter: building a `Markdown` instance per page costs more than the page."""
 
-    def __init__(self, kinds: frozenset[str]):
+    def __init__(self, kinds: frozenset[str], cache: MarkdownCache | None = None):
+        self.cache = cache
         self.md = markdown.Markdown(
             extensions=["extra", "sane_lists", "toc"],
             extension_configs={"toc": {"slugify": slugify_unicode, "permalink": False}},
@@ -151,14 +226,24 @@ class MarkdownRenderer:
         self.md.treeprocessors.register(self.links, "mecasite-links", 1)
 
     def render(self, text: str, lang: str, resolver: RefResolver) -> Rendered:
+        """The body as safe HTML for one page (its id links resolved with `resolver`)."""
+        return link(self.convert(text, lang), resolver)
+
+    def convert(self, text: str, lang: str) -> Converted:
+        cached = self.cache.get(text, lang) if self.cache else None
+        if cached is not None:
+            return cached
         check_complexity(text)
         self.md.reset()
         self.links.reset()
-        self.links.resolver, self.links.lang = resolver, lang
+        self.links.lang = lang
         try:
             with time_limit(SECONDS):
                 raw = self.md.convert(text)
         except RecursionError:
             raise TooComplex("the text is too complex to convert: nested too deeply") from None
         html = nh3.clean(raw, tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES, link_rel=None)
-        return Rendered(html, tuple(self.links.headings), tuple(self.links.refs), tuple(self.links.bad))
+        converted = Converted(html, tuple(self.links.headings), tuple(self.links.refs))
+        if self.cache:
+            self.cache.put(text, lang, converted)
+        return converted

@@ -219,3 +219,25 @@ def test_check_speaks_json_for_tools(tmp_path, capsys):
                      "hint": "did you mean 'acme'?"}
     warnings = [p for p in report["problems"] if p["severity"] == "warning"]
     assert all(p["path"] and p["code"].startswith("translation-") for p in warnings)
+
+
+def test_converted_bodies_are_cached_and_links_still_follow_renamed_pages(tmp_path, capsys):
+    from sitekit import tree_digest
+
+    config_path = write_site(tmp_path, {})
+    assert run(config_path, "build", capsys=capsys)[0] == 0
+    cached = list((tmp_path / ".cache/markdown").rglob("*.json"))
+    assert cached  # every body converted once, on disk
+    first = tree_digest(tmp_path / "public")
+    assert run(config_path, "build", "--force", capsys=capsys)[0] == 0  # from the cache: the same bytes
+    assert tree_digest(tmp_path / "public") == first
+
+    acme = tmp_path / "content/partners/acme/en.md"
+    acme.write_text(acme.read_text().replace("slug: acme", "slug: acme-corp"))
+    assert run(config_path, "build", capsys=capsys)[0] == 0
+    home = (tmp_path / "public/en/index.html").read_text()
+    assert 'href="/international/en/partners/acme-corp/"' in home  # the home body's link, from the cache
+    for entry in cached:
+        entry.write_text("{broken")  # a damaged cache is converted again, never trusted
+    assert run(config_path, "build", "--force", capsys=capsys)[0] == 0
+    assert 'href="/international/en/partners/acme-corp/"' in (tmp_path / "public/en/index.html").read_text()
