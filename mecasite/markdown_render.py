@@ -8,11 +8,12 @@ with an allow-list (nh3), whatever the editor pasted. No I/O here.
 from __future__ import annotations
 
 import hashlib
-import json
+import marshal
 import os
 import re
 import signal
 import threading
+import time
 import xml.etree.ElementTree as etree
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -170,34 +171,48 @@ def link(converted: Converted, resolver: RefResolver) -> Rendered:
 
 class MarkdownCache:
     """Converted bodies on disk, by digest of the text, its language and the converter's own code: a body
-    is converted once, whatever build or process needs it next. One small file per body, written atomically
-    (render processes write side by side); an unreadable entry is simply converted again."""
+    is converted once, whatever build or process needs it next. One small file per body (`marshal`, the
+    cheapest format to read and write); the digest makes two writers of one entry write the same bytes, and
+    an entry that cannot be read back whole is simply converted again."""
 
     def __init__(self, folder: Path):
         self.folder = folder
 
     def _path(self, text: str, lang: str) -> Path:
         digest = hashlib.sha256(f"{_VERSION}\0{lang}\0{text}".encode()).hexdigest()
-        return self.folder / digest[:2] / f"{digest[2:]}.json"
+        return self.folder / digest[:2] / digest[2:]
 
     def get(self, text: str, lang: str) -> Converted | None:
+        path = self._path(text, lang)
         try:
-            data = json.loads(self._path(text, lang).read_bytes())
-            return Converted(data["html"], tuple(tuple(h) for h in data["headings"]),
-                             tuple(tuple(r) for r in data["refs"]))
-        except (OSError, ValueError, KeyError, TypeError):
+            html, headings, refs = marshal.loads(path.read_bytes())
+            return Converted(html, headings, refs)
+        except OSError:
+            return None
+        except (ValueError, EOFError, TypeError):  # damaged, or still being written: convert afresh
+            if time.time() - path.stat().st_mtime > 60:
+                path.unlink(missing_ok=True)  # left half-written by a killed build: let it be written again
             return None
 
     def put(self, text: str, lang: str, converted: Converted) -> None:
         path = self._path(text, lang)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}")
-            tmp.write_text(json.dumps({"html": converted.html, "headings": converted.headings,
-                                       "refs": converted.refs}, ensure_ascii=False))
-            os.replace(tmp, path)
-        except OSError:
-            pass  # a cache that cannot be written costs time, never a build
+        data = marshal.dumps((converted.html, converted.headings, converted.refs))
+        for _ in range(2):
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileExistsError:
+                return  # another process wrote it: same digest, same bytes
+            except FileNotFoundError:
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                except OSError:
+                    return
+                continue
+            except OSError:
+                return  # a cache that cannot be written costs time, never a build
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            return
 
 
 def _engine_version() -> str:

@@ -226,7 +226,7 @@ def test_converted_bodies_are_cached_and_links_still_follow_renamed_pages(tmp_pa
 
     config_path = write_site(tmp_path, {})
     assert run(config_path, "build", capsys=capsys)[0] == 0
-    cached = list((tmp_path / ".cache/markdown").rglob("*.json"))
+    cached = [p for p in (tmp_path / ".cache/markdown").rglob("*") if p.is_file()]
     assert cached  # every body converted once, on disk
     first = tree_digest(tmp_path / "public")
     assert run(config_path, "build", "--force", capsys=capsys)[0] == 0  # from the cache: the same bytes
@@ -238,6 +238,6 @@ def test_converted_bodies_are_cached_and_links_still_follow_renamed_pages(tmp_pa
     home = (tmp_path / "public/en/index.html").read_text()
     assert 'href="/international/en/partners/acme-corp/"' in home  # the home body's link, from the cache
     for entry in cached:
-        entry.write_text("{broken")  # a damaged cache is converted again, never trusted
+        entry.write_bytes(b"\x00broken")  # a damaged cache is converted again, never trusted
     assert run(config_path, "build", "--force", capsys=capsys)[0] == 0
     assert 'href="/international/en/partners/acme-corp/"' in (tmp_path / "public/en/index.html").read_text()
