@@ -190,8 +190,11 @@ class MarkdownCache:
         except OSError:
             return None
         except (ValueError, EOFError, TypeError):  # damaged, or still being written: convert afresh
-            if time.time() - path.stat().st_mtime > 60:
-                path.unlink(missing_ok=True)  # left half-written by a killed build: let it be written again
+            try:
+                if time.time() - path.stat().st_mtime > 60:
+                    path.unlink()  # left half-written by a killed build: let it be written again
+            except OSError:
+                pass
             return None
 
     def put(self, text: str, lang: str, converted: Converted) -> None:
