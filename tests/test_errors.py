@@ -131,7 +131,7 @@ def test_command_line_exit_codes_and_no_traceback(tmp_path):
     assert run_cli("--help").returncode == 0
 
 
-@pytest.mark.parametrize("command", ["build", "check", "serve"])
+@pytest.mark.parametrize("command", ["build", "check", "serve", "translations", "translate", "new"])
 def test_every_subcommand_has_help(command):
     result = run_cli(command, "--help")
     assert result.returncode == 0
