@@ -6,7 +6,7 @@ and whose body it read while rendering. An edit to content re-reads only the cha
 re-checks the site (cheap), then re-renders:
 
 - every page of an item whose meta changed (a new item has no recorded reads yet);
-- every page that read a changed item's meta, or its body when the body changed;
+- every page that read a changed item's meta or body, in a language whose text changed;
 - when an item appears, disappears or changes its facts: its collection's list pages and the pages of the
   items it points to (their derived lists of actions and quotes change);
 
@@ -132,6 +132,8 @@ class Session:
 
         old_model = old.site.model
         meta = {k for k in keys if _meta(old_model.items.get(k)) != _meta(items.get(k))}
+        meta_langs = {(k, lang) for k in meta
+                      for lang in _changed_meta(old_model.items.get(k), items.get(k), self.config.codes)}
         body = {(k, lang) for k in keys for lang in _changed_bodies(old_model.items.get(k), items.get(k))}
         facts = {k for k in keys if _facts(old_model.items.get(k)) != _facts(items.get(k))}
         old_urls = {p.output_path: p for p in old.site.pages}
@@ -146,14 +148,15 @@ class Session:
         renderer = old.renderer.for_site(site, problems, notices,
                                          keep=lambda cache_key: cache_key[0] not in stale and not moved)
 
-        affected = self._affected(site, keys, meta, body, facts, old_urls, new_urls)
+        affected = self._affected(site, keys, meta, meta_langs, body, facts, old_urls, new_urls)
         pages = [page for path, page in new_urls.items() if path in affected]  # in site order
         deps = dict(self.deps)
         for path in set(old_urls) - set(new_urls):
             deps.pop(path, None)
         files = dict(renderer.render_pages(pages, deps))
         feeds = {renderer.feed_path(lang): lang for lang in self.config.codes}
-        if moved or facts:
+        languages = {k for k in keys if _languages(old_model.items.get(k)) != _languages(items.get(k))}
+        if moved or facts or languages:  # the sitemap and host files list pages and their translations
             files.update(renderer.render_extras(deps))
         elif affected & set(feeds):
             files.update(renderer.render_feeds(deps, [feeds[path] for path in sorted(affected & set(feeds))]))
@@ -181,13 +184,13 @@ class Session:
         folder = self.config.content_dir
         return folder.relative_to(self.config.root).as_posix() if folder.is_relative_to(self.config.root) else str(folder)
 
-    def _affected(self, site: Site, keys: set, meta: set, body: set, facts: set, old_urls: dict,
-                  new_urls: dict) -> set[str]:
+    def _affected(self, site: Site, keys: set, meta: set, meta_langs: set, body: set, facts: set,
+                  old_urls: dict, new_urls: dict) -> set[str]:
         """Output paths to re-render (see the module's docstring)."""
         touched = meta | facts  # new, removed or renamed pages included: their meta went from or to nothing
         affected = {path for path, page in {**old_urls, **new_urls}.items() if page.item in touched}
         for path, (meta_reads, body_reads) in self.deps.items():
-            if meta_reads & meta or body_reads & body:
+            if meta_reads & meta_langs or body_reads & body:
                 affected.add(path)
         for key in facts:
             collection = key[0]
@@ -224,6 +227,19 @@ def _meta(item: Item | None):
     if item is None:
         return None
     return (dict(item.facts), {lang: dict(t.fields) for lang, t in item.texts.items()}, sorted(item.drafts))
+
+
+def _languages(item: Item | None):
+    return None if item is None else (sorted(item.texts), sorted(item.drafts))
+
+
+def _changed_meta(old: Item | None, new: Item | None, codes) -> set[str]:
+    """Languages whose meta a page may have shown differs: every language when the item appeared or went,
+    its facts or its set of texts changed; else the languages whose front matter changed."""
+    if old is None or new is None or dict(old.facts) != dict(new.facts) or set(old.texts) != set(new.texts) \
+            or set(old.drafts) != set(new.drafts):
+        return set(codes)
+    return {lang for lang in new.texts if dict(old.texts[lang].fields) != dict(new.texts[lang].fields)}
 
 
 def _changed_bodies(old: Item | None, new: Item | None) -> set[str]:

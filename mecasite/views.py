@@ -93,13 +93,13 @@ class Views:
         self._rendered: dict[tuple, Rendered] = {}
         self._reverse: dict | None = None
         # While a page renders: the items whose title/facts (meta) and whose body it read, so that the preview
-        # re-renders a page only when something it shows has changed (see incremental.py). Bodies are read per
+        # re-renders a page only when something it shows has changed (see incremental.py). Both are read per
         # (item, text language): editing the Dutch text touches only the pages that show the Dutch text.
         self.reads: tuple[set, set] | None = None
 
-    def _read_meta(self, key: ItemKey) -> None:
+    def _read_meta(self, key: ItemKey, lang: str) -> None:
         if self.reads is not None:
-            self.reads[0].add(key)
+            self.reads[0].add((key, lang))
 
     def _read_body(self, key: ItemKey, lang: str) -> None:
         if self.reads is not None:
@@ -146,16 +146,16 @@ class Views:
             return Rendered("", (), (), ())
 
     def link(self, key: ItemKey, lang: str) -> Link:
-        self._read_meta(key)
         item = self.site.model.items[key]
         text = self.site.text(item, lang)
+        self._read_meta(key, text.lang)
         kind = COLLECTIONS[key[0]].ref
         return Link(text.title, self.ref_url(kind, key[1], lang) or "", text.lang)
 
     def item(self, key: ItemKey, lang: str) -> ItemView:
-        self._read_meta(key)
         item = self.site.model.items[key]
         text = self.site.text(item, lang)
+        self._read_meta(key, text.lang)
         date = item.facts.get("date")
         page = self.site.item_page(key, lang)
         return ItemView(
@@ -205,8 +205,8 @@ class Views:
         return self._reverse
 
     def quote(self, item_id: str, lang: str) -> Quote:
-        self._read_meta(("testimonials", item_id))
         for text_lang in self.site.model.items[("testimonials", item_id)].texts:
+            self._read_meta(("testimonials", item_id), text_lang)  # the signature shown
             self._read_body(("testimonials", item_id), text_lang)  # the original and the translation shown
         item = self.site.model.items[("testimonials", item_id)]
         original_lang = item.facts["language"]

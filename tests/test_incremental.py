@@ -85,6 +85,28 @@ def test_edits_update_exactly_the_affected_pages(project):
     assert_same_as_full_build(session, config)
 
 
+def test_per_language_edits_reach_fallback_pages_and_quotes(project):
+    session, config = started(project)
+    content = project / "content"
+    dutch = content / "actions/imagesante-2012/nl.md"
+    dutch.unlink()  # the Dutch page now shows the French text
+    session.update([dutch])
+    assert_same_as_full_build(session, config)
+
+    french = edit(content / "actions/imagesante-2012/fr.md", 'title: "', 'title: "Édition : ')
+    outcome = session.update([french])
+    assert_same_as_full_build(session, config)  # the Dutch fallback pages and lists show the new title
+
+    signature = content / "testimonials/materalia/nl.md"
+    session.update([edit(signature, "Voorzitter", "De voorzitter")])
+    assert_same_as_full_build(session, config)
+
+    english = edit(content / "partners/afm/en.md", 'title: "', 'title: "The ')
+    outcome = session.update([english])
+    assert_same_as_full_build(session, config)
+    assert outcome.rendered < 20  # English pages only: the other languages' lists do not show it
+
+
 def test_a_broken_edit_changes_nothing_until_it_is_fixed(project):
     session, config = started(project)
     before = output(config.output_dir)
