@@ -222,7 +222,7 @@ def _render_forked(prepared: Prepared, staging: Staging, jobs: int) -> dict:
             tasks = [(i, slices) for i in range(slices)]
             for worker_scans, problems, used in pool.imap_unordered(_forked_slice, tasks):
                 scans.update(worker_scans)
-                prepared.problems.problems.extend(problems)
+                prepared.problems.extend(problems)
                 prepared.renderer.used_strings |= used
     finally:
         _FORKED = None

@@ -126,8 +126,7 @@ class Session:
         changed_items = [items[k] for k in sorted(keys) if k in items]
         check_translations(self.config, model, problems, changed_items)  # the others' findings still hold:
         folders = tuple(f"{self._content_rel()}/{c}/{i}/" for c, i in keys)
-        problems.problems[:0] = [p for p in old.problems.problems
-                                 if p.severity == WARNING and not p.path.startswith(folders)]
+        problems.extend(p for p in old.problems.problems if p.severity == WARNING and not p.path.startswith(folders))
         problems.raise_errors()
 
         old_model = old.site.model

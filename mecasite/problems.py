@@ -59,16 +59,22 @@ class ContentError(Exception):
 
 @dataclass
 class Collector:
-    """Gathers problems so that a build reports all of them, not just the first."""
+    """Gathers problems so that a build reports all of them, not just the first, and each only once: the
+    same text is rendered on several pages (a fallback shows it in every language), and render processes
+    each report what they met."""
 
     problems: list[Problem] = field(default_factory=list)
+    _seen: set[Problem] = field(default_factory=set, repr=False, compare=False)
 
     def add(self, path: str, line: int, message: str, hint: str = "", column: int = 0,
             severity: str = ERROR, code: str = "content") -> None:
-        self.problems.append(Problem(path, line, column, message, hint, severity, code))
+        self.extend([Problem(path, line, column, message, hint, severity, code)])
 
     def extend(self, problems: Iterable[Problem]) -> None:
-        self.problems.extend(problems)
+        for problem in problems:
+            if problem not in self._seen:
+                self._seen.add(problem)
+                self.problems.append(problem)
 
     @property
     def errors(self) -> list[Problem]:

@@ -113,3 +113,11 @@ def test_an_interface_string_no_template_shows_is_a_warning(tmp_path, capsys):
     line = len(fr.read_text().splitlines())
     assert f"i18n/fr.yaml:{line}: warning: interface string 'extra.unused' is not used by any template" in \
         capsys.readouterr().out
+
+
+def test_a_broken_link_shown_in_several_languages_is_reported_once(tmp_path, capsys):
+    config = write_site(tmp_path, {"content/actions/fair/fr.md": text("Le salon", "salon", body="[x](partner:nope)"),
+                                   "content/actions/fair/en.md": None})
+    assert main(["check", "--config", str(config)]) == 1
+    err = capsys.readouterr().out
+    assert err.count("link to unknown item 'partner:nope'") == 1  # not once per fallback page
