@@ -17,7 +17,7 @@ from .checks import check_signatures
 from .config import SiteConfig
 from .content import load_content
 from .i18n import check_unused, load_strings
-from .links import check_links, line_in, scan
+from .links import check_links, line_in, scan, scan_files
 from .problems import Collector, ContentError, Problem
 from .render import Renderer
 from .resolve import Site, resolve_site
@@ -81,6 +81,10 @@ class Prepared:
     static: dict[str, bytes]
     problems: Collector
 
+    def static_files(self) -> dict[str, bytes]:
+        """The static files as output files (`static/site.css`)."""
+        return {f"static/{name}": data for name, data in self.static.items()}
+
 
 def prepare(config: SiteConfig) -> Prepared:
     """Load, validate and resolve; raise ContentError listing every error found so far."""
@@ -115,15 +119,22 @@ def _finish(prepared: Prepared, scans: dict, paths: set[str], line_of) -> None:
     problems.raise_errors()
 
 
+def render_in_memory(prepared: Prepared, deps: dict | None = None) -> tuple[dict[str, bytes], dict]:
+    """Every output file, in one process, checked; with `deps`, what each page read (see `render_pages`).
+    Returns the files and their pages' scans."""
+    files = dict(prepared.renderer.render_pages(prepared.site.pages, deps))
+    files.update(prepared.renderer.render_extras(deps))
+    files.update(prepared.static_files())
+    prepared.problems.raise_errors()
+    scans, line_of = scan_files(files)
+    _finish(prepared, scans, set(files), line_of)
+    return files, scans
+
+
 def render_site(config: SiteConfig) -> BuildResult:
     """The whole site in memory, checked, in one process; raise ContentError listing every error."""
     prepared = prepare(config)
-    files = prepared.renderer.render_all()
-    files.update({f"static/{name}": data for name, data in prepared.static.items()})
-    prepared.problems.raise_errors()
-    texts = {path: data.decode() for path, data in files.items() if path.endswith(".html")}
-    _finish(prepared, {p: scan(t) for p, t in texts.items()}, set(files),
-            lambda path, href: line_in(texts[path], href))
+    files, _ = render_in_memory(prepared)
     return BuildResult(files, prepared.problems.problems, prepared.site)
 
 
@@ -157,7 +168,7 @@ def _render_staged(prepared: Prepared, staging: Staging, jobs: int | None) -> tu
     pages = prepared.site.pages
     jobs = jobs or (os.cpu_count() or 1 if len(pages) >= PARALLEL_FROM else 1)
     extras = prepared.renderer.render_extras()
-    extras.update({f"static/{name}": data for name, data in prepared.static.items()})
+    extras.update(prepared.static_files())
     staging.claim([p.output_path for p in pages] + sorted(extras))
     scans: dict = {}
     for path, data in extras.items():

@@ -30,12 +30,12 @@ from .checks import check_signatures
 from .collections import COLLECTIONS, REFERENCES
 from .config import SiteConfig
 from .content import load_item
-from .links import check_links, line_in, scan
+from .links import check_links, scan_files
 from .model import Item, ItemKey, Model
 from .problems import WARNING, Collector, ContentError, Problem
 from .resolve import Page, Site, resolve_site
 from .translations import check_translations, outdated
-from .writer import Staging, write_file_atomic
+from .writer import write_file_atomic, write_site
 
 
 @dataclass
@@ -69,21 +69,8 @@ class Session:
         """Render everything, check it, swap it into place; raise ContentError and keep the last state."""
         prepared = builder.prepare(self.config)
         deps: dict = {}
-        files = dict(prepared.renderer.render_pages(prepared.site.pages, deps))
-        files.update(prepared.renderer.render_extras(deps))
-        files.update({f"static/{name}": data for name, data in prepared.static.items()})
-        prepared.problems.raise_errors()
-        texts = {path: data.decode() for path, data in files.items() if path.endswith(".html")}
-        scans = {path: scan(text) for path, text in texts.items()}
-        builder._finish(prepared, scans, set(files), lambda p, href: line_in(texts[p], href))
-        staging = Staging(self.config.output_dir)
-        try:
-            staging.claim(sorted(files))
-            for path, data in files.items():
-                staging.write(path, data)
-            staging.commit()
-        finally:
-            staging.abort()
+        files, scans = builder.render_in_memory(prepared, deps)
+        write_site(self.config.output_dir, files)
         self.prepared, self.scans, self.deps = prepared, scans, deps
         self.hashes = {path: _digest(data) for path, data in files.items()}
         gc.freeze()  # the loaded site lives on: keep the collector from walking it on every update
@@ -164,12 +151,11 @@ class Session:
         scans = dict(self.scans)
         for path in set(old_urls) - set(new_urls):
             scans.pop(path, None)
-        texts = {path: data.decode() for path, data in files.items() if path.endswith(".html")}
-        fresh = {path: scan(text) for path, text in texts.items()}
+        fresh, line_of = scan_files(files)
         scans.update(fresh)
         all_paths = (set(self.hashes) - set(old_urls)) | set(new_urls) | set(files)
-        check_links(fresh, all_paths, self.config.base_path, problems,
-                    lambda p, href: line_in(texts[p], href), label=f"{self.config.output_dir.name}/")
+        check_links(fresh, all_paths, self.config.base_path, problems, line_of,
+                    label=f"{self.config.output_dir.name}/")
         problems.raise_errors()
 
         written = self._write(files, set(old_urls) - set(new_urls))

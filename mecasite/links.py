@@ -58,11 +58,10 @@ def check_links(scans: Mapping[str, Scan], paths: set[str], base_path: str, prob
                              "fix the link in the content or template", code="link")
 
 
-def check_files(files: Mapping[str, bytes], base_path: str, problems: Collector, label: str = "") -> None:
-    """`check_links` on an in-memory site."""
+def scan_files(files: Mapping[str, bytes]) -> tuple[dict[str, Scan], Callable[[str, str], int]]:
+    """The scans of an in-memory site's pages, and the `line_of` that `check_links` needs for them."""
     texts = {path: data.decode() for path, data in files.items() if path.endswith(".html")}
-    check_links({path: scan(text) for path, text in texts.items()}, set(files), base_path, problems,
-                lambda path, href: line_in(texts[path], href), label)
+    return {path: scan(text) for path, text in texts.items()}, lambda path, href: line_in(texts[path], href)
 
 
 def line_in(html: str, href: str) -> int:

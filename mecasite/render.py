@@ -91,12 +91,6 @@ class Renderer:
         return t
 
     # -- pages ---------------------------------------------------------------------------------------------
-    def render_all(self) -> dict[str, bytes]:
-        """Every output file in memory: the pages, then the feeds, root pages, sitemap and host files."""
-        files = dict(self.render_pages(self.site.pages))
-        files.update(self.render_extras())
-        return files
-
     def render_pages(self, pages, deps: dict | None = None) -> Iterator[tuple[str, bytes]]:
         """(output path, bytes) of each page that rendered; the others have added their problem.
 

@@ -124,26 +124,29 @@ class Views:
 
     # -- items -----------------------------------------------------------------------------------------
     def rendered(self, item: Item, lang: str) -> Rendered:
-        text = self.site.text(item, lang)
-        self._read_body(item.key, text.lang)
-        key = (item.key, text.lang, lang)
+        """The body shown on the item's page in `lang` (its own text, or the fallback's)."""
+        return self.rendered_text(item, self.site.text(item, lang).lang, lang)
+
+    def rendered_text(self, item: Item, text_lang: str, page_lang: str) -> Rendered:
+        """The body of the item's `text_lang` text, with its links leading to `page_lang` pages. Converted
+        once per page language; a broken link or a body too complex to convert is reported against its file.
+        """
+        self._read_body(item.key, text_lang)
+        key = (item.key, text_lang, page_lang)
         if key not in self._rendered:
-            resolver: Callable = lambda kind, item_id: self.ref_url(kind, item_id, lang)  # noqa: E731
-            result = self._convert(text, text.lang, resolver)
+            text = item.texts[text_lang]
+            resolver: Callable = lambda kind, item_id: self.ref_url(kind, item_id, page_lang)  # noqa: E731
+            try:
+                result = self.markdown.render(text.body, text_lang, resolver)
+            except TooComplex as exc:
+                self.problems.add(text.path, text.body_line + max(exc.line - 1, 0), exc.message,
+                                  "split it up or simplify it; pasted text from other tools often causes this")
+                result = Rendered("", (), (), ())
             for bad in result.bad_refs:
                 self.problems.add(text.path, text.body_line, f"link to unknown item '{bad}'",
                                   "links between items are written [text](partner:id), (action:id) or (page:id)")
             self._rendered[key] = result
         return self._rendered[key]
-
-    def _convert(self, text, lang: str, resolver: Callable) -> Rendered:
-        """The body as HTML; a body too complex to convert is reported against its file, not a hang."""
-        try:
-            return self.markdown.render(text.body, lang, resolver)
-        except TooComplex as exc:
-            self.problems.add(text.path, text.body_line + max(exc.line - 1, 0), exc.message,
-                              "split it up or simplify it; pasted text from other tools often causes this")
-            return Rendered("", (), (), ())
 
     def link(self, key: ItemKey, lang: str) -> Link:
         item = self.site.model.items[key]
@@ -205,30 +208,20 @@ class Views:
         return self._reverse
 
     def quote(self, item_id: str, lang: str) -> Quote:
-        for text_lang in self.site.model.items[("testimonials", item_id)].texts:
-            self._read_meta(("testimonials", item_id), text_lang)  # the signature shown
-            self._read_body(("testimonials", item_id), text_lang)  # the original and the translation shown
         item = self.site.model.items[("testimonials", item_id)]
         original_lang = item.facts["language"]
         original = item.texts.get(original_lang) or self.site.text(item, lang)
         shown = self.site.text(item, lang)
+        self._read_meta(item.key, shown.lang)  # the signature shown; the bodies are recorded as rendered
         translation = None
         if shown.lang != original.lang:
             translation = Markup(self.rendered(item, lang).html)
         return Quote(
             id=item.id, partner=self.link(("partners", item.facts["partner"]), lang),
             signature=shown.fields["signature"], signature_lang=shown.lang,
-            original=Markup(self._render_in(item, original.lang, lang).html), original_lang=original.lang,
+            original=Markup(self.rendered_text(item, original.lang, lang).html), original_lang=original.lang,
             translation=translation, translation_lang=shown.lang,
         )
-
-    def _render_in(self, item: Item, text_lang: str, page_lang: str) -> Rendered:
-        key = (item.key, text_lang, page_lang)
-        if key not in self._rendered:
-            text = item.texts[text_lang]
-            resolver: Callable = lambda kind, item_id: self.ref_url(kind, item_id, page_lang)  # noqa: E731
-            self._rendered[key] = self._convert(text, text_lang, resolver)
-        return self._rendered[key]
 
     # -- lists -----------------------------------------------------------------------------------------
     def actions_by_year(self, lang: str) -> list[tuple[int | None, list[ItemView]]]:
