@@ -5,6 +5,7 @@ Every wrong value is an error naming its line; nothing silently falls back to a 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -63,6 +64,13 @@ class SiteConfig:
     def locale(self, code: str) -> str:
         """The CLDR locale of a language code: its configured `locale`, else the code itself."""
         return next((lang.locale for lang in self.languages if lang.code == code and lang.locale), code)
+
+    def rel(self, path: Path) -> str:
+        """A path as the editor sees it in messages: relative to the project, with forward slashes."""
+        text, root = str(path), str(self.root)
+        if text.startswith(root + os.sep):
+            return text[len(root) + 1:].replace(os.sep, "/")
+        return path.as_posix()
 
     @property
     def base_path(self) -> str:

@@ -18,7 +18,6 @@ from .schema import ID_RE, RESERVED, validate
 from .translations import is_unfinished
 from .sources import (Document, SourceError, is_editor_junk, parse_markdown_file, parse_yaml_file,
                       read_text)
-from .yamldoc import YamlDoc
 
 NEUTRAL = "item.yaml"
 
@@ -28,12 +27,12 @@ def load_content(config: SiteConfig, problems: Collector) -> Model:
     root = config.content_dir
     items: dict = {}
     if not root.is_dir():
-        problems.add(_rel(config, root), 0, "content folder not found", "create it or set content_dir")
+        problems.add(config.rel(root), 0, "content folder not found", "create it or set content_dir")
         return Model(MappingProxyType(items))
     for folder in sorted(p for p in root.iterdir() if not is_editor_junk(p.name)):
         collection = COLLECTIONS.get(folder.name)
         if collection is None or not folder.is_dir():
-            problems.add(_rel(config, folder), 0, f"unknown collection '{folder.name}'",
+            problems.add(config.rel(folder), 0, f"unknown collection '{folder.name}'",
                          did_you_mean(folder.name, list(COLLECTIONS)))
             continue
         for item_dir in sorted(p for p in folder.iterdir() if not is_editor_junk(p.name)):
@@ -41,14 +40,6 @@ def load_content(config: SiteConfig, problems: Collector) -> Model:
             if item:
                 items[item.key] = item
     return Model(MappingProxyType(items))
-
-
-def _rel(config: SiteConfig, path: Path) -> str:
-    """A path as the editor sees it: relative to the project, with forward slashes."""
-    text, root = str(path), str(config.root)
-    if text.startswith(root + os.sep):
-        return text[len(root) + 1:].replace(os.sep, "/")
-    return path.as_posix()
 
 
 def _inside(config: SiteConfig, path: Path) -> bool:
@@ -64,7 +55,7 @@ def _inside(config: SiteConfig, path: Path) -> bool:
 
 
 def load_item(config: SiteConfig, collection: Collection, item_dir: Path, problems: Collector) -> Item | None:
-    rel = _rel(config, item_dir)
+    rel = config.rel(item_dir)
     if not item_dir.is_dir() or not ID_RE.match(item_dir.name) or item_dir.name in RESERVED:
         problems.add(rel, 0, f"'{item_dir.name}' is not an item folder",
                      "each item is a folder named with lowercase a-z, digits and hyphens")
@@ -80,7 +71,7 @@ def load_item(config: SiteConfig, collection: Collection, item_dir: Path, proble
     facts = _read(config, neutral, parse_yaml_file, problems)
     if facts is None:
         return None
-    values = validate(facts.meta, collection.neutral, _rel(config, neutral), problems)
+    values = validate(facts.meta, collection.neutral, config.rel(neutral), problems)
     texts, drafts = {}, {}
     for name, path in sorted(files.items()):
         text = _load_text(config, collection, path, problems)
@@ -89,12 +80,12 @@ def load_item(config: SiteConfig, collection: Collection, item_dir: Path, proble
         elif text:
             texts[text.lang] = text
     lines = {k: facts.meta.pos((k,)).line for k in values}
-    return Item(collection.name, item_dir.name, _rel(config, neutral), MappingProxyType(values),
+    return Item(collection.name, item_dir.name, config.rel(neutral), MappingProxyType(values),
                 MappingProxyType(texts), MappingProxyType(lines), MappingProxyType(drafts))
 
 
 def _load_text(config: SiteConfig, collection: Collection, path: Path, problems: Collector) -> Text | None:
-    rel = _rel(config, path)
+    rel = config.rel(path)
     lang, dot, ext = path.name.partition(".")
     if ext != "md" or lang not in config.codes:
         hint = did_you_mean(lang, list(config.codes)) if ext == "md" else f"texts are named {config.codes[0]}.md, ..."
@@ -111,7 +102,7 @@ def _load_text(config: SiteConfig, collection: Collection, path: Path, problems:
 
 
 def _read(config: SiteConfig, path: Path, parse, problems: Collector) -> Document | None:
-    rel = _rel(config, path)
+    rel = config.rel(path)
     if not _inside(config, path):
         problems.add(rel, 0, "symbolic link leading outside the project", "replace it with a real file")
         return None

@@ -51,7 +51,7 @@ def load_strings(config: SiteConfig, problems: Collector) -> Strings:
     paths, lines = {}, {}
     for lang in config.codes:
         path = config.i18n_dir / f"{lang}.yaml"
-        rel = path.relative_to(config.root).as_posix() if path.is_relative_to(config.root) else path.as_posix()
+        rel = config.rel(path)
         paths[lang] = rel
         table[lang] = _read(path, rel, lang, lines, problems)
     strings = Strings(config.default_language, MappingProxyType(table), MappingProxyType(paths), lines)

@@ -33,7 +33,7 @@ from .content import load_item
 from .links import check_links, scan_files
 from .model import Item, ItemKey, Model
 from .problems import WARNING, Collector, ContentError, Problem
-from .resolve import Page, Site, resolve_site
+from .resolve import Site, resolve_site
 from .translations import check_translations, outdated
 from .writer import write_file_atomic, write_site
 
@@ -112,16 +112,16 @@ class Session:
         check_signatures(model, problems)
         changed_items = [items[k] for k in sorted(keys) if k in items]
         check_translations(self.config, model, problems, changed_items)  # the others' findings still hold:
-        folders = tuple(f"{self._content_rel()}/{c}/{i}/" for c, i in keys)
+        folders = tuple(f"{self.config.rel(self.config.content_dir)}/{c}/{i}/" for c, i in keys)
         problems.extend(p for p in old.problems.problems if p.severity == WARNING and not p.path.startswith(folders))
         problems.raise_errors()
 
         old_model = old.site.model
-        meta = {k for k in keys if _meta(old_model.items.get(k)) != _meta(items.get(k))}
-        meta_langs = {(k, lang) for k in meta
-                      for lang in _changed_meta(old_model.items.get(k), items.get(k), self.config.codes)}
-        body = {(k, lang) for k in keys for lang in _changed_bodies(old_model.items.get(k), items.get(k))}
-        facts = {k for k in keys if _facts(old_model.items.get(k)) != _facts(items.get(k))}
+        before, after = {k: old_model.items.get(k) for k in keys}, {k: items.get(k) for k in keys}
+        meta_langs = {(k, lang) for k in keys for lang in _changed_meta(before[k], after[k], self.config.codes)}
+        meta = {k for k, _ in meta_langs}
+        body = {(k, lang) for k in keys for lang in _changed_bodies(before[k], after[k])}
+        facts = {k for k in keys if _facts(before[k]) != _facts(after[k])}
         old_urls = {p.output_path: p for p in old.site.pages}
         new_urls = {p.output_path: p for p in site.pages}
         moved = set(old_urls) != set(new_urls)
@@ -141,7 +141,7 @@ class Session:
             deps.pop(path, None)
         files = dict(renderer.render_pages(pages, deps))
         feeds = {renderer.feed_path(lang): lang for lang in self.config.codes}
-        languages = {k for k in keys if _languages(old_model.items.get(k)) != _languages(items.get(k))}
+        languages = {k for k in keys if _languages(before[k]) != _languages(after[k])}
         if moved or facts or languages:  # the sitemap and host files list pages and their translations
             files.update(renderer.render_extras(deps))
         elif affected & set(feeds):
@@ -165,10 +165,6 @@ class Session:
         return Update(len(pages), written, len(set(old_urls) - set(new_urls)), problems=problems.problems,
                       site=site)
 
-    def _content_rel(self) -> str:
-        folder = self.config.content_dir
-        return folder.relative_to(self.config.root).as_posix() if folder.is_relative_to(self.config.root) else str(folder)
-
     def _affected(self, site: Site, keys: set, meta: set, meta_langs: set, body: set, facts: set,
                   old_urls: dict, new_urls: dict) -> set[str]:
         """Output paths to re-render (see the module's docstring)."""
@@ -177,16 +173,10 @@ class Session:
         for path, (meta_reads, body_reads) in self.deps.items():
             if meta_reads & meta_langs or body_reads & body:
                 affected.add(path)
-        for key in facts:
-            collection = key[0]
-            affected |= {p.output_path for p in site.pages if p.kind == f"list-{collection}"}
-            for item in (self.prepared.site.model.items.get(key), site.model.items.get(key)):
-                for field_name, target in REFERENCES.get(collection, {}).items():
-                    refs = (item.facts.get(field_name) or ()) if item else ()
-                    for ref in (refs,) if isinstance(refs, str) else refs:
-                        affected |= {p.output_path for p in site.pages if p.item == (target, ref)}
-        if set(old_urls) != set(new_urls):
-            affected |= set(new_urls) - set(old_urls)
+        referenced = {ref for key in facts for item in (self.prepared.site.model.items.get(key),
+                                                          site.model.items.get(key)) for ref in _references(item)}
+        lists = {f"list-{collection}" for collection, _ in facts}
+        affected |= {path for path, page in new_urls.items() if page.item in referenced or page.kind in lists}
         return affected
 
     def _write(self, files: dict[str, bytes], removed: set[str]) -> int:
@@ -208,10 +198,15 @@ class Session:
         return written
 
 
-def _meta(item: Item | None):
+def _references(item: Item | None) -> set[ItemKey]:
+    """The items an item points to by its neutral facts (partners, related actions...)."""
     if item is None:
-        return None
-    return (dict(item.facts), {lang: dict(t.fields) for lang, t in item.texts.items()}, sorted(item.drafts))
+        return set()
+    found = set()
+    for field_name, target in REFERENCES.get(item.collection, {}).items():
+        refs = item.facts.get(field_name) or ()
+        found |= {(target, ref) for ref in ((refs,) if isinstance(refs, str) else refs)}
+    return found
 
 
 def _languages(item: Item | None):

@@ -166,8 +166,7 @@ class Renderer:
 
     def _template_path(self, name: str) -> str:
         folder = self.site.config.templates_dir
-        rel = folder.relative_to(self.site.config.root) if folder.is_relative_to(self.site.config.root) else folder
-        return f"{rel.as_posix()}/{name}"
+        return f"{self.site.config.rel(folder)}/{name}"
 
     def _runtime(self, template: str, exc: BaseException, message: str, hint: str = "") -> None:
         """Point at the template line that failed (Jinja rewrites tracebacks to template lines)."""

@@ -60,7 +60,7 @@ def translate(config: SiteConfig, model: Model, name: str, lang: str, refresh: b
     source = item.texts[config.default_language]
     folder = config.root / item.path.rsplit("/", 1)[0]
     path = folder / f"{lang}.md"
-    rel = path.relative_to(config.root).as_posix()
+    rel = config.rel(path)
     if refresh:
         if not path.exists():
             raise _fail(rel, "no translation to refresh", f"create it first: python build.py translate "
@@ -143,7 +143,7 @@ def new_item(config: SiteConfig, model: Model, kind: str, name: str, country: st
         raise _fail(name, f"'{name}' cannot be an id", "use lowercase letters a-z, digits and hyphens, e.g. "
                     "texas-am-university")
     folder = config.content_dir / collection / name
-    rel = folder.relative_to(config.root).as_posix() if folder.is_relative_to(config.root) else folder.as_posix()
+    rel = config.rel(folder)
     if folder.exists():
         raise _fail(rel, "this item already exists", "pick another id, or edit its files")
     default = config.default_language

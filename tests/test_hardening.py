@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from mecasite.cli import main
-from sitekit import tree_digest, REPO, text, write_site
+from sitekit import REPO, tree_digest, write_site
 
 ACME_EN = "content/partners/acme/en.md"
 ACME = "content/partners/acme/item.yaml"
