@@ -23,9 +23,9 @@ from typing import Callable
 
 import markdown
 import nh3
-from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
+from . import markdown_engine
 from .typography import typography
 
 # Resolves ("partner", "materalia", "") to a URL, or None when no such item exists.
@@ -57,12 +57,14 @@ class TooComplex(Exception):
 
 
 # Inputs known to make Python-Markdown slow or deeply recursive, refused before conversion (linear checks):
-# long runs of one bracket or backtick, opening tags by the thousand, and nesting hundreds deep.
+# long runs of one bracket or backtick, opening tags by the thousand, and nesting hundreds deep. Every text is
+# checked, so each check is written to be cheap: runs are found by substring search (the regular expression
+# only finds the line), line starts by a literal newline (which the regex engine skips to) rather than `^`.
 LIMITS = (
-    (re.compile(r"\[{200,}|\]{200,}|\({200,}"), "a run of more than 200 brackets"),
-    (re.compile(r"`{100,}"), "a run of more than 100 backticks"),
-    (re.compile(r"^(?:[ \t]*(?:[-*+>]|\d+[.)])[ \t]+){64,}", re.M), "list or quote markers nested more than 64 deep"),
-    (re.compile(r"^[ \t>]{256,}", re.M), "a line indented or quoted more than 256 levels deep"),
+    (("[" * 200, "]" * 200, "(" * 200), re.compile(r"\[{200,}|\]{200,}|\({200,}"), "a run of more than 200 brackets"),
+    (("`" * 100,), re.compile(r"`{100,}"), "a run of more than 100 backticks"),
+    ((), re.compile(r"\n(?:[ \t]*(?:[-*+>]|\d+[.)])[ \t]+){64,}"), "list or quote markers nested more than 64 deep"),
+    ((), re.compile(r"\n[ \t>]{256,}"), "a line indented or quoted more than 256 levels deep"),
 )
 MAX_TAGS = 2000  # raw "<a ", "<span " ... openings in one body
 SECONDS = 5.0  # a conversion still running after this is stopped
@@ -70,10 +72,14 @@ SECONDS = 5.0  # a conversion still running after this is stopped
 
 def check_complexity(text: str) -> None:
     """Raise TooComplex for inputs that would hang or exhaust the converter."""
-    for pattern, what in LIMITS:
-        match = pattern.search(text)
+    lined = "\n" + text  # so that the first line starts with a newline too
+    for runs, pattern, what in LIMITS:
+        if runs and not any(run in text for run in runs):
+            continue
+        match = pattern.search(lined)
         if match:
-            raise TooComplex(f"the text is too complex to convert: {what}", text.count("\n", 0, match.start()) + 1)
+            line = lined.count("\n", 0, match.start() + 1)
+            raise TooComplex(f"the text is too complex to convert: {what}", line)
     if text.count("<") > MAX_TAGS and len(re.findall(r"<[a-zA-Z]", text)) > MAX_TAGS:
         raise TooComplex(f"the text is too complex to convert: more than {MAX_TAGS} HTML tags")
 
@@ -222,7 +228,7 @@ def _engine_version() -> str:
     """What a cached conversion depends on besides the text: this code, typography, and the libraries."""
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256(f"{markdown.__version__}\0{getattr(nh3, '__version__', '')}".encode())
-    for name in ("markdown_render.py", "typography.py"):
+    for name in ("markdown_render.py", "markdown_engine.py", "typography.py"):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:16]
 
@@ -231,17 +237,17 @@ _VERSION = _engine_version()
 
 
 class MarkdownRenderer:
-    """One reusable converter: building a `Markdown` instance per page costs more than the page."""
+    """Reusable converters (building a `Markdown` instance per page costs more than the page): a lean one,
+    and one with `extra` for the texts that use its syntax (see markdown_engine)."""
 
     def __init__(self, kinds: frozenset[str], cache: MarkdownCache | None = None):
         self.cache = cache
-        self.md = markdown.Markdown(
-            extensions=["extra", "sane_lists", "toc"],
-            extension_configs={"toc": {"slugify": slugify_unicode, "permalink": False}},
-            output_format="html",
-        )
-        self.links = _Links(self.md, kinds)
-        self.md.treeprocessors.register(self.links, "mecasite-links", 1)
+        self._converters = {}
+        for name, extensions in (("lean", markdown_engine.LEAN), ("full", markdown_engine.FULL)):
+            md = markdown_engine.converter(extensions)
+            links = _Links(md, kinds)
+            md.treeprocessors.register(links, "mecasite-links", 1)
+            self._converters[name] = (md, links)
 
     def render(self, text: str, lang: str, resolver: RefResolver) -> Rendered:
         """The body as safe HTML for one page (its id links resolved with `resolver`)."""
@@ -252,16 +258,17 @@ class MarkdownRenderer:
         if cached is not None:
             return cached
         check_complexity(text)
-        self.md.reset()
-        self.links.reset()
-        self.links.lang = lang
+        md, links = self._converters["full" if markdown_engine.needs_extra(text) else "lean"]
+        md.reset()
+        links.reset()
+        links.lang = lang
         try:
             with time_limit(SECONDS):
-                raw = self.md.convert(text)
+                raw = md.convert(text)
         except RecursionError:
             raise TooComplex("the text is too complex to convert: nested too deeply") from None
         html = nh3.clean(raw, tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES, link_rel=None)
-        converted = Converted(html, tuple(self.links.headings), tuple(self.links.refs))
+        converted = Converted(html, tuple(links.headings), tuple(links.refs))
         if self.cache:
             self.cache.put(text, lang, converted)
         return converted

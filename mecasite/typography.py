@@ -17,10 +17,12 @@ _FR_RULES = (
     (re.compile(r"«[ \u00a0\u202f]+"), "«" + NBSP),
 )
 
+_FR_SIGNS = re.compile(r"[;!?:»«]")
+
 
 def typography(text: str, lang: str) -> str:
     """`text` with the spacing conventions of `lang` applied."""
-    if lang != "fr" or not text:
+    if lang != "fr" or not text or not _FR_SIGNS.search(text):
         return text
     for pattern, replacement in _FR_RULES:
         text = pattern.sub(replacement, text)
