@@ -161,7 +161,13 @@ def build(config: SiteConfig, jobs: int | None = None, force: bool = False) -> B
     finally:
         staging.abort()
     manifest.record(config, inputs, prepared.problems.problems)
+    prepared.renderer.views.markdown.prune(lambda: _bodies(prepared.site))
     return BuildResult({}, prepared.problems.problems, prepared.site, written=len(paths))
+
+
+def _bodies(site: Site):
+    """(body, language) of every text: what the Markdown cache must keep."""
+    return ((text.body, text.lang) for item in site.model.items.values() for text in item.texts.values())
 
 
 def _render_staged(prepared: Prepared, staging: Staging, jobs: int | None) -> tuple[dict, set[str]]:
@@ -226,6 +232,7 @@ def _render_forked(prepared: Prepared, staging: Staging, jobs: int) -> dict:
 
     global _FORKED
     _FORKED = (prepared.renderer, prepared.site.pages, staging)
+    prepared.renderer.views.markdown.close()  # each process opens its own connection to the cache
     scans: dict = {}
     slices = jobs * SLICES_PER_JOB  # smaller results, streamed back: the parent never holds them all twice
     try:

@@ -8,24 +8,22 @@ with an allow-list (nh3), whatever the editor pasted. No I/O here.
 from __future__ import annotations
 
 import hashlib
-import marshal
-import os
 import re
 import signal
 import threading
-import time
 import xml.etree.ElementTree as etree
 from contextlib import contextmanager
 from dataclasses import dataclass
 from html import escape, unescape
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 import markdown
 import nh3
 from markdown.treeprocessors import Treeprocessor
 
 from . import markdown_engine
+from .markdown_cache import BodyCache
 from .typography import typography
 
 # Resolves ("partner", "materalia", "") to a URL, or None when no such item exists.
@@ -175,55 +173,6 @@ def link(converted: Converted, resolver: RefResolver) -> Rendered:
     return Rendered(html, converted.headings, converted.refs, tuple(bad))
 
 
-class MarkdownCache:
-    """Converted bodies on disk, by digest of the text, its language and the converter's own code: a body
-    is converted once, whatever build or process needs it next. One small file per body (`marshal`, the
-    cheapest format to read and write); the digest makes two writers of one entry write the same bytes, and
-    an entry that cannot be read back whole is simply converted again."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-
-    def _path(self, text: str, lang: str) -> Path:
-        digest = hashlib.sha256(f"{_VERSION}\0{lang}\0{text}".encode()).hexdigest()
-        return self.folder / digest[:2] / digest[2:]
-
-    def get(self, text: str, lang: str) -> Converted | None:
-        path = self._path(text, lang)
-        try:
-            html, headings, refs = marshal.loads(path.read_bytes())
-            return Converted(html, headings, refs)
-        except OSError:
-            return None
-        except (ValueError, EOFError, TypeError):  # damaged, or still being written: convert afresh
-            try:
-                if time.time() - path.stat().st_mtime > 60:
-                    path.unlink()  # left half-written by a killed build: let it be written again
-            except OSError:
-                pass
-            return None
-
-    def put(self, text: str, lang: str, converted: Converted) -> None:
-        path = self._path(text, lang)
-        data = marshal.dumps((converted.html, converted.headings, converted.refs))
-        for _ in range(2):
-            try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-            except FileExistsError:
-                return  # another process wrote it: same digest, same bytes
-            except FileNotFoundError:
-                try:
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                except OSError:
-                    return
-                continue
-            except OSError:
-                return  # a cache that cannot be written costs time, never a build
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-            return
-
-
 def _engine_version() -> str:
     """What a cached conversion depends on besides the text: this code, typography, and the libraries."""
     here = Path(__file__).resolve().parent
@@ -236,11 +185,16 @@ def _engine_version() -> str:
 _VERSION = _engine_version()
 
 
+def body_digest(text: str, lang: str) -> bytes:
+    """The cache key of a conversion: the text, its language (typography) and the converter's version."""
+    return hashlib.sha256(f"{_VERSION}\0{lang}\0{text}".encode()).digest()
+
+
 class MarkdownRenderer:
     """Reusable converters (building a `Markdown` instance per page costs more than the page): a lean one,
     and one with `extra` for the texts that use its syntax (see markdown_engine)."""
 
-    def __init__(self, kinds: frozenset[str], cache: MarkdownCache | None = None):
+    def __init__(self, kinds: frozenset[str], cache: BodyCache | None = None):
         self.cache = cache
         self._converters = {}
         for name, extensions in (("lean", markdown_engine.LEAN), ("full", markdown_engine.FULL)):
@@ -249,14 +203,25 @@ class MarkdownRenderer:
             md.treeprocessors.register(links, "mecasite-links", 1)
             self._converters[name] = (md, links)
 
+    def close(self) -> None:
+        """Before a fork: the cache's connection must not cross it."""
+        if self.cache:
+            self.cache.close()
+
+    def prune(self, texts: Callable[[], Iterable[tuple[str, str]]]) -> None:
+        """Let the cache forget conversions of texts that are no longer (`texts()`: (body, language))."""
+        if self.cache:
+            self.cache.prune(lambda: (body_digest(body, lang) for body, lang in texts()))
+
     def render(self, text: str, lang: str, resolver: RefResolver) -> Rendered:
         """The body as safe HTML for one page (its id links resolved with `resolver`)."""
         return link(self.convert(text, lang), resolver)
 
     def convert(self, text: str, lang: str) -> Converted:
-        cached = self.cache.get(text, lang) if self.cache else None
-        if cached is not None:
-            return cached
+        digest = body_digest(text, lang) if self.cache else b""
+        cached = self.cache.get(digest) if self.cache else None
+        if cached is not None and len(cached) == 3:
+            return Converted(*cached)
         check_complexity(text)
         md, links = self._converters["full" if markdown_engine.needs_extra(text) else "lean"]
         md.reset()
@@ -270,5 +235,5 @@ class MarkdownRenderer:
         html = nh3.clean(raw, tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES, link_rel=None)
         converted = Converted(html, tuple(links.headings), tuple(links.refs))
         if self.cache:
-            self.cache.put(text, lang, converted)
+            self.cache.put(digest, (converted.html, converted.headings, converted.refs))
         return converted

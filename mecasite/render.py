@@ -60,10 +60,10 @@ class Renderer:
     def __init__(self, site: Site, strings: Strings, problems: Collector, static: dict[str, bytes],
                  outdated: Mapping[tuple[str, str, str], dt.date | None] | None = None):
         self.site, self.strings, self.problems = site, strings, problems
-        self.outdated = outdated or {}
+        self.outdated = outdated or {}  # (collection, id, lang) -> when the source changed (None: unknown)
         # Every interface string looked up, for the unused-strings check; the notices below count as used even
         # on a site where no translation is outdated today.
-        self.used_strings: set[str] = {"translation.outdated", "translation.outdated_undated"}  # (collection, id, lang) -> when the source changed (None: unknown)
+        self.used_strings: set[str] = {"translation.outdated", "translation.outdated_undated"}
         self.views = Views(site, problems)
         self.static_hashes = {name: hashlib.sha256(data).hexdigest()[:10] for name, data in static.items()}
         self.env = self._environment(site.config.templates_dir)

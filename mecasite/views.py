@@ -18,7 +18,8 @@ from markupsafe import Markup
 from .collections import COLLECTIONS, REF_KINDS
 from . import worldmap
 from .i18n import country_name, date_text, language_name
-from .markdown_render import MarkdownCache, MarkdownRenderer, Rendered, TooComplex
+from .markdown_cache import BodyCache
+from .markdown_render import MarkdownRenderer, Rendered, TooComplex
 from .manifest import CACHE
 from .model import Item, ItemKey
 from .problems import Collector
@@ -89,7 +90,7 @@ class Views:
     def __init__(self, site: Site, problems: Collector):
         self.site, self.problems = site, problems
         self.markdown = MarkdownRenderer(frozenset(REF_KINDS),
-                                         MarkdownCache(site.config.root / CACHE / "markdown"))
+                                         BodyCache(site.config.root / CACHE / "markdown.sqlite"))
         self._rendered: dict[tuple, Rendered] = {}
         self._reverse: dict | None = None
         # While a page renders: the items whose title/facts (meta) and whose body it read, so that the preview

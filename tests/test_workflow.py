@@ -222,22 +222,51 @@ def test_check_speaks_json_for_tools(tmp_path, capsys):
 
 
 def test_converted_bodies_are_cached_and_links_still_follow_renamed_pages(tmp_path, capsys):
+    import marshal
+    import sqlite3
+
     from sitekit import tree_digest
 
     config_path = write_site(tmp_path, {})
     assert run(config_path, "build", capsys=capsys)[0] == 0
-    cached = [p for p in (tmp_path / ".cache/markdown").rglob("*") if p.is_file()]
-    assert cached  # every body converted once, on disk
+    cache = tmp_path / ".cache/markdown.sqlite"
+    with sqlite3.connect(cache) as db:
+        rows = db.execute("SELECT digest, data FROM bodies").fetchall()
+    assert len(rows) >= 4  # every body converted once, on disk
     first = tree_digest(tmp_path / "public")
     assert run(config_path, "build", "--force", capsys=capsys)[0] == 0  # from the cache: the same bytes
     assert tree_digest(tmp_path / "public") == first
+
+    with sqlite3.connect(cache) as db:  # what the cache holds is what the pages show: it is really read
+        for digest, data in rows:
+            html, headings, refs = marshal.loads(data)
+            db.execute("UPDATE bodies SET data = ? WHERE digest = ?",
+                       (marshal.dumps((html.replace("<p>", "<p>FROM-CACHE ", 1), headings, refs)), digest))
+    assert run(config_path, "build", "--force", capsys=capsys)[0] == 0
+    assert "FROM-CACHE" in (tmp_path / "public/en/index.html").read_text()
 
     acme = tmp_path / "content/partners/acme/en.md"
     acme.write_text(acme.read_text().replace("slug: acme", "slug: acme-corp"))
     assert run(config_path, "build", capsys=capsys)[0] == 0
     home = (tmp_path / "public/en/index.html").read_text()
     assert 'href="/international/en/partners/acme-corp/"' in home  # the home body's link, from the cache
-    for entry in cached:
-        entry.write_bytes(b"\x00broken")  # a damaged cache is converted again, never trusted
+    for entry in tmp_path.glob(".cache/markdown.sqlite*"):
+        entry.write_bytes(b"\x00broken" * 100)  # a damaged cache is converted again, never trusted
     assert run(config_path, "build", "--force", capsys=capsys)[0] == 0
-    assert 'href="/international/en/partners/acme-corp/"' in (tmp_path / "public/en/index.html").read_text()
+    home = (tmp_path / "public/en/index.html").read_text()
+    assert 'href="/international/en/partners/acme-corp/"' in home and "FROM-CACHE" not in home
+    with sqlite3.connect(cache) as db:  # and rebuilt
+        assert db.execute("SELECT count(*) FROM bodies").fetchone()[0] >= 4
+
+
+def test_the_markdown_cache_forgets_texts_that_are_gone(tmp_path):
+    from mecasite.markdown_cache import BodyCache
+
+    cache = BodyCache(tmp_path / "cache.sqlite")
+    digests = [bytes([i % 256, i // 256]) for i in range(400)]
+    for digest in digests:
+        cache.put(digest, ("<p>x</p>", (), ()))
+    cache.prune(lambda: digests[:300])  # few stale entries: kept, pruning costs more than they do
+    assert all(cache.get(d) for d in digests)
+    cache.prune(lambda: digests[:50])
+    assert [d for d in digests if cache.get(d)] == digests[:50]
