@@ -7,6 +7,7 @@ Everything is gathered, validated, rendered and link-checked in memory before th
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import subprocess
 from dataclasses import dataclass, field
@@ -125,6 +126,7 @@ def render_in_memory(prepared: Prepared, deps: dict | None = None) -> tuple[dict
     files = dict(prepared.renderer.render_pages(prepared.site.pages, deps))
     files.update(prepared.renderer.render_extras(deps))
     files.update(prepared.static_files())
+    prepared.renderer.views.markdown.save()
     prepared.problems.raise_errors()
     scans, line_of = scan_files(files)
     _finish(prepared, scans, set(files), line_of)
@@ -204,6 +206,7 @@ def _render_slice(renderer: Renderer, pages, staging: Staging, index: int, count
             scans[path] = scan(data.decode())
         if len(renderer.views._rendered) > MARKDOWN_KEPT:  # a body is needed again only for a quote or two
             renderer.views._rendered.clear()
+    renderer.views.markdown.save()  # a render process may be ended as soon as its last slice is back
     return scans, renderer.problems.problems[before:], renderer.used_strings
 
 
@@ -233,6 +236,8 @@ def _render_forked(prepared: Prepared, staging: Staging, jobs: int) -> dict:
     global _FORKED
     _FORKED = (prepared.renderer, prepared.site.pages, staging)
     prepared.renderer.views.markdown.close()  # each process opens its own connection to the cache
+    gc.collect()
+    gc.freeze()  # the loaded model is never garbage: render processes neither walk nor copy it
     scans: dict = {}
     slices = jobs * SLICES_PER_JOB  # smaller results, streamed back: the parent never holds them all twice
     try:

@@ -102,8 +102,9 @@ def _load_text(config: SiteConfig, collection: Collection, path: Path, problems:
 
 
 def _read(config: SiteConfig, path: Path, parse, problems: Collector) -> Document | None:
+    """A file of an item folder already found inside the project: only the file itself can still lead out."""
     rel = config.rel(path)
-    if not _inside(config, path):
+    if os.path.islink(path) and not _inside(config, path):
         problems.add(rel, 0, "symbolic link leading outside the project", "replace it with a real file")
         return None
     try:

@@ -146,6 +146,7 @@ class Session:
             files.update(renderer.render_extras(deps))
         elif affected & set(feeds):
             files.update(renderer.render_feeds(deps, [feeds[path] for path in sorted(affected & set(feeds))]))
+        renderer.views.markdown.save()
         problems.raise_errors()
 
         scans = dict(self.scans)

@@ -27,8 +27,11 @@ class BodyCache:
     calls `close` before forking render processes.
     """
 
+    BATCH = 200  # rows written in one transaction: one lock and one WAL append for many bodies
+
     def __init__(self, path: Path):
         self.path = path
+        self._pending: dict[bytes, bytes] = {}
         self._db: sqlite3.Connection | None = None
         self._pid = 0
         self._off = False
@@ -38,7 +41,8 @@ class BodyCache:
         if db is None:
             return None
         try:
-            row = db.execute("SELECT data FROM bodies WHERE digest = ?", (digest,)).fetchone()
+            row = (self._pending[digest],) if digest in self._pending else \
+                db.execute("SELECT data FROM bodies WHERE digest = ?", (digest,)).fetchone()
         except sqlite3.OperationalError:
             return None
         except sqlite3.Error:
@@ -53,11 +57,20 @@ class BodyCache:
         return value if isinstance(value, tuple) else None
 
     def put(self, digest: bytes, value: tuple) -> None:
-        db = self._connection()
+        """Kept until `flush` (automatic every BATCH rows, and on `close`)."""
+        self._pending[digest] = marshal.dumps(value)
+        if len(self._pending) >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        pending, self._pending = self._pending, {}
+        db = self._connection() if pending else None
         if db is None:
             return
         try:
-            db.execute("INSERT OR REPLACE INTO bodies VALUES (?, ?)", (digest, marshal.dumps(value)))
+            with db:  # one transaction
+                db.execute("BEGIN")
+                db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?)", pending.items())
         except sqlite3.OperationalError:
             pass  # busy beyond the timeout, or disk full: this body simply stays unconverted on disk
         except sqlite3.Error:
@@ -66,6 +79,7 @@ class BodyCache:
     def prune(self, live: Callable[[], Iterable[bytes]], slack: float = 2.0) -> None:
         """Drop the entries no current text needs (`live()` gives their digests) once they outnumber those
         that do by `slack` times: edited texts leave their old conversions behind."""
+        self.flush()
         db = self._connection()
         if db is None:
             return
@@ -85,6 +99,7 @@ class BodyCache:
             pass
 
     def close(self) -> None:
+        self.flush()
         if self._db is not None and self._pid == os.getpid():
             try:
                 self._db.close()

@@ -44,6 +44,7 @@ ATTRIBUTES = {
 }
 SCHEMES = {"http", "https", "mailto"}
 SKIP_TEXT = {"code", "pre"}
+CLEANER = nh3.Cleaner(tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES, link_rel=None)  # built once
 
 
 class TooComplex(Exception):
@@ -203,8 +204,13 @@ class MarkdownRenderer:
             md.treeprocessors.register(links, "mecasite-links", 1)
             self._converters[name] = (md, links)
 
+    def save(self) -> None:
+        """Write the conversions the cache still holds in memory."""
+        if self.cache:
+            self.cache.flush()
+
     def close(self) -> None:
-        """Before a fork: the cache's connection must not cross it."""
+        """Before a fork (the cache's connection must not cross it) and when done."""
         if self.cache:
             self.cache.close()
 
@@ -232,7 +238,7 @@ class MarkdownRenderer:
                 raw = md.convert(text)
         except RecursionError:
             raise TooComplex("the text is too complex to convert: nested too deeply") from None
-        html = nh3.clean(raw, tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES, link_rel=None)
+        html = CLEANER.clean(raw)
         converted = Converted(html, tuple(links.headings), tuple(links.refs))
         if self.cache:
             self.cache.put(digest, (converted.html, converted.headings, converted.refs))

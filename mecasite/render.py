@@ -116,7 +116,7 @@ class Renderer:
         (`keep(cache key)` says which)."""
         other = copy.copy(self)
         other.site, other.problems, other.outdated = site, problems, outdated
-        other.views = Views(site, problems)
+        other.views = Views(site, problems, self.views.markdown)  # the same converters and cache connection
         other.views._rendered = {k: v for k, v in self.views._rendered.items() if keep(k)}
         other.used_strings = set(self.used_strings)
         return other

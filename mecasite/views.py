@@ -87,10 +87,10 @@ class ItemView:
 class Views:
     """Builds the views of one site; caches rendered Markdown per (item, text language, page language)."""
 
-    def __init__(self, site: Site, problems: Collector):
+    def __init__(self, site: Site, problems: Collector, markdown: MarkdownRenderer | None = None):
         self.site, self.problems = site, problems
-        self.markdown = MarkdownRenderer(frozenset(REF_KINDS),
-                                         BodyCache(site.config.root / CACHE / "markdown.sqlite"))
+        self.markdown = markdown or MarkdownRenderer(frozenset(REF_KINDS),
+                                                     BodyCache(site.config.root / CACHE / "markdown.sqlite"))
         self._rendered: dict[tuple, Rendered] = {}
         self._reverse: dict | None = None
         # While a page renders: the items whose title/facts (meta) and whose body it read, so that the preview
