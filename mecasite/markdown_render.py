@@ -23,6 +23,7 @@ import nh3
 from markdown.treeprocessors import Treeprocessor
 
 from . import markdown_engine
+from .markdown_prose import ProseConverter
 from .markdown_cache import BodyCache
 from .typography import typography
 
@@ -178,7 +179,7 @@ def _engine_version() -> str:
     """What a cached conversion depends on besides the text: this code, typography, and the libraries."""
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256(f"{markdown.__version__}\0{getattr(nh3, '__version__', '')}".encode())
-    for name in ("markdown_render.py", "markdown_engine.py", "typography.py"):
+    for name in ("markdown_render.py", "markdown_engine.py", "markdown_prose.py", "typography.py"):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:16]
 
@@ -192,8 +193,9 @@ def body_digest(text: str, lang: str) -> bytes:
 
 
 class MarkdownRenderer:
-    """Reusable converters (building a `Markdown` instance per page costs more than the page): a lean one,
-    and one with `extra` for the texts that use its syntax (see markdown_engine)."""
+    """Reusable converters (building a `Markdown` instance per page costs more than the page): the short
+    route for plain prose (markdown_prose), and Python-Markdown for the rest, lean or with `extra` for the texts
+    that use its syntax (markdown_engine)."""
 
     def __init__(self, kinds: frozenset[str], cache: BodyCache | None = None):
         self.cache = cache
@@ -203,6 +205,20 @@ class MarkdownRenderer:
             links = _Links(md, kinds)
             md.treeprocessors.register(links, "mecasite-links", 1)
             self._converters[name] = (md, links)
+        self.prose = ProseConverter(kinds, PLACEHOLDER, typography)  # most texts: see markdown_prose
+
+    def _convert_fully(self, text: str, lang: str, converter: str) -> tuple[str, tuple, tuple]:
+        """Python-Markdown (a converter with or without `extra`), within a time limit."""
+        md, links = self._converters[converter]
+        md.reset()
+        links.reset()
+        links.lang = lang
+        try:
+            with time_limit(SECONDS):
+                raw = md.convert(text)
+        except RecursionError:
+            raise TooComplex("the text is too complex to convert: nested too deeply") from None
+        return raw, tuple(links.headings), tuple(links.refs)
 
     def save(self) -> None:
         """Write the conversions the cache still holds in memory."""
@@ -229,17 +245,13 @@ class MarkdownRenderer:
         if cached is not None and len(cached) == 3:
             return Converted(*cached)
         check_complexity(text)
-        md, links = self._converters["full" if markdown_engine.needs_extra(text) else "lean"]
-        md.reset()
-        links.reset()
-        links.lang = lang
-        try:
-            with time_limit(SECONDS):
-                raw = md.convert(text)
-        except RecursionError:
-            raise TooComplex("the text is too complex to convert: nested too deeply") from None
-        html = CLEANER.clean(raw)
-        converted = Converted(html, tuple(links.headings), tuple(links.refs))
+        extra = markdown_engine.needs_extra(text)
+        prose = None if extra else self.prose.convert(text, lang)
+        if prose is not None:
+            raw, headings, refs = prose
+        else:
+            raw, headings, refs = self._convert_fully(text, lang, "full" if extra else "lean")
+        converted = Converted(CLEANER.clean(raw), headings, refs)
         if self.cache:
             self.cache.put(digest, (converted.html, converted.headings, converted.refs))
         return converted

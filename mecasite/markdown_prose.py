@@ -1,0 +1,158 @@
+"""A short route for plain prose, exact to Python-Markdown: the Markdown most bodies are written in.
+
+Paragraphs, `##` to `######` headings, one-line list items (`- ` or `1. `), `*emphasis*`, `**strong**` and
+`[links](target)`, and nothing else, are converted here with a few regular expressions, at a fraction of
+Python-Markdown's cost, into the HTML Python-Markdown gives them (heading ids as `toc` makes them, our
+typography and id links applied). Any text using anything more, or anything whose reading is less than
+obvious (nesting, odd spacing, lazy lines), is declined and takes Python-Markdown. The tests hold both routes
+to the same HTML on the real content and on generated text. No I/O here.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from typing import Callable
+
+from markdown.extensions.toc import slugify_unicode, unique
+
+# Outside plain prose anywhere: raw HTML, escapes, code, tabs, carriage returns, Python-Markdown's placeholder
+# characters and the syntax of `extra` (attribute lists, tables, fences); images, reference definitions and
+# definition lists; entities. Every text is checked, so the checks are substring searches (a regular expression
+# with alternatives costs ten times more); spaces at the start or end of a line (indented code, lazy list
+# lines, hard line breaks) are checked line by line.
+DECLINED_CHARS = tuple("<>\\`{}|~\t\r\x02\x03")
+DECLINED_TEXT = ("![", "]:", "\n:")
+ENTITY = re.compile(r"&(?:#|[A-Za-z0-9]+;)")
+HEADING = re.compile(r"(#{2,6}) ([^\s#*_\[\]&][^\n#*_\[\]&]*)")
+ITEM = {"ul": re.compile(r"- (\S[^\n]*)"), "ol": re.compile(r"\d+\. (\S[^\n]*)")}
+ITEM_START = re.compile(r"- |\d+\. ")
+# What may not start a paragraph or a list item's text, nor any line of a paragraph: it would start a
+# heading, quote, list, rule or setext underline there.
+SPECIAL_START = re.compile(r"[#>=+\-]|\*+(?:\s|$)|\d+[.)]")
+SPECIAL_LINE = re.compile(r"\n(?:[#>=+\-]|\*+(?:\s|$)|\d+[.)])")
+# Inline: a link whose text and target are plain, or a run of asterisks.
+TOKEN = re.compile(r"\[([^\[\]()*_\n]+)\]\(([^()\s<>\"'\[\]*]+)\)|\*+")
+
+
+class Declined(Exception):
+    """Not plain prose after all (found while converting)."""
+
+
+class ProseConverter:
+    """Converts plain prose; `typeset(text, lang)` is the typography applied to every text node, and an id
+    link (`kind:id#anchor`, kind in `kinds`) becomes `placeholder` + `kind/id#anchor`, as in the full route."""
+
+    def __init__(self, kinds: frozenset[str], placeholder: str, typeset: Callable[[str, str], str]):
+        self.kinds, self.placeholder, self.typeset = kinds, placeholder, typeset
+
+    def convert(self, text: str, lang: str) -> tuple[str, tuple, tuple] | None:
+        """(HTML before cleaning, headings, id references) or None: not plain prose."""
+        if not _plain(text):
+            return None
+        page = _Page(self, lang)
+        try:
+            blocks = [page.block(block.strip("\n")) for block in text.split("\n\n") if block.strip("\n")]
+        except Declined:
+            return None
+        return "\n".join(blocks), tuple(page.headings), tuple(page.refs)
+
+
+def _plain(text: str) -> bool:
+    if any(char in text for char in DECLINED_CHARS) or any(part in text for part in DECLINED_TEXT):
+        return False
+    if text.startswith(":") or ("&" in text and ENTITY.search(text)):
+        return False
+    return not any(line and (line[0].isspace() or line[-1].isspace()) for line in text.split("\n"))
+
+
+class _Page:
+    """One conversion: heading ids used, headings and references met in document order, the last block."""
+
+    def __init__(self, converter: ProseConverter, lang: str):
+        self.converter, self.lang = converter, lang
+        self.ids: set[str] = set()
+        self.headings: list[tuple[int, str, str]] = []
+        self.refs: list[tuple[str, str]] = []
+        self.last = ""
+
+    def block(self, block: str) -> str:
+        first = block[0]
+        kind = "h" if first == "#" else "ul" if first == "-" else "ol" if first.isdigit() else "p"
+        if kind in ("ul", "ol") and not ITEM_START.match(block):
+            kind = "p"  # "2025 saw..."; "-x" is refused below
+        if kind in ("ul", "ol") and self.last in ("ul", "ol"):
+            raise Declined  # two lists one blank line apart make one loose list, with paragraphs in items
+        self.last = kind
+        if kind == "h":
+            return self._heading(block)
+        if kind == "p":
+            if SPECIAL_START.match(block) or SPECIAL_LINE.search(block):
+                raise Declined
+            return f"<p>{self._inline(block)}</p>"
+        return self._list(kind, block)
+
+    def _heading(self, block: str) -> str:
+        match = HEADING.fullmatch(block)
+        if not match:
+            raise Declined
+        level, title = len(match.group(1)), match.group(2)
+        ident = unique(slugify_unicode(" ".join(title.split()), "-"), self.ids)
+        self.headings.append((level, ident, title))
+        return f'<h{level} id="{escape(ident)}">{self._text(title)}</h{level}>'
+
+    def _list(self, kind: str, block: str) -> str:
+        if kind == "ol" and not block.startswith("1. "):
+            raise Declined  # numbered from elsewhere: <ol start="...">
+        items = []
+        for line in block.split("\n"):
+            match = ITEM[kind].fullmatch(line)
+            if not match or SPECIAL_START.match(match.group(1)):
+                raise Declined
+            items.append(f"<li>{self._inline(match.group(1))}</li>")
+        return f"<{kind}>\n" + "\n".join(items) + f"\n</{kind}>"
+
+    def _inline(self, span: str) -> str:
+        """Links, and emphasis: runs of `*` or `**` paired in turn, none inside another, each opening before
+        a letter and closing after one."""
+        out: list[str] = []
+        opened = ""
+        start = 0
+        for match in TOKEN.finditer(span):
+            out.append(self._text(span[start:match.start()]))
+            start = match.end()
+            if match.group(1) is not None:
+                out.append(self._link(match.group(1), match.group(2)))
+                continue
+            run = match.group(0)
+            if len(run) > 2:
+                raise Declined
+            if not opened:
+                if start == len(span) or span[start].isspace():
+                    raise Declined
+                opened = run
+                out.append("<strong>" if run == "**" else "<em>")
+            else:
+                if run != opened or span[match.start() - 1].isspace():
+                    raise Declined
+                opened = ""
+                out.append("</strong>" if run == "**" else "</em>")
+        if opened:
+            raise Declined
+        out.append(self._text(span[start:]))
+        return "".join(out)
+
+    def _link(self, label: str, target: str) -> str:
+        kind, colon, rest = target.partition(":")
+        if colon and kind in self.converter.kinds:
+            item_id, _, anchor = rest.partition("#")
+            self.refs.append((kind, item_id))
+            target = f"{self.converter.placeholder}{kind}/{item_id}" + (f"#{anchor}" if anchor else "")
+        return f'<a href="{escape(target)}">{self._text(label)}</a>'
+
+    def _text(self, text: str) -> str:
+        if not text:
+            return ""
+        if "[" in text or "]" in text or "_" in text:  # brackets outside links; underscores (emphasis)
+            raise Declined
+        return escape(self.converter.typeset(text, self.lang), quote=False)

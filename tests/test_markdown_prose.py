@@ -1,0 +1,156 @@
+"""The short route for plain prose gives exactly the HTML of the full route (Python-Markdown), or declines.
+
+markdown_prose converts paragraphs, headings, simple lists, emphasis and links without Python-Markdown; these
+tests hold it to the full route's output (cleaned, with typography, heading ids and id links) on the real
+content and on generated text, and check that it really takes most prose, so that they cannot pass by the
+route declining everything.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mecasite import markdown_render
+from mecasite.collections import REF_KINDS
+from mecasite.markdown_prose import ProseConverter
+from mecasite.typography import typography
+from sitekit import REPO
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+KINDS = frozenset(REF_KINDS)
+PROSE = ProseConverter(KINDS, markdown_render.PLACEHOLDER, typography)
+FULL = markdown_render.MarkdownRenderer(KINDS, None)
+
+
+def short(text: str, lang: str):
+    """The prose route's result, cleaned as the renderer cleans it, or None where it declines."""
+    result = PROSE.convert(text, lang)
+    if result is None:
+        return None
+    html, headings, refs = result
+    return markdown_render.CLEANER.clean(html), headings, refs
+
+
+def full(text: str, lang: str):
+    raw, headings, refs = FULL._convert_fully(text, lang, "full")
+    return markdown_render.CLEANER.clean(raw), headings, refs
+
+
+def test_the_real_content_takes_the_short_route_with_the_same_html():
+    bodies = [(path.read_text(encoding="utf-8").split("---", 2)[-1].removeprefix("\n"), path.stem)
+              for path in sorted(Path(REPO, "content").rglob("*.md"))]
+    taken = 0
+    for body, lang in bodies:
+        result = short(body, lang)
+        if result is not None:
+            taken += 1
+            assert result == full(body, lang), body
+    assert taken >= 0.9 * len(bodies)  # the real content is plain prose
+
+
+@pytest.mark.parametrize("text", [
+    "Plain.", "## Heading\n\nText with *em*, **strong** and a [link](partner:materalia).",
+    "- one\n- two [x](action:intermat#results)\n\nBetween.\n\n1. first\n2. second\n\nAfter.",
+    "Line one\nline two; with: French signs! « quoted » ?", "R&D and Texas A&M (USA).",
+    "## Same\n\n## Same\n\n### Same", "*[see](https://example.org/a_b?x=1&y=2)* here",
+])
+def test_plain_prose_takes_the_short_route(text):
+    for lang in ("fr", "en"):
+        result = short(text, lang)
+        assert result is not None, text
+        assert result == full(text, lang)
+
+
+@pytest.mark.parametrize("text", [
+    "<b>raw</b>", "a `code` span", "snake_case", "an ![image](x.png)", "[ref]: https://example.org",
+    "line  \nbreak", "    indented code", "> quote", "* star list", "+ plus list", "- a\n\n- loose",
+    "3. numbered from three", "# Level one", "Setext\n===", "Text\n- lazy", "*a **b** c*", "***both***",
+    "[not a link]", "&copy; entity", "a | table", "{: .attr }", "Term\n: definition", "\u00a0leading space",
+    "* not emphasis *", "- ## heading in item", "## Heading ##", "## *styled* heading",
+])
+def test_anything_more_is_declined(text):
+    assert short(text, "en") is None
+
+
+WORDS = ["le", "Europe", "R&D", "(France)", "l'industrie", "2025", "a;", "b:", "c!", "d?", "«", "»", "é", "x_y",
+         "&", "—", "'", '"', "!", "?", ":", ";", "*", "**", "1)", "100%", "#5", "-", "=", "3."]
+TARGETS = ["partner:materalia", "action:intermat#results", "https://example.org/a_b?x=1&y=2", "#top",
+           "page:approach", "mailto:a@b.c", "javascript:alert", "other/page/", "partner:"]
+word = st.one_of(st.sampled_from(WORDS), st.text(alphabet="abcdeéèàçßüö", min_size=1, max_size=8))
+
+
+@st.composite
+def inline(draw):
+    text = draw(word)
+    kind = draw(st.integers(0, 9))
+    if kind == 0:
+        return f"*{text}*"
+    if kind == 1:
+        return f"**{text}**"
+    if kind == 2:
+        return f"[{text}]({draw(st.sampled_from(TARGETS))})"
+    return text
+
+
+line = st.lists(inline(), min_size=1, max_size=10).map(" ".join)
+block = st.one_of(
+    line,
+    st.lists(line, min_size=1, max_size=3).map("\n".join),
+    st.tuples(st.integers(1, 7), line).map(lambda h: "#" * h[0] + " " + h[1]),
+    st.lists(line, min_size=1, max_size=4).map(lambda items: "\n".join("- " + i for i in items)),
+    st.lists(line, min_size=1, max_size=4).map(lambda items: "\n".join(f"{n + 1}. {i}" for n, i in
+                                                                       enumerate(items))),
+)
+document = st.tuples(st.lists(block, min_size=1, max_size=6), st.sampled_from(["\n\n", "\n\n\n", "\n"])).map(
+    lambda parts: parts[1].join(parts[0]))
+
+
+@settings(max_examples=800, deadline=None, derandomize=True)
+@given(document, st.sampled_from(["fr", "en", "de"]))
+def test_generated_prose_converts_as_the_full_route(text, lang):
+    result = short(text, lang)
+    if result is not None:
+        assert result == full(text, lang)
+
+
+def test_generated_prose_mostly_takes_the_short_route():
+    """The generator above must exercise the short route, or the comparison proves nothing."""
+    taken = []
+
+    @settings(max_examples=300, deadline=None, derandomize=True)
+    @given(document)
+    def count(text):
+        taken.append(short(text, "en") is not None)
+
+    count()
+    assert sum(taken) >= 0.2 * len(taken)
+
+
+FRAGMENTS = ["## ", "# ", "- ", "1. ", "2. ", "> ", "**", "*", "_", "`", "[", "]", "(", ")", "]: ", "|", "---",
+             "===", "\n", "\n\n", "  \n", "    ", "\t", ": ", "\n: ", "<b>", "&amp;", "&", "\\", "!", "![a](b)",
+             "[a](b)", "[a][b]", "\r\n", "é", "word", "two words", "«", " ;", " :", " !", "[x](partner:y)", "*a*",
+             "**b**", "* ", " *", "\u00a0", "\u202f", "\x0c", "\u2028", "1)", "+ ", "-x", "#x", "a_b", "\n- ",
+             "\n## ", "x.", " ", "'", '"']
+
+
+@settings(max_examples=1500, deadline=None, derandomize=True)
+@given(st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(alphabet="ab *_[]()`<>&|\\:{}#!\n-1.", max_size=4)),
+                max_size=30), st.sampled_from(["fr", "en"]))
+def test_any_text_converts_as_the_full_route_or_is_declined(parts, lang):
+    text = "".join(parts)
+    result = short(text, lang)
+    if result is not None:
+        assert result == full(text, lang)
+
+
+def test_the_renderer_takes_the_short_route_for_prose(monkeypatch):
+    renderer = markdown_render.MarkdownRenderer(KINDS, None)
+    monkeypatch.setattr(renderer, "_convert_fully", lambda *args: pytest.fail("took the full route"))
+    converted = renderer.convert("## Title\n\nSee [Materalia](partner:materalia).", "en")
+    assert converted.refs == (("partner", "materalia"),)
+    assert converted.headings == ((2, "title", "Title"),)
