@@ -7,7 +7,6 @@ Everything is gathered, validated, rendered and link-checked in memory before th
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
 import subprocess
 from dataclasses import dataclass, field
@@ -18,7 +17,8 @@ from .checks import check_signatures
 from .config import SiteConfig
 from .content import load_content
 from .i18n import check_unused, load_strings
-from .links import check_links, line_in, scan, scan_files
+from .links import check_anchors, check_links, line_in, scan, scan_files
+from .parallel import render_into
 from .problems import Collector, ContentError, Problem
 from .render import Renderer
 from .resolve import Site, resolve_site
@@ -152,102 +152,40 @@ def build(config: SiteConfig, jobs: int | None = None, force: bool = False) -> B
     prepared = prepare(config)
     staging = Staging(config.output_dir)
     try:
-        scans, paths = _render_staged(prepared, staging, jobs)
+        outcome = render_into(prepared.renderer, prepared.site.pages, prepared.static_files(), staging, jobs)
+        _check_anchors(staging, outcome.deferred, prepared.problems, f"{config.output_dir.name}/")
         prepared.problems.raise_errors()
-
-        def line_of(path: str, href: str) -> int:
-            return line_in(staging.read(path).decode(errors="replace"), href)
-
-        _finish(prepared, scans, paths, line_of)
+        check_unused(prepared.renderer.strings, prepared.renderer.used_strings, read_templates(config),
+                     prepared.problems)
+        prepared.problems.raise_errors()
         staging.commit()
     finally:
         staging.abort()
-    manifest.record(config, inputs, prepared.problems.problems)
+    manifest.record(config, inputs, prepared.problems.problems, outcome.written)
     prepared.renderer.views.markdown.prune(lambda: _bodies(prepared.site))
-    return BuildResult({}, prepared.problems.problems, prepared.site, written=len(paths))
+    return BuildResult({}, prepared.problems.problems, prepared.site, written=len(outcome.written))
+
+
+def _check_anchors(staging: Staging, deferred, problems: Collector, label: str) -> None:
+    """The links to an anchor on another page, now that every page is in the staging folder."""
+    texts: dict[str, str | None] = {}
+
+    def text(path: str) -> str | None:
+        """The page as written, None where it failed to render (its problem is reported already)."""
+        if path not in texts:
+            try:
+                texts[path] = staging.read(path).decode(errors="replace")
+            except OSError:
+                texts[path] = None
+        return texts[path]
+
+    def ids_of(target: str) -> set[str] | None:
+        page = text(target) if target.endswith(".html") else None
+        return None if page is None else scan(page).ids
+
+    check_anchors(deferred, ids_of, problems, lambda path, href: line_in(text(path) or "", href), label)
 
 
 def _bodies(site: Site):
     """(body, language) of every text: what the Markdown cache must keep."""
     return ((text.body, text.lang) for item in site.model.items.values() for text in item.texts.values())
-
-
-def _render_staged(prepared: Prepared, staging: Staging, jobs: int | None) -> tuple[dict, set[str]]:
-    pages = prepared.site.pages
-    jobs = jobs or (os.cpu_count() or 1 if len(pages) >= PARALLEL_FROM else 1)
-    extras = prepared.renderer.render_extras()
-    extras.update(prepared.static_files())
-    staging.claim([p.output_path for p in pages] + sorted(extras))
-    scans: dict = {}
-    for path, data in extras.items():
-        staging.write(path, data)
-        if path.endswith(".html"):
-            scans[path] = scan(data.decode())
-    if jobs <= 1 or not hasattr(os, "fork"):
-        scans.update(_render_slice(prepared.renderer, pages, staging, 0, 1)[0])
-    else:
-        scans.update(_render_forked(prepared, staging, jobs))
-    return scans, {p.output_path for p in pages} | set(extras)
-
-
-PARALLEL_FROM = 400  # pages; below this, forking costs more than it saves
-SLICES_PER_JOB = 8
-MARKDOWN_KEPT = 500  # converted bodies a render process keeps at most (memory stays flat as the site grows)
-_FORKED: tuple | None = None  # what forked workers inherit: (renderer, pages, staging)
-
-
-def _render_slice(renderer: Renderer, pages, staging: Staging, index: int, count: int):
-    """Render every `count`-th page from `index` into the staging folder; return their scans and news."""
-    before = len(renderer.problems.problems)
-    scans = {}
-    for path, data in renderer.render_pages(pages[index::count]):
-        staging.write(path, data)
-        if path.endswith(".html"):
-            scans[path] = scan(data.decode())
-        if len(renderer.views._rendered) > MARKDOWN_KEPT:  # a body is needed again only for a quote or two
-            renderer.views._rendered.clear()
-    renderer.views.markdown.save()  # a render process may be ended as soon as its last slice is back
-    return scans, renderer.problems.problems[before:], renderer.used_strings
-
-
-def _forked_slice(args: tuple[int, int]):
-    renderer, pages, staging = _FORKED
-    return _render_slice(renderer, pages, staging, *args)
-
-
-def _die_with_parent() -> None:
-    """A worker must not outlive a build that was killed: it would go on writing into a staging folder that
-    the next build has already cleaned away (Linux: PR_SET_PDEATHSIG)."""
-    try:
-        import ctypes
-        import signal
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
-    except (OSError, AttributeError):
-        pass
-
-
-def _render_forked(prepared: Prepared, staging: Staging, jobs: int) -> dict:
-    """Pages rendered by `jobs` forked processes that share the loaded model. Each takes slices of the pages
-    in turn; their anchors, links and problems come back slice by slice (problems sorted at the end, so the
-    report does not depend on which process finished first)."""
-    import multiprocessing
-
-    global _FORKED
-    _FORKED = (prepared.renderer, prepared.site.pages, staging)
-    prepared.renderer.views.markdown.close()  # each process opens its own connection to the cache
-    gc.collect()
-    gc.freeze()  # the loaded model is never garbage: render processes neither walk nor copy it
-    scans: dict = {}
-    slices = jobs * SLICES_PER_JOB  # smaller results, streamed back: the parent never holds them all twice
-    try:
-        with multiprocessing.get_context("fork").Pool(jobs, initializer=_die_with_parent) as pool:
-            tasks = [(i, slices) for i in range(slices)]
-            for worker_scans, problems, used in pool.imap_unordered(_forked_slice, tasks):
-                scans.update(worker_scans)
-                prepared.problems.extend(problems)
-                prepared.renderer.used_strings |= used
-    finally:
-        _FORKED = None
-    prepared.problems.problems.sort()
-    return scans

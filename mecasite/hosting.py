@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from .resolve import Site
 from .views import Views
 
@@ -49,9 +51,9 @@ def headers_file(site: Site) -> str:
     return HEADERS.format(base=site.config.base_path)
 
 
-def host_files(site: Site, views: Views) -> dict[str, bytes]:
-    return {
-        "_redirects": redirects_file(site, views).encode(),
-        "_headers": headers_file(site).encode(),
-        ".nojekyll": b"",
-    }
+# Each host file by name, made from the site (and its views, for URLs).
+HOST_FILES: dict[str, Callable[[Site, Views], str]] = {
+    "_redirects": redirects_file,
+    "_headers": lambda site, views: headers_file(site),
+    ".nojekyll": lambda site, views: "",
+}

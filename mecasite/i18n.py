@@ -104,6 +104,7 @@ def locale(lang: str) -> Locale:
     return Locale.parse(lang)
 
 
+@lru_cache(maxsize=4096)  # list pages show hundreds of dates, most of them shared
 def date_text(value: PartialDate, lang: str) -> str:
     """A partial date in the language's own long form: `3 mars 2010`, `März 2012`, `2012`."""
     if value.day:

@@ -26,12 +26,13 @@ from types import MappingProxyType
 from typing import Iterable
 
 from . import builder
+from .changes import Change, change_between, referenced_by
 from .checks import check_signatures
-from .collections import COLLECTIONS, REFERENCES
+from .collections import COLLECTIONS
 from .config import SiteConfig
 from .content import load_item
-from .links import check_links, scan_files
-from .model import Item, ItemKey, Model
+from .links import Targets, broken_links, scan_files, HINT
+from .model import ItemKey, Model
 from .problems import WARNING, Collector, ContentError, Problem
 from .resolve import Site, resolve_site
 from .translations import check_translations, outdated
@@ -63,6 +64,10 @@ class Session:
         self.hashes: dict[str, bytes] = {}  # output path -> digest of the bytes written
         self.scans: dict = {}  # output path -> its anchors and links
         self.deps: dict[str, tuple[set, set]] = {}  # output path -> (items whose meta, whose body it read)
+        # The same, the other way round: (item, language) -> output paths that read its meta, its body. It may
+        # name more than a page reads today (a page that stopped reading something): that costs a render.
+        self.readers: tuple[dict, dict] = ({}, {})
+        self.targets: Targets | None = None  # where links lead, for the files as they are
 
     # -- full build --------------------------------------------------------------------------------------
     def build(self) -> Update:
@@ -72,6 +77,8 @@ class Session:
         files, scans = builder.render_in_memory(prepared, deps)
         write_site(self.config.output_dir, files)
         self.prepared, self.scans, self.deps = prepared, scans, deps
+        self.readers, self.targets = ({}, {}), None
+        _index(deps, self.readers)
         self.hashes = {path: _digest(data) for path, data in files.items()}
         gc.freeze()  # the loaded site lives on: keep the collector from walking it on every update
         return Update(len(prepared.site.pages), len(files), full=True, problems=prepared.problems.problems,
@@ -98,6 +105,40 @@ class Session:
         old = self.prepared
         assert old is not None
         problems = Collector()
+        site = self._resolve(old, keys, problems)
+        change = change_between(old.site, site, keys)
+        notices = {k: v for k, v in old.renderer.outdated.items() if k[:2] not in keys}
+        if self.config.outdated_notice:
+            changed_items = [site.model.items[k] for k in sorted(keys) if k in site.model.items]
+            for key, source in outdated(self.config, site.model, changed_items).items():
+                notices[key] = builder.last_changed(self.config.root, source)
+        renderer = old.renderer.for_site(site, problems, notices,
+                                         None if change.structure else (set(change.meta), set(change.body)))
+
+        affected = self._affected(old.site, site, change)
+        pages = [site.by_path[path] for path in sorted(affected) if path in site.by_path]
+        deps = dict(self.deps)
+        for path in change.removed:
+            deps.pop(path, None)
+        files = dict(renderer.render_pages(pages, deps))
+        feeds = {renderer.feed_path(lang): lang for lang in self.config.codes}
+        if change.moved or change.facts or change.languages:  # the sitemap and host files list pages
+            files.update(renderer.render_extras(deps))
+        elif affected & feeds.keys():
+            files.update(renderer.render_feeds(deps, [feeds[path] for path in sorted(affected & feeds.keys())]))
+        renderer.views.markdown.save()
+        problems.raise_errors()
+
+        scans = self._check_links(files, change, problems)
+        written = self._write(files, change.removed)
+        self.prepared = builder.Prepared(self.config, site, renderer, old.static, problems)
+        self.scans, self.deps = scans, deps
+        _index({path: deps[path] for path in files if path in deps}, self.readers)
+        gc.freeze()
+        return Update(len(pages), written, len(change.removed), problems=problems.problems, site=site)
+
+    def _resolve(self, old: builder.Prepared, keys: set[ItemKey], problems: Collector) -> Site:
+        """The site with the edited items read again, resolved and checked; raise ContentError."""
         items = dict(old.site.model.items)
         for key in keys:
             folder = self.config.content_dir / key[0] / key[1]
@@ -107,7 +148,9 @@ class Session:
             else:
                 items[key] = item
         problems.raise_errors()
-        model = Model(MappingProxyType(dict(sorted(items.items()))))  # the order a full load gives
+        if items.keys() != old.site.model.items.keys():
+            items = dict(sorted(items.items()))  # the order a full load gives
+        model = Model(MappingProxyType(items))
         site = resolve_site(self.config, model, problems, old.site, frozenset(keys))
         check_signatures(model, problems)
         changed_items = [items[k] for k in sorted(keys) if k in items]
@@ -115,72 +158,42 @@ class Session:
         folders = tuple(f"{self.config.rel(self.config.content_dir)}/{c}/{i}/" for c, i in keys)
         problems.extend(p for p in old.problems.problems if p.severity == WARNING and not p.path.startswith(folders))
         problems.raise_errors()
+        return site
 
-        old_model = old.site.model
-        before, after = {k: old_model.items.get(k) for k in keys}, {k: items.get(k) for k in keys}
-        meta_langs = {(k, lang) for k in keys for lang in _changed_meta(before[k], after[k], self.config.codes)}
-        meta = {k for k, _ in meta_langs}
-        body = {(k, lang) for k in keys for lang in _changed_bodies(before[k], after[k])}
-        facts = {k for k in keys if _facts(before[k]) != _facts(after[k])}
-        old_urls = {p.output_path: p for p in old.site.pages}
-        new_urls = {p.output_path: p for p in site.pages}
-        moved = set(old_urls) != set(new_urls)
+    def _affected(self, old: Site, new: Site, change: Change) -> set[str]:
+        """Output paths to re-render (see the module's docstring)."""
+        touched = {key for key, _ in change.meta} | change.facts  # new, removed or renamed pages included
+        affected = {path for site in (old, new) for key in touched for path in site.paths_of(key)}
+        for reads, index in ((change.meta, self.readers[0]), (change.body, self.readers[1])):
+            for read in reads:
+                affected |= index.get(read, set())
+        models = (old.model.items, new.model.items)
+        for key in referenced_by(lambda k: [m.get(k) for m in models], change.facts):
+            affected.update(new.paths_of(key))
+        for collection in {collection for collection, _ in change.facts}:
+            affected.update(new.list_page(collection, lang).output_path for lang in self.config.codes
+                            if ("list-" + collection, None, lang) in new.by_key)
+        return affected
 
-        notices = {k: v for k, v in old.renderer.outdated.items() if k[:2] not in keys}
-        if self.config.outdated_notice:
-            for key, source in outdated(self.config, model, changed_items).items():
-                notices[key] = builder.last_changed(self.config.root, source)
-        stale = meta | {k for k, _ in body}
-        renderer = old.renderer.for_site(site, problems, notices,
-                                         keep=lambda cache_key: cache_key[0] not in stale and not moved)
-
-        affected = self._affected(site, keys, meta, meta_langs, body, facts, old_urls, new_urls)
-        pages = [page for path, page in new_urls.items() if path in affected]  # in site order
-        deps = dict(self.deps)
-        for path in set(old_urls) - set(new_urls):
-            deps.pop(path, None)
-        files = dict(renderer.render_pages(pages, deps))
-        feeds = {renderer.feed_path(lang): lang for lang in self.config.codes}
-        languages = {k for k in keys if _languages(before[k]) != _languages(after[k])}
-        if moved or facts or languages:  # the sitemap and host files list pages and their translations
-            files.update(renderer.render_extras(deps))
-        elif affected & set(feeds):
-            files.update(renderer.render_feeds(deps, [feeds[path] for path in sorted(affected & set(feeds))]))
-        renderer.views.markdown.save()
-        problems.raise_errors()
-
+    def _check_links(self, files: dict[str, bytes], change: Change, problems: Collector) -> dict:
+        """The links of the files rendered again, against every file the output will hold; the scans of
+        all pages, updated. Raise ContentError for a broken link."""
         scans = dict(self.scans)
-        for path in set(old_urls) - set(new_urls):
+        for path in change.removed:
             scans.pop(path, None)
         fresh, line_of = scan_files(files)
         scans.update(fresh)
-        all_paths = (set(self.hashes) - set(old_urls)) | set(new_urls) | set(files)
-        check_links(fresh, all_paths, self.config.base_path, problems, line_of,
-                    label=f"{self.config.output_dir.name}/")
+        if self.targets is None or change.moved:
+            paths = (self.hashes.keys() - change.removed) | files.keys()
+            self.targets = Targets(paths, self.config.base_path)
+        label = f"{self.config.output_dir.name}/"
+        for path, found in sorted(fresh.items()):
+            for href, message in broken_links(path, found, self.targets, scans):
+                problems.add(f"{label}{path}", line_of(path, href), message, HINT, code="link")
         problems.raise_errors()
+        return scans
 
-        written = self._write(files, set(old_urls) - set(new_urls))
-        self.prepared = builder.Prepared(self.config, site, renderer, old.static, problems)
-        self.scans, self.deps = scans, deps
-        gc.freeze()
-        return Update(len(pages), written, len(set(old_urls) - set(new_urls)), problems=problems.problems,
-                      site=site)
-
-    def _affected(self, site: Site, keys: set, meta: set, meta_langs: set, body: set, facts: set,
-                  old_urls: dict, new_urls: dict) -> set[str]:
-        """Output paths to re-render (see the module's docstring)."""
-        touched = meta | facts  # new, removed or renamed pages included: their meta went from or to nothing
-        affected = {path for path, page in {**old_urls, **new_urls}.items() if page.item in touched}
-        for path, (meta_reads, body_reads) in self.deps.items():
-            if meta_reads & meta_langs or body_reads & body:
-                affected.add(path)
-        referenced = {ref for key in facts for item in (self.prepared.site.model.items.get(key),
-                                                          site.model.items.get(key)) for ref in _references(item)}
-        lists = {f"list-{collection}" for collection, _ in facts}
-        affected |= {path for path, page in new_urls.items() if page.item in referenced or page.kind in lists}
-        return affected
-
-    def _write(self, files: dict[str, bytes], removed: set[str]) -> int:
+    def _write(self, files: dict[str, bytes], removed: Iterable[str]) -> int:
         """Rewrite the files whose bytes changed, each atomically; remove the pages that no longer exist."""
         out = self.config.output_dir
         written = 0
@@ -199,39 +212,13 @@ class Session:
         return written
 
 
-def _references(item: Item | None) -> set[ItemKey]:
-    """The items an item points to by its neutral facts (partners, related actions...)."""
-    if item is None:
-        return set()
-    found = set()
-    for field_name, target in REFERENCES.get(item.collection, {}).items():
-        refs = item.facts.get(field_name) or ()
-        found |= {(target, ref) for ref in ((refs,) if isinstance(refs, str) else refs)}
-    return found
-
-
-def _languages(item: Item | None):
-    return None if item is None else (sorted(item.texts), sorted(item.drafts))
-
-
-def _changed_meta(old: Item | None, new: Item | None, codes) -> set[str]:
-    """Languages whose meta a page may have shown differs: every language when the item appeared or went,
-    its facts or its set of texts changed; else the languages whose front matter changed."""
-    if old is None or new is None or dict(old.facts) != dict(new.facts) or set(old.texts) != set(new.texts) \
-            or set(old.drafts) != set(new.drafts):
-        return set(codes)
-    return {lang for lang in new.texts if dict(old.texts[lang].fields) != dict(new.texts[lang].fields)}
-
-
-def _changed_bodies(old: Item | None, new: Item | None) -> set[str]:
-    """Languages whose body text differs (appeared, vanished or changed)."""
-    before = {lang: t.body for lang, t in old.texts.items()} if old else {}
-    after = {lang: t.body for lang, t in new.texts.items()} if new else {}
-    return {lang for lang in before.keys() | after.keys() if before.get(lang) != after.get(lang)}
-
-
-def _facts(item: Item | None):
-    return None if item is None else dict(item.facts)
+def _index(deps: dict[str, tuple[set, set]], readers: tuple[dict, dict]) -> None:
+    """Add what each page read to the index from reads to pages."""
+    for path, (meta, body) in deps.items():
+        for read in meta:
+            readers[0].setdefault(read, set()).add(path)
+        for read in body:
+            readers[1].setdefault(read, set()).add(path)
 
 
 __all__ = ["Session", "Update", "ContentError"]

@@ -30,16 +30,17 @@ class Scan:
 
 def scan(html: str) -> Scan:
     found = Scan()
-    for match in _ATTR.finditer(html):
-        name, value = match.group(1), unescape(match.group(2))
-        if not value or (name not in ("id", "name") and ":" in value.split("/", 1)[0]):
-            continue  # another site (https:, mailto:): not ours to check offline
+    ids, links = found.ids, found.links
+    for name, value in _ATTR.findall(html):
+        if "&" in value:
+            value = unescape(value)
         # Interned: the same menu links and template ids recur on every page, and one string object each
-        # keeps ten thousand pages' scans small (also when pickled back from a render worker).
-        if name in ("id", "name"):
-            found.ids.add(sys.intern(value))
-        else:
-            found.links.add(sys.intern(value))
+        # keeps ten thousand pages' scans small.
+        if name == "id" or name == "name":
+            if value:
+                ids.add(sys.intern(value))
+        elif value and ":" not in value.split("/", 1)[0]:  # another site (https:, mailto:): not ours to check
+            links.add(sys.intern(value))
     return found
 
 
@@ -50,12 +51,53 @@ def check_links(scans: Mapping[str, Scan], paths: set[str], base_path: str, prob
     `scans` are the HTML pages' anchors and links, `paths` every file written; `line_of(path, href)` finds the
     line of a link (only for the broken ones: reading pages back is not free).
     """
+    targets = Targets(paths, base_path)
     for path, found in sorted(scans.items()):
-        for href in sorted(found.links):
-            message = _broken(href, path, paths, scans, base_path)
-            if message:
-                problems.add(f"{label}{path}", line_of(path, href), message,
-                             "fix the link in the content or template", code="link")
+        for href, message in broken_links(path, found, targets, scans):
+            problems.add(f"{label}{path}", line_of(path, href), message, HINT, code="link")
+
+
+def check_page(path: str, html: str, targets: Targets, problems: Collector,
+               label: str = "") -> list[tuple[str, str, str, str]]:
+    """Check one rendered page's links as far as the page alone allows, where it was rendered (a render
+    process): every address must be a file of `targets`, every #anchor on the page itself one of its ids.
+    Anchors on other pages are returned as (page, href, target, anchor) for `check_anchors`."""
+    found = scan(html)
+    deferred: list[tuple[str, str, str, str]] = []
+    for href, message in broken_links(path, found, targets, None, deferred):
+        problems.add(f"{label}{path}", line_in(html, href), message, HINT, code="link")
+    return deferred
+
+
+def check_anchors(deferred, ids_of: Callable[[str], set[str] | None], problems: Collector,
+                  line_of: Callable[[str, str], int], label: str = "") -> None:
+    """The anchors `check_page` left: `ids_of(target)` gives a page's ids (None: not an HTML page)."""
+    for path, href, target, fragment in sorted(deferred):
+        ids = ids_of(target)
+        if ids is not None and fragment not in ids:
+            problems.add(f"{label}{path}", line_of(path, href), _no_anchor(href), HINT, code="link")
+
+
+HINT = "fix the link in the content or template"
+
+
+def broken_links(path: str, found: Scan, targets: Targets, pages: Mapping[str, Scan] | None,
+                 deferred: list | None = None) -> list[tuple[str, str]]:
+    """(href, message) of each broken link of one page. Anchors on other pages are checked against `pages`,
+    or, without it, appended to `deferred` as (path, href, target, anchor)."""
+    broken = []
+    for href in sorted(found.links):
+        message, target, fragment = targets.resolve(href)
+        target = target or path  # a bare #anchor: on this page
+        if not message and fragment and target != path and pages is None:
+            deferred.append((path, href, target, fragment))
+        elif not message and fragment:
+            ids = found.ids if target == path else (pages[target].ids if target in pages else None)
+            if ids is not None and fragment not in ids:
+                message = _no_anchor(href)
+        if message:
+            broken.append((href, message))
+    return broken
 
 
 def scan_files(files: Mapping[str, bytes]) -> tuple[dict[str, Scan], Callable[[str, str], int]]:
@@ -73,20 +115,35 @@ def line_in(html: str, href: str) -> int:
     return 0
 
 
-def _broken(href: str, source: str, files: set[str], pages: Mapping[str, Scan], base_path: str) -> str:
-    parts = urlsplit(href)
-    if parts.scheme or parts.netloc:
-        return ""  # another site: not ours to check offline
-    if not parts.path:
-        target = source
-    elif parts.path.startswith(base_path):
-        target = unquote(parts.path[len(base_path):])
+class Targets:
+    """The files a build writes, and where each address found on its pages leads: (problem or "", target file
+    or "" for the page itself, anchor). Remembered: menus and switchers repeat the same addresses on every
+    page."""
+
+    def __init__(self, paths: set[str] | frozenset[str], base_path: str):
+        self.paths, self.base_path = paths, base_path
+        self._known: dict[str, tuple[str, str, str]] = {}
+
+    def resolve(self, href: str) -> tuple[str, str, str]:
+        if href not in self._known:
+            self._known[href] = self._resolve(href)
+        return self._known[href]
+
+    def _resolve(self, href: str) -> tuple[str, str, str]:
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc:
+            return "", "", ""  # another site: not ours to check offline
+        if not parts.path:
+            return "", "", unquote(parts.fragment)
+        if not parts.path.startswith(self.base_path):
+            return f"link '{href}' does not start with the site's base path '{self.base_path}'", "", ""
+        target = unquote(parts.path[len(self.base_path):])
         if target == "" or target.endswith("/"):
             target += "index.html"
-    else:
-        return f"link '{href}' does not start with the site's base path '{base_path}'"
-    if target not in files:
-        return f"broken link '{href}': no such page"
-    if parts.fragment and target in pages and unquote(parts.fragment) not in pages[target].ids:
-        return f"broken link '{href}': no anchor '#{parts.fragment}' on that page"
-    return ""
+        if target not in self.paths:
+            return f"broken link '{href}': no such page", "", ""
+        return "", target, unquote(parts.fragment)
+
+
+def _no_anchor(href: str) -> str:
+    return f"broken link '{href}': no anchor '#{urlsplit(href).fragment}' on that page"

@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from typing import Iterable, Iterator
 
 from .config import SiteConfig
 from .problems import Problem
@@ -67,6 +68,36 @@ def _path(config: SiteConfig) -> Path:
     return config.root / CACHE / f"manifest-{key}.json"
 
 
+def output_fingerprint(out: Path) -> str:
+    """The output folder as it is now: every file's path, size and modification time."""
+    return files_fingerprint(_files_below(out))
+
+
+def files_fingerprint(files: Iterable[tuple[str, int, int]]) -> str:
+    """A digest of (path relative to the output folder, size, modification time in ns) entries: the same
+    whether a build lists what it wrote or a later one walks the folder."""
+    digest = hashlib.sha256()
+    for path, size, mtime in sorted(files):
+        digest.update(f"{path}\0{size}\0{mtime}\n".encode())
+    return digest.hexdigest()
+
+
+def _files_below(root: Path, prefix: str = "") -> Iterator[tuple[str, int, int]]:
+    try:
+        entries = list(os.scandir(root))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from _files_below(Path(entry.path), f"{prefix}{entry.name}/")
+        else:
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            yield f"{prefix}{entry.name}", st.st_size, st.st_mtime_ns
+
+
 def is_up_to_date(config: SiteConfig, inputs: str) -> bool:
     """True when the last build had these inputs and its output is untouched since."""
     try:
@@ -74,7 +105,7 @@ def is_up_to_date(config: SiteConfig, inputs: str) -> bool:
     except (OSError, ValueError):
         return False
     return (saved.get("inputs") == inputs and config.output_dir.is_dir()
-            and saved.get("output") == tree_fingerprint([config.output_dir]))
+            and saved.get("output") == output_fingerprint(config.output_dir))
 
 
 def saved_problems(config: SiteConfig) -> list[Problem]:
@@ -85,13 +116,15 @@ def saved_problems(config: SiteConfig) -> list[Problem]:
         return []
 
 
-def record(config: SiteConfig, inputs: str, problems: list[Problem]) -> None:
-    """Remember this build (written atomically; a failure to write only costs the next build its shortcut)."""
+def record(config: SiteConfig, inputs: str, problems: list[Problem], written: Iterable[tuple[str, int, int]]) -> None:
+    """Remember this build and the files it wrote (path, size, modification time), so that the next build
+    can tell whether the output is still as it left it. Written atomically; a failure to write only costs the
+    next build its shortcut."""
     path = _path(config)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
-        tmp.write_text(json.dumps({"inputs": inputs, "output": tree_fingerprint([config.output_dir]),
+        tmp.write_text(json.dumps({"inputs": inputs, "output": files_fingerprint(written),
                                    "problems": [p.as_dict() for p in problems]}))
         os.replace(tmp, path)
     except OSError:

@@ -12,18 +12,20 @@ import hashlib
 import os
 import traceback
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
 import jinja2
+from markupsafe import Markup, escape
 
-from .hosting import host_files
+from .hosting import HOST_FILES
 from .i18n import MissingString, Strings, date_text, language_in
 from .problems import Collector
 from .resolve import LISTS, Page, Site
 from .schema import PartialDate
 from .typography import typography
-from .views import Alternate, Link, Views
+from .views import Alternate, ItemView, LazyItem, Link, Views
 
 FEED_ENTRIES = 50  # the newest actions in each feed, as feed readers expect (Hugo and others cap theirs too)
 
@@ -64,6 +66,7 @@ class Renderer:
         # Every interface string looked up, for the unused-strings check; the notices below count as used even
         # on a site where no translation is outdated today.
         self.used_strings: set[str] = {"translation.outdated", "translation.outdated_undated"}
+        self._typeset: dict[str, dict[str, str]] = {}  # lang -> key -> text, for strings without parameters
         self.views = Views(site, problems)
         self.static_hashes = {name: hashlib.sha256(data).hexdigest()[:10] for name, data in static.items()}
         self.env = self._environment(site.config.templates_dir)
@@ -72,9 +75,13 @@ class Renderer:
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(folder), autoescape=True, undefined=jinja2.StrictUndefined,
             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+            # A renderer lives for one build (the preview makes a new one when a template changes): no need
+            # to look at every template file again for every page.
+            auto_reload=False,
         )
         env.globals.update(asset=self.asset, base_path=self.site.config.base_path, language_in=language_in,
-                           base_url=self.site.config.base_url, languages=self.site.config.languages)
+                           base_url=self.site.config.base_url, languages=self.site.config.languages,
+                           lang_attr=lang_attr)
         return env
 
     def asset(self, name: str) -> str:
@@ -84,10 +91,19 @@ class Renderer:
         return f"{self.site.config.base_path}static/{name}?v={self.static_hashes[name]}"
 
     def translator(self, lang: str) -> Callable[..., str]:
+        """`t(key, **params)` for templates. A string without parameters is looked up and typeset once per
+        language (a page asks for some thirty)."""
+        done = self._typeset.setdefault(lang, {})
+
         def t(key: str, **params: Any) -> str:
+            if not params and key in done:
+                return done[key]
             self.used_strings.add(key)
             text, _ = self.strings.get(lang, key)
-            return typography(text.format(**params) if params else text, lang)
+            if params:
+                return typography(text.format(**params), lang)
+            done[key] = typography(text, lang)
+            return done[key]
         return t
 
     # -- pages ---------------------------------------------------------------------------------------------
@@ -111,13 +127,14 @@ class Renderer:
             if html is not None:
                 yield page.output_path, html.encode()
 
-    def for_site(self, site: Site, problems: Collector, outdated: Mapping, keep: Callable[[tuple], bool]) -> "Renderer":
-        """A renderer of a changed site that keeps the compiled templates and the Markdown of unchanged texts
-        (`keep(cache key)` says which)."""
+    def for_site(self, site: Site, problems: Collector, outdated: Mapping,
+                 changed: tuple[set, set] | None) -> "Renderer":
+        """A renderer of a changed site that keeps the compiled templates and the memo's values that read none
+        of the (item, language) metas and bodies `changed` (None: the site's structure changed, keep none)."""
         other = copy.copy(self)
         other.site, other.problems, other.outdated = site, problems, outdated
-        other.views = Views(site, problems, self.views.markdown)  # the same converters and cache connection
-        other.views._rendered = {k: v for k, v in self.views._rendered.items() if keep(k)}
+        memo = self.views.memo.without(*changed) if changed is not None else None
+        other.views = Views(site, problems, self.views.markdown, memo)  # the same converters and cache
         other.used_strings = set(self.used_strings)
         return other
 
@@ -126,26 +143,41 @@ class Renderer:
         `render_pages` does)."""
         files = {}
         for lang in langs or self.site.config.codes:
-            if deps is not None:
-                self.views.reads = deps[self.feed_path(lang)] = (set(), set())
-            feed = self._render("atom.xml", self._feed_context(lang))
-            self.views.reads = None
+            feed = self._feed(lang, deps)
             if feed is not None:
-                files[self.feed_path(lang)] = feed.encode()
+                files[self.feed_path(lang)] = feed
+        return files
+
+    def _feed(self, lang: str, deps: dict | None) -> bytes | None:
+        if deps is not None:
+            self.views.reads = deps[self.feed_path(lang)] = (set(), set())
+        feed = self._render("atom.xml", self._feed_context(lang))
+        self.views.reads = None
+        return None if feed is None else feed.encode()
+
+    def extras(self, deps: dict | None = None) -> dict[str, Callable[[], bytes | None]]:
+        """The files that are not pages of one language (feeds, root page and 404, sitemap, robots, host
+        files) by output path, each rendered when called: their paths are known before any is rendered, so
+        a render process can make them while the others render pages. None: it failed, with a problem."""
+        files: dict[str, Callable[[], bytes | None]] = {
+            self.feed_path(lang): partial(self._feed, lang, deps) for lang in self.site.config.codes}
+        for template, target, context in (
+                ("root.html", "index.html", self._root_context), ("root-404.html", "404.html", self._root_context),
+                ("sitemap.xml", "sitemap.xml", self._sitemap_context),
+                ("robots.txt", "robots.txt", lambda: {"sitemap": self.site.config.base_url + "sitemap.xml"})):
+            files[target] = partial(self._render_bytes, template, context)
+        for name, make in HOST_FILES.items():
+            files[name] = partial(lambda make: make(self.site, self.views).encode(), make)
         return files
 
     def render_extras(self, deps: dict | None = None) -> dict[str, bytes]:
-        """The files that are not pages of one language: feeds, root page and 404, sitemap, robots, host files."""
-        files = self.render_feeds(deps)
-        for name, target, context in (
-                ("root.html", "index.html", self._root_context()), ("root-404.html", "404.html", self._root_context()),
-                ("sitemap.xml", "sitemap.xml", self._sitemap_context()),
-                ("robots.txt", "robots.txt", {"sitemap": self.site.config.base_url + "sitemap.xml"})):
-            out = self._render(name, context)
-            if out is not None:
-                files[target] = out.encode()
-        files.update(host_files(self.site, self.views))
-        return files
+        """Every file of `extras`, rendered."""
+        rendered = {path: make() for path, make in self.extras(deps).items()}
+        return {path: data for path, data in rendered.items() if data is not None}
+
+    def _render_bytes(self, template: str, context: Callable[[], dict]) -> bytes | None:
+        out = self._render(template, context())
+        return None if out is None else out.encode()
 
     def feed_path(self, lang: str) -> str:
         return self.site.list_page("actions", lang).url + "atom.xml"
@@ -180,7 +212,8 @@ class Renderer:
 
     def _page_context(self, page: Page) -> dict:
         t = self.translator(page.lang)
-        context: dict[str, Any] = {"t": t, "lang": page.lang}
+        context: dict[str, Any] = {"t": t, "lang": page.lang,
+                                   "partial": lambda name, item: self._partial(name, item, page.lang, t)}
         if page.item:
             item = self.views.item(page.item, page.lang)
             context["item"] = item
@@ -197,6 +230,13 @@ class Renderer:
             context["quotes"] = self.views.quotes(page.lang)
         context["page"] = self._frame(page, title, description, t)
         return context
+
+    def _partial(self, name: str, item: ItemView | LazyItem, lang: str, t: Callable) -> Markup:
+        """`partial(template, item)` for templates: a piece of page about one item (a list's card), rendered
+        once per item and language; it sees `item`, `lang` and `t`. List pages show hundreds, and the preview
+        keeps them across edits."""
+        return self.views.memoized(("partial", name, item.key, lang), lambda: Markup(
+            self.env.get_template(name).render(item=item, lang=lang, t=t)), frozenset({(item.key, item.lang)}))
 
     def _redirect_context(self, page: Page) -> dict:
         target = self.site.item_page(page.item, page.lang)
@@ -278,6 +318,12 @@ class Renderer:
                  for lang in self.site.config.languages]
         return {"t": self.translator(default), "lang": default, "homes": homes, "default": default,
                 "strings": {lang.code: self.translator(lang.code) for lang in self.site.config.languages}}
+
+
+def lang_attr(text_lang: str, page_lang: str) -> Markup:
+    """` lang="de"` where a text is not in the page's language, for templates. A Python function rather than a
+    macro: templates call it dozens of times a page, and a macro call costs ten times more."""
+    return Markup(f' lang="{escape(text_lang)}"') if text_lang != page_lang else Markup("")
 
 
 def source_date() -> dt.date | None:

@@ -10,7 +10,7 @@ import unicodedata
 from collections import defaultdict
 from functools import lru_cache
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -19,6 +19,7 @@ from .collections import COLLECTIONS, REF_KINDS
 from . import worldmap
 from .i18n import country_name, date_text, language_name
 from .markdown_cache import BodyCache
+from .memo import Memo
 from .markdown_render import MarkdownRenderer, Rendered, TooComplex
 from .manifest import CACHE
 from .model import Item, ItemKey
@@ -58,9 +59,11 @@ class Quote:
 
 @dataclass(frozen=True)
 class ItemView:
-    """An item as a template shows it in one language. The body and quotes are rendered only when a template
-    asks for them: a list page shows titles, and converting every body there would cost more than the list."""
+    """An item as a template shows it in one language. The body, quotes and lists of linked items are made
+    only when a template asks for them: a list page shows titles, and converting every body there would cost
+    more than the list (and a page records reading only the items it really shows)."""
 
+    key: ItemKey
     id: str
     title: str
     summary: str
@@ -69,11 +72,9 @@ class ItemView:
     date: PartialDate | None
     date_text: str
     countries: tuple[tuple[str, str], ...]  # (code, localised name)
-    partners: tuple[Link, ...]
-    actions: tuple[Link, ...]
-    related: tuple[Link, ...]
     render_html: Callable[[], Markup] = field(repr=False, compare=False)
     render_quotes: Callable[[], tuple] = field(repr=False, compare=False)
+    linked: Callable[[str], tuple[Link, ...]] = field(repr=False, compare=False)  # "partners", "actions"...
 
     @property
     def html(self) -> Markup:
@@ -83,20 +84,71 @@ class ItemView:
     def quotes(self) -> tuple[Quote, ...]:
         return self.render_quotes()
 
+    @property
+    def partners(self) -> tuple[Link, ...]:
+        return self.linked("partners")
+
+    @property
+    def actions(self) -> tuple[Link, ...]:
+        """The actions a partner took part in, or a testimonial speaks of."""
+        return self.linked("actions")
+
+    @property
+    def related(self) -> tuple[Link, ...]:
+        return self.linked("related")
+
+
+class LazyItem:
+    """An item's view (`Views.item`), made on first use: a list page hands hundreds of items to `partial`,
+    which mostly has their card already. `key` and `lang` (the language of the text shown) are known at
+    once."""
+
+    __slots__ = ("key", "lang", "_views", "_page_lang", "_view")
+
+    def __init__(self, views: "Views", key: ItemKey, page_lang: str, text_lang: str):
+        self.key, self.lang, self._views, self._page_lang, self._view = key, text_lang, views, page_lang, None
+
+    def __getattr__(self, name: str):
+        if self._view is None:
+            self._view = self._views.item(self.key, self._page_lang)
+        return getattr(self._view, name)
+
 
 class Views:
-    """Builds the views of one site; caches rendered Markdown per (item, text language, page language)."""
+    """Builds the views of one site. Values shared by many pages (converted bodies, list cards, the
+    timeline) are kept in a memo, with what they read (see memo.py)."""
 
-    def __init__(self, site: Site, problems: Collector, markdown: MarkdownRenderer | None = None):
+    def __init__(self, site: Site, problems: Collector, markdown: MarkdownRenderer | None = None,
+                 memo: Memo | None = None):
         self.site, self.problems = site, problems
         self.markdown = markdown or MarkdownRenderer(frozenset(REF_KINDS),
                                                      BodyCache(site.config.root / CACHE / "markdown.sqlite"))
-        self._rendered: dict[tuple, Rendered] = {}
-        self._reverse: dict | None = None
+        self.memo = memo or Memo()
         # While a page renders: the items whose title/facts (meta) and whose body it read, so that the preview
         # re-renders a page only when something it shows has changed (see incremental.py). Both are read per
         # (item, text language): editing the Dutch text touches only the pages that show the Dutch text.
+        # None while building: nothing is recorded.
         self.reads: tuple[set, set] | None = None
+
+    def memoized(self, key: tuple, compute: Callable[[], Any], seed: frozenset = frozenset()) -> Any:
+        """`compute()` once per key. What it read (and `seed`, reads made for it before) counts as read by
+        every page that uses the value."""
+        entry = self.memo.get(key)
+        if entry is None:
+            outer = self.reads
+            if outer is not None:
+                self.reads = (set(seed), set())
+            try:
+                value = compute()
+            finally:
+                meta, body = self.reads or ((), ())
+                self.reads = outer
+            entry = (value, frozenset(meta), frozenset(body))
+            self.memo.put(key, *entry)
+        if self.reads is not None:
+            self.reads[0].update(entry[1])
+            self.reads[1].update(entry[2])
+        return entry[0]
 
     def _read_meta(self, key: ItemKey, lang: str) -> None:
         if self.reads is not None:
@@ -132,22 +184,23 @@ class Views:
         """The body of the item's `text_lang` text, with its links leading to `page_lang` pages. Converted
         once per page language; a broken link or a body too complex to convert is reported against its file.
         """
+        return self.memoized(("body", item.key, text_lang, page_lang),
+                             lambda: self._render_text(item, text_lang, page_lang))
+
+    def _render_text(self, item: Item, text_lang: str, page_lang: str) -> Rendered:
         self._read_body(item.key, text_lang)
-        key = (item.key, text_lang, page_lang)
-        if key not in self._rendered:
-            text = item.texts[text_lang]
-            resolver: Callable = lambda kind, item_id: self.ref_url(kind, item_id, page_lang)  # noqa: E731
-            try:
-                result = self.markdown.render(text.body, text_lang, resolver)
-            except TooComplex as exc:
-                self.problems.add(text.path, text.body_line + max(exc.line - 1, 0), exc.message,
-                                  "split it up or simplify it; pasted text from other tools often causes this")
-                result = Rendered("", (), (), ())
-            for bad in result.bad_refs:
-                self.problems.add(text.path, text.body_line, f"link to unknown item '{bad}'",
-                                  "links between items are written [text](partner:id), (action:id) or (page:id)")
-            self._rendered[key] = result
-        return self._rendered[key]
+        text = item.texts[text_lang]
+        resolver: Callable = lambda kind, item_id: self.ref_url(kind, item_id, page_lang)  # noqa: E731
+        try:
+            result = self.markdown.render(text.body, text_lang, resolver)
+        except TooComplex as exc:
+            self.problems.add(text.path, text.body_line + max(exc.line - 1, 0), exc.message,
+                              "split it up or simplify it; pasted text from other tools often causes this")
+            result = Rendered("", (), (), ())
+        for bad in result.bad_refs:
+            self.problems.add(text.path, text.body_line, f"link to unknown item '{bad}'",
+                              "links between items are written [text](partner:id), (action:id) or (page:id)")
+        return result
 
     def link(self, key: ItemKey, lang: str) -> Link:
         item = self.site.model.items[key]
@@ -165,14 +218,19 @@ class Views:
         return ItemView(
             render_html=lambda: Markup(self.rendered(item, lang).html),
             render_quotes=lambda: tuple(self.quote(t.id, lang) for t in self._quotes_of(item)),
-            id=item.id, title=text.title, summary=text.summary, url=self.url(page) if page else "",
+            linked=lambda which: self._linked(item, which, lang),
+            key=key, id=item.id, title=text.title, summary=text.summary, url=self.url(page) if page else "",
             lang=text.lang, date=date,
             date_text=date_text(date, self.site.config.locale(lang)) if date else "",
             countries=tuple((c, country_name(c, lang)) for c in item.facts.get("country") or ()),
-            partners=self._links("partners", self._partners_of(item), lang),
-            actions=self._links("actions", self._actions_of(item), lang),
-            related=self._links("actions", item.facts.get("related") or (), lang),
         )
+
+    def _linked(self, item: Item, which: str, lang: str) -> tuple[Link, ...]:
+        if which == "partners":
+            return self._links("partners", self._partners_of(item), lang)
+        if which == "actions":
+            return self._links("actions", self._actions_of(item), lang)
+        return self._links("actions", item.facts.get("related") or (), lang)
 
     def _links(self, collection: str, ids, lang: str) -> tuple[Link, ...]:
         links = [self.link((collection, i), lang) for i in ids if (collection, i) in self.site.model.items]
@@ -192,21 +250,23 @@ class Views:
         return ()
 
     def _quotes_of(self, item: Item) -> tuple[Item, ...]:
-        return self._index()[("quotes-of", item.collection, item.id)]
+        return tuple(self.site.model.items[key] for key in self._index()[("quotes-of", item.collection, item.id)])
 
     def _index(self) -> dict:
-        """Reverse references, computed once: who took part in what, which quotes speak of what."""
-        if self._reverse is None:
-            index: dict = defaultdict(tuple)
-            for action in self.site.model.collection("actions"):
-                for partner in action.facts["partners"]:
-                    index[("actions-of", partner)] += (action.id,)
-            for quote in self.site.model.collection("testimonials"):
-                index[("quotes-of", "partners", quote.facts["partner"])] += (quote,)
-                for action in quote.facts["actions"]:
-                    index[("quotes-of", "actions", action)] += (quote,)
-            self._reverse = index
-        return self._reverse
+        """Reverse references, computed once: who took part in what, which quotes speak of what. From the
+        facts alone (the preview keeps none of the memo when facts change)."""
+        return self.memoized(("reverse",), self._make_index)
+
+    def _make_index(self) -> dict:
+        index: dict = defaultdict(tuple)
+        for action in self.site.model.collection("actions"):
+            for partner in action.facts["partners"]:
+                index[("actions-of", partner)] += (action.id,)
+        for testimonial in self.site.model.collection("testimonials"):
+            index[("quotes-of", "partners", testimonial.facts["partner"])] += (testimonial.key,)
+            for action in testimonial.facts["actions"]:
+                index[("quotes-of", "actions", action)] += (testimonial.key,)
+        return index
 
     def quote(self, item_id: str, lang: str) -> Quote:
         item = self.site.model.items[("testimonials", item_id)]
@@ -225,41 +285,64 @@ class Views:
         )
 
     # -- lists -----------------------------------------------------------------------------------------
-    def actions_by_year(self, lang: str) -> list[tuple[int | None, list[ItemView]]]:
+    def actions_by_year(self, lang: str) -> list[tuple[int | None, list[LazyItem]]]:
         """The timeline: years newest first, the newest action first within a year, undated ones last."""
-        views = [self.item(a.key, lang) for a in self.site.model.collection("actions")]
-        dated = sorted((v for v in views if v.date), key=lambda v: (v.date, sort_key(v.title)), reverse=True)
-        groups: list[tuple[int | None, list[ItemView]]] = []
-        for view in dated:
-            if not groups or groups[-1][0] != view.date.year:
-                groups.append((view.date.year, []))
-            groups[-1][1].append(view)
-        undated = sorted((v for v in views if not v.date), key=lambda v: sort_key(v.title))
-        return groups + ([(None, undated)] if undated else [])
+        groups: list[tuple[int | None, list[LazyItem]]] = []
+        for key, text_lang, year in self._timeline(lang):
+            if not groups or groups[-1][0] != year:
+                groups.append((year, []))
+            groups[-1][1].append(LazyItem(self, key, lang, text_lang))
+        return groups
 
     def newest_actions(self, lang: str, count: int) -> list[ItemView]:
-        """The `count` newest actions, in timeline order, without building views of all the others."""
-        def order(action: Item):
-            date = action.facts.get("date")
-            return (date is not None, date or PartialDate(0), sort_key(self.site.text(action, lang).title))
-        actions = sorted(self.site.model.collection("actions"), key=order, reverse=True)
-        dated = [a for a in actions if a.facts.get("date")]
-        undated = sorted((a for a in actions if not a.facts.get("date")),
-                         key=lambda a: sort_key(self.site.text(a, lang).title))
-        return [self.item(a.key, lang) for a in (dated + undated)[:count]]
+        """The `count` newest actions, in timeline order."""
+        return [self.item(key, lang) for key, _, _ in self._timeline(lang)[:count]]
 
-    def partners_by_country(self, lang: str) -> list[tuple[str, str, list[ItemView]]]:
+    def _timeline(self, lang: str) -> list[tuple[ItemKey, str, int | None]]:
+        """(action, language of its text shown, year), newest first (by date, then title, descending),
+        undated ones last (by title). The order depends on every action's title and date: a page showing it
+        has read them all."""
+        return self.memoized(("timeline", lang), lambda: self._make_timeline(lang))
+
+    def _make_timeline(self, lang: str) -> list[tuple[ItemKey, str, int | None]]:
+        dated, undated = [], []
+        for action in self.site.model.collection("actions"):
+            text = self.site.text(action, lang)
+            self._read_meta(action.key, text.lang)
+            date, title = action.facts.get("date"), sort_key(text.title)
+            if date:
+                dated.append(((date.year, date.month, date.day, title), (action.key, text.lang, date.year)))
+            else:
+                undated.append((title, (action.key, text.lang, None)))
+        dated.sort(key=lambda entry: entry[0], reverse=True)
+        undated.sort(key=lambda entry: entry[0])
+        return [entry for _, entry in dated + undated]
+
+    def partners_by_country(self, lang: str) -> list[tuple[str, str, list[LazyItem]]]:
         """(code, localised country name, partners), by country name; multi-country partners last."""
-        groups: dict[str, list[ItemView]] = {}
+        items = self.site.model.items
+        return [(code, name, [self.lazy_item(items[key], lang) for key in keys])
+                for code, name, keys in self.memoized(("partners", lang), lambda: self._partners(lang))]
+
+    def _partners(self, lang: str) -> list[tuple[str, str, list[ItemKey]]]:
+        groups: dict[str, list[tuple[str, ItemKey]]] = {}
         for partner in self.site.model.collection("partners"):
             countries = partner.facts["country"]
             code = countries[0] if len(countries) == 1 else ""
-            groups.setdefault(code, []).append(self.item(partner.key, lang))
+            groups.setdefault(code, []).append((sort_key(self._title(partner, lang)), partner.key))
         ordered = sorted((c for c in groups if c), key=lambda c: sort_key(country_name(c, lang)))
-        result = [(c, country_name(c, lang), sorted(groups[c], key=lambda v: sort_key(v.title))) for c in ordered]
+        result = [(c, country_name(c, lang), [key for _, key in sorted(groups[c])]) for c in ordered]
         if "" in groups:
-            result.append(("", "", sorted(groups[""], key=lambda v: sort_key(v.title))))
+            result.append(("", "", [key for _, key in sorted(groups[""])]))
         return result
+
+    def _title(self, item: Item, lang: str) -> str:
+        text = self.site.text(item, lang)
+        self._read_meta(item.key, text.lang)
+        return text.title
+
+    def lazy_item(self, item: Item, lang: str) -> LazyItem:
+        return LazyItem(self, item.key, lang, self.site.text(item, lang).lang)
 
     def partner_map(self, lang: str, t: Callable[..., str]) -> dict:
         """The partners map and its text equivalent: each kind of relation with its countries, by name."""

@@ -1,0 +1,133 @@
+"""Rendering a prepared site into the staging folder: in forked processes, one per core, on a large site.
+
+Each process renders its share of the pages (one of them the extra files too: feeds, sitemap, root page),
+writes them straight into the staging folder and checks their links there, against the list of every path
+the build writes, so that no page travels back to the parent. What comes back is small: problems, the
+interface strings used, the links to an anchor on another page (checked once every page exists), and the
+files written. The model is loaded once, before the fork, and never copied.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .links import Targets, check_page
+from .problems import Collector, Problem
+from .render import Renderer
+from .resolve import Page
+from .writer import Staging
+
+PARALLEL_FROM = 400  # pages; below this, forking costs more than it saves
+SLICES_PER_JOB = 8  # smaller results, streamed back: the parent never holds them all at once
+MEMO_KEPT = 500  # converted bodies and cards a render process keeps at most: memory stays flat as the site grows
+EXTRAS = -1  # the task that renders the extra files
+
+
+@dataclass
+class Outcome:
+    """What rendering left to the build: problems are in the renderer's collector."""
+
+    deferred: list[tuple[str, str, str, str]] = field(default_factory=list)  # see links.check_page
+    written: list[tuple[str, int, int]] = field(default_factory=list)  # see Staging.written
+
+
+@dataclass(frozen=True)
+class _Job:
+    """Everything a render process needs, inherited through fork."""
+
+    renderer: Renderer
+    pages: tuple[Page, ...]
+    extras: dict[str, Callable[[], bytes | None]]
+    staging: Staging
+    targets: Targets
+    label: str
+
+
+def render_into(renderer: Renderer, pages: tuple[Page, ...], static: dict[str, bytes], staging: Staging,
+                jobs: int | None = None) -> Outcome:
+    """Render every page and extra file, and write them and `static` into `staging`, links checked."""
+    extras = renderer.extras()
+    staging.claim([p.output_path for p in pages] + sorted({**extras, **static}))
+    start = len(staging.written)
+    for path, data in static.items():
+        staging.write(path, data)
+    outcome = Outcome(written=staging.written[start:])  # the tasks' files come back with their results
+    paths = frozenset(p.output_path for p in pages) | frozenset(extras) | frozenset(static)
+    targets = Targets(paths, renderer.site.config.base_path)
+    job = _Job(renderer, pages, extras, staging, targets, f"{renderer.site.config.output_dir.name}/")
+    jobs = jobs or ((os.cpu_count() or 1) if len(pages) >= PARALLEL_FROM else 1)
+    if jobs <= 1 or not hasattr(os, "fork"):
+        results = [_render_task(job, (EXTRAS, 1)), _render_task(job, (0, 1))]
+    else:
+        results = _render_forked(job, jobs)
+    for problems, used, deferred, written in results:
+        renderer.problems.extend(problems)
+        renderer.used_strings |= used
+        outcome.deferred += deferred
+        outcome.written += written
+    renderer.problems.problems.sort()  # the report does not depend on which process finished first
+    return outcome
+
+
+def _render_task(job: _Job, task: tuple[int, int]):
+    """Render every `count`-th page from `index` (or, for EXTRAS, the extra files), write and check them."""
+    index, count = task
+    renderer, staging = job.renderer, job.staging
+    problems = Collector()
+    before, written_before = len(renderer.problems.problems), len(staging.written)
+    if index == EXTRAS:
+        files = ((path, make()) for path, make in job.extras.items())
+    else:
+        files = renderer.render_pages(job.pages[index::count])
+    deferred: list = []
+    for path, data in files:
+        if data is None:
+            continue
+        staging.write(path, data)
+        if path.endswith(".html"):
+            deferred += check_page(path, data.decode(), job.targets, problems, job.label)
+        renderer.views.memo.trim(MEMO_KEPT)
+    renderer.views.markdown.save()  # a render process may be ended as soon as its last task is back
+    found: list[Problem] = renderer.problems.problems[before:] + problems.problems
+    return found, renderer.used_strings, deferred, staging.written[written_before:]
+
+
+_FORKED: _Job | None = None  # what forked workers inherit
+
+
+def _forked_task(task: tuple[int, int]):
+    assert _FORKED is not None
+    return _render_task(_FORKED, task)
+
+
+def _die_with_parent() -> None:
+    """A worker must not outlive a build that was killed: it would go on writing into a staging folder that
+    the next build has already cleaned away (Linux: PR_SET_PDEATHSIG)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):
+        pass
+
+
+def _render_forked(job: _Job, jobs: int) -> list:
+    """The tasks shared by `jobs` forked processes; the extra files first (the longest single task)."""
+    import multiprocessing
+
+    global _FORKED
+    _FORKED = job
+    job.renderer.views.markdown.close()  # each process opens its own connection to the cache
+    gc.collect()
+    gc.freeze()  # the loaded model is never garbage: render processes neither walk nor copy it
+    slices = jobs * SLICES_PER_JOB
+    tasks = [(EXTRAS, 1)] + [(i, slices) for i in range(slices)]
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=_die_with_parent) as pool:
+            return list(pool.imap_unordered(_forked_task, tasks))
+    finally:
+        _FORKED = None

@@ -1,0 +1,72 @@
+"""A build renders in several processes exactly as in one: the same files, the same problems.
+
+Large sites are rendered by one forked process per core, each writing its pages into the staging folder and
+checking their links there; anchors on other pages are checked once every page exists. These tests force
+the forked route on small sites and compare it with the single-process one and with `check`.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from mecasite.builder import build, render_site
+from mecasite.config import load_config
+from mecasite.problems import ContentError
+from sitekit import REPO, tree_digest, text, write_site
+
+
+def test_forked_and_single_process_builds_write_the_same_bytes(tmp_path):
+    digests = []
+    for jobs in (1, 2, 3):
+        out = tmp_path / f"out{jobs}"
+        config = load_config(REPO / "site_config.yaml").with_overrides(out=out)
+        result = build(config, jobs=jobs, force=True)
+        assert result.written == sum(1 for p in out.rglob("*") if p.is_file())
+        digests.append(tree_digest(out))
+    assert digests[0] == digests[1] == digests[2]
+    in_memory = render_site(load_config(REPO / "site_config.yaml")).files
+    assert {p.relative_to(tmp_path / "out2").as_posix() for p in (tmp_path / "out2").rglob("*") if p.is_file()} \
+        == set(in_memory)
+
+
+BROKEN = {
+    "content/actions/fair/en.md": text("The fair", "fair", body=(
+        "## Results\n\nA fair.\n\n"
+        "See [nowhere](/international/en/nowhere/), [the partner's history](partner:acme#history),\n"
+        "[results](#results) and [more](#more).")),
+}
+EXPECTED = [
+    "public/en/actions/fair/index.html:{line}: broken link '#more': no anchor '#more' on that page",
+    "public/en/actions/fair/index.html:{line}: broken link '/international/en/nowhere/': no such page",
+    "public/en/actions/fair/index.html:{line}: broken link '/international/en/partners/acme/#history': "
+    "no anchor '#history' on that page",
+]
+
+
+def messages(problems) -> list[str]:
+    return sorted(f"{p.path}:{{line}}: {p.message}" for p in problems if p.code == "link")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_broken_links_are_found_wherever_pages_are_rendered(tmp_path, jobs):
+    config_path = write_site(tmp_path, BROKEN)
+    config = load_config(config_path)
+    with pytest.raises(ContentError) as raised:
+        build(config, jobs=jobs)
+    assert messages(raised.value.problems) == EXPECTED
+    lines = {p.message: p.line for p in raised.value.problems}
+    assert all(line > 1 for line in lines.values())  # each names the line of the page where the link is
+    assert not (tmp_path / "public").exists()  # nothing published
+    with pytest.raises(ContentError) as checked:
+        render_site(config)  # `check` and the preview find the same
+    assert [(p.path, p.line, p.message) for p in checked.value.problems] == \
+        [(p.path, p.line, p.message) for p in raised.value.problems]
+
+
+def test_an_anchor_on_another_page_is_found_once_that_page_exists(tmp_path):
+    config_path = write_site(tmp_path, {"content/pages/home/en.md": text(
+        "Site home", body="See [the fair's results](action:fair#results) and [Acme](partner:acme).")})
+    result = build(load_config(config_path), jobs=2)
+    assert not [p for p in result.problems if p.code == "link"]
+    home = (tmp_path / "public/en/index.html").read_text()
+    assert 'href="/international/en/actions/fair/#results"' in home
