@@ -14,6 +14,7 @@ from .collections import COLLECTIONS, Collection
 from .config import SiteConfig
 from .model import Item, Model, Text
 from .problems import Collector, did_you_mean
+from .processes import CAN_FORK, fork_pool
 from .schema import ID_RE, RESERVED, validate
 from .translations import is_unfinished
 from .sources import (Document, SourceError, is_editor_junk, parse_markdown_file, parse_yaml_file,
@@ -22,24 +23,56 @@ from .sources import (Document, SourceError, is_editor_junk, parse_markdown_file
 NEUTRAL = "item.yaml"
 
 
+PARALLEL_FROM = 1000  # item folders; below this, a second process costs more than it saves
+
+
 def load_content(config: SiteConfig, problems: Collector) -> Model:
-    """Every item under the content folder; problems are collected, not raised."""
+    """Every item under the content folder; problems are collected, not raised. On a large site a forked
+    process reads the first half of the items while this one reads the second."""
+    folders = _item_folders(config, problems)
+    if len(folders) < PARALLEL_FROM or not CAN_FORK:
+        return Model(MappingProxyType(_load_items(config, folders, problems)))
+    half = len(folders) // 2
+    with fork_pool(1) as pool:
+        first = pool.apply_async(_load_part, (config, folders[:half]))
+        mine = Collector()
+        second = _load_items(config, folders[half:], mine)
+        items, found = first.get()
+    problems.extend(found)  # in the order a single process finds them
+    problems.extend(mine.problems)
+    items.update(second)
+    return Model(MappingProxyType(items))
+
+
+def _item_folders(config: SiteConfig, problems: Collector) -> list[tuple[str, Path]]:
+    """(collection, folder) of every item, in id order; unknown collections are reported."""
     root = config.content_dir
-    items: dict = {}
     if not root.is_dir():
         problems.add(config.rel(root), 0, "content folder not found", "create it or set content_dir")
-        return Model(MappingProxyType(items))
+        return []
+    found = []
     for folder in sorted(p for p in root.iterdir() if not is_editor_junk(p.name)):
-        collection = COLLECTIONS.get(folder.name)
-        if collection is None or not folder.is_dir():
+        if folder.name not in COLLECTIONS or not folder.is_dir():
             problems.add(config.rel(folder), 0, f"unknown collection '{folder.name}'",
                          did_you_mean(folder.name, list(COLLECTIONS)))
             continue
-        for item_dir in sorted(p for p in folder.iterdir() if not is_editor_junk(p.name)):
-            item = load_item(config, collection, item_dir, problems)
-            if item:
-                items[item.key] = item
-    return Model(MappingProxyType(items))
+        found += [(folder.name, item_dir) for item_dir in sorted(folder.iterdir()) if not is_editor_junk(item_dir.name)]
+    return found
+
+
+def _load_items(config: SiteConfig, folders: list[tuple[str, Path]], problems: Collector) -> dict:
+    items = {}
+    for collection, item_dir in folders:
+        item = load_item(config, COLLECTIONS[collection], item_dir, problems)
+        if item:
+            items[item.key] = item
+    return items
+
+
+def _load_part(config: SiteConfig, folders: list[tuple[str, Path]]) -> tuple[dict, list]:
+    """In the forked process: the items of `folders` and the problems met (sent back pickled)."""
+    problems = Collector()
+    return _load_items(config, folders, problems), problems.problems
 
 
 def _inside(config: SiteConfig, path: Path) -> bool:

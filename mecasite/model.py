@@ -36,6 +36,10 @@ class Text:
     def summary(self) -> str:
         return self.fields.get("summary") or ""
 
+    def __reduce__(self):
+        """Pickled as plain data (a large site is loaded by two processes, see content.py)."""
+        return _text, (self.lang, self.path, dict(self.fields), self.body, self.body_line, dict(self.lines))
+
 
 @dataclass(frozen=True)
 class Item:
@@ -52,6 +56,19 @@ class Item:
     @property
     def key(self) -> ItemKey:
         return (self.collection, self.id)
+
+    def __reduce__(self):
+        return _item, (self.collection, self.id, self.path, dict(self.facts), dict(self.texts), dict(self.lines),
+                       dict(self.drafts))
+
+
+def _text(lang, path, fields, body, body_line, lines) -> Text:
+    return Text(lang, path, MappingProxyType(fields), body, body_line, MappingProxyType(lines))
+
+
+def _item(collection, item_id, path, facts, texts, lines, drafts) -> Item:
+    return Item(collection, item_id, path, MappingProxyType(facts), MappingProxyType(texts),
+                MappingProxyType(lines), MappingProxyType(drafts))
 
 
 @dataclass(frozen=True)

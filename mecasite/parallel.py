@@ -16,6 +16,7 @@ from typing import Callable
 
 from .links import Targets, check_page
 from .problems import Collector, Problem
+from .processes import CAN_FORK, fork_pool
 from .render import Renderer
 from .resolve import Page
 from .writer import Staging
@@ -59,7 +60,7 @@ def render_into(renderer: Renderer, pages: tuple[Page, ...], static: dict[str, b
     targets = Targets(paths, renderer.site.config.base_path)
     job = _Job(renderer, pages, extras, staging, targets, f"{renderer.site.config.output_dir.name}/")
     jobs = jobs or ((os.cpu_count() or 1) if len(pages) >= PARALLEL_FROM else 1)
-    if jobs <= 1 or not hasattr(os, "fork"):
+    if jobs <= 1 or not CAN_FORK:
         results = [_render_task(job, (EXTRAS, 1)), _render_task(job, (0, 1))]
     else:
         results = _render_forked(job, jobs)
@@ -103,22 +104,8 @@ def _forked_task(task: tuple[int, int]):
     return _render_task(_FORKED, task)
 
 
-def _die_with_parent() -> None:
-    """A worker must not outlive a build that was killed: it would go on writing into a staging folder that
-    the next build has already cleaned away (Linux: PR_SET_PDEATHSIG)."""
-    try:
-        import ctypes
-        import signal
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
-    except (OSError, AttributeError):
-        pass
-
-
 def _render_forked(job: _Job, jobs: int) -> list:
     """The tasks shared by `jobs` forked processes; the extra files first (the longest single task)."""
-    import multiprocessing
-
     global _FORKED
     _FORKED = job
     job.renderer.views.markdown.close()  # each process opens its own connection to the cache
@@ -127,7 +114,7 @@ def _render_forked(job: _Job, jobs: int) -> list:
     slices = jobs * SLICES_PER_JOB
     tasks = [(EXTRAS, 1)] + [(i, slices) for i in range(slices)]
     try:
-        with multiprocessing.get_context("fork").Pool(jobs, initializer=_die_with_parent) as pool:
+        with fork_pool(jobs) as pool:
             return list(pool.imap_unordered(_forked_task, tasks))
     finally:
         _FORKED = None

@@ -70,3 +70,21 @@ def test_an_anchor_on_another_page_is_found_once_that_page_exists(tmp_path):
     assert not [p for p in result.problems if p.code == "link"]
     home = (tmp_path / "public/en/index.html").read_text()
     assert 'href="/international/en/actions/fair/#results"' in home
+
+
+def test_a_large_site_is_read_by_two_processes_as_by_one(tmp_path, monkeypatch):
+    from mecasite import content
+    from mecasite.problems import Collector
+
+    config = load_config(write_site(tmp_path, {
+        "content/actions/aaa/item.yaml": "date: 2014-13-01\npartners: [acme]\n",  # in the first half
+        "content/testimonials/zzz/item.yaml": "partner: acme\nlanguage: en\ncolour: red\n",  # in the second
+        "content/testimonials/zzz/en.md": "---\nsignature: \"Acme\"\n---\nGood.\n",
+    }))
+    single = Collector()
+    expected = content.load_content(config, single)
+    monkeypatch.setattr(content, "PARALLEL_FROM", 0)
+    forked = Collector()
+    model = content.load_content(config, forked)
+    assert list(model.items) == list(expected.items) and model.items == expected.items
+    assert forked.problems == single.problems and len(single.problems) == 2
