@@ -14,6 +14,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable
 
 from .config import SiteConfig
@@ -37,9 +38,14 @@ STATES = (SOURCE, UP_TO_DATE, OUTDATED, FALLBACK, MISSING)
 
 def digest(text: Text) -> str:
     """A short, stable fingerprint of the words of a text (front matter layout and slug do not count)."""
-    words = {name: text.fields.get(name) or "" for name in TRACKED}
-    body = "\n".join(line.rstrip() for line in text.body.strip().split("\n"))
-    data = json.dumps(words, sort_keys=True, ensure_ascii=False) + "\n" + body
+    return _digest(tuple(text.fields.get(name) or "" for name in TRACKED), text.body)
+
+
+@lru_cache(maxsize=4096)  # each source is compared with every translation of it, twice per build
+def _digest(words: tuple, body: str) -> str:
+    tracked = dict(zip(TRACKED, words))
+    body = "\n".join(line.rstrip() for line in body.strip().split("\n"))
+    data = json.dumps(tracked, sort_keys=True, ensure_ascii=False) + "\n" + body
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:12]
 
 
