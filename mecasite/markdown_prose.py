@@ -3,9 +3,11 @@
 Paragraphs, `##` to `######` headings, one-line list items (`- ` or `1. `), `*emphasis*`, `**strong**` and
 `[links](target)`, and nothing else, are converted here with a few regular expressions, at a fraction of
 Python-Markdown's cost, into the HTML Python-Markdown gives them (heading ids as `toc` makes them, our
-typography and id links applied). Any text using anything more, or anything whose reading is less than
-obvious (nesting, odd spacing, lazy lines), is declined and takes Python-Markdown. The tests hold both routes
-to the same HTML on the real content and on generated text. No I/O here.
+typography and id links applied) as the cleaner (nh3) leaves it: only the tags written here, text escaped,
+addresses with no scheme or a safe one. Any text using anything more, or anything whose reading is less than
+obvious (nesting, odd spacing, lazy lines, an address the cleaner would drop), is declined and takes
+Python-Markdown and the cleaner. The tests hold the output to both on the real content and generated text.
+No I/O here.
 """
 
 from __future__ import annotations
@@ -35,6 +37,14 @@ SPECIAL_LINE = re.compile(r"\n(?:[#>=+\-]|\*+(?:\s|$)|\d+[.)])")
 TOKEN = re.compile(r"\[([^\[\]()*_\n]+)\]\(([^()\s<>\"'\[\]*]+)\)|\*+")
 
 
+# Addresses the cleaner (nh3) keeps as they are: with no scheme, or one it allows.
+SCHEME = re.compile(r"[^/?#]*:")
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+SAFE_SCHEME = re.compile(rf"https?://{_LABEL}(?:\.{_LABEL})*(?:[/?#]|$)|mailto:")
+NBSP = "\u00a0"  # written as &nbsp;, as the cleaner writes it (typography puts it before : and inside « »)
+CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
 class Declined(Exception):
     """Not plain prose after all (found while converting)."""
 
@@ -60,6 +70,8 @@ class ProseConverter:
 
 def _plain(text: str) -> bool:
     if any(char in text for char in DECLINED_CHARS) or any(part in text for part in DECLINED_TEXT):
+        return False
+    if CONTROL.search(text):
         return False
     if text.startswith(":") or ("&" in text and ENTITY.search(text)):
         return False
@@ -148,6 +160,8 @@ class _Page:
             item_id, _, anchor = rest.partition("#")
             self.refs.append((kind, item_id))
             target = f"{self.converter.placeholder}{kind}/{item_id}" + (f"#{anchor}" if anchor else "")
+        elif SCHEME.match(target) and not SAFE_SCHEME.match(target):
+            raise Declined  # the cleaner drops such an address (javascript:...): let it
         return f'<a href="{escape(target)}">{self._text(label)}</a>'
 
     def _text(self, text: str) -> str:
@@ -155,4 +169,4 @@ class _Page:
             return ""
         if "[" in text or "]" in text or "_" in text:  # brackets outside links; underscores (emphasis)
             raise Declined
-        return escape(self.converter.typeset(text, self.lang), quote=False)
+        return escape(self.converter.typeset(text, self.lang), quote=False).replace(NBSP, "&nbsp;")

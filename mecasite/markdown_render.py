@@ -247,11 +247,11 @@ class MarkdownRenderer:
         check_complexity(text)
         extra = markdown_engine.needs_extra(text)
         prose = None if extra else self.prose.convert(text, lang)
-        if prose is not None:
-            raw, headings, refs = prose
+        if prose is not None:  # written as the cleaner would leave it (markdown_prose; the tests hold it to that)
+            converted = Converted(*prose)
         else:
             raw, headings, refs = self._convert_fully(text, lang, "full" if extra else "lean")
-        converted = Converted(CLEANER.clean(raw), headings, refs)
+            converted = Converted(CLEANER.clean(raw), headings, refs)
         if self.cache:
             self.cache.put(digest, (converted.html, converted.headings, converted.refs))
         return converted
