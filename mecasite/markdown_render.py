@@ -240,18 +240,19 @@ class MarkdownRenderer:
         return link(self.convert(text, lang), resolver)
 
     def convert(self, text: str, lang: str) -> Converted:
-        digest = body_digest(text, lang) if self.cache else b""
-        cached = self.cache.get(digest) if self.cache else None
-        if cached is not None and len(cached) == 3:
-            return Converted(*cached)
+        """Plain prose is converted again each time (a cache lookup would cost about as much); other texts
+        are kept in the cache."""
         check_complexity(text)
         extra = markdown_engine.needs_extra(text)
         prose = None if extra else self.prose.convert(text, lang)
         if prose is not None:  # written as the cleaner would leave it (markdown_prose; the tests hold it to that)
-            converted = Converted(*prose)
-        else:
-            raw, headings, refs = self._convert_fully(text, lang, "full" if extra else "lean")
-            converted = Converted(CLEANER.clean(raw), headings, refs)
+            return Converted(*prose)
+        digest = body_digest(text, lang) if self.cache else b""
+        cached = self.cache.get(digest) if self.cache else None
+        if cached is not None and len(cached) == 3:
+            return Converted(*cached)
+        raw, headings, refs = self._convert_fully(text, lang, "full" if extra else "lean")
+        converted = Converted(CLEANER.clean(raw), headings, refs)
         if self.cache:
             self.cache.put(digest, (converted.html, converted.headings, converted.refs))
         return converted
