@@ -11,7 +11,6 @@ import datetime as dt
 import hashlib
 import os
 import traceback
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
@@ -19,13 +18,14 @@ from typing import Any, Callable, Iterator, Mapping
 import jinja2
 from markupsafe import Markup, escape
 
+from . import lists
+from .frame import make_frame
 from .hosting import HOST_FILES
-from .i18n import MissingString, Strings, date_text, language_in
+from .i18n import MissingString, Strings, language_in
 from .problems import Collector
-from .resolve import LISTS, Page, Site
-from .schema import PartialDate
+from .resolve import Page, Site
 from .typography import typography
-from .views import Alternate, ItemView, LazyItem, Link, Views
+from .views import ItemView, LazyItem, Views
 
 FEED_ENTRIES = 50  # the newest actions in each feed, as feed readers expect (Hugo and others cap theirs too)
 
@@ -34,28 +34,6 @@ TEMPLATES = {
     "list-actions": "actions.html", "list-partners": "partners.html", "list-testimonials": "testimonials.html",
     "404": "404.html", "redirect": "redirect.html",
 }
-
-
-@dataclass(frozen=True)
-class Frame:
-    """What the layout around any page needs: head metadata, navigation, switcher, breadcrumbs."""
-
-    lang: str
-    kind: str
-    title: str
-    description: str
-    url: str
-    canonical: str
-    text_lang: str
-    is_fallback: bool
-    outdated_notice: str  # empty unless this translation's source has changed since it was translated
-    alternates: tuple[Alternate, ...]
-    x_default: str
-    breadcrumbs: tuple[Link, ...]
-    nav: tuple[tuple[Link, bool], ...]  # (link, is current section)
-    share: tuple[tuple[str, str], ...]
-    feed_url: str
-    indexable: bool
 
 
 class Renderer:
@@ -222,13 +200,14 @@ class Renderer:
             title = t(f"{page.kind.removeprefix('list-')}.title")
             description = t(f"{page.kind.removeprefix('list-')}.description")
         if page.kind == "list-actions":
-            context["years"] = self.views.actions_by_year(page.lang)
+            context["years"] = lists.actions_by_year(self.views, page.lang)
         elif page.kind == "list-partners":
-            context["countries"] = self.views.partners_by_country(page.lang)
-            context["map"] = self.views.partner_map(page.lang, t)
+            context["countries"] = lists.partners_by_country(self.views, page.lang)
+            context["map"] = lists.partner_map(self.views, page.lang, t)
         elif page.kind == "list-testimonials":
-            context["quotes"] = self.views.quotes(page.lang)
-        context["page"] = self._frame(page, title, description, t)
+            context["quotes"] = lists.quotes(self.views, page.lang)
+        context["page"] = make_frame(self.views, page, title, description, t, self.outdated,
+                                     self.site.config.base_path + self.feed_path(page.lang))
         return context
 
     def _partial(self, name: str, item: ItemView | LazyItem, lang: str, t: Callable) -> Markup:
@@ -244,57 +223,9 @@ class Renderer:
         return {"t": self.translator(page.lang), "lang": page.lang, "title": item.title,
                 "target": self.views.url(target), "target_abs": self.views.abs_url(target)}
 
-    def _frame(self, page: Page, title: str, description: str, t: Callable) -> Frame:
-        views, site = self.views, self.site
-        alternates = views.alternates(page)
-        canonical_page = site.item_page(page.item, page.text_lang) if page.is_fallback and page.item else page
-        default = next(a for a in alternates if a.lang == site.config.default_language)
-        return Frame(
-            lang=page.lang, kind=page.kind, title=title, description=description, url=views.url(page),
-            canonical=views.abs_url(canonical_page or page), text_lang=page.text_lang or page.lang,
-            is_fallback=page.is_fallback, outdated_notice=self._outdated_notice(page, t),
-            alternates=tuple(alternates), x_default=default.abs_url,
-            breadcrumbs=self._breadcrumbs(page, title, t), nav=self._nav(page, t),
-            share=tuple(views.share_links(page, title)), feed_url=site.config.base_path + self.feed_path(page.lang),
-            indexable=page.kind != "404" and not page.is_fallback,
-        )
-
-    def _outdated_notice(self, page: Page, t: Callable) -> str:
-        key = (*page.item, page.lang) if page.item else None
-        if key not in self.outdated or page.is_fallback:
-            return ""
-        language = language_in(self.site.config.default_language, page.lang)
-        when = self.outdated[key]
-        if when is None:
-            return t("translation.outdated_undated", language=language)
-        return t("translation.outdated", language=language, date=date_text(
-            PartialDate(when.year, when.month, when.day), self.site.config.locale(page.lang)))
-
-    def _breadcrumbs(self, page: Page, title: str, t: Callable) -> tuple[Link, ...]:
-        home = self.site.home(page.lang)
-        crumbs = [Link(t("home.title"), self.views.url(home), page.lang)]
-        if page.kind in ("action", "partner"):
-            section = self.site.list_page(page.item[0], page.lang)
-            crumbs.append(Link(t(f"{page.item[0]}.title"), self.views.url(section), page.lang))
-        if page.kind != "home":
-            crumbs.append(Link(title, self.views.url(page), page.text_lang or page.lang))
-        return tuple(crumbs)
-
-    def _nav(self, page: Page, t: Callable) -> tuple[tuple[Link, bool], ...]:
-        lang = page.lang
-        menu_pages = sorted(self.site.model.collection("pages"), key=lambda i: (i.facts["order"], i.id))
-        entries = []
-        for item in menu_pages:
-            link = self.views.link(item.key, lang)
-            entries.append((link, page.item == item.key))
-        for name in LISTS:
-            current = page.kind == f"list-{name}" or bool(page.item and page.item[0] == name)
-            entries.append((Link(t(f"{name}.title"), self.views.url(self.site.list_page(name, lang)), lang), current))
-        return tuple(entries)
-
     # -- feeds, sitemap, root --------------------------------------------------------------------------------
     def _feed_context(self, lang: str) -> dict:
-        actions = self.views.newest_actions(lang, FEED_ENTRIES)
+        actions = lists.newest_actions(self.views, lang, FEED_ENTRIES)
         dated = [v.date.first_day() for v in actions if v.date]
         updated = source_date() or (max(dated) if dated else dt.date(1970, 1, 1))
         page = self.site.list_page("actions", lang)

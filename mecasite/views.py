@@ -16,7 +16,6 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from .collections import COLLECTIONS, REF_KINDS
-from . import worldmap
 from .i18n import country_name, date_text, language_name
 from .markdown_cache import BodyCache
 from .memo import Memo
@@ -150,7 +149,7 @@ class Views:
             self.reads[1].update(entry[2])
         return entry[0]
 
-    def _read_meta(self, key: ItemKey, lang: str) -> None:
+    def read_meta(self, key: ItemKey, lang: str) -> None:
         if self.reads is not None:
             self.reads[0].add((key, lang))
 
@@ -205,14 +204,14 @@ class Views:
     def link(self, key: ItemKey, lang: str) -> Link:
         item = self.site.model.items[key]
         text = self.site.text(item, lang)
-        self._read_meta(key, text.lang)
+        self.read_meta(key, text.lang)
         kind = COLLECTIONS[key[0]].ref
         return Link(text.title, self.ref_url(kind, key[1], lang) or "", text.lang)
 
     def item(self, key: ItemKey, lang: str) -> ItemView:
         item = self.site.model.items[key]
         text = self.site.text(item, lang)
-        self._read_meta(key, text.lang)
+        self.read_meta(key, text.lang)
         date = item.facts.get("date")
         page = self.site.item_page(key, lang)
         return ItemView(
@@ -273,7 +272,7 @@ class Views:
         original_lang = item.facts["language"]
         original = item.texts.get(original_lang) or self.site.text(item, lang)
         shown = self.site.text(item, lang)
-        self._read_meta(item.key, shown.lang)  # the signature shown; the bodies are recorded as rendered
+        self.read_meta(item.key, shown.lang)  # the signature shown; the bodies are recorded as rendered
         translation = None
         if shown.lang != original.lang:
             translation = Markup(self.rendered(item, lang).html)
@@ -284,82 +283,9 @@ class Views:
             translation=translation, translation_lang=shown.lang,
         )
 
-    # -- lists -----------------------------------------------------------------------------------------
-    def actions_by_year(self, lang: str) -> list[tuple[int | None, list[LazyItem]]]:
-        """The timeline: years newest first, the newest action first within a year, undated ones last."""
-        groups: list[tuple[int | None, list[LazyItem]]] = []
-        for key, text_lang, year in self._timeline(lang):
-            if not groups or groups[-1][0] != year:
-                groups.append((year, []))
-            groups[-1][1].append(LazyItem(self, key, lang, text_lang))
-        return groups
-
-    def newest_actions(self, lang: str, count: int) -> list[ItemView]:
-        """The `count` newest actions, in timeline order."""
-        return [self.item(key, lang) for key, _, _ in self._timeline(lang)[:count]]
-
-    def _timeline(self, lang: str) -> list[tuple[ItemKey, str, int | None]]:
-        """(action, language of its text shown, year), newest first (by date, then title, descending),
-        undated ones last (by title). The order depends on every action's title and date: a page showing it
-        has read them all."""
-        return self.memoized(("timeline", lang), lambda: self._make_timeline(lang))
-
-    def _make_timeline(self, lang: str) -> list[tuple[ItemKey, str, int | None]]:
-        dated, undated = [], []
-        for action in self.site.model.collection("actions"):
-            text = self.site.text(action, lang)
-            self._read_meta(action.key, text.lang)
-            date, title = action.facts.get("date"), sort_key(text.title)
-            if date:
-                dated.append(((date.year, date.month, date.day, title), (action.key, text.lang, date.year)))
-            else:
-                undated.append((title, (action.key, text.lang, None)))
-        dated.sort(key=lambda entry: entry[0], reverse=True)
-        undated.sort(key=lambda entry: entry[0])
-        return [entry for _, entry in dated + undated]
-
-    def partners_by_country(self, lang: str) -> list[tuple[str, str, list[LazyItem]]]:
-        """(code, localised country name, partners), by country name; multi-country partners last."""
-        items = self.site.model.items
-        return [(code, name, [self.lazy_item(items[key], lang) for key in keys])
-                for code, name, keys in self.memoized(("partners", lang), lambda: self._partners(lang))]
-
-    def _partners(self, lang: str) -> list[tuple[str, str, list[ItemKey]]]:
-        groups: dict[str, list[tuple[str, ItemKey]]] = {}
-        for partner in self.site.model.collection("partners"):
-            countries = partner.facts["country"]
-            code = countries[0] if len(countries) == 1 else ""
-            groups.setdefault(code, []).append((sort_key(self._title(partner, lang)), partner.key))
-        ordered = sorted((c for c in groups if c), key=lambda c: sort_key(country_name(c, lang)))
-        result = [(c, country_name(c, lang), [key for _, key in sorted(groups[c])]) for c in ordered]
-        if "" in groups:
-            result.append(("", "", [key for _, key in sorted(groups[""])]))
-        return result
-
-    def _title(self, item: Item, lang: str) -> str:
-        text = self.site.text(item, lang)
-        self._read_meta(item.key, text.lang)
-        return text.title
-
+    # -- list entries ------------------------------------------------------------------------------
     def lazy_item(self, item: Item, lang: str) -> LazyItem:
         return LazyItem(self, item.key, lang, self.site.text(item, lang).lang)
-
-    def partner_map(self, lang: str, t: Callable[..., str]) -> dict:
-        """The partners map and its text equivalent: each kind of relation with its countries, by name."""
-        home = next((i for i in self.site.model.collection("pages") if i.facts.get("home")), None)
-        facts = home.facts if home else {}
-        partners = sorted({c for p in self.site.model.collection("partners") for c in p.facts["country"]})
-        kinds = worldmap.classify((facts.get("map_home") or ("",))[0], facts.get("map_priority") or (),
-                                  facts.get("map_distant") or (), partners)
-        names = {code: country_name(code, lang) for code in kinds}
-        legend = [(kind, t(f"map.{kind}"), sorted((names[c] for c, k in kinds.items() if k == kind), key=sort_key))
-                  for kind in worldmap.KINDS]
-        svg = worldmap.draw(kinds, names, t("map.title"), t("map.description"))
-        return {"svg": Markup(svg), "legend": [entry for entry in legend if entry[2]]}
-
-    def quotes(self, lang: str) -> list[Quote]:
-        items = sorted(self.site.model.collection("testimonials"), key=lambda q: (q.facts["order"], q.id))
-        return [self.quote(q.id, lang) for q in items]
 
     # -- the page's frame ----------------------------------------------------------------------------------
     def alternates(self, page: Page) -> list[Alternate]:

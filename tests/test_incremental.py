@@ -127,3 +127,23 @@ def test_a_template_change_is_a_full_build(project):
     outcome = session.update([template])
     assert outcome.full
     assert_same_as_full_build(session, config)
+
+
+def test_what_lists_show_of_other_items_follows_their_edits(project):
+    """List pages show facts of items they are not about: the partners map draws the home page's countries;
+    action cards name their partners; the timeline sorts by title. Edits to any of these reach the lists."""
+    session, config = started(project)
+    content = project / "content"
+    home = edit(content / "pages/home/item.yaml", "map_priority: [NL, DE, LU, FR]", "map_priority: [NL, DE, LU]")
+    session.update([home])
+    assert_same_as_full_build(session, config)  # the partners page's map and legend
+
+    title = edit(content / "actions/vitamin/de.md", 'title: "', 'title: "AAA ')
+    outcome = session.update([title])
+    assert_same_as_full_build(session, config)  # its card, and its place in the German timeline
+    assert outcome.rendered < 20
+
+    body = edit(content / "actions/vitamin/de.md", "\n---\n", "\n---\nNeu. ")
+    outcome = session.update([body])
+    assert_same_as_full_build(session, config)
+    assert outcome.rendered <= 2  # its page (and the feed, which shows bodies), no list
