@@ -18,7 +18,7 @@ from .config import SiteConfig
 from .content import load_content
 from .i18n import check_unused, load_strings
 from .links import check_anchors, check_links, line_in, scan, scan_files
-from .parallel import render_into
+from .parallel import Outcome, render_into
 from .problems import Collector, ContentError, Problem
 from .render import Renderer
 from .resolve import Site, resolve_site
@@ -150,9 +150,21 @@ def build(config: SiteConfig, jobs: int | None = None, force: bool = False) -> B
     if not force and manifest.is_up_to_date(config, inputs):
         return BuildResult({}, manifest.saved_problems(config), None, up_to_date=True)
     prepared = prepare(config)
+    outcome = build_prepared(prepared, jobs)
+    manifest.record(config, inputs, prepared.problems.problems, outcome.written)
+    prepared.renderer.views.markdown.prune(lambda: _bodies(prepared.site))
+    return BuildResult({}, prepared.problems.problems, prepared.site, written=len(outcome.written))
+
+
+def build_prepared(prepared: Prepared, jobs: int | None = None, track: bool = False) -> Outcome:
+    """Render a prepared site into a staging folder, check it, then swap it into place; raise ContentError
+    and leave the output as it was. With `track`, the outcome also holds what the preview keeps: each file's
+    digest, each page's scan and what it read."""
+    config = prepared.config
     staging = Staging(config.output_dir)
     try:
-        outcome = render_into(prepared.renderer, prepared.site.pages, prepared.static_files(), staging, jobs)
+        outcome = render_into(prepared.renderer, prepared.site.pages, prepared.static_files(), staging, jobs,
+                              track)
         _check_anchors(staging, outcome.deferred, prepared.problems, f"{config.output_dir.name}/")
         prepared.problems.raise_errors()
         check_unused(prepared.renderer.strings, prepared.renderer.used_strings, read_templates(config),
@@ -161,9 +173,7 @@ def build(config: SiteConfig, jobs: int | None = None, force: bool = False) -> B
         staging.commit()
     finally:
         staging.abort()
-    manifest.record(config, inputs, prepared.problems.problems, outcome.written)
-    prepared.renderer.views.markdown.prune(lambda: _bodies(prepared.site))
-    return BuildResult({}, prepared.problems.problems, prepared.site, written=len(outcome.written))
+    return outcome
 
 
 def _check_anchors(staging: Staging, deferred, problems: Collector, label: str) -> None:

@@ -18,7 +18,6 @@ this: it always renders everything into a fresh folder.
 from __future__ import annotations
 
 import gc
-import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +35,7 @@ from .model import ItemKey, Model
 from .problems import WARNING, Collector, ContentError, Problem
 from .resolve import Site, resolve_site
 from .translations import check_translations, outdated
-from .writer import write_file_atomic, write_site
+from .writer import content_digest, write_file_atomic
 
 
 @dataclass
@@ -49,10 +48,6 @@ class Update:
     full: bool = False
     problems: list[Problem] = field(default_factory=list)
     site: Site | None = None
-
-
-def _digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 class Session:
@@ -71,18 +66,17 @@ class Session:
 
     # -- full build --------------------------------------------------------------------------------------
     def build(self) -> Update:
-        """Render everything, check it, swap it into place; raise ContentError and keep the last state."""
+        """Render everything (in parallel on a large site), check it, swap it into place; raise ContentError
+        and keep the last state."""
         prepared = builder.prepare(self.config)
-        deps: dict = {}
-        files, scans = builder.render_in_memory(prepared, deps)
-        write_site(self.config.output_dir, files)
-        self.prepared, self.scans, self.deps = prepared, scans, deps
+        outcome = builder.build_prepared(prepared, track=True)
+        self.prepared, self.scans, self.deps = prepared, outcome.scans, outcome.deps
         self.readers, self.targets = ({}, {}), None
-        _index(deps, self.readers)
-        self.hashes = {path: _digest(data) for path, data in files.items()}
+        _index(self.deps, self.readers)
+        self.hashes = outcome.digests
         gc.freeze()  # the loaded site lives on: keep the collector from walking it on every update
-        return Update(len(prepared.site.pages), len(files), full=True, problems=prepared.problems.problems,
-                      site=prepared.site)
+        return Update(len(prepared.site.pages), len(outcome.written), full=True,
+                      problems=prepared.problems.problems, site=prepared.site)
 
     # -- updates -----------------------------------------------------------------------------------------
     def update(self, changed: Iterable[Path]) -> Update:
@@ -198,7 +192,7 @@ class Session:
         out = self.config.output_dir
         written = 0
         for path, data in files.items():
-            digest = _digest(data)
+            digest = content_digest(data)
             if self.hashes.get(path) != digest:
                 write_file_atomic(out / path, data)
                 self.hashes[path] = digest

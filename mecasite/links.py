@@ -57,12 +57,11 @@ def check_links(scans: Mapping[str, Scan], paths: set[str], base_path: str, prob
             problems.add(f"{label}{path}", line_of(path, href), message, HINT, code="link")
 
 
-def check_page(path: str, html: str, targets: Targets, problems: Collector,
+def check_page(path: str, html: str, found: Scan, targets: Targets, problems: Collector,
                label: str = "") -> list[tuple[str, str, str, str]]:
-    """Check one rendered page's links as far as the page alone allows, where it was rendered (a render
-    process): every address must be a file of `targets`, every #anchor on the page itself one of its ids.
-    Anchors on other pages are returned as (page, href, target, anchor) for `check_anchors`."""
-    found = scan(html)
+    """Check one rendered page's links (`found`: its scan) as far as the page alone allows, where it was
+    rendered (a render process): every address must be a file of `targets`, every #anchor on the page itself
+    one of its ids. Anchors on other pages are returned as (page, href, target, anchor) for `check_anchors`."""
     deferred: list[tuple[str, str, str, str]] = []
     for href, message in broken_links(path, found, targets, None, deferred):
         problems.add(f"{label}{path}", line_in(html, href), message, HINT, code="link")

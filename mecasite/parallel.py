@@ -14,12 +14,12 @@ import os
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .links import Targets, check_page
+from .links import Scan, Targets, check_page, scan
 from .problems import Collector, Problem
 from .processes import CAN_FORK, fork_pool
 from .render import Renderer
 from .resolve import Page
-from .writer import Staging
+from .writer import Staging, content_digest
 
 PARALLEL_FROM = 400  # pages; below this, forking costs more than it saves
 SLICES_PER_JOB = 8  # smaller results, streamed back: the parent never holds them all at once
@@ -33,6 +33,11 @@ class Outcome:
 
     deferred: list[tuple[str, str, str, str]] = field(default_factory=list)  # see links.check_page
     written: list[tuple[str, int, int]] = field(default_factory=list)  # see Staging.written
+    # With `track` (the preview): for each file, the digest of its bytes; for each page, its scan and what it
+    # read, as (item, language) metas and bodies.
+    digests: dict[str, bytes] = field(default_factory=dict)
+    scans: dict[str, Scan] = field(default_factory=dict)
+    deps: dict[str, tuple[set, set]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -45,30 +50,41 @@ class _Job:
     staging: Staging
     targets: Targets
     label: str
+    extra_deps: dict | None  # filled by the extra files as they render, when tracking
 
 
 def render_into(renderer: Renderer, pages: tuple[Page, ...], static: dict[str, bytes], staging: Staging,
-                jobs: int | None = None) -> Outcome:
+                jobs: int | None = None, track: bool = False) -> Outcome:
     """Render every page and extra file, and write them and `static` into `staging`, links checked."""
-    extras = renderer.extras()
+    extra_deps: dict | None = {} if track else None
+    extras = renderer.extras(extra_deps)
     staging.claim([p.output_path for p in pages] + sorted({**extras, **static}))
     start = len(staging.written)
     for path, data in static.items():
         staging.write(path, data)
     outcome = Outcome(written=staging.written[start:])  # the tasks' files come back with their results
+    if track:
+        outcome.digests = {path: content_digest(data) for path, data in static.items()}
     paths = frozenset(p.output_path for p in pages) | frozenset(extras) | frozenset(static)
     targets = Targets(paths, renderer.site.config.base_path)
-    job = _Job(renderer, pages, extras, staging, targets, f"{renderer.site.config.output_dir.name}/")
+    job = _Job(renderer, pages, extras, staging, targets, f"{renderer.site.config.output_dir.name}/", extra_deps)
     jobs = jobs or ((os.cpu_count() or 1) if len(pages) >= PARALLEL_FROM else 1)
-    if jobs <= 1 or not CAN_FORK:
+    forked = jobs > 1 and CAN_FORK
+    if not forked:
         results = [_render_task(job, (EXTRAS, 1)), _render_task(job, (0, 1))]
     else:
         results = _render_forked(job, jobs)
-    for problems, used, deferred, written in results:
+    for problems, used, deferred, written, tracked in results:
         renderer.problems.extend(problems)
         renderer.used_strings |= used
         outcome.deferred += deferred
         outcome.written += written
+        if tracked:
+            outcome.digests.update(tracked[0])
+            outcome.scans.update(tracked[1])
+            outcome.deps.update(tracked[2])
+            for key, entry in tracked[3] if forked else ():  # the preview's first edits need not make them
+                renderer.views.memo.put(key, *entry)
     renderer.problems.problems.sort()  # the report does not depend on which process finished first
     return outcome
 
@@ -76,24 +92,38 @@ def render_into(renderer: Renderer, pages: tuple[Page, ...], static: dict[str, b
 def _render_task(job: _Job, task: tuple[int, int]):
     """Render every `count`-th page from `index` (or, for EXTRAS, the extra files), write and check them."""
     index, count = task
-    renderer, staging = job.renderer, job.staging
+    renderer, staging, track = job.renderer, job.staging, job.extra_deps is not None
     problems = Collector()
     before, written_before = len(renderer.problems.problems), len(staging.written)
+    deps: dict | None = {} if track else None
     if index == EXTRAS:
         files = ((path, make()) for path, make in job.extras.items())
     else:
-        files = renderer.render_pages(job.pages[index::count])
+        files = renderer.render_pages(job.pages[index::count], deps)
     deferred: list = []
+    digests, scans = {}, {}
+    memo_before = len(renderer.views.memo.entries)
     for path, data in files:
         if data is None:
             continue
         staging.write(path, data)
         if path.endswith(".html"):
-            deferred += check_page(path, data.decode(), job.targets, problems, job.label)
-        renderer.views.memo.trim(MEMO_KEPT)
+            found = scan(data.decode())
+            deferred += check_page(path, data.decode(), found, job.targets, problems, job.label)
+            if track:
+                scans[path] = found
+        if track:
+            digests[path] = content_digest(data)
+        else:
+            renderer.views.memo.trim(MEMO_KEPT)  # the preview keeps its memo: it saves its later updates
     renderer.views.markdown.save()  # a render process may be ended as soon as its last task is back
-    found: list[Problem] = renderer.problems.problems[before:] + problems.problems
-    return found, renderer.used_strings, deferred, staging.written[written_before:]
+    found_problems: list[Problem] = renderer.problems.problems[before:] + problems.problems
+    tracked = None
+    if track:  # and the list cards this task rendered, so that the preview has them
+        cards = [(key, entry) for key, entry in list(renderer.views.memo.entries.items())[memo_before:]
+                 if key[0] == "partial"]
+        tracked = (digests, scans, dict(job.extra_deps) if index == EXTRAS else deps, cards)
+    return found_problems, renderer.used_strings, deferred, staging.written[written_before:], tracked
 
 
 _FORKED: _Job | None = None  # what forked workers inherit
@@ -108,6 +138,7 @@ def _render_forked(job: _Job, jobs: int) -> list:
     """The tasks shared by `jobs` forked processes; the extra files first (the longest single task)."""
     global _FORKED
     _FORKED = job
+    job.renderer.compile_templates()
     job.renderer.views.markdown.close()  # each process opens its own connection to the cache
     gc.collect()
     gc.freeze()  # the loaded model is never garbage: render processes neither walk nor copy it

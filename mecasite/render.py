@@ -62,6 +62,15 @@ class Renderer:
                            lang_attr=lang_attr)
         return env
 
+    def compile_templates(self) -> None:
+        """Compile every template now: before forking render processes, so that each does not compile them
+        again (and the preview's first edit finds them ready). A broken template is reported when used."""
+        for name in self.env.list_templates():
+            try:
+                self.env.get_template(name)
+            except jinja2.TemplateError:
+                pass
+
     def asset(self, name: str) -> str:
         """A static file's URL with a content hash, so browsers never keep a stale stylesheet."""
         if name not in self.static_hashes:

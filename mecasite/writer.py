@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import hashlib
 import os
 import shutil
 import time
 from pathlib import Path, PurePosixPath
-from typing import Mapping
 
 TMP_MARK = ".tmp-"
 _BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
@@ -125,18 +125,6 @@ def _remove_in_background(path: Path) -> None:
     os.waitpid(pid, 0)
 
 
-def write_site(out: Path, files: Mapping[str, bytes]) -> None:
-    """Replace the folder `out` with exactly `files` ({relative path: content})."""
-    staging = Staging(out)
-    try:
-        staging.claim(sorted(files))
-        for path, data in sorted(files.items()):
-            staging.write(path, data)
-        staging.commit()
-    finally:
-        staging.abort()
-
-
 def clean_leftovers(out: Path) -> None:
     for stale in out.parent.glob(f".{out.name}.*-*"):
         if stale.is_dir() and (TMP_MARK in stale.name or OLD_MARK in stale.name):
@@ -169,6 +157,11 @@ def _exchange(a: Path, b: Path) -> bool:
     at_fdcwd, rename_exchange = -100, 2
     result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
     return result == 0
+
+
+def content_digest(data: bytes) -> bytes:
+    """What tells whether a file's bytes changed (the preview rewrites only those)."""
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def write_file_atomic(path: Path, data: bytes) -> None:

@@ -147,3 +147,20 @@ def test_what_lists_show_of_other_items_follows_their_edits(project):
     outcome = session.update([body])
     assert_same_as_full_build(session, config)
     assert outcome.rendered <= 2  # its page (and the feed, which shows bodies), no list
+
+
+def test_the_first_build_in_several_processes_keeps_the_same_record(project, monkeypatch):
+    """On a large site the preview's first build renders in forked processes; what they send back (each
+    page's reads and scan, each file's digest) must be what one process records, or later edits would miss
+    pages."""
+    from mecasite import parallel
+
+    single, _ = started(project)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 0)
+    forked, config = started(project)
+    assert forked.deps == single.deps and forked.hashes == single.hashes
+    assert {p: (s.ids, s.links) for p, s in forked.scans.items()} == \
+        {p: (s.ids, s.links) for p, s in single.scans.items()}
+    title = edit(project / "content/partners/surfmat/en.md", 'title: "Surfmat"', 'title: "Surfmat network"')
+    forked.update([title])
+    assert_same_as_full_build(forked, config)
