@@ -4,7 +4,8 @@ Each process renders its share of the pages (one of them the extra files too: fe
 writes them straight into the staging folder and checks their links there, against the list of every path
 the build writes, so that no page travels back to the parent. What comes back is small: problems, the
 interface strings used, the links to an anchor on another page (checked once every page exists), and the
-files written. The model is loaded once, before the fork, and never copied.
+files written; for the preview (`track`), also what it keeps of each page: digest, links and anchors, what
+the page read, and the list cards. The model is loaded once, before the fork, and never copied.
 """
 
 from __future__ import annotations
@@ -70,60 +71,71 @@ def render_into(renderer: Renderer, pages: tuple[Page, ...], static: dict[str, b
     job = _Job(renderer, pages, extras, staging, targets, f"{renderer.site.config.output_dir.name}/", extra_deps)
     jobs = jobs or ((os.cpu_count() or 1) if len(pages) >= PARALLEL_FROM else 1)
     forked = jobs > 1 and CAN_FORK
-    if not forked:
-        results = [_render_task(job, (EXTRAS, 1)), _render_task(job, (0, 1))]
-    else:
-        results = _render_forked(job, jobs)
-    for problems, used, deferred, written, tracked in results:
-        renderer.problems.extend(problems)
-        renderer.used_strings |= used
-        outcome.deferred += deferred
-        outcome.written += written
-        if tracked:
-            outcome.digests.update(tracked[0])
-            outcome.scans.update(tracked[1])
-            outcome.deps.update(tracked[2])
-            for key, entry in tracked[3] if forked else ():  # the preview's first edits need not make them
-                renderer.views.memo.put(key, *entry)
+    results = _render_forked(job, jobs) if forked else [_render_task(job, (EXTRAS, 1)), _render_task(job, (0, 1))]
+    for result in results:
+        renderer.problems.extend(result.problems)
+        renderer.used_strings |= result.used_strings
+        outcome.deferred += result.deferred
+        outcome.written += result.written
+        outcome.digests.update(result.digests)
+        outcome.scans.update(result.scans)
+        outcome.deps.update(result.deps)
+        for key, entry in result.cards if forked else ():  # the preview's first edits need not make them
+            renderer.views.memo.put(key, *entry)
     renderer.problems.problems.sort()  # the report does not depend on which process finished first
     return outcome
 
 
-def _render_task(job: _Job, task: tuple[int, int]):
+@dataclass
+class _TaskResult:
+    """What one task sends back; the last four only when tracking (see Outcome)."""
+
+    problems: list[Problem]
+    used_strings: set[str]
+    deferred: list[tuple[str, str, str, str]]
+    written: list[tuple[str, int, int]]
+    digests: dict[str, bytes] = field(default_factory=dict)
+    scans: dict[str, Scan] = field(default_factory=dict)
+    deps: dict[str, tuple[set, set]] = field(default_factory=dict)
+    cards: list = field(default_factory=list)  # the list cards rendered, as memo entries
+
+
+def _render_task(job: _Job, task: tuple[int, int]) -> _TaskResult:
     """Render every `count`-th page from `index` (or, for EXTRAS, the extra files), write and check them."""
     index, count = task
     renderer, staging, track = job.renderer, job.staging, job.extra_deps is not None
-    problems = Collector()
-    before, written_before = len(renderer.problems.problems), len(staging.written)
+    checked = Collector()
+    problems_before, written_before = len(renderer.problems.problems), len(staging.written)
+    memo_before = len(renderer.views.memo.entries)
     deps: dict | None = {} if track else None
     if index == EXTRAS:
         files = ((path, make()) for path, make in job.extras.items())
     else:
         files = renderer.render_pages(job.pages[index::count], deps)
-    deferred: list = []
-    digests, scans = {}, {}
-    memo_before = len(renderer.views.memo.entries)
+    result = _TaskResult([], set(), [], [])
     for path, data in files:
         if data is None:
             continue
         staging.write(path, data)
         if path.endswith(".html"):
-            found = scan(data.decode())
-            deferred += check_page(path, data.decode(), found, job.targets, problems, job.label)
+            html = data.decode()
+            found = scan(html)
+            result.deferred += check_page(path, html, found, job.targets, checked, job.label)
             if track:
-                scans[path] = found
+                result.scans[path] = found
         if track:
-            digests[path] = content_digest(data)
+            result.digests[path] = content_digest(data)
         else:
             renderer.views.memo.trim(MEMO_KEPT)  # the preview keeps its memo: it saves its later updates
     renderer.views.markdown.save()  # a render process may be ended as soon as its last task is back
-    found_problems: list[Problem] = renderer.problems.problems[before:] + problems.problems
-    tracked = None
-    if track:  # and the list cards this task rendered, so that the preview has them
-        cards = [(key, entry) for key, entry in list(renderer.views.memo.entries.items())[memo_before:]
-                 if key[0] == "partial"]
-        tracked = (digests, scans, dict(job.extra_deps) if index == EXTRAS else deps, cards)
-    return found_problems, renderer.used_strings, deferred, staging.written[written_before:], tracked
+    result.problems = renderer.problems.problems[problems_before:] + checked.problems
+    result.used_strings = renderer.used_strings
+    result.written = staging.written[written_before:]
+    if track:
+        result.deps = dict(job.extra_deps) if index == EXTRAS else deps
+        result.cards = [(key, entry) for key, entry in list(renderer.views.memo.entries.items())[memo_before:]
+                        if key[0] == "partial"]
+    return result
 
 
 _FORKED: _Job | None = None  # what forked workers inherit
