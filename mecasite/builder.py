@@ -1,7 +1,9 @@
 """The build pipeline: config -> sources -> model -> resolved site -> rendered files -> atomic write.
 
-Everything is gathered, validated, rendered and link-checked in memory before the first byte is written, so
-`check` is the build without the write, and a failed build leaves the previous output untouched.
+Everything is gathered and validated before anything is rendered. Pages are rendered into a staging folder
+(by several processes on a large site, see parallel.py) and their links checked there; the staging folder
+replaces the output in one swap only when nothing is wrong, so a failed build leaves the previous output
+untouched. `check` renders in memory and writes nothing.
 """
 
 from __future__ import annotations

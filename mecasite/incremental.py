@@ -1,9 +1,10 @@
 """Incremental rebuilds for the preview: after an edit, re-render only the pages that show what changed.
 
-A `Session` keeps the last good build in memory: the model, the renderer (compiled templates, converted
-Markdown), and for every page the items whose meta (title, summary, slug, facts, which translations exist)
-and whose body it read while rendering. An edit to content re-reads only the changed items, re-resolves and
-re-checks the site (cheap), then re-renders:
+A `Session` keeps the last good build in memory: the model, the renderer (compiled templates, and a memo of
+converted bodies, list cards and orders with what each read, see memo.py), and for every page the items whose
+meta (title, summary, slug, facts, which translations exist) and whose body it read while rendering. An edit
+to content re-reads only the changed items, re-resolves and re-checks them (changes.py says what changed),
+then re-renders:
 
 - every page of an item whose meta changed (a new item has no recorded reads yet);
 - every page that read a changed item's meta or body, in a language whose text changed;
