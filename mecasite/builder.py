@@ -19,13 +19,13 @@ from .checks import check_signatures
 from .config import SiteConfig
 from .content import load_content
 from .i18n import check_unused, load_strings
-from .links import check_anchors, check_links, line_in, scan, scan_files
+from .links import check_anchors, check_links, scan, scan_files
 from .parallel import Outcome, render_into
 from .problems import Collector, ContentError, Problem
 from .render import Renderer
 from .resolve import Site, resolve_site
 from .translations import check_translations, outdated
-from .writer import Staging, WriteError, safe_relative
+from .writer import Discard, Staging, WriteError, safe_relative
 
 
 @dataclass
@@ -158,16 +158,17 @@ def build(config: SiteConfig, jobs: int | None = None, force: bool = False) -> B
     return BuildResult({}, prepared.problems.problems, prepared.site, written=len(outcome.written))
 
 
-def build_prepared(prepared: Prepared, jobs: int | None = None, track: bool = False) -> Outcome:
+def build_prepared(prepared: Prepared, jobs: int | None = None, track: bool = False,
+                   write: bool = True) -> Outcome:
     """Render a prepared site into a staging folder, check it, then swap it into place; raise ContentError
     and leave the output as it was. With `track`, the outcome also holds what the preview keeps: each file's
-    digest, each page's scan and what it read."""
+    digest, each page's scan and what it read. Without `write`, nothing is written (`check`)."""
     config = prepared.config
-    staging = Staging(config.output_dir)
+    staging = Staging(config.output_dir) if write else Discard(config.output_dir)
     try:
         outcome = render_into(prepared.renderer, prepared.site.pages, prepared.static_files(), staging, jobs,
-                              track)
-        _check_anchors(staging, outcome.deferred, prepared.problems, f"{config.output_dir.name}/")
+                              track, keep_scans=not write)
+        _check_anchors(staging, outcome, prepared.problems, f"{config.output_dir.name}/")
         prepared.problems.raise_errors()
         check_unused(prepared.renderer.strings, prepared.renderer.used_strings, read_templates(config),
                      prepared.problems)
@@ -178,24 +179,30 @@ def build_prepared(prepared: Prepared, jobs: int | None = None, track: bool = Fa
     return outcome
 
 
-def _check_anchors(staging: Staging, deferred, problems: Collector, label: str) -> None:
-    """The links to an anchor on another page, now that every page is in the staging folder."""
-    texts: dict[str, str | None] = {}
+def check_site(config: SiteConfig) -> list[Problem]:
+    """`check`: the build without the write (in parallel on a large site); raise ContentError listing every
+    error, else return the warnings."""
+    prepared = prepare(config)
+    build_prepared(prepared, write=False)
+    return prepared.problems.problems
 
-    def text(path: str) -> str | None:
-        """The page as written, None where it failed to render (its problem is reported already)."""
-        if path not in texts:
-            try:
-                texts[path] = staging.read(path).decode(errors="replace")
-            except OSError:
-                texts[path] = None
-        return texts[path]
+
+def _check_anchors(staging: Staging, outcome: Outcome, problems: Collector, label: str) -> None:
+    """The links to an anchor on another page, now that every page exists: its anchors are in the outcome's
+    scans, or read back from the staging folder."""
+    found: dict[str, set[str] | None] = {}
 
     def ids_of(target: str) -> set[str] | None:
-        page = text(target) if target.endswith(".html") else None
-        return None if page is None else scan(page).ids
+        if target in outcome.scans:
+            return outcome.scans[target].ids
+        if target not in found:
+            try:  # None for a page that failed to render (its problem is reported already)
+                found[target] = scan(staging.read(target).decode(errors="replace")).ids
+            except OSError:
+                found[target] = None
+        return found[target]
 
-    check_anchors(deferred, ids_of, problems, lambda path, href: line_in(text(path) or "", href), label)
+    check_anchors(outcome.deferred, lambda t: ids_of(t) if t.endswith(".html") else None, problems, label)
 
 
 def _bodies(site: Site):

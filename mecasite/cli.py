@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from .builder import build, render_site
+from .builder import build, check_site
 from .content import load_content
 from .config import SiteConfig, load_config
 from .problems import WARNING, Collector, ContentError, Problem
@@ -136,7 +136,7 @@ def cmd_build(config: SiteConfig, args: argparse.Namespace) -> int:
 
 def cmd_check(config: SiteConfig, args: argparse.Namespace) -> int:
     try:
-        problems = render_site(config).problems
+        problems = check_site(config)
     except ContentError as exc:
         problems = exc.problems
     failed = any(p.severity != WARNING for p in problems) or (args.strict and bool(problems))

@@ -58,23 +58,23 @@ def check_links(scans: Mapping[str, Scan], paths: set[str], base_path: str, prob
 
 
 def check_page(path: str, html: str, found: Scan, targets: Targets, problems: Collector,
-               label: str = "") -> list[tuple[str, str, str, str]]:
+               label: str = "") -> list[tuple[str, str, str, str, int]]:
     """Check one rendered page's links (`found`: its scan) as far as the page alone allows, where it was
     rendered (a render process): every address must be a file of `targets`, every #anchor on the page itself
-    one of its ids. Anchors on other pages are returned as (page, href, target, anchor) for `check_anchors`."""
-    deferred: list[tuple[str, str, str, str]] = []
+    one of its ids. Anchors on other pages are returned as (page, href, target, anchor, line) for
+    `check_anchors`."""
+    deferred: list = []
     for href, message in broken_links(path, found, targets, None, deferred):
         problems.add(f"{label}{path}", line_in(html, href), message, HINT, code="link")
-    return deferred
+    return [(page, href, target, fragment, line_in(html, href)) for page, href, target, fragment in deferred]
 
 
-def check_anchors(deferred, ids_of: Callable[[str], set[str] | None], problems: Collector,
-                  line_of: Callable[[str, str], int], label: str = "") -> None:
+def check_anchors(deferred, ids_of: Callable[[str], set[str] | None], problems: Collector, label: str = "") -> None:
     """The anchors `check_page` left: `ids_of(target)` gives a page's ids (None: not an HTML page)."""
-    for path, href, target, fragment in sorted(deferred):
+    for path, href, target, fragment, line in sorted(deferred):
         ids = ids_of(target)
         if ids is not None and fragment not in ids:
-            problems.add(f"{label}{path}", line_of(path, href), _no_anchor(href), HINT, code="link")
+            problems.add(f"{label}{path}", line, _no_anchor(href), HINT, code="link")
 
 
 HINT = "fix the link in the content or template"

@@ -32,10 +32,10 @@ EXTRAS = -1  # the task that renders the extra files
 class Outcome:
     """What rendering left to the build: problems are in the renderer's collector."""
 
-    deferred: list[tuple[str, str, str, str]] = field(default_factory=list)  # see links.check_page
+    deferred: list[tuple[str, str, str, str, int]] = field(default_factory=list)  # see links.check_page
     written: list[tuple[str, int, int]] = field(default_factory=list)  # see Staging.written
-    # With `track` (the preview): for each file, the digest of its bytes; for each page, its scan and what it
-    # read, as (item, language) metas and bodies.
+    # With `track` (the preview): for each file, the digest of its bytes; for each page, its scan (also with
+    # `keep_scans`) and what it read, as (item, language) metas and bodies.
     digests: dict[str, bytes] = field(default_factory=dict)
     scans: dict[str, Scan] = field(default_factory=dict)
     deps: dict[str, tuple[set, set]] = field(default_factory=dict)
@@ -52,11 +52,13 @@ class _Job:
     targets: Targets
     label: str
     extra_deps: dict | None  # filled by the extra files as they render, when tracking
+    keep_scans: bool  # send back each page's links and anchors (tracking does too)
 
 
 def render_into(renderer: Renderer, pages: tuple[Page, ...], static: dict[str, bytes], staging: Staging,
-                jobs: int | None = None, track: bool = False) -> Outcome:
-    """Render every page and extra file, and write them and `static` into `staging`, links checked."""
+                jobs: int | None = None, track: bool = False, keep_scans: bool = False) -> Outcome:
+    """Render every page and extra file, and write them and `static` into `staging`, links checked. With
+    `track`, the outcome holds what the preview keeps; with `keep_scans`, each page's links and anchors."""
     extra_deps: dict | None = {} if track else None
     extras = renderer.extras(extra_deps)
     staging.claim([p.output_path for p in pages] + sorted({**extras, **static}))
@@ -68,7 +70,8 @@ def render_into(renderer: Renderer, pages: tuple[Page, ...], static: dict[str, b
         outcome.digests = {path: content_digest(data) for path, data in static.items()}
     paths = frozenset(p.output_path for p in pages) | frozenset(extras) | frozenset(static)
     targets = Targets(paths, renderer.site.config.base_path)
-    job = _Job(renderer, pages, extras, staging, targets, f"{renderer.site.config.output_dir.name}/", extra_deps)
+    job = _Job(renderer, pages, extras, staging, targets, f"{renderer.site.config.output_dir.name}/", extra_deps,
+               keep_scans or track)
     jobs = jobs or ((os.cpu_count() or 1) if len(pages) >= PARALLEL_FROM else 1)
     forked = jobs > 1 and CAN_FORK
     results = _render_forked(job, jobs) if forked else [_render_task(job, (EXTRAS, 1)), _render_task(job, (0, 1))]
@@ -92,7 +95,7 @@ class _TaskResult:
 
     problems: list[Problem]
     used_strings: set[str]
-    deferred: list[tuple[str, str, str, str]]
+    deferred: list[tuple[str, str, str, str, int]]
     written: list[tuple[str, int, int]]
     digests: dict[str, bytes] = field(default_factory=dict)
     scans: dict[str, Scan] = field(default_factory=dict)
@@ -121,7 +124,7 @@ def _render_task(job: _Job, task: tuple[int, int]) -> _TaskResult:
             html = data.decode()
             found = scan(html)
             result.deferred += check_page(path, html, found, job.targets, checked, job.label)
-            if track:
+            if job.keep_scans:
                 result.scans[path] = found
         if track:
             result.digests[path] = content_digest(data)

@@ -103,6 +103,29 @@ class Staging:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
+class Discard(Staging):
+    """A staging folder that keeps nothing: `check` renders and checks every page as a build does, and
+    writes no file."""
+
+    def __init__(self, out: Path):
+        self.out, self.root = out, out
+        self._seen, self._folders = set(), {""}
+        self.written = []
+
+    def write(self, path: str, data: bytes) -> None:
+        safe_relative(path)
+        self.written.append((path, len(data), 0))
+
+    def read(self, path: str) -> bytes:
+        raise OSError(f"nothing is written while checking: {path}")
+
+    def commit(self) -> None:
+        pass
+
+    def abort(self) -> None:
+        pass
+
+
 def _remove_in_background(path: Path) -> None:
     """Delete a folder without making the caller wait (ten thousand files take a second or two).
 

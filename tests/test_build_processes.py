@@ -88,3 +88,22 @@ def test_a_large_site_is_read_by_two_processes_as_by_one(tmp_path, monkeypatch):
     model = content.load_content(config, forked)
     assert list(model.items) == list(expected.items) and model.items == expected.items
     assert forked.problems == single.problems and len(single.problems) == 2
+
+
+@pytest.mark.parametrize("forked", [False, True])
+def test_check_finds_what_the_build_finds_and_writes_nothing(tmp_path, monkeypatch, forked):
+    from mecasite import parallel
+    from mecasite.builder import check_site
+
+    if forked:
+        monkeypatch.setattr(parallel, "PARALLEL_FROM", 0)
+    config = load_config(write_site(tmp_path, BROKEN))
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    with pytest.raises(ContentError) as checked:
+        check_site(config)
+    assert messages(checked.value.problems) == EXPECTED
+    with pytest.raises(ContentError) as in_memory:
+        render_site(config)
+    assert [(p.path, p.line, p.message) for p in checked.value.problems] == \
+        [(p.path, p.line, p.message) for p in in_memory.value.problems]
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before  # no output, no staging
