@@ -124,8 +124,22 @@ def record(config: SiteConfig, inputs: str, problems: list[Problem], written: It
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
-        tmp.write_text(json.dumps({"inputs": inputs, "output": files_fingerprint(written),
+        tmp.write_text(json.dumps({"out": str(config.output_dir), "inputs": inputs,
+                                   "output": files_fingerprint(written),
                                    "problems": [p.as_dict() for p in problems]}))
         os.replace(tmp, path)
     except OSError:
         pass
+    _forget_gone(path.parent)
+
+
+def _forget_gone(folder: Path) -> None:
+    """Remove the manifests of output folders that no longer exist (one is kept per folder built: builds into
+    temporary folders would otherwise leave theirs behind forever)."""
+    for other in folder.glob("manifest-*.json"):
+        try:
+            out = json.loads(other.read_text()).get("out")
+            if not out or not Path(out).is_dir():
+                other.unlink()
+        except (OSError, ValueError, AttributeError):
+            other.unlink(missing_ok=True)
