@@ -3,7 +3,7 @@
 Everything is gathered and validated before anything is rendered. Pages are rendered into a staging folder
 (by several processes on a large site, see parallel.py) and their links checked there; the staging folder
 replaces the output in one swap only when nothing is wrong, so a failed build leaves the previous output
-untouched. `check` renders in memory and writes nothing.
+untouched. `check` is the same build with a staging folder that writes nothing.
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from .checks import check_signatures
 from .config import SiteConfig
 from .content import load_content
 from .i18n import check_unused, load_strings
-from .links import check_anchors, check_links, scan, scan_files
+from .links import check_anchors, scan
 from .parallel import Outcome, render_into
 from .problems import Collector, ContentError, Problem
 from .render import Renderer
 from .resolve import Site, resolve_site
 from .translations import check_translations, outdated
-from .writer import Discard, Staging, WriteError, safe_relative
+from .writer import InMemory, Staging, WriteError
 
 
 @dataclass
@@ -98,48 +98,23 @@ def prepare(config: SiteConfig) -> Prepared:
     problems.raise_errors()
     site = resolve_site(config, model, problems)
     check_signatures(model, problems)
-    check_translations(config, model, problems)
+    states = check_translations(config, model, problems)
     problems.raise_errors()
     notices = {}
     if config.outdated_notice:
-        sources = outdated(config, model)
+        sources = outdated(states)
         dates = {path: last_changed(config.root, path) for path in set(sources.values())}
         notices = {key: dates[path] for key, path in sources.items()}
     return Prepared(config, site, Renderer(site, strings, problems, static, notices), static, problems)
 
 
-def _finish(prepared: Prepared, scans: dict, paths: set[str], line_of) -> None:
-    """The checks on the rendered whole: unused strings, safe paths, links and anchors."""
-    config, problems = prepared.config, prepared.problems
-    check_unused(prepared.renderer.strings, prepared.renderer.used_strings, read_templates(config), problems)
-    problems.raise_errors()
-    for path in paths:
-        try:
-            safe_relative(path)
-        except WriteError as exc:
-            raise ContentError([Problem(path, message=str(exc))]) from None
-    check_links(scans, paths, config.base_path, problems, line_of, label=f"{config.output_dir.name}/")
-    problems.raise_errors()
-
-
-def render_in_memory(prepared: Prepared, deps: dict | None = None) -> tuple[dict[str, bytes], dict]:
-    """Every output file, in one process, checked; with `deps`, what each page read (see `render_pages`).
-    Returns the files and their pages' scans."""
-    files = dict(prepared.renderer.render_pages(prepared.site.pages, deps))
-    files.update(prepared.renderer.render_extras(deps))
-    files.update(prepared.static_files())
-    prepared.renderer.views.markdown.save()
-    prepared.problems.raise_errors()
-    scans, line_of = scan_files(files)
-    _finish(prepared, scans, set(files), line_of)
-    return files, scans
-
-
 def render_site(config: SiteConfig) -> BuildResult:
-    """The whole site in memory, checked, in one process; raise ContentError listing every error."""
+    """The whole site in memory, checked, in one process; raise ContentError listing every error. Nothing is
+    written: tests read the files, and compare them with what builds and the preview write."""
     prepared = prepare(config)
-    files, _ = render_in_memory(prepared)
-    return BuildResult(files, prepared.problems.problems, prepared.site)
+    staging = InMemory(config.output_dir, keep=True)
+    build_prepared(prepared, jobs=1, staging=staging)
+    return BuildResult(staging.files or {}, prepared.problems.problems, prepared.site)
 
 
 def build(config: SiteConfig, jobs: int | None = None, force: bool = False) -> BuildResult:
@@ -159,15 +134,18 @@ def build(config: SiteConfig, jobs: int | None = None, force: bool = False) -> B
 
 
 def build_prepared(prepared: Prepared, jobs: int | None = None, track: bool = False,
-                   write: bool = True) -> Outcome:
+                   staging: Staging | None = None) -> Outcome:
     """Render a prepared site into a staging folder, check it, then swap it into place; raise ContentError
     and leave the output as it was. With `track`, the outcome also holds what the preview keeps: each file's
-    digest, each page's scan and what it read. Without `write`, nothing is written (`check`)."""
+    digest, each page's scan and what it read. `staging` may be one that writes nothing (writer.InMemory)."""
     config = prepared.config
-    staging = Staging(config.output_dir) if write else Discard(config.output_dir)
+    staging = staging or Staging(config.output_dir)
     try:
-        outcome = render_into(prepared.renderer, prepared.site.pages, prepared.static_files(), staging, jobs,
-                              track, keep_scans=not write)
+        try:
+            outcome = render_into(prepared.renderer, prepared.site.pages, prepared.static_files(), staging,
+                                  jobs, track, keep_scans=not staging.readable)
+        except WriteError as exc:  # two files on one path: slugs are checked before, so only a template can
+            raise ContentError([Problem(config.rel(config.output_dir), message=str(exc))]) from None
         _check_anchors(staging, outcome, prepared.problems, f"{config.output_dir.name}/")
         prepared.problems.raise_errors()
         check_unused(prepared.renderer.strings, prepared.renderer.used_strings, read_templates(config),
@@ -183,7 +161,7 @@ def check_site(config: SiteConfig) -> list[Problem]:
     """`check`: the build without the write (in parallel on a large site); raise ContentError listing every
     error, else return the warnings."""
     prepared = prepare(config)
-    build_prepared(prepared, write=False)
+    build_prepared(prepared, staging=InMemory(config.output_dir))
     return prepared.problems.problems
 
 

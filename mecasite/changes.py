@@ -16,7 +16,6 @@ from .resolve import Site
 
 @dataclass(frozen=True)
 class Change:
-    keys: frozenset[ItemKey]  # the items edited (added and removed ones included)
     meta: frozenset[tuple[ItemKey, str]]  # (item, language) whose meta changed
     body: frozenset[tuple[ItemKey, str]]  # (item, language) whose body changed
     facts: frozenset[ItemKey]  # items whose facts changed, or that appeared or went
@@ -38,16 +37,10 @@ def change_between(old: Site, new: Site, keys: set[ItemKey]) -> Change:
     body = {(k, lang) for k in keys for lang in _changed_bodies(before[k], after[k])}
     facts = {k for k in keys if _facts(before[k]) != _facts(after[k])}
     removed = {path for k in keys for path in old.paths_of(k)} - {path for k in keys for path in new.paths_of(k)}
-    return Change(frozenset(keys), frozenset(meta), frozenset(body), frozenset(facts),
+    return Change(frozenset(meta), frozenset(body), frozenset(facts),
                   moved=_moved(old, new, keys), languages=any(_languages(before[k]) != _languages(after[k])
                                                                  for k in keys),
                   removed=frozenset(removed))
-
-
-def referenced_by(items, keys) -> set[ItemKey]:
-    """The items that `keys` point to by their facts (partners, related actions...), in `items` (a model's
-    items, or several models')."""
-    return {ref for key in keys for item in items(key) for ref in _references(item)}
 
 
 def _moved(old: Site, new: Site, keys: set[ItemKey]) -> bool:
@@ -58,7 +51,8 @@ def _moved(old: Site, new: Site, keys: set[ItemKey]) -> bool:
     return where(old) != where(new)
 
 
-def _references(item: Item | None) -> set[ItemKey]:
+def references(item: Item | None) -> set[ItemKey]:
+    """The items an item points to by its facts (partners, related actions...)."""
     if item is None:
         return set()
     found = set()

@@ -26,12 +26,13 @@ from types import MappingProxyType
 from typing import Iterable
 
 from . import builder
-from .changes import Change, change_between, referenced_by
+from .changes import Change, change_between, references
 from .checks import check_signatures
 from .collections import COLLECTIONS
 from .config import SiteConfig
 from .content import load_item
-from .links import Targets, broken_links, scan_files, HINT
+from .links import HINT, Targets, broken_links, scan_files
+from .memo import Readers
 from .model import ItemKey, Model
 from .problems import WARNING, Collector, ContentError, Problem
 from .resolve import Site, resolve_site
@@ -60,9 +61,7 @@ class Session:
         self.hashes: dict[str, bytes] = {}  # output path -> digest of the bytes written
         self.scans: dict = {}  # output path -> its anchors and links
         self.deps: dict[str, tuple[set, set]] = {}  # output path -> (items whose meta, whose body it read)
-        # The same, the other way round: (item, language) -> output paths that read its meta, its body. It may
-        # name more than a page reads today (a page that stopped reading something): that costs a render.
-        self.readers: tuple[dict, dict] = ({}, {})
+        self.readers = Readers()  # the same, the other way round: (item, language) -> output paths
         self.targets: Targets | None = None  # where links lead, for the files as they are
 
     # -- full build --------------------------------------------------------------------------------------
@@ -72,8 +71,9 @@ class Session:
         prepared = builder.prepare(self.config)
         outcome = builder.build_prepared(prepared, track=True)
         self.prepared, self.scans, self.deps = prepared, outcome.scans, outcome.deps
-        self.readers, self.targets = ({}, {}), None
-        _index(self.deps, self.readers)
+        self.readers, self.targets = Readers(), None
+        for path, (meta, body) in self.deps.items():
+            self.readers.add(path, meta, body)
         self.hashes = outcome.digests
         gc.freeze()  # the loaded site lives on: keep the collector from walking it on every update
         return Update(len(prepared.site.pages), len(outcome.written), full=True,
@@ -100,12 +100,11 @@ class Session:
         old = self.prepared
         assert old is not None
         problems = Collector()
-        site = self._resolve(old, keys, problems)
+        site, states = self._resolve(old, keys, problems)
         change = change_between(old.site, site, keys)
         notices = {k: v for k, v in old.renderer.outdated.items() if k[:2] not in keys}
         if self.config.outdated_notice:
-            changed_items = [site.model.items[k] for k in sorted(keys) if k in site.model.items]
-            for key, source in outdated(self.config, site.model, changed_items).items():
+            for key, source in outdated(states).items():
                 notices[key] = builder.last_changed(self.config.root, source)
         renderer = old.renderer.for_site(site, problems, notices,
                                          None if change.structure else (set(change.meta), set(change.body)))
@@ -128,12 +127,14 @@ class Session:
         written = self._write(files, change.removed)
         self.prepared = builder.Prepared(self.config, site, renderer, old.static, problems)
         self.scans, self.deps = scans, deps
-        _index({path: deps[path] for path in files if path in deps}, self.readers)
+        for path in files.keys() & deps.keys():
+            self.readers.add(path, *deps[path])
         gc.freeze()
         return Update(len(pages), written, len(change.removed), problems=problems.problems, site=site)
 
-    def _resolve(self, old: builder.Prepared, keys: set[ItemKey], problems: Collector) -> Site:
-        """The site with the edited items read again, resolved and checked; raise ContentError."""
+    def _resolve(self, old: builder.Prepared, keys: set[ItemKey], problems: Collector) -> tuple[Site, list]:
+        """The site with the edited items read again, resolved and checked, and the edited items' translation
+        states; raise ContentError."""
         items = dict(old.site.model.items)
         for key in keys:
             folder = self.config.content_dir / key[0] / key[1]
@@ -149,22 +150,20 @@ class Session:
         site = resolve_site(self.config, model, problems, old.site, frozenset(keys))
         check_signatures(model, problems)
         changed_items = [items[k] for k in sorted(keys) if k in items]
-        check_translations(self.config, model, problems, changed_items)  # the others' findings still hold:
+        states = check_translations(self.config, model, problems, changed_items)  # the others' still hold:
         folders = tuple(f"{self.config.rel(self.config.content_dir)}/{c}/{i}/" for c, i in keys)
         problems.extend(p for p in old.problems.problems if p.severity == WARNING and not p.path.startswith(folders))
         problems.raise_errors()
-        return site
+        return site, states
 
     def _affected(self, old: Site, new: Site, change: Change) -> set[str]:
         """Output paths to re-render (see the module's docstring)."""
         touched = {key for key, _ in change.meta} | change.facts  # new, removed or renamed pages included
         affected = {path for site in (old, new) for key in touched for path in site.paths_of(key)}
-        for reads, index in ((change.meta, self.readers[0]), (change.body, self.readers[1])):
-            for read in reads:
-                affected |= index.get(read, set())
-        models = (old.model.items, new.model.items)
-        for key in referenced_by(lambda k: [m.get(k) for m in models], change.facts):
-            affected.update(new.paths_of(key))
+        affected |= self.readers.of(change.meta, change.body)
+        for key in change.facts:  # the items it pointed to, or points to now, list it
+            for ref in references(old.model.items.get(key)) | references(new.model.items.get(key)):
+                affected.update(new.paths_of(ref))
         for collection in {collection for collection, _ in change.facts}:
             affected.update(new.list_page(collection, lang).output_path for lang in self.config.codes
                             if ("list-" + collection, None, lang) in new.by_key)
@@ -205,15 +204,6 @@ class Session:
             except OSError:
                 pass
         return written
-
-
-def _index(deps: dict[str, tuple[set, set]], readers: tuple[dict, dict]) -> None:
-    """Add what each page read to the index from reads to pages."""
-    for path, (meta, body) in deps.items():
-        for read in meta:
-            readers[0].setdefault(read, set()).add(path)
-        for read in body:
-            readers[1].setdefault(read, set()).add(path)
 
 
 __all__ = ["Session", "Update", "ContentError"]

@@ -1,4 +1,4 @@
-"""Checking the rendered site's internal links and anchors, before anything is written.
+"""Checking the rendered site's internal links and anchors, before the site replaces the output.
 
 Works on each page's scan (its ids and links), made as the page is rendered. Pure: no I/O here.
 """
@@ -44,19 +44,6 @@ def scan(html: str) -> Scan:
     return found
 
 
-def check_links(scans: Mapping[str, Scan], paths: set[str], base_path: str, problems: Collector,
-                line_of: Callable[[str, str], int], label: str = "") -> None:
-    """Every link to this site must reach a file we write, and its #anchor an id in that file.
-
-    `scans` are the HTML pages' anchors and links, `paths` every file written; `line_of(path, href)` finds the
-    line of a link (only for the broken ones: reading pages back is not free).
-    """
-    targets = Targets(paths, base_path)
-    for path, found in sorted(scans.items()):
-        for href, message in broken_links(path, found, targets, scans):
-            problems.add(f"{label}{path}", line_of(path, href), message, HINT, code="link")
-
-
 def check_page(path: str, html: str, found: Scan, targets: Targets, problems: Collector,
                label: str = "") -> list[tuple[str, str, str, str, int]]:
     """Check one rendered page's links (`found`: its scan) as far as the page alone allows, where it was
@@ -100,7 +87,7 @@ def broken_links(path: str, found: Scan, targets: Targets, pages: Mapping[str, S
 
 
 def scan_files(files: Mapping[str, bytes]) -> tuple[dict[str, Scan], Callable[[str, str], int]]:
-    """The scans of an in-memory site's pages, and the `line_of` that `check_links` needs for them."""
+    """The scans of in-memory pages, and a `line_of(path, href)` to name the line of a broken link."""
     texts = {path: data.decode() for path, data in files.items() if path.endswith(".html")}
     return {path: scan(text) for path, text in texts.items()}, lambda path, href: line_in(texts[path], href)
 

@@ -8,40 +8,60 @@ edit the preview keeps exactly the values that read nothing the edit changed. Pu
 
 from __future__ import annotations
 
-from typing import Any, Hashable
+from typing import Any, Hashable, Iterable
 
 Read = tuple  # (item key, language)
 
 
-class Memo:
-    """Values by key, each with the metas and bodies it read, and an index from each read to the keys of the
-    values that made it (dropping what an edit changed then costs what it drops, not the size of the site)."""
+class Readers:
+    """Who read what: for each (item, language), the keys (memo values, the preview's pages) whose making
+    read its meta, and its body. It may name more than is read today (a key that was made again and read less,
+    or was dropped): that costs one making too many, never a stale value."""
 
-    def __init__(self, entries: dict | None = None, readers: tuple[dict, dict] | None = None):
+    def __init__(self) -> None:
+        self.meta: dict[Read, set] = {}
+        self.body: dict[Read, set] = {}
+
+    def add(self, key: Hashable, meta: Iterable[Read], body: Iterable[Read]) -> None:
+        for read in meta:
+            self.meta.setdefault(read, set()).add(key)
+        for read in body:
+            self.body.setdefault(read, set()).add(key)
+
+    def of(self, meta: Iterable[Read], body: Iterable[Read]) -> set:
+        """The keys that read any of these metas or bodies."""
+        found: set = set()
+        for read in meta:
+            found |= self.meta.get(read, set())
+        for read in body:
+            found |= self.body.get(read, set())
+        return found
+
+
+class Memo:
+    """Values by key, each with the metas and bodies it read, and the readers of each (dropping what an edit
+    changed then costs what it drops, not the size of the site)."""
+
+    def __init__(self, entries: dict | None = None, readers: Readers | None = None):
         self.entries: dict[Hashable, tuple[Any, frozenset[Read], frozenset[Read]]] = entries or {}
-        # meta read -> keys, body read -> keys; may name keys no longer kept (they are simply not found)
-        self.readers: tuple[dict[Read, set], dict[Read, set]] = readers or ({}, {})
+        self.readers = readers or Readers()
 
     def get(self, key: Hashable) -> tuple[Any, frozenset[Read], frozenset[Read]] | None:
         return self.entries.get(key)
 
     def put(self, key: Hashable, value: Any, meta: frozenset[Read], body: frozenset[Read]) -> None:
         self.entries[key] = (value, meta, body)
-        for reads, index in ((meta, self.readers[0]), (body, self.readers[1])):
-            for read in reads:
-                index.setdefault(read, set()).add(key)
+        self.readers.add(key, meta, body)
 
     def without(self, meta: set[Read], body: set[Read]) -> "Memo":
         """A memo keeping the values that read none of `meta` and `body` (this one is left as it was)."""
         entries = dict(self.entries)
-        for reads, index in ((meta, self.readers[0]), (body, self.readers[1])):
-            for read in reads:
-                for key in index.get(read, ()):
-                    entries.pop(key, None)
+        for key in self.readers.of(meta, body):
+            entries.pop(key, None)
         return Memo(entries, self.readers)
 
     def trim(self, limit: int) -> None:
         """Forget everything past `limit` values (a render process's memory stays flat as the site grows)."""
         if len(self.entries) > limit:
             self.entries.clear()
-            self.readers = ({}, {})
+            self.readers = Readers()

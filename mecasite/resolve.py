@@ -95,33 +95,33 @@ def resolve_site(config: SiteConfig, model: Model, problems: Collector, previous
     resolved again and checked; the rest is taken from it.
     """
     if previous is None:
-        _check_items(config, model, model.items.values(), problems)
         fixed = {lang: _fixed_pages(config, lang) for lang in config.codes}
-        item_pages = {key: _item_pages(config, item) for key, item in model.items.items()}
+        item_pages: dict = {}
         by_key: dict = {}
         by_path: dict = {}
         owners: dict = {}
         _add(config, model, [p for pages in fixed.values() for p in pages], by_key, by_path, owners, problems)
-        _add(config, model, [p for k in item_pages for p in _flat(item_pages[k])], by_key, by_path, owners,
-             problems)
-        return Site(config, model, fixed, item_pages, by_key, by_path, owners)
+        changed = frozenset(model.items)
+        ordered = list(model.items)  # already in id order
+    else:
+        fixed, item_pages = previous.fixed, dict(previous.item_pages)
+        by_key, by_path, owners = dict(previous.by_key), dict(previous.by_path), dict(previous.url_owners)
+        ordered = sorted(changed)
     removed = any(key not in model.items for key in changed)
     # A removed item breaks the references to it anywhere; otherwise only the changed items can be wrong.
     _check_items(config, model, model.items.values() if removed else
-                 [model.items[k] for k in sorted(changed) if k in model.items], problems)
-    item_pages = dict(previous.item_pages)
-    by_key, by_path, owners = dict(previous.by_key), dict(previous.by_path), dict(previous.url_owners)
+                 [model.items[k] for k in ordered], problems)
     for key in changed:
         _remove(_flat(item_pages.get(key, {})), by_key, by_path, owners)
         if key not in model.items:
             item_pages.pop(key, None)
-    new = {key: _item_pages(config, model.items[key]) for key in sorted(changed) if key in model.items}
-    added = any(key not in item_pages for key in new)
+    new = {key: _item_pages(config, model.items[key]) for key in ordered if key in model.items}
+    added = previous is not None and any(key not in item_pages for key in new)
     item_pages.update(new)  # in place: the id order of a full load
     if added:
         item_pages = {key: item_pages[key] for key in model.items}
     _add(config, model, [p for k in new for p in _flat(new[k])], by_key, by_path, owners, problems)
-    return Site(config, model, previous.fixed, item_pages, by_key, by_path, owners)
+    return Site(config, model, fixed, item_pages, by_key, by_path, owners)
 
 
 def _flat(by_lang: Mapping[str, tuple[Page, ...]]) -> list[Page]:

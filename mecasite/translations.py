@@ -41,7 +41,7 @@ def digest(text: Text) -> str:
     return _digest(tuple(text.fields.get(name) or "" for name in TRACKED), text.body)
 
 
-@lru_cache(maxsize=4096)  # each source is compared with every translation of it, twice per build
+@lru_cache(maxsize=4096)  # each source is compared with each of its translations
 def _digest(words: tuple, body: str) -> str:
     tracked = dict(zip(TRACKED, words))
     body = "\n".join(line.rstrip() for line in body.strip().split("\n"))
@@ -113,21 +113,26 @@ def all_states(config: SiteConfig, model: Model) -> list[State]:
 
 
 def check_translations(config: SiteConfig, model: Model, problems: Collector,
-                       items: Iterable[Item] | None = None) -> None:
-    """Warnings for what a translator still has to do; the site builds meanwhile, with fallbacks.
+                       items: Iterable[Item] | None = None) -> list[State]:
+    """Warnings for what a translator still has to do; the site builds meanwhile, with fallbacks. Returns
+    the states found, for `outdated`.
 
     `items` limits the check to some items (the preview re-checks only the ones an edit changed).
     """
     default = config.default_language
+    states = []
     for item in model.items.values() if items is None else items:
         source = item.texts.get(default)
         if source and is_unfinished(source):
             problems.add(source.path, todo_line(source), f"text not written yet (still marked {TODO_WRITE})",
                          "write the text, then remove the mark", severity=WARNING, code="text-unfinished")
         for state in (state_of(config, item, lang, dict(item.drafts)) for lang in config.codes):
+            states.append(state)
             message, hint = _finding(state, item)
             if message:
-                problems.add(state.path, state.line, message, hint, severity=WARNING, code=f"translation-{state.status.replace(' ', '-')}")
+                problems.add(state.path, state.line, message, hint, severity=WARNING,
+                             code=f"translation-{state.status.replace(' ', '-')}")
+    return states
 
 
 def _finding(state: State, item: Item) -> tuple[str, str]:
@@ -196,8 +201,6 @@ def summary(states: Iterable[State]) -> dict[str, dict[str, int]]:
     return counts
 
 
-def outdated(config: SiteConfig, model: Model, items: Iterable[Item] | None = None) -> dict[tuple[str, str, str], str]:
+def outdated(states: Iterable[State]) -> dict[tuple[str, str, str], str]:
     """(collection, id, lang) -> source file, for every translation shown although its source changed."""
-    states = (state_of(config, item, lang, dict(item.drafts))
-              for item in (model.items.values() if items is None else items) for lang in config.codes)
     return {(s.collection, s.id, s.lang): s.source for s in states if s.status == OUTDATED}

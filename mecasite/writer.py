@@ -84,6 +84,8 @@ class Staging:
                 raise WriteError(f"two files on one path: {path}")
             self._seen.add(key)
 
+    readable = True  # a page can be read back (see InMemory)
+
     def read(self, path: str) -> bytes:
         return self.root.joinpath(*safe_relative(path).parts).read_bytes()
 
@@ -103,21 +105,30 @@ class Staging:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-class Discard(Staging):
-    """A staging folder that keeps nothing: `check` renders and checks every page as a build does, and
-    writes no file."""
+class InMemory(Staging):
+    """A staging folder that writes no file: `check` renders and checks every page as a build does, and
+    keeps nothing; `render_site` keeps every file's bytes (in one process) for tests to read."""
 
-    def __init__(self, out: Path):
+    def __init__(self, out: Path, keep: bool = False):
         self.out, self.root = out, out
         self._seen, self._folders = set(), {""}
         self.written = []
+        self.files: dict[str, bytes] | None = {} if keep else None
+
+    @property
+    def readable(self) -> bool:
+        return self.files is not None
 
     def write(self, path: str, data: bytes) -> None:
         safe_relative(path)
         self.written.append((path, len(data), 0))
+        if self.files is not None:
+            self.files[path] = data
 
     def read(self, path: str) -> bytes:
-        raise OSError(f"nothing is written while checking: {path}")
+        if self.files is None or path not in self.files:
+            raise OSError(f"not kept in memory: {path}")
+        return self.files[path]
 
     def commit(self) -> None:
         pass
