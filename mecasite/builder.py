@@ -25,6 +25,7 @@ from .problems import Collector, ContentError, Problem
 from .render import Renderer
 from .resolve import Site, resolve_site
 from .translations import check_translations, outdated
+from .output_folder import check_output, ledger
 from .writer import InMemory, Staging, WriteError
 
 
@@ -121,8 +122,10 @@ def build(config: SiteConfig, jobs: int | None = None, force: bool = False) -> B
     """Render into a staging folder (pages in parallel on large sites), check, then swap it into place.
 
     A failed build throws the staging folder away: the previous output stays exactly as it was. When nothing
-    changed since the last build (same inputs, output untouched), nothing is rendered or written.
+    changed since the last build (same inputs, output untouched), nothing is rendered or written. An output
+    folder that must not be replaced (output_folder.py) stops the build before anything is read.
     """
+    check_output(config)
     inputs = manifest.inputs_fingerprint(config, {})
     if not force and manifest.is_up_to_date(config, inputs):
         return BuildResult({}, manifest.saved_problems(config), None, up_to_date=True)
@@ -139,7 +142,7 @@ def build_prepared(prepared: Prepared, jobs: int | None = None, track: bool = Fa
     and leave the output as it was. With `track`, the outcome also holds what the preview keeps: each file's
     digest, each page's scan and what it read. `staging` may be one that writes nothing (writer.InMemory)."""
     config = prepared.config
-    staging = staging or Staging(config.output_dir)
+    staging = staging or Staging(config.output_dir, ledger(config))
     try:
         try:
             outcome = render_into(prepared.renderer, prepared.site.pages, prepared.static_files(), staging,
@@ -151,7 +154,7 @@ def build_prepared(prepared: Prepared, jobs: int | None = None, track: bool = Fa
         check_unused(prepared.renderer.strings, prepared.renderer.used_strings, read_templates(config),
                      prepared.problems)
         prepared.problems.raise_errors()
-        staging.commit()
+        staging.commit(outcome.written)
     finally:
         staging.abort()
     return outcome
@@ -159,7 +162,8 @@ def build_prepared(prepared: Prepared, jobs: int | None = None, track: bool = Fa
 
 def check_site(config: SiteConfig) -> list[Problem]:
     """`check`: the build without the write (in parallel on a large site); raise ContentError listing every
-    error, else return the warnings."""
+    error, else return the warnings. A bad output folder is reported too, though nothing is written there."""
+    check_output(config)
     prepared = prepare(config)
     build_prepared(prepared, staging=InMemory(config.output_dir))
     return prepared.problems.problems

@@ -1,6 +1,7 @@
 """The command line (`python build.py ...`): parses arguments, runs the builder, prints problems.
 
-Exit codes: 0 success, 1 content errors, 2 wrong usage (argparse's own). Tracebacks only with --debug.
+Exit codes: 0 success, 1 content errors, 2 wrong usage (argparse's own, and an output folder that must not be
+replaced). Tracebacks only with --debug.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from .problems import WARNING, Collector, ContentError, Problem
 from .report import as_json, dashboard, table
 from .scaffold import KINDS, new_item, translate
 from .translations import all_states
-from .writer import write_file_atomic
+from .writer import RefusedOutput, write_file_atomic
 
 DESCRIPTION = """\
 Build the MecaTech Cluster's international pages: a multilingual static site made from the YAML and
@@ -85,6 +86,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ContentError as exc:
         report(exc.problems)
         return 1
+    except RefusedOutput as exc:  # a wrong output folder is wrong usage: nothing was read or written
+        print(exc, file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # output piped into `head` and the like: not an error

@@ -51,6 +51,7 @@ class SiteConfig:
     templates_dir: Path = field(default=Path("templates"))
     static_dir: Path = field(default=Path("static"))
     i18n_dir: Path = field(default=Path("i18n"))
+    output_from: str = "output_dir"  # where the output folder was given, for messages: `--out ..`
 
     @property
     def default_language(self) -> str:
@@ -79,7 +80,7 @@ class SiteConfig:
 
     def with_overrides(self, out: Path | None = None, base_url: str | None = None) -> "SiteConfig":
         """The command line's --out and --base-url, checked like the file's values."""
-        changed = replace(self, output_dir=out.resolve() if out else self.output_dir)
+        changed = replace(self, output_dir=Path(os.path.abspath(out)), output_from=f"--out {out}") if out else self
         if base_url is not None:
             try:
                 changed = replace(changed, base_url=to_base_url(base_url))
@@ -173,8 +174,10 @@ def load_config(path: Path) -> SiteConfig:
                   for i, _ in enumerate(top["share"] or []) if _is_mapping(doc, ("share", i), rel, problems))
     problems.raise_errors()
     dirs = {k: root / top[k] for k in ("output_dir", "content_dir", "templates_dir", "static_dir", "i18n_dir")}
+    where = f"{rel}:{doc.pos(('output_dir',)).line}: output_dir" if "output_dir" in doc.data \
+        else f"{rel}: output_dir (public by default)"
     return SiteConfig(root, rel, top["base_url"], languages=tuple(languages), sections=sections, share=share,
-                      outdated_notice=top["outdated_notice"], **dirs)
+                      outdated_notice=top["outdated_notice"], output_from=where, **dirs)
 
 
 def _source_problem(rel: str, exc: SourceError) -> Problem:

@@ -34,10 +34,11 @@ from .content import load_item
 from .links import HINT, Targets, broken_links, scan_files
 from .memo import Readers
 from .model import ItemKey, Model
+from .output_folder import check_output, ledger
 from .problems import WARNING, Collector, ContentError, Problem
 from .resolve import Site, resolve_site
 from .translations import check_translations, outdated
-from .writer import content_digest, write_file_atomic
+from .writer import content_digest, update_in_place
 
 
 @dataclass
@@ -68,6 +69,7 @@ class Session:
     def build(self) -> Update:
         """Render everything (in parallel on a large site), check it, swap it into place; raise ContentError
         and keep the last state."""
+        check_output(self.config)
         prepared = builder.prepare(self.config)
         outcome = builder.build_prepared(prepared, track=True)
         self.prepared, self.scans, self.deps = prepared, outcome.scans, outcome.deps
@@ -188,22 +190,16 @@ class Session:
         return scans
 
     def _write(self, files: dict[str, bytes], removed: Iterable[str]) -> int:
-        """Rewrite the files whose bytes changed, each atomically; remove the pages that no longer exist."""
-        out = self.config.output_dir
-        written = 0
-        for path, data in files.items():
-            digest = content_digest(data)
-            if self.hashes.get(path) != digest:
-                write_file_atomic(out / path, data)
-                self.hashes[path] = digest
-                written += 1
+        """Rewrite the files whose bytes changed, each atomically, and remove the pages that no longer exist,
+        through the writer (which keeps the output folder's ledger true)."""
+        digests = {path: content_digest(data) for path, data in files.items()}
+        changed = {path: files[path] for path, digest in digests.items() if self.hashes.get(path) != digest}
+        removed = list(removed)
+        update_in_place(self.config.output_dir, ledger(self.config), changed, removed)
+        self.hashes.update((path, digests[path]) for path in changed)
         for path in removed:
             self.hashes.pop(path, None)
-            try:
-                (out / path).unlink()
-            except OSError:
-                pass
-        return written
+        return len(changed)
 
 
 __all__ = ["Session", "Update", "ContentError"]

@@ -11,10 +11,11 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
 from .config import SiteConfig
 from .problems import Problem
+from .writer import files_below
 
 ENGINE = Path(__file__).resolve().parent
 CACHE = ".cache"
@@ -70,7 +71,7 @@ def _path(config: SiteConfig) -> Path:
 
 def output_fingerprint(out: Path) -> str:
     """The output folder as it is now: every file's path, size and modification time."""
-    return files_fingerprint(_files_below(out))
+    return files_fingerprint(files_below(out))
 
 
 def files_fingerprint(files: Iterable[tuple[str, int, int]]) -> str:
@@ -80,22 +81,6 @@ def files_fingerprint(files: Iterable[tuple[str, int, int]]) -> str:
     for path, size, mtime in sorted(files):
         digest.update(f"{path}\0{size}\0{mtime}\n".encode())
     return digest.hexdigest()
-
-
-def _files_below(root: Path, prefix: str = "") -> Iterator[tuple[str, int, int]]:
-    try:
-        entries = list(os.scandir(root))
-    except OSError:
-        return
-    for entry in entries:
-        if entry.is_dir(follow_symlinks=False):
-            yield from _files_below(Path(entry.path), f"{prefix}{entry.name}/")
-        else:
-            try:
-                st = entry.stat(follow_symlinks=False)
-            except OSError:
-                continue
-            yield f"{prefix}{entry.name}", st.st_size, st.st_mtime_ns
 
 
 def is_up_to_date(config: SiteConfig, inputs: str) -> bool:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote, urlsplit
@@ -27,6 +27,8 @@ from .config import SiteConfig, load_config
 from .preview import PreviewInfo, inject
 from .problems import ContentError, Problem
 from .sources import is_editor_junk
+from .output_folder import check_output
+from .writer import RefusedOutput
 
 PREVIEW = ".preview"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -39,7 +41,8 @@ def preview_config(config: SiteConfig, host: str, port: int) -> SiteConfig:
     """The same site, addressed at the local server, with the base URL's path kept (same URL layout)."""
     path = urlsplit(config.base_url).path
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    return config.with_overrides(out=config.root / PREVIEW / "site", base_url=f"http://{shown}:{port}{path}")
+    local = config.with_overrides(out=config.root / PREVIEW / "site", base_url=f"http://{shown}:{port}{path}")
+    return replace(local, output_from=f"the preview folder {PREVIEW}/site")
 
 
 # -- watching ---------------------------------------------------------------------------------------------
@@ -126,6 +129,10 @@ class Rebuilder:
             print(f"{how} in {time.monotonic() - started:.2f} s", flush=True)
         except ContentError as exc:
             info = PreviewInfo(self.last_site, tuple(exc.problems))
+            print(str(exc), file=sys.stderr, flush=True)
+        except RefusedOutput as exc:  # a file dropped into the preview folder: it is never deleted
+            self.session = None
+            info = PreviewInfo(self.last_site, (Problem(PREVIEW, message=str(exc)),))
             print(str(exc), file=sys.stderr, flush=True)
         except Exception as exc:  # a bug must not take the preview down: show it like a content error
             self.session = None  # start afresh with the next change
@@ -245,6 +252,7 @@ def serve(config: SiteConfig, host: str, port: int) -> int:
     if host not in LOOPBACK:
         print(f"warning: serving on {host}: other machines on the network can see the preview", file=sys.stderr)
     target = preview_config(config, host, port)
+    check_output(target)  # before anything is written; the command line says why (exit code 2)
     state: dict = {"info": PreviewInfo()}
 
     def built(info: PreviewInfo) -> None:

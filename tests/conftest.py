@@ -96,8 +96,8 @@ def browser():
 
 
 # Folders a test run may write in the repository; anything else appearing there is a test (or a build) writing
-# where it must not.
-WRITABLE = (".venv", ".tools", ".pytest_cache", ".cache", ".preview", "screenshots", "public", "reports",
+# where it must not. (.git changes whenever anyone commits, in this checkout or a worktree of it.)
+WRITABLE = (".git", ".venv", ".tools", ".pytest_cache", ".cache", ".preview", "screenshots", "public", "reports",
             "mecasite.egg-info", ".hypothesis")
 
 

@@ -199,7 +199,11 @@ def test_a_second_build_with_nothing_changed_writes_nothing(tmp_path, capsys):
     assert {p: (p.stat().st_mtime_ns, p.stat().st_ino) for p in out.rglob("*")} == before
     assert out.stat().st_ino == folder
 
-    (out / "en/index.html").write_text("tampered")  # the output changed: rebuild
+    (out / "en/index.html").write_text("tampered")  # changed by hand: never overwritten
+    code, printed = run(config_path, "build", capsys=capsys)
+    assert code == 2 and "changed since: en/index.html" in printed
+    assert (out / "en/index.html").read_text() == "tampered"
+    (out / "en/index.html").unlink()  # the output changed: rebuild
     assert "nothing changed" not in run(config_path, "build", capsys=capsys)[1]
     assert "Site home" in (out / "en/index.html").read_text()
     edit = tmp_path / FAIR_EN  # a source changed: rebuild
