@@ -84,13 +84,13 @@ def measure(cmd: list[str], cwd: Path | None = None) -> dict:
 
 def prose_share(config: Path) -> float:
     """The share of bodies that take the short route for plain prose (markdown_prose)."""
-    from mecasite import markdown_render
-    from mecasite.collections import REF_KINDS
-    from mecasite.config import load_config
-    from mecasite.content import load_content
-    from mecasite.markdown_prose import ProseConverter
+    from mecasite.markdown import convert as markdown_render
+    from mecasite.content.schemas import REF_KINDS
+    from mecasite.config.settings import load_config
+    from mecasite.content.loader import load_content
+    from mecasite.markdown.prose import ProseConverter
     from mecasite.problems import Collector
-    from mecasite.typography import typography
+    from mecasite.markdown.typography import typography
 
     prose = ProseConverter(frozenset(REF_KINDS), markdown_render.PLACEHOLDER, typography)
     texts = [t for item in load_content(load_config(config), Collector()).items.values() for t in item.texts.values()]
@@ -111,8 +111,8 @@ def output_state(out: Path) -> dict[str, tuple[int, int]]:
 
 def edit_latency(config: Path, runs: int) -> dict:
     """One edited item in the preview's own process: until every affected page is rewritten."""
-    from mecasite.config import load_config
-    from mecasite.incremental import Session
+    from mecasite.config.settings import load_config
+    from mecasite.preview.session import Session
 
     session = Session(load_config(config).with_overrides(out=config.parent / ".preview-bench"))
     session.build()

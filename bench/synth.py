@@ -113,10 +113,10 @@ def write_ours(root: Path, items: int) -> Path:
 
 def stamp_all(config_path: Path) -> None:
     """Mark every translation as made from the current source, as `translate --refresh` would."""
-    from mecasite.config import load_config
-    from mecasite.content import load_content
+    from mecasite.config.settings import load_config
+    from mecasite.content.loader import load_content
     from mecasite.problems import Collector
-    from mecasite.translations import digest, stamp
+    from mecasite.content.translations import digest, stamp
 
     config = load_config(config_path)
     for item in load_content(config, Collector()).items.values():

@@ -13,14 +13,14 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from .builder import build, check_site
-from .content import load_content
-from .config import SiteConfig, load_config
-from .problems import WARNING, Collector, ContentError, Problem
-from .report import as_json, dashboard, table
-from .scaffold import KINDS, new_item, translate
-from .translations import all_states
-from .writer import RefusedOutput, write_file_atomic
+from mecasite.build.pipeline import build, check_site
+from mecasite.content.loader import load_content
+from mecasite.config.settings import SiteConfig, load_config
+from mecasite.problems import WARNING, Collector, ContentError, Problem
+from mecasite.commands.report import as_json, dashboard, table
+from mecasite.commands.scaffold import KINDS, new_item, translate
+from mecasite.content.translations import all_states
+from mecasite.build.writer import RefusedOutput, write_file_atomic
 
 DESCRIPTION = """\
 Build the MecaTech Cluster's international pages: a multilingual static site made from the YAML and
@@ -153,7 +153,7 @@ def cmd_check(config: SiteConfig, args: argparse.Namespace) -> int:
 
 
 def cmd_serve(config: SiteConfig, args: argparse.Namespace) -> int:
-    from .serve import serve
+    from mecasite.preview.server import serve
     return serve(config, args.host, args.port)
 
 

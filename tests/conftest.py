@@ -12,8 +12,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from html.parser import HTMLParser  # noqa: E402
 
-from mecasite.builder import build  # noqa: E402
-from mecasite.config import load_config  # noqa: E402
+from mecasite.build.pipeline import build  # noqa: E402
+from mecasite.config.settings import load_config  # noqa: E402
 from sitekit import REPO  # noqa: E402
 
 

@@ -99,10 +99,10 @@ def write_site(root: Path, files: dict[str, str | bytes | None], base: dict | No
 
 
 def stamp_translations(config_path: Path) -> None:
-    from mecasite.config import load_config
-    from mecasite.content import load_content
+    from mecasite.config.settings import load_config
+    from mecasite.content.loader import load_content
     from mecasite.problems import Collector, ContentError
-    from mecasite.translations import HASH_FIELD, digest, stamp
+    from mecasite.content.translations import HASH_FIELD, digest, stamp
 
     try:
         config = load_config(config_path)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from mecasite.builder import build, render_site
-from mecasite.config import load_config
+from mecasite.build.pipeline import build, render_site
+from mecasite.config.settings import load_config
 from mecasite.problems import ContentError
-from mecasite.writer import MARKER
+from mecasite.build.writer import MARKER
 from sitekit import REPO, tree_digest, text, write_site
 
 
@@ -74,7 +74,7 @@ def test_an_anchor_on_another_page_is_found_once_that_page_exists(tmp_path):
 
 
 def test_a_large_site_is_read_by_two_processes_as_by_one(tmp_path, monkeypatch):
-    from mecasite import content
+    from mecasite.content import loader as content
     from mecasite.problems import Collector
 
     config = load_config(write_site(tmp_path, {
@@ -93,8 +93,8 @@ def test_a_large_site_is_read_by_two_processes_as_by_one(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("forked", [False, True])
 def test_check_finds_what_the_build_finds_and_writes_nothing(tmp_path, monkeypatch, forked):
-    from mecasite import parallel
-    from mecasite.builder import check_site
+    from mecasite.build import workers as parallel
+    from mecasite.build.pipeline import check_site
 
     if forked:
         monkeypatch.setattr(parallel, "PARALLEL_FROM", 0)

@@ -13,8 +13,8 @@ hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from mecasite.builder import render_site  # noqa: E402
-from mecasite.config import load_config  # noqa: E402
+from mecasite.build.pipeline import render_site  # noqa: E402
+from mecasite.config.settings import load_config  # noqa: E402
 from mecasite.problems import ContentError  # noqa: E402
 from sitekit import write_site  # noqa: E402
 

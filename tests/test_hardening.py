@@ -99,8 +99,8 @@ def test_broken_input_gives_one_clear_line_and_keeps_the_output(tmp_path, capsys
 
 
 def test_yaml_1_1_surprises_stay_text(tmp_path):
-    from mecasite.builder import render_site
-    from mecasite.config import load_config
+    from mecasite.build.pipeline import render_site
+    from mecasite.config.settings import load_config
 
     files = render_site(load_config(write_site(tmp_path, {
         ACME_EN: '---\ntitle: no\nslug: acme\nsummary: 1.10 and 01234\n---\nx\n'}))).files

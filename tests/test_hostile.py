@@ -14,8 +14,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from mecasite.builder import render_site
-from mecasite.config import load_config
+from mecasite.build.pipeline import render_site
+from mecasite.config.settings import load_config
 from mecasite.problems import ContentError
 from sitekit import quote, text, write_site
 

@@ -6,9 +6,9 @@ import shutil
 
 import pytest
 
-from mecasite.builder import render_site
-from mecasite.config import load_config
-from mecasite.incremental import Session
+from mecasite.build.pipeline import render_site
+from mecasite.config.settings import load_config
+from mecasite.preview.session import Session
 from mecasite.problems import ContentError
 from sitekit import REPO
 
@@ -153,7 +153,7 @@ def test_the_first_build_in_several_processes_keeps_the_same_record(project, mon
     """On a large site the preview's first build renders in forked processes; what they send back (each
     page's reads and scan, each file's digest) must be what one process records, or later edits would miss
     pages."""
-    from mecasite import parallel
+    from mecasite.build import workers as parallel
 
     single, _ = started(project)
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 0)

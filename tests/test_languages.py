@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 
 from conftest import Built, Doc
-from mecasite.builder import build, render_site
+from mecasite.build.pipeline import build, render_site
 from mecasite.cli import main
-from mecasite.config import load_config
+from mecasite.config.settings import load_config
 from sitekit import text, write_site
 
 

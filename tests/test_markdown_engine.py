@@ -14,7 +14,7 @@ import pytest
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import InlineProcessor
 
-from mecasite import markdown_engine
+from mecasite.markdown import engine as markdown_engine
 from sitekit import REPO
 
 hypothesis = pytest.importorskip("hypothesis")

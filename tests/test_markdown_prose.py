@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from mecasite import markdown_render
-from mecasite.collections import REF_KINDS
-from mecasite.markdown_prose import ProseConverter
-from mecasite.typography import typography
+from mecasite.markdown import convert as markdown_render
+from mecasite.content.schemas import REF_KINDS
+from mecasite.markdown.prose import ProseConverter
+from mecasite.markdown.typography import typography
 from sitekit import REPO
 
 hypothesis = pytest.importorskip("hypothesis")

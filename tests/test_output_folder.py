@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from mecasite.cli import main
-from mecasite.config import load_config
-from mecasite.output_folder import check_output, ledger
-from mecasite.serve import preview_config
-from mecasite.writer import MARKER, MARKER_NOTE, RefusedOutput, Staging
+from mecasite.config.settings import load_config
+from mecasite.build.output_folder import check_output, ledger
+from mecasite.preview.server import preview_config
+from mecasite.build.writer import MARKER, MARKER_NOTE, RefusedOutput, Staging
 from sitekit import REPO, tree_digest, write_site
 
 ADVICE = "(choose a new or empty folder, e.g. public/)"
@@ -203,7 +203,7 @@ def test_build_py_exits_with_code_2(sandbox):
 
 def test_the_preview_keeps_its_folder_replaceable(sandbox):
     """The preview's in-place updates go through the writer: a full rebuild afterwards is not refused."""
-    from mecasite.incremental import Session
+    from mecasite.preview.session import Session
 
     config = preview_config(load_config(Path("site_config.yaml")), "127.0.0.1", 8000)
     session = Session(config)

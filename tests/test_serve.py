@@ -67,8 +67,8 @@ def test_serve_rebuilds_after_an_edit_and_survives_errors(server):
 
 
 def test_published_output_has_no_reload_script(tmp_path):
-    from mecasite.builder import render_site
-    from mecasite.config import load_config
+    from mecasite.build.pipeline import render_site
+    from mecasite.config.settings import load_config
     files = render_site(load_config(write_site(tmp_path, {}))).files
     assert not any(b"livereload" in data for data in files.values())
 
@@ -106,8 +106,8 @@ def test_serve_refuses_paths_outside_the_site_hidden_files_and_foreign_hosts(ser
 
 
 def test_published_output_has_no_preview_bar(tmp_path):
-    from mecasite.builder import render_site
-    from mecasite.config import load_config
+    from mecasite.build.pipeline import render_site
+    from mecasite.config.settings import load_config
     files = render_site(load_config(write_site(tmp_path, {}))).files
     assert not any(b"preview-bar" in data or b"preview-overlay" in data for data in files.values())
 

@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from mecasite.builder import render_site
-from mecasite.collections import COLLECTIONS
-from mecasite.config import load_config
+from mecasite.build.pipeline import render_site
+from mecasite.content.schemas import COLLECTIONS
+from mecasite.config.settings import load_config
 from sitekit import REPO
 
 LANGS = ("fr", "en", "nl", "de")
@@ -76,7 +76,7 @@ def test_language_switcher_leads_to_the_same_page(real_site, pages):
 def test_no_interface_key_is_ever_shown(real_site):
     keys = set()
     for path in (REPO / "i18n").glob("*.yaml"):
-        from mecasite.sources import parse_yaml_file, read_text
+        from mecasite.sources.files import parse_yaml_file, read_text
         data = parse_yaml_file(read_text(path)).meta.data
         keys |= {f"{a}.{b}" for a, v in data.items() if isinstance(v, dict) for b in v}
     for path in real_site.html_files():

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from mecasite.i18n import country_name, date_text, language_name
-from mecasite.schema import FieldError, PartialDate, to_bool, to_countries, to_date, to_slug
-from mecasite.typography import NBSP, NNBSP, typography
-from mecasite.writer import WriteError, safe_relative
-from mecasite.yamldoc import YamlError, parse_yaml
+from mecasite.content.strings import country_name, date_text, language_name
+from mecasite.sources.fields import FieldError, PartialDate, to_bool, to_countries, to_date, to_slug
+from mecasite.markdown.typography import NBSP, NNBSP, typography
+from mecasite.build.writer import WriteError, safe_relative
+from mecasite.sources.yamldoc import YamlError, parse_yaml
 
 
 def test_yaml_keeps_every_scalar_a_string():

@@ -16,8 +16,8 @@ import threading
 
 import pytest
 
-from mecasite.builder import build
-from mecasite.config import load_config
+from mecasite.build.pipeline import build
+from mecasite.config.settings import load_config
 from sitekit import REPO
 
 LANGS = ("fr", "en", "nl", "de")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 from conftest import Built, Doc
-from mecasite.builder import build
+from mecasite.build.pipeline import build
 from mecasite.cli import main
-from mecasite.config import load_config
+from mecasite.config.settings import load_config
 from sitekit import text, write_site
 
 FAIR_FR = "content/actions/fair/fr.md"
@@ -270,7 +270,7 @@ def test_converted_bodies_are_cached_and_links_still_follow_renamed_pages(tmp_pa
 
 
 def test_the_markdown_cache_forgets_texts_that_are_gone(tmp_path):
-    from mecasite.markdown_cache import BodyCache
+    from mecasite.build.markdown_cache import BodyCache
 
     cache = BodyCache(tmp_path / "cache.sqlite")
     digests = [bytes([i % 256, i // 256]) for i in range(400)]

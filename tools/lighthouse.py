@@ -23,8 +23,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from mecasite.builder import build  # noqa: E402
-from mecasite.config import load_config  # noqa: E402
+from mecasite.build.pipeline import build  # noqa: E402
+from mecasite.config.settings import load_config  # noqa: E402
 
 PAGES = ["fr/", "fr/partenaires/materalia/", "fr/actions/intermat/",
          "de/", "de/partner/materalia/", "de/aktionen/intermat/"]

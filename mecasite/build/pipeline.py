@@ -1,0 +1,192 @@
+"""The build pipeline: config -> sources -> model -> resolved site -> rendered files -> atomic write.
+
+Everything is gathered and validated before anything is rendered. Pages are rendered into a staging folder
+(by several processes on a large site, see parallel.py) and their links checked there; the staging folder
+replaces the output in one swap only when nothing is wrong, so a failed build leaves the previous output
+untouched. `check` is the same build with a staging folder that writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mecasite.build import manifest
+from mecasite.content.signatures import check_signatures
+from mecasite.config.settings import SiteConfig
+from mecasite.content.loader import load_content
+from mecasite.content.strings import check_unused, load_strings
+from mecasite.build.links import check_anchors, scan
+from mecasite.build.workers import Outcome, render_into
+from mecasite.problems import Collector, ContentError, Problem
+from mecasite.render.renderer import Renderer
+from mecasite.site.resolve import Site, resolve_site
+from mecasite.content.translations import check_translations, outdated
+from mecasite.build.output_folder import check_output, ledger
+from mecasite.build.writer import InMemory, Staging, WriteError
+
+
+@dataclass
+class BuildResult:
+    files: dict[str, bytes]  # in memory (render_site); empty after `build`, which writes as it renders
+    problems: list[Problem] = field(default_factory=list)
+    site: Site | None = None
+    written: int = 0
+    up_to_date: bool = False  # nothing changed since the last build: nothing was written
+
+
+def read_static(config: SiteConfig, problems: Collector) -> dict[str, bytes]:
+    """The files of `static/`, keyed by their path below it; links out of the project are refused."""
+    files: dict[str, bytes] = {}
+    root = config.static_dir
+    if not root.is_dir():
+        return files
+    real_root = os.path.realpath(config.root)
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if any(part.startswith(".") for part in path.relative_to(root).parts):
+            continue
+        if not os.path.realpath(path).startswith(real_root + os.sep):
+            problems.add(f"{root.name}/{rel}", 0, "symbolic link leading outside the project")
+        elif path.is_file():
+            files[rel] = path.read_bytes()
+    return files
+
+
+def last_changed(root: Path, path: str) -> dt.date | None:
+    """The date of the last commit that changed `path`, if the project is a git repository (else None).
+
+    From the commit, not the file's modification time, so that every clone builds the same page.
+    """
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%cs", "--", path], cwd=root, capture_output=True,
+                             text=True, timeout=10)
+        return dt.date.fromisoformat(out.stdout.strip()) if out.returncode == 0 and out.stdout.strip() else None
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return None
+
+
+def read_templates(config: SiteConfig) -> list[str]:
+    """The templates' sources, for checks that look at what they name."""
+    folder = config.templates_dir
+    return [p.read_text(encoding="utf-8", errors="replace") for p in sorted(folder.rglob("*")) if p.is_file()]
+
+
+@dataclass
+class Prepared:
+    """Everything rendering needs, loaded and validated: the part of a build done once, before any fork."""
+
+    config: SiteConfig
+    site: Site
+    renderer: Renderer
+    static: dict[str, bytes]
+    problems: Collector
+
+    def static_files(self) -> dict[str, bytes]:
+        """The static files as output files (`static/site.css`)."""
+        return {f"static/{name}": data for name, data in self.static.items()}
+
+
+def prepare(config: SiteConfig) -> Prepared:
+    """Load, validate and resolve; raise ContentError listing every error found so far."""
+    problems = Collector()
+    model = load_content(config, problems)
+    strings = load_strings(config, problems)
+    static = read_static(config, problems)
+    problems.raise_errors()
+    site = resolve_site(config, model, problems)
+    check_signatures(model, problems)
+    states = check_translations(config, model, problems)
+    problems.raise_errors()
+    notices = {}
+    if config.outdated_notice:
+        sources = outdated(states)
+        dates = {path: last_changed(config.root, path) for path in set(sources.values())}
+        notices = {key: dates[path] for key, path in sources.items()}
+    return Prepared(config, site, Renderer(site, strings, problems, static, notices), static, problems)
+
+
+def render_site(config: SiteConfig) -> BuildResult:
+    """The whole site in memory, checked, in one process; raise ContentError listing every error. Nothing is
+    written: tests read the files, and compare them with what builds and the preview write."""
+    prepared = prepare(config)
+    staging = InMemory(config.output_dir, keep=True)
+    build_prepared(prepared, jobs=1, staging=staging)
+    return BuildResult(staging.files or {}, prepared.problems.problems, prepared.site)
+
+
+def build(config: SiteConfig, jobs: int | None = None, force: bool = False) -> BuildResult:
+    """Render into a staging folder (pages in parallel on large sites), check, then swap it into place.
+
+    A failed build throws the staging folder away: the previous output stays exactly as it was. When nothing
+    changed since the last build (same inputs, output untouched), nothing is rendered or written. An output
+    folder that must not be replaced (output_folder.py) stops the build before anything is read.
+    """
+    check_output(config)
+    inputs = manifest.inputs_fingerprint(config, {})
+    if not force and manifest.is_up_to_date(config, inputs):
+        return BuildResult({}, manifest.saved_problems(config), None, up_to_date=True)
+    prepared = prepare(config)
+    outcome = build_prepared(prepared, jobs)
+    manifest.record(config, inputs, prepared.problems.problems, outcome.written)
+    prepared.renderer.views.markdown.prune(lambda: _bodies(prepared.site))
+    return BuildResult({}, prepared.problems.problems, prepared.site, written=len(outcome.written))
+
+
+def build_prepared(prepared: Prepared, jobs: int | None = None, track: bool = False,
+                   staging: Staging | None = None) -> Outcome:
+    """Render a prepared site into a staging folder, check it, then swap it into place; raise ContentError
+    and leave the output as it was. With `track`, the outcome also holds what the preview keeps: each file's
+    digest, each page's scan and what it read. `staging` may be one that writes nothing (writer.InMemory)."""
+    config = prepared.config
+    staging = staging or Staging(config.output_dir, ledger(config))
+    try:
+        try:
+            outcome = render_into(prepared.renderer, prepared.site.pages, prepared.static_files(), staging,
+                                  jobs, track, keep_scans=not staging.readable)
+        except WriteError as exc:  # two files on one path: slugs are checked before, so only a template can
+            raise ContentError([Problem(config.rel(config.output_dir), message=str(exc))]) from None
+        _check_anchors(staging, outcome, prepared.problems, f"{config.output_dir.name}/")
+        prepared.problems.raise_errors()
+        check_unused(prepared.renderer.strings, prepared.renderer.used_strings, read_templates(config),
+                     prepared.problems)
+        prepared.problems.raise_errors()
+        staging.commit(outcome.written)
+    finally:
+        staging.abort()
+    return outcome
+
+
+def check_site(config: SiteConfig) -> list[Problem]:
+    """`check`: the build without the write (in parallel on a large site); raise ContentError listing every
+    error, else return the warnings. A bad output folder is reported too, though nothing is written there."""
+    check_output(config)
+    prepared = prepare(config)
+    build_prepared(prepared, staging=InMemory(config.output_dir))
+    return prepared.problems.problems
+
+
+def _check_anchors(staging: Staging, outcome: Outcome, problems: Collector, label: str) -> None:
+    """The links to an anchor on another page, now that every page exists: its anchors are in the outcome's
+    scans, or read back from the staging folder."""
+    found: dict[str, set[str] | None] = {}
+
+    def ids_of(target: str) -> set[str] | None:
+        if target in outcome.scans:
+            return outcome.scans[target].ids
+        if target not in found:
+            try:  # None for a page that failed to render (its problem is reported already)
+                found[target] = scan(staging.read(target).decode(errors="replace")).ids
+            except OSError:
+                found[target] = None
+        return found[target]
+
+    check_anchors(outcome.deferred, lambda t: ids_of(t) if t.endswith(".html") else None, problems, label)
+
+
+def _bodies(site: Site):
+    """(body, language) of every text: what the Markdown cache must keep."""
+    return ((text.body, text.lang) for item in site.model.items.values() for text in item.texts.values())

@@ -1,0 +1,166 @@
+"""Rendering a prepared site into the staging folder: in forked processes, one per core, on a large site.
+
+Each process renders its share of the pages (one of them the extra files too: feeds, sitemap, root page),
+writes them straight into the staging folder and checks their links there, against the list of every path
+the build writes, so that no page travels back to the parent. What comes back is small: problems, the
+interface strings used, the links to an anchor on another page (checked once every page exists), and the
+files written; for the preview (`track`), also what it keeps of each page: digest, links and anchors, what
+the page read, and the list cards. The model is loaded once, before the fork, and never copied.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from dataclasses import dataclass, field
+from typing import Callable
+
+from mecasite.build.links import Scan, Targets, check_page, scan
+from mecasite.problems import Collector, Problem
+from mecasite.build.processes import CAN_FORK, fork_pool
+from mecasite.render.renderer import Renderer
+from mecasite.site.resolve import Page
+from mecasite.build.writer import Staging, content_digest
+
+PARALLEL_FROM = 400  # pages; below this, forking costs more than it saves
+SLICES_PER_JOB = 8  # smaller results, streamed back: the parent never holds them all at once
+MEMO_KEPT = 500  # converted bodies and cards a render process keeps at most: memory stays flat as the site grows
+EXTRAS = -1  # the task that renders the extra files
+
+
+@dataclass
+class Outcome:
+    """What rendering left to the build: problems are in the renderer's collector."""
+
+    deferred: list[tuple[str, str, str, str, int]] = field(default_factory=list)  # see links.check_page
+    written: list[tuple[str, int, int]] = field(default_factory=list)  # see Staging.written
+    # With `track` (the preview): for each file, the digest of its bytes; for each page, its scan (also with
+    # `keep_scans`) and what it read, as (item, language) metas and bodies.
+    digests: dict[str, bytes] = field(default_factory=dict)
+    scans: dict[str, Scan] = field(default_factory=dict)
+    deps: dict[str, tuple[set, set]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Job:
+    """Everything a render process needs, inherited through fork."""
+
+    renderer: Renderer
+    pages: tuple[Page, ...]
+    extras: dict[str, Callable[[], bytes | None]]
+    staging: Staging
+    targets: Targets
+    label: str
+    extra_deps: dict | None  # filled by the extra files as they render, when tracking
+    keep_scans: bool  # send back each page's links and anchors (tracking does too)
+
+
+def render_into(renderer: Renderer, pages: tuple[Page, ...], static: dict[str, bytes], staging: Staging,
+                jobs: int | None = None, track: bool = False, keep_scans: bool = False) -> Outcome:
+    """Render every page and extra file, and write them and `static` into `staging`, links checked. With
+    `track`, the outcome holds what the preview keeps; with `keep_scans`, each page's links and anchors."""
+    extra_deps: dict | None = {} if track else None
+    extras = renderer.extras(extra_deps)
+    staging.claim([p.output_path for p in pages] + sorted({**extras, **static}))
+    start = len(staging.written)
+    for path, data in static.items():
+        staging.write(path, data)
+    outcome = Outcome(written=staging.written[start:])  # the tasks' files come back with their results
+    if track:
+        outcome.digests = {path: content_digest(data) for path, data in static.items()}
+    paths = frozenset(p.output_path for p in pages) | frozenset(extras) | frozenset(static)
+    targets = Targets(paths, renderer.site.config.base_path)
+    job = _Job(renderer, pages, extras, staging, targets, f"{renderer.site.config.output_dir.name}/", extra_deps,
+               keep_scans or track)
+    jobs = jobs or ((os.cpu_count() or 1) if len(pages) >= PARALLEL_FROM else 1)
+    forked = jobs > 1 and CAN_FORK
+    results = _render_forked(job, jobs) if forked else [_render_task(job, (EXTRAS, 1)), _render_task(job, (0, 1))]
+    for result in results:
+        renderer.problems.extend(result.problems)
+        renderer.used_strings |= result.used_strings
+        outcome.deferred += result.deferred
+        outcome.written += result.written
+        outcome.digests.update(result.digests)
+        outcome.scans.update(result.scans)
+        outcome.deps.update(result.deps)
+        for key, entry in result.cards if forked else ():  # the preview's first edits need not make them
+            renderer.views.memo.put(key, *entry)
+    renderer.problems.problems.sort()  # the report does not depend on which process finished first
+    return outcome
+
+
+@dataclass
+class _TaskResult:
+    """What one task sends back; the last four only when tracking (see Outcome)."""
+
+    problems: list[Problem]
+    used_strings: set[str]
+    deferred: list[tuple[str, str, str, str, int]]
+    written: list[tuple[str, int, int]]
+    digests: dict[str, bytes] = field(default_factory=dict)
+    scans: dict[str, Scan] = field(default_factory=dict)
+    deps: dict[str, tuple[set, set]] = field(default_factory=dict)
+    cards: list = field(default_factory=list)  # the list cards rendered, as memo entries
+
+
+def _render_task(job: _Job, task: tuple[int, int]) -> _TaskResult:
+    """Render every `count`-th page from `index` (or, for EXTRAS, the extra files), write and check them."""
+    index, count = task
+    renderer, staging, track = job.renderer, job.staging, job.extra_deps is not None
+    checked = Collector()
+    problems_before, written_before = len(renderer.problems.problems), len(staging.written)
+    memo_before = len(renderer.views.memo.entries)
+    deps: dict | None = {} if track else None
+    if index == EXTRAS:
+        files = ((path, make()) for path, make in job.extras.items())
+    else:
+        files = renderer.render_pages(job.pages[index::count], deps)
+    result = _TaskResult([], set(), [], [])
+    for path, data in files:
+        if data is None:
+            continue
+        staging.write(path, data)
+        if path.endswith(".html"):
+            html = data.decode()
+            found = scan(html)
+            result.deferred += check_page(path, html, found, job.targets, checked, job.label)
+            if job.keep_scans:
+                result.scans[path] = found
+        if track:
+            result.digests[path] = content_digest(data)
+        else:
+            renderer.views.memo.trim(MEMO_KEPT)  # the preview keeps its memo: it saves its later updates
+    renderer.views.markdown.save()  # a render process may be ended as soon as its last task is back
+    result.problems = renderer.problems.problems[problems_before:] + checked.problems
+    result.used_strings = renderer.used_strings
+    result.written = staging.written[written_before:]
+    if track:
+        result.deps = dict(job.extra_deps) if index == EXTRAS else deps
+        result.cards = [(key, entry) for key, entry in list(renderer.views.memo.entries.items())[memo_before:]
+                        if key[0] == "partial"]
+    return result
+
+
+_FORKED: _Job | None = None  # what forked workers inherit
+
+
+def _forked_task(task: tuple[int, int]):
+    assert _FORKED is not None
+    return _render_task(_FORKED, task)
+
+
+def _render_forked(job: _Job, jobs: int) -> list:
+    """The tasks shared by `jobs` forked processes; the extra files first (the longest single task)."""
+    global _FORKED
+    _FORKED = job
+    job.renderer.compile_templates()
+    job.renderer.views.markdown.close()  # each process opens its own connection to the cache
+    gc.collect()
+    gc.freeze()  # the loaded model is never garbage: render processes neither walk nor copy it
+    slices = jobs * SLICES_PER_JOB
+    tasks = [(EXTRAS, 1)] + [(i, slices) for i in range(slices)]
+    try:
+        with fork_pool(jobs) as pool:
+            return list(pool.imap_unordered(_forked_task, tasks))
+    finally:
+        _FORKED = None

@@ -1,0 +1,149 @@
+"""Loading `content/` into the typed model, with every problem of every file collected.
+
+Layout: `content/<collection>/<id>/item.yaml` plus one `<lang>.md` per language. The folder name is the
+item's id: stable across languages and used by references. This module reads files; it renders nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from types import MappingProxyType
+
+from mecasite.content.schemas import COLLECTIONS, Collection
+from mecasite.config.settings import SiteConfig
+from mecasite.content.model import Item, Model, Text
+from mecasite.problems import Collector, did_you_mean
+from mecasite.build.processes import CAN_FORK, fork_pool
+from mecasite.sources.fields import ID_RE, RESERVED, validate
+from mecasite.content.translations import is_unfinished
+from mecasite.sources.files import (Document, SourceError, is_editor_junk, parse_markdown_file, parse_yaml_file,
+                      read_text)
+
+NEUTRAL = "item.yaml"
+
+
+PARALLEL_FROM = 1000  # item folders; below this, a second process costs more than it saves
+
+
+def load_content(config: SiteConfig, problems: Collector) -> Model:
+    """Every item under the content folder; problems are collected, not raised. On a large site a forked
+    process reads the first half of the items while this one reads the second."""
+    folders = _item_folders(config, problems)
+    if len(folders) < PARALLEL_FROM or not CAN_FORK:
+        return Model(MappingProxyType(_load_items(config, folders, problems)))
+    half = len(folders) // 2
+    with fork_pool(1) as pool:
+        first = pool.apply_async(_load_part, (config, folders[:half]))
+        mine = Collector()
+        second = _load_items(config, folders[half:], mine)
+        items, found = first.get()
+    problems.extend(found)  # in the order a single process finds them
+    problems.extend(mine.problems)
+    items.update(second)
+    return Model(MappingProxyType(items))
+
+
+def _item_folders(config: SiteConfig, problems: Collector) -> list[tuple[str, Path]]:
+    """(collection, folder) of every item, in id order; unknown collections are reported."""
+    root = config.content_dir
+    if not root.is_dir():
+        problems.add(config.rel(root), 0, "content folder not found", "create it or set content_dir")
+        return []
+    found = []
+    for folder in sorted(p for p in root.iterdir() if not is_editor_junk(p.name)):
+        if folder.name not in COLLECTIONS or not folder.is_dir():
+            problems.add(config.rel(folder), 0, f"unknown collection '{folder.name}'",
+                         did_you_mean(folder.name, list(COLLECTIONS)))
+            continue
+        found += [(folder.name, item_dir) for item_dir in sorted(folder.iterdir()) if not is_editor_junk(item_dir.name)]
+    return found
+
+
+def _load_items(config: SiteConfig, folders: list[tuple[str, Path]], problems: Collector) -> dict:
+    items = {}
+    for collection, item_dir in folders:
+        item = load_item(config, COLLECTIONS[collection], item_dir, problems)
+        if item:
+            items[item.key] = item
+    return items
+
+
+def _load_part(config: SiteConfig, folders: list[tuple[str, Path]]) -> tuple[dict, list]:
+    """In the forked process: the items of `folders` and the problems met (sent back pickled)."""
+    problems = Collector()
+    return _load_items(config, folders, problems), problems.problems
+
+
+def _inside(config: SiteConfig, path: Path) -> bool:
+    """False for a symlink (the path or a folder above it) that leads out of the project: its content is never
+    read. Only symbolic links are resolved: a plain file in a plain folder is inside without asking."""
+    root = config.root
+    current = path
+    while current != root and current.parent != current:
+        if os.path.islink(current):
+            return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root))
+        current = current.parent
+    return current == root
+
+
+def load_item(config: SiteConfig, collection: Collection, item_dir: Path, problems: Collector) -> Item | None:
+    rel = config.rel(item_dir)
+    if not item_dir.is_dir() or not ID_RE.match(item_dir.name) or item_dir.name in RESERVED:
+        problems.add(rel, 0, f"'{item_dir.name}' is not an item folder",
+                     "each item is a folder named with lowercase a-z, digits and hyphens")
+        return None
+    if not _inside(config, item_dir):
+        problems.add(rel, 0, "symbolic link leading outside the project", "replace it with a real folder")
+        return None
+    files = {p.name: p for p in item_dir.iterdir() if not is_editor_junk(p.name)}
+    neutral = files.pop(NEUTRAL, None)
+    if neutral is None:
+        problems.add(f"{rel}/{NEUTRAL}", 0, "missing file", f"every item needs an {NEUTRAL}, even an empty one")
+        return None
+    facts = _read(config, neutral, parse_yaml_file, problems)
+    if facts is None:
+        return None
+    values = validate(facts.meta, collection.neutral, config.rel(neutral), problems)
+    texts, drafts = {}, {}
+    for name, path in sorted(files.items()):
+        text = _load_text(config, collection, path, problems)
+        if text and text.lang != config.default_language and is_unfinished(text):
+            drafts[text.lang] = text
+        elif text:
+            texts[text.lang] = text
+    lines = {k: facts.meta.pos((k,)).line for k in values}
+    return Item(collection.name, item_dir.name, config.rel(neutral), MappingProxyType(values),
+                MappingProxyType(texts), MappingProxyType(lines), MappingProxyType(drafts))
+
+
+def _load_text(config: SiteConfig, collection: Collection, path: Path, problems: Collector) -> Text | None:
+    rel = config.rel(path)
+    lang, dot, ext = path.name.partition(".")
+    if ext != "md" or lang not in config.codes:
+        hint = did_you_mean(lang, list(config.codes)) if ext == "md" else f"texts are named {config.codes[0]}.md, ..."
+        problems.add(rel, 0, f"unexpected file '{path.name}'", hint)
+        return None
+    doc = _read(config, path, parse_markdown_file, problems)
+    if doc is None:
+        return None
+    fields = validate(doc.meta, collection.text, rel, problems)
+    if collection.name == "pages" and not fields.get("slug"):
+        fields.pop("slug", None)
+    lines = {k: doc.meta.pos((k,)).line for k in fields}
+    return Text(lang, rel, MappingProxyType(fields), doc.body, doc.body_line, MappingProxyType(lines))
+
+
+def _read(config: SiteConfig, path: Path, parse, problems: Collector) -> Document | None:
+    """A file of an item folder already found inside the project: only the file itself can still lead out."""
+    rel = config.rel(path)
+    if os.path.islink(path) and not _inside(config, path):
+        problems.add(rel, 0, "symbolic link leading outside the project", "replace it with a real file")
+        return None
+    try:
+        return parse(read_text(path))
+    except SourceError as exc:
+        problems.add(rel, exc.line, exc.message, exc.hint, column=exc.column)
+        return None
+
+

@@ -1,0 +1,206 @@
+"""Translation tracking: which version of its source each translation was made from.
+
+A translation's front matter carries `source_hash`, the digest of the default-language text it was translated
+from, written by `build.py translate` (never by hand). When the source text changes, the digest no longer
+matches and the translation is *outdated*. A translation file that still holds the `TODO(translate)` marks
+written by `translate` is *unfinished*: the site keeps showing the source text (a *fallback*) until it is done.
+
+Pure functions on the model, plus the small text edits `translate --refresh` makes to a file's front matter.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+from mecasite.config.settings import SiteConfig
+from mecasite.content.model import Item, Model, Text
+from mecasite.problems import WARNING, Collector
+
+TODO = "TODO(translate)"  # written by `translate` in a new translation
+TODO_WRITE = "TODO(write)"  # written by `new` in a new item's first text
+_MARK = re.compile(r"TODO\((?:translate|write)\)")
+HASH_FIELD = "source_hash"
+# Front-matter fields that carry the words a translator changes; `slug` is per language, not translated text.
+TRACKED = ("title", "summary", "signature")
+
+SOURCE = "source"
+UP_TO_DATE = "up to date"
+OUTDATED = "outdated"
+MISSING = "missing"
+FALLBACK = "fallback"
+STATES = (SOURCE, UP_TO_DATE, OUTDATED, FALLBACK, MISSING)
+
+
+def digest(text: Text) -> str:
+    """A short, stable fingerprint of the words of a text (front matter layout and slug do not count)."""
+    return _digest(tuple(text.fields.get(name) or "" for name in TRACKED), text.body)
+
+
+@lru_cache(maxsize=4096)  # each source is compared with each of its translations
+def _digest(words: tuple, body: str) -> str:
+    tracked = dict(zip(TRACKED, words))
+    body = "\n".join(line.rstrip() for line in body.strip().split("\n"))
+    data = json.dumps(tracked, sort_keys=True, ensure_ascii=False) + "\n" + body
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:12]
+
+
+def is_unfinished(text: Text) -> bool:
+    """True while a text still holds a TODO mark from `translate` or `new`."""
+    return bool(_MARK.search(text.body)) or any(_MARK.search(str(text.fields.get(name) or "")) for name in TRACKED)
+
+
+def todo_line(text: Text) -> int:
+    """The first line holding a TODO mark, for the editor to jump to."""
+    for name in TRACKED:
+        if _MARK.search(str(text.fields.get(name) or "")):
+            return text.lines.get(name, 1)
+    for offset, line in enumerate(text.body.split("\n")):
+        if _MARK.search(line):
+            return text.body_line + offset
+    return 1
+
+
+@dataclass(frozen=True)
+class State:
+    """The state of one item in one language."""
+
+    collection: str
+    id: str
+    lang: str
+    status: str
+    path: str  # the translation file (existing or to create)
+    source: str  # the default-language file it is translated from
+    line: int = 0
+
+    def as_dict(self) -> dict:
+        return {"collection": self.collection, "id": self.id, "lang": self.lang, "status": self.status,
+                "path": self.path, "source": self.source}
+
+
+def item_folder(item: Item) -> str:
+    return item.path.rsplit("/", 1)[0]
+
+
+def state_of(config: SiteConfig, item: Item, lang: str, drafts: dict[str, Text] | None = None) -> State:
+    """Where the item stands in `lang`. `drafts` are its unfinished texts, kept out of `item.texts`."""
+    default = config.default_language
+    folder = item_folder(item)
+    source = item.texts.get(default)
+    source_path = source.path if source else f"{folder}/{default}.md"
+    path = f"{folder}/{lang}.md"
+    make = lambda status, line=0: State(item.collection, item.id, lang, status, path, source_path, line)  # noqa: E731
+    if lang == default:
+        return make(SOURCE)
+    if drafts and lang in drafts:
+        return make(FALLBACK, todo_line(drafts[lang]))
+    text = item.texts.get(lang)
+    if text is None:
+        return make(MISSING)
+    if source is None or text.fields.get(HASH_FIELD) == digest(source):
+        return make(UP_TO_DATE)
+    return make(OUTDATED, text.lines.get(HASH_FIELD, 1))
+
+
+def all_states(config: SiteConfig, model: Model) -> list[State]:
+    """Every item in every language, in a stable order: the translation table."""
+    return [state_of(config, item, lang, dict(item.drafts)) for item in model.items.values()
+            for lang in config.codes]
+
+
+def check_translations(config: SiteConfig, model: Model, problems: Collector,
+                       items: Iterable[Item] | None = None) -> list[State]:
+    """Warnings for what a translator still has to do; the site builds meanwhile, with fallbacks. Returns
+    the states found, for `outdated`.
+
+    `items` limits the check to some items (the preview re-checks only the ones an edit changed).
+    """
+    default = config.default_language
+    states = []
+    for item in model.items.values() if items is None else items:
+        source = item.texts.get(default)
+        if source and is_unfinished(source):
+            problems.add(source.path, todo_line(source), f"text not written yet (still marked {TODO_WRITE})",
+                         "write the text, then remove the mark", severity=WARNING, code="text-unfinished")
+        for state in (state_of(config, item, lang, dict(item.drafts)) for lang in config.codes):
+            states.append(state)
+            message, hint = _finding(state, item)
+            if message:
+                problems.add(state.path, state.line, message, hint, severity=WARNING,
+                             code=f"translation-{state.status.replace(' ', '-')}")
+    return states
+
+
+def _finding(state: State, item: Item) -> tuple[str, str]:
+    command = f"python build.py translate {item.collection}/{item.id} --to {state.lang}"
+    if state.status == MISSING:
+        return (f"missing translation ({state.lang})",
+                f"the page shows the source text until it exists; create it with: {command}")
+    if state.status == FALLBACK:
+        return (f"translation not finished (still marked {TODO})",
+                "translate the marked fields and text, then remove the marks; the source text is shown meanwhile")
+    if state.status == OUTDATED:
+        return (f"translation outdated: {state.source} has changed since it was translated",
+                f"bring the text up to date, then run: {command} --refresh")
+    return "", ""
+
+
+# --- editing a translation file's front matter (used by `translate`) ---------------------------------------
+
+_HASH_LINE = re.compile(rf"^{HASH_FIELD}\s*:.*$", re.MULTILINE)
+
+
+def stamp(file_text: str, value: str) -> str:
+    """The file with its `source_hash` set to `value`, every other byte kept as the translator wrote it."""
+    lines = file_text.split("\n")
+    end = next((i for i, line in enumerate(lines[1:], start=1) if line.rstrip() == "---"), None)
+    if not lines or lines[0].rstrip() != "---" or end is None:
+        raise ValueError("the file has no front matter between '---' lines")
+    entry = f"{HASH_FIELD}: {value}"
+    for i in range(1, end):
+        if _HASH_LINE.match(lines[i]):
+            lines[i] = entry
+            return "\n".join(lines)
+    lines.insert(end, entry)
+    return "\n".join(lines)
+
+
+def yaml_quote(value: str) -> str:
+    """A YAML double-quoted scalar: safe for any text an editor wrote."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def scaffold_translation(source: Text, lang: str, language_name: str, with_slug: bool) -> str:
+    """A new translation file: the source's words to replace, each marked, and the source's digest."""
+    lines = ["---", f"# Translation into {language_name}. Replace every text marked {TODO} with its translation,",
+             "# then remove the marks. Until then the site shows the original text in this language.",
+             f"# {HASH_FIELD} records the version of the original this was translated from: do not edit it;",
+             "# `python build.py translate ... --refresh` updates it after you bring the text up to date."]
+    for name in TRACKED:
+        value = source.fields.get(name)
+        if value:
+            lines.append(f"{name}: {yaml_quote(f'{TODO} {value}')}")
+    if with_slug and source.slug:
+        lines.append(f"slug: {source.slug}  # the last URL segment, in {language_name} words")
+    lines += [f"{HASH_FIELD}: {digest(source)}", "---",
+              f"<!-- {TODO}: replace the text below with its translation into {language_name}, then delete this line. -->",
+              source.body.strip(), ""]
+    return "\n".join(lines)
+
+
+def summary(states: Iterable[State]) -> dict[str, dict[str, int]]:
+    """Counts per language and status, for the report's header."""
+    counts: dict[str, dict[str, int]] = {}
+    for state in states:
+        row = counts.setdefault(state.lang, {s: 0 for s in STATES})
+        row[state.status] += 1
+    return counts
+
+
+def outdated(states: Iterable[State]) -> dict[tuple[str, str, str], str]:
+    """(collection, id, lang) -> source file, for every translation shown although its source changed."""
+    return {(s.collection, s.id, s.lang): s.source for s in states if s.status == OUTDATED}

@@ -1,0 +1,258 @@
+"""Markdown to safe HTML, returned as a value: the HTML, its headings and the internal references it used.
+
+Links between items are written with ids (`[Materalia](partner:materalia)`) and turned into the URL of the
+target page in the page's language, so that a slug can change without breaking links. The HTML is then cleaned
+with an allow-list (nh3), whatever the editor pasted. No I/O here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import signal
+import threading
+import xml.etree.ElementTree as etree
+from contextlib import contextmanager
+from dataclasses import dataclass
+from html import escape, unescape
+from pathlib import Path
+from typing import Callable, Iterable
+
+import markdown
+import nh3
+from markdown.treeprocessors import Treeprocessor
+
+from mecasite.markdown import engine as markdown_engine
+from mecasite.markdown.prose import ProseConverter
+from mecasite.build.markdown_cache import BodyCache
+from mecasite.markdown.typography import typography
+
+# Resolves ("partner", "materalia", "") to a URL, or None when no such item exists.
+RefResolver = Callable[[str, str], "str | None"]
+
+TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt", "em", "figcaption",
+    "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "li", "ol", "p", "pre", "q", "s", "small",
+    "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+}
+ATTRIBUTES = {
+    "*": {"id", "lang", "title", "dir"},
+    "a": {"href", "hreflang"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
+    "ol": {"start"},
+}
+SCHEMES = {"http", "https", "mailto"}
+SKIP_TEXT = {"code", "pre"}
+CLEANER = nh3.Cleaner(tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES, link_rel=None)  # built once
+
+
+class TooComplex(Exception):
+    """A body Python-Markdown would take too long, or recurse too deep, to convert."""
+
+    def __init__(self, message: str, line: int = 0):
+        super().__init__(message)
+        self.message, self.line = message, line
+
+
+# Inputs known to make Python-Markdown slow or deeply recursive, refused before conversion (linear checks):
+# long runs of one bracket or backtick, opening tags by the thousand, and nesting hundreds deep. Every text is
+# checked, so each check is written to be cheap: runs are found by substring search (the regular expression
+# only finds the line), line starts by a literal newline (which the regex engine skips to) rather than `^`.
+LIMITS = (
+    (("[" * 200, "]" * 200, "(" * 200), re.compile(r"\[{200,}|\]{200,}|\({200,}"), "a run of more than 200 brackets"),
+    (("`" * 100,), re.compile(r"`{100,}"), "a run of more than 100 backticks"),
+    ((), re.compile(r"\n(?:[ \t]*(?:[-*+>]|\d+[.)])[ \t]+){64,}"), "list or quote markers nested more than 64 deep"),
+    ((), re.compile(r"\n[ \t>]{256,}"), "a line indented or quoted more than 256 levels deep"),
+)
+MAX_TAGS = 2000  # raw "<a ", "<span " ... openings in one body
+SECONDS = 5.0  # a conversion still running after this is stopped
+
+
+def check_complexity(text: str) -> None:
+    """Raise TooComplex for inputs that would hang or exhaust the converter."""
+    lined = "\n" + text  # so that the first line starts with a newline too
+    for runs, pattern, what in LIMITS:
+        if runs and not any(run in text for run in runs):
+            continue
+        match = pattern.search(lined)
+        if match:
+            line = lined.count("\n", 0, match.start() + 1)
+            raise TooComplex(f"the text is too complex to convert: {what}", line)
+    if text.count("<") > MAX_TAGS and len(re.findall(r"<[a-zA-Z]", text)) > MAX_TAGS:
+        raise TooComplex(f"the text is too complex to convert: more than {MAX_TAGS} HTML tags")
+
+
+@contextmanager
+def time_limit(seconds: float):
+    """Stop a conversion that runs too long (SIGALRM, main thread only; elsewhere the input checks suffice)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expired(signum, frame):
+        raise TooComplex(f"the text is too complex to convert: still not done after {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    headings: tuple[tuple[int, str, str], ...]  # (level, id, text)
+    refs: tuple[tuple[str, str], ...]  # (kind, id) of items linked to
+    bad_refs: tuple[str, ...]  # references to items that do not exist
+
+
+class _Links(Treeprocessor):
+    """Rewrites id links, applies typography to text, and records headings."""
+
+    def __init__(self, md: markdown.Markdown, kinds: frozenset[str]):
+        super().__init__(md)
+        self.kinds = kinds
+        self.lang = ""
+        self.reset()
+
+    def reset(self) -> None:
+        self.headings: list = []
+        self.refs: list = []
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if element.tag == "a":
+                self._link(element)
+            if element.tag in ("h2", "h3", "h4", "h5", "h6"):
+                self.headings.append((int(element.tag[1]), element.get("id", ""), "".join(element.itertext())))
+            if element.tag not in SKIP_TEXT:
+                element.text = typography(element.text or "", self.lang) or element.text
+            element.tail = typography(element.tail or "", self.lang) or element.tail
+
+    def _link(self, element: etree.Element) -> None:
+        """An id link becomes a placeholder address, filled in per page by `link` (so conversions can be
+        cached whatever the target's URL is in each language)."""
+        href = element.get("href", "")
+        kind, colon, rest = href.partition(":")
+        if not colon or kind not in self.kinds:
+            return
+        item_id, _, anchor = rest.partition("#")
+        self.refs.append((kind, item_id))
+        element.set("href", f"{PLACEHOLDER}{kind}/{item_id}" + (f"#{anchor}" if anchor else ""))
+
+
+PLACEHOLDER = "https://ref.mecasite.invalid/"
+_PLACED = re.compile(r'\shref="' + re.escape(PLACEHOLDER) + r'([a-z]+)/([^"#]*)(#[^"]*)?"')
+
+
+@dataclass(frozen=True)
+class Converted:
+    """A body converted and cleaned, with id links still as placeholders: the same in every page language."""
+
+    html: str
+    headings: tuple[tuple[int, str, str], ...]
+    refs: tuple[tuple[str, str], ...]
+
+
+def link(converted: Converted, resolver: RefResolver) -> Rendered:
+    """Fill in the id links for one page; a link to an item that does not exist loses its address."""
+    bad: list[str] = []
+
+    def fill(match: re.Match) -> str:
+        kind, item_id, anchor = match.group(1), unescape(match.group(2)), match.group(3) or ""
+        url = resolver(kind, item_id)
+        if url is None:
+            bad.append(f"{kind}:{item_id}{unescape(anchor)}")
+            return ""
+        return f' href="{escape(url)}{anchor}"'
+
+    html = _PLACED.sub(fill, converted.html)
+    return Rendered(html, converted.headings, converted.refs, tuple(bad))
+
+
+def _engine_version() -> str:
+    """What a cached conversion depends on besides the text: this code, typography, and the libraries."""
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256(f"{markdown.__version__}\0{getattr(nh3, '__version__', '')}".encode())
+    for name in ("convert.py", "engine.py", "prose.py", "typography.py"):
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+_VERSION = _engine_version()
+
+
+def body_digest(text: str, lang: str) -> bytes:
+    """The cache key of a conversion: the text, its language (typography) and the converter's version."""
+    return hashlib.sha256(f"{_VERSION}\0{lang}\0{text}".encode()).digest()
+
+
+class MarkdownRenderer:
+    """Reusable converters (building a `Markdown` instance per page costs more than the page): the short
+    route for plain prose (markdown_prose), and Python-Markdown for the rest, lean or with `extra` for the texts
+    that use its syntax (markdown_engine)."""
+
+    def __init__(self, kinds: frozenset[str], cache: BodyCache | None = None):
+        self.cache = cache
+        self._converters = {}
+        for name, extensions in (("lean", markdown_engine.LEAN), ("full", markdown_engine.FULL)):
+            md = markdown_engine.converter(extensions)
+            links = _Links(md, kinds)
+            md.treeprocessors.register(links, "mecasite-links", 1)
+            self._converters[name] = (md, links)
+        self.prose = ProseConverter(kinds, PLACEHOLDER, typography)  # most texts: see markdown_prose
+
+    def _convert_fully(self, text: str, lang: str, converter: str) -> tuple[str, tuple, tuple]:
+        """Python-Markdown (a converter with or without `extra`), within a time limit."""
+        md, links = self._converters[converter]
+        md.reset()
+        links.reset()
+        links.lang = lang
+        try:
+            with time_limit(SECONDS):
+                raw = md.convert(text)
+        except RecursionError:
+            raise TooComplex("the text is too complex to convert: nested too deeply") from None
+        return raw, tuple(links.headings), tuple(links.refs)
+
+    def save(self) -> None:
+        """Write the conversions the cache still holds in memory."""
+        if self.cache:
+            self.cache.flush()
+
+    def close(self) -> None:
+        """Before a fork (the cache's connection must not cross it) and when done."""
+        if self.cache:
+            self.cache.close()
+
+    def prune(self, texts: Callable[[], Iterable[tuple[str, str]]]) -> None:
+        """Let the cache forget conversions of texts that are no longer (`texts()`: (body, language))."""
+        if self.cache:
+            self.cache.prune(lambda: (body_digest(body, lang) for body, lang in texts()))
+
+    def render(self, text: str, lang: str, resolver: RefResolver) -> Rendered:
+        """The body as safe HTML for one page (its id links resolved with `resolver`)."""
+        return link(self.convert(text, lang), resolver)
+
+    def convert(self, text: str, lang: str) -> Converted:
+        """Plain prose is converted again each time (a cache lookup would cost about as much); other texts
+        are kept in the cache."""
+        check_complexity(text)
+        extra = markdown_engine.needs_extra(text)
+        prose = None if extra else self.prose.convert(text, lang)
+        if prose is not None:  # written as the cleaner would leave it (markdown_prose; the tests hold it to that)
+            return Converted(*prose)
+        digest = body_digest(text, lang) if self.cache else b""
+        cached = self.cache.get(digest) if self.cache else None
+        if cached is not None and len(cached) == 3:
+            return Converted(*cached)
+        raw, headings, refs = self._convert_fully(text, lang, "full" if extra else "lean")
+        converted = Converted(CLEANER.clean(raw), headings, refs)
+        if self.cache:
+            self.cache.put(digest, (converted.html, converted.headings, converted.refs))
+        return converted

@@ -1,0 +1,205 @@
+"""Incremental rebuilds for the preview: after an edit, re-render only the pages that show what changed.
+
+A `Session` keeps the last good build in memory: the model, the renderer (compiled templates, and a memo of
+converted bodies, list cards and orders with what each read, see memo.py), and for every page the items whose
+meta (title, summary, slug, facts, which translations exist) and whose body it read while rendering. An edit
+to content re-reads only the changed items, re-resolves and re-checks them (changes.py says what changed),
+then re-renders:
+
+- every page of an item whose meta changed (a new item has no recorded reads yet);
+- every page that read a changed item's meta or body, in a language whose text changed;
+- when an item appears, disappears or changes its facts: its collection's list pages and the pages of the
+  items it points to (their derived lists of actions and quotes change);
+
+and rewrites only the files whose bytes differ, each one atomically. Templates, interface strings, static
+files or the configuration changing means a full build. The published build (`builder.build`) never uses
+this: it always renders everything into a fresh folder.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Iterable
+
+from mecasite.build import pipeline as builder
+from mecasite.preview.changes import Change, change_between, references
+from mecasite.content.signatures import check_signatures
+from mecasite.content.schemas import COLLECTIONS
+from mecasite.config.settings import SiteConfig
+from mecasite.content.loader import load_item
+from mecasite.build.links import HINT, Targets, broken_links, scan_files
+from mecasite.build.memo import Readers
+from mecasite.content.model import ItemKey, Model
+from mecasite.build.output_folder import check_output, ledger
+from mecasite.problems import WARNING, Collector, ContentError, Problem
+from mecasite.site.resolve import Site, resolve_site
+from mecasite.content.translations import check_translations, outdated
+from mecasite.build.writer import content_digest, update_in_place
+
+
+@dataclass
+class Update:
+    """What a build or an update did."""
+
+    rendered: int  # pages rendered
+    written: int  # files whose bytes changed
+    removed: int = 0
+    full: bool = False
+    problems: list[Problem] = field(default_factory=list)
+    site: Site | None = None
+
+
+class Session:
+    """The preview's builder: one full build, then updates that touch only what an edit affects."""
+
+    def __init__(self, config: SiteConfig):
+        self.config = config
+        self.prepared: builder.Prepared | None = None
+        self.hashes: dict[str, bytes] = {}  # output path -> digest of the bytes written
+        self.scans: dict = {}  # output path -> its anchors and links
+        self.deps: dict[str, tuple[set, set]] = {}  # output path -> (items whose meta, whose body it read)
+        self.readers = Readers()  # the same, the other way round: (item, language) -> output paths
+        self.targets: Targets | None = None  # where links lead, for the files as they are
+
+    # -- full build --------------------------------------------------------------------------------------
+    def build(self) -> Update:
+        """Render everything (in parallel on a large site), check it, swap it into place; raise ContentError
+        and keep the last state."""
+        check_output(self.config)
+        prepared = builder.prepare(self.config)
+        outcome = builder.build_prepared(prepared, track=True)
+        self.prepared, self.scans, self.deps = prepared, outcome.scans, outcome.deps
+        self.readers, self.targets = Readers(), None
+        for path, (meta, body) in self.deps.items():
+            self.readers.add(path, meta, body)
+        self.hashes = outcome.digests
+        gc.freeze()  # the loaded site lives on: keep the collector from walking it on every update
+        return Update(len(prepared.site.pages), len(outcome.written), full=True,
+                      problems=prepared.problems.problems, site=prepared.site)
+
+    # -- updates -----------------------------------------------------------------------------------------
+    def update(self, changed: Iterable[Path]) -> Update:
+        """Bring the output up to date after `changed` files were edited, added or removed."""
+        if self.prepared is None:
+            return self.build()
+        content = self.config.content_dir.resolve()
+        keys: set[ItemKey] = set()
+        for path in changed:
+            try:
+                parts = Path(os.path.abspath(path)).relative_to(content).parts
+            except ValueError:
+                return self.build()  # a template, string, static file or the config: everything may change
+            if len(parts) < 2 or parts[0] not in COLLECTIONS:
+                return self.build()
+            keys.add((parts[0], parts[1]))
+        return self._update_items(keys) if keys else Update(0, 0, site=self.prepared.site)
+
+    def _update_items(self, keys: set[ItemKey]) -> Update:
+        old = self.prepared
+        assert old is not None
+        problems = Collector()
+        site, states = self._resolve(old, keys, problems)
+        change = change_between(old.site, site, keys)
+        notices = {k: v for k, v in old.renderer.outdated.items() if k[:2] not in keys}
+        if self.config.outdated_notice:
+            for key, source in outdated(states).items():
+                notices[key] = builder.last_changed(self.config.root, source)
+        renderer = old.renderer.for_site(site, problems, notices,
+                                         None if change.structure else (set(change.meta), set(change.body)))
+
+        affected = self._affected(old.site, site, change)
+        pages = [site.by_path[path] for path in sorted(affected) if path in site.by_path]
+        deps = dict(self.deps)
+        for path in change.removed:
+            deps.pop(path, None)
+        files = dict(renderer.render_pages(pages, deps))
+        feeds = {renderer.feed_path(lang): lang for lang in self.config.codes}
+        if change.moved or change.facts or change.languages:  # the sitemap and host files list pages
+            files.update(renderer.render_extras(deps))
+        elif affected & feeds.keys():
+            files.update(renderer.render_feeds(deps, [feeds[path] for path in sorted(affected & feeds.keys())]))
+        renderer.views.markdown.save()
+        problems.raise_errors()
+
+        scans = self._check_links(files, change, problems)
+        written = self._write(files, change.removed)
+        self.prepared = builder.Prepared(self.config, site, renderer, old.static, problems)
+        self.scans, self.deps = scans, deps
+        for path in files.keys() & deps.keys():
+            self.readers.add(path, *deps[path])
+        gc.freeze()
+        return Update(len(pages), written, len(change.removed), problems=problems.problems, site=site)
+
+    def _resolve(self, old: builder.Prepared, keys: set[ItemKey], problems: Collector) -> tuple[Site, list]:
+        """The site with the edited items read again, resolved and checked, and the edited items' translation
+        states; raise ContentError."""
+        items = dict(old.site.model.items)
+        for key in keys:
+            folder = self.config.content_dir / key[0] / key[1]
+            item = load_item(self.config, COLLECTIONS[key[0]], folder, problems) if folder.is_dir() else None
+            if item is None:
+                items.pop(key, None)
+            else:
+                items[key] = item
+        problems.raise_errors()
+        if items.keys() != old.site.model.items.keys():
+            items = dict(sorted(items.items()))  # the order a full load gives
+        model = Model(MappingProxyType(items))
+        site = resolve_site(self.config, model, problems, old.site, frozenset(keys))
+        check_signatures(model, problems)
+        changed_items = [items[k] for k in sorted(keys) if k in items]
+        states = check_translations(self.config, model, problems, changed_items)  # the others' still hold:
+        folders = tuple(f"{self.config.rel(self.config.content_dir)}/{c}/{i}/" for c, i in keys)
+        problems.extend(p for p in old.problems.problems if p.severity == WARNING and not p.path.startswith(folders))
+        problems.raise_errors()
+        return site, states
+
+    def _affected(self, old: Site, new: Site, change: Change) -> set[str]:
+        """Output paths to re-render (see the module's docstring)."""
+        touched = {key for key, _ in change.meta} | change.facts  # new, removed or renamed pages included
+        affected = {path for site in (old, new) for key in touched for path in site.paths_of(key)}
+        affected |= self.readers.of(change.meta, change.body)
+        for key in change.facts:  # the items it pointed to, or points to now, list it
+            for ref in references(old.model.items.get(key)) | references(new.model.items.get(key)):
+                affected.update(new.paths_of(ref))
+        for collection in {collection for collection, _ in change.facts}:
+            affected.update(new.list_page(collection, lang).output_path for lang in self.config.codes
+                            if ("list-" + collection, None, lang) in new.by_key)
+        return affected
+
+    def _check_links(self, files: dict[str, bytes], change: Change, problems: Collector) -> dict:
+        """The links of the files rendered again, against every file the output will hold; the scans of
+        all pages, updated. Raise ContentError for a broken link."""
+        scans = dict(self.scans)
+        for path in change.removed:
+            scans.pop(path, None)
+        fresh, line_of = scan_files(files)
+        scans.update(fresh)
+        if self.targets is None or change.moved:
+            paths = (self.hashes.keys() - change.removed) | files.keys()
+            self.targets = Targets(paths, self.config.base_path)
+        label = f"{self.config.output_dir.name}/"
+        for path, found in sorted(fresh.items()):
+            for href, message in broken_links(path, found, self.targets, scans):
+                problems.add(f"{label}{path}", line_of(path, href), message, HINT, code="link")
+        problems.raise_errors()
+        return scans
+
+    def _write(self, files: dict[str, bytes], removed: Iterable[str]) -> int:
+        """Rewrite the files whose bytes changed, each atomically, and remove the pages that no longer exist,
+        through the writer (which keeps the output folder's ledger true)."""
+        digests = {path: content_digest(data) for path, data in files.items()}
+        changed = {path: files[path] for path, digest in digests.items() if self.hashes.get(path) != digest}
+        removed = list(removed)
+        update_in_place(self.config.output_dir, ledger(self.config), changed, removed)
+        self.hashes.update((path, digests[path]) for path in changed)
+        for path in removed:
+            self.hashes.pop(path, None)
+        return len(changed)
+
+
+__all__ = ["Session", "Update", "ContentError"]

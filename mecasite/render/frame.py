@@ -1,0 +1,89 @@
+"""The frame around every page: head metadata, menu, language switcher, breadcrumbs, share links.
+
+Made from the page and the site's views, for the layout template (`base.html`). Pure: no I/O here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
+from mecasite.content.strings import date_text, language_in
+from mecasite.site.resolve import LISTS, Page
+from mecasite.sources.fields import PartialDate
+from mecasite.render.views import Alternate, Link, Views
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What the layout around any page needs: head metadata, navigation, switcher, breadcrumbs."""
+
+    lang: str
+    kind: str
+    title: str
+    description: str
+    url: str
+    canonical: str
+    text_lang: str
+    is_fallback: bool
+    outdated_notice: str  # empty unless this translation's source has changed since it was translated
+    alternates: tuple[Alternate, ...]
+    x_default: str
+    breadcrumbs: tuple[Link, ...]
+    nav: tuple[tuple[Link, bool], ...]  # (link, is current section)
+    share: tuple[tuple[str, str], ...]
+    feed_url: str
+    indexable: bool
+
+
+def make_frame(views: Views, page: Page, title: str, description: str, t: Callable,
+               outdated: Mapping[tuple[str, str, str], dt.date | None], feed_url: str) -> Frame:
+    """`outdated`: (collection, id, lang) -> when the source of that translation changed (None: unknown)."""
+    site = views.site
+    alternates = views.alternates(page)
+    canonical_page = site.item_page(page.item, page.text_lang) if page.is_fallback and page.item else page
+    default = next(a for a in alternates if a.lang == site.config.default_language)
+    return Frame(
+        lang=page.lang, kind=page.kind, title=title, description=description, url=views.url(page),
+        canonical=views.abs_url(canonical_page or page), text_lang=page.text_lang or page.lang,
+        is_fallback=page.is_fallback, outdated_notice=_outdated_notice(views, page, t, outdated),
+        alternates=tuple(alternates), x_default=default.abs_url,
+        breadcrumbs=_breadcrumbs(views, page, title, t), nav=_nav(views, page, t),
+        share=tuple(views.share_links(page, title)), feed_url=feed_url,
+        indexable=page.kind != "404" and not page.is_fallback,
+    )
+
+
+def _outdated_notice(views: Views, page: Page, t: Callable, outdated: Mapping) -> str:
+    key = (*page.item, page.lang) if page.item else None
+    if key not in outdated or page.is_fallback:
+        return ""
+    config = views.site.config
+    language = language_in(config.default_language, page.lang)
+    when = outdated[key]
+    if when is None:
+        return t("translation.outdated_undated", language=language)
+    return t("translation.outdated", language=language, date=date_text(
+        PartialDate(when.year, when.month, when.day), config.locale(page.lang)))
+
+
+def _breadcrumbs(views: Views, page: Page, title: str, t: Callable) -> tuple[Link, ...]:
+    site = views.site
+    crumbs = [Link(t("home.title"), views.url(site.home(page.lang)), page.lang)]
+    if page.kind in ("action", "partner"):
+        section = site.list_page(page.item[0], page.lang)
+        crumbs.append(Link(t(f"{page.item[0]}.title"), views.url(section), page.lang))
+    if page.kind != "home":
+        crumbs.append(Link(title, views.url(page), page.text_lang or page.lang))
+    return tuple(crumbs)
+
+
+def _nav(views: Views, page: Page, t: Callable) -> tuple[tuple[Link, bool], ...]:
+    site, lang = views.site, page.lang
+    menu_pages = sorted(site.model.collection("pages"), key=lambda i: (i.facts["order"], i.id))
+    entries = [(views.link(item.key, lang), page.item == item.key) for item in menu_pages]
+    for name in LISTS:
+        current = page.kind == f"list-{name}" or bool(page.item and page.item[0] == name)
+        entries.append((Link(t(f"{name}.title"), views.url(site.list_page(name, lang)), lang), current))
+    return tuple(entries)

@@ -1,0 +1,297 @@
+"""Rendering: the resolved site and its views through the Jinja templates, into {output path: bytes}.
+
+Reads the model, never changes it; writes nothing (the writer does). Every template is autoescaped and uses
+StrictUndefined: a typo in a template is an error naming the template and line, never an empty string.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import os
+import traceback
+from functools import partial
+from pathlib import Path
+from typing import Any, Callable, Iterator, Mapping
+
+import jinja2
+from markupsafe import Markup, escape
+
+from mecasite.render import lists
+from mecasite.render.frame import make_frame
+from mecasite.render.hosting import HOST_FILES
+from mecasite.content.strings import MissingString, Strings, language_in
+from mecasite.build.manifest import CACHE
+from mecasite.problems import Collector
+from mecasite.site.resolve import Page, Site
+from mecasite.markdown.typography import typography
+from mecasite.render.views import ItemView, LazyItem, Views
+
+FEED_ENTRIES = 50  # the newest actions in each feed, as feed readers expect (Hugo and others cap theirs too)
+
+TEMPLATES = {
+    "home": "home.html", "page": "page.html", "action": "action.html", "partner": "partner.html",
+    "list-actions": "actions.html", "list-partners": "partners.html", "list-testimonials": "testimonials.html",
+    "404": "404.html", "redirect": "redirect.html",
+}
+
+
+class Renderer:
+    def __init__(self, site: Site, strings: Strings, problems: Collector, static: dict[str, bytes],
+                 outdated: Mapping[tuple[str, str, str], dt.date | None] | None = None):
+        self.site, self.strings, self.problems = site, strings, problems
+        self.outdated = outdated or {}  # (collection, id, lang) -> when the source changed (None: unknown)
+        # Every interface string looked up, for the unused-strings check; the notices below count as used even
+        # on a site where no translation is outdated today.
+        self.used_strings: set[str] = {"translation.outdated", "translation.outdated_undated"}
+        self._typeset: dict[str, dict[str, str]] = {}  # lang -> key -> text, for strings without parameters
+        self.views = Views(site, problems)
+        self.static_hashes = {name: hashlib.sha256(data).hexdigest()[:10] for name, data in static.items()}
+        self.env = self._environment(site.config.templates_dir)
+
+    def _environment(self, folder: Path) -> jinja2.Environment:
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(folder), autoescape=True, undefined=jinja2.StrictUndefined,
+            trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+            # A renderer lives for one build (the preview makes a new one when a template changes): no need
+            # to look at every template file again for every page.
+            auto_reload=False,
+            bytecode_cache=_BytecodeCache(self.site.config.root / CACHE / "jinja"),
+        )
+        env.globals.update(asset=self.asset, base_path=self.site.config.base_path, language_in=language_in,
+                           base_url=self.site.config.base_url, languages=self.site.config.languages,
+                           lang_attr=lang_attr)
+        return env
+
+    def compile_templates(self) -> None:
+        """Compile every template now: before forking render processes, so that each does not compile them
+        again (and the preview's first edit finds them ready). A broken template is reported when used."""
+        for name in self.env.list_templates():
+            try:
+                self.env.get_template(name)
+            except jinja2.TemplateError:
+                pass
+
+    def asset(self, name: str) -> str:
+        """A static file's URL with a content hash, so browsers never keep a stale stylesheet."""
+        if name not in self.static_hashes:
+            raise jinja2.TemplateRuntimeError(f"no static file '{name}'")
+        return f"{self.site.config.base_path}static/{name}?v={self.static_hashes[name]}"
+
+    def translator(self, lang: str) -> Callable[..., str]:
+        """`t(key, **params)` for templates. A string without parameters is looked up and typeset once per
+        language (a page asks for some thirty)."""
+        done = self._typeset.setdefault(lang, {})
+
+        def t(key: str, **params: Any) -> str:
+            if not params and key in done:
+                return done[key]
+            self.used_strings.add(key)
+            text, _ = self.strings.get(lang, key)
+            if params:
+                return typography(text.format(**params), lang)
+            done[key] = typography(text, lang)
+            return done[key]
+        return t
+
+    # -- pages ---------------------------------------------------------------------------------------------
+    def render_pages(self, pages, deps: dict | None = None) -> Iterator[tuple[str, bytes]]:
+        """(output path, bytes) of each page that rendered; the others have added their problem.
+
+        With `deps`, records for each page the items whose meta and body it read: {output path: (set, set)}.
+        """
+        for page in pages:
+            if deps is not None:
+                self.views.reads = deps[page.output_path] = (set(), set())
+            try:
+                context = self._redirect_context(page) if page.kind == "redirect" else self._page_context(page)
+            except MissingString as exc:  # asked for by the engine itself, not by a template
+                self.problems.add(self.strings.paths[self.strings.default], 0, f"unknown interface string {exc}",
+                                  "add it to the default language's strings, then translate it")
+                self.views.reads = None
+                continue
+            html = self._render(TEMPLATES[page.kind], context)
+            self.views.reads = None
+            if html is not None:
+                yield page.output_path, html.encode()
+
+    def for_site(self, site: Site, problems: Collector, outdated: Mapping,
+                 changed: tuple[set, set] | None) -> "Renderer":
+        """A renderer of a changed site that keeps the compiled templates and the memo's values that read none
+        of the (item, language) metas and bodies `changed` (None: the site's structure changed, keep none)."""
+        other = copy.copy(self)
+        other.site, other.problems, other.outdated = site, problems, outdated
+        memo = self.views.memo.without(*changed) if changed is not None else None
+        other.views = Views(site, problems, self.views.markdown, memo)  # the same converters and cache
+        other.used_strings = set(self.used_strings)
+        return other
+
+    def render_feeds(self, deps: dict | None = None, langs=None) -> dict[str, bytes]:
+        """Each language's Atom feed, or those of `langs` (with `deps`, recording what each read, as
+        `render_pages` does)."""
+        files = {}
+        for lang in langs or self.site.config.codes:
+            feed = self._feed(lang, deps)
+            if feed is not None:
+                files[self.feed_path(lang)] = feed
+        return files
+
+    def _feed(self, lang: str, deps: dict | None) -> bytes | None:
+        if deps is not None:
+            self.views.reads = deps[self.feed_path(lang)] = (set(), set())
+        feed = self._render("atom.xml", self._feed_context(lang))
+        self.views.reads = None
+        return None if feed is None else feed.encode()
+
+    def extras(self, deps: dict | None = None) -> dict[str, Callable[[], bytes | None]]:
+        """The files that are not pages of one language (feeds, root page and 404, sitemap, robots, host
+        files) by output path, each rendered when called: their paths are known before any is rendered, so
+        a render process can make them while the others render pages. None: it failed, with a problem."""
+        files: dict[str, Callable[[], bytes | None]] = {
+            self.feed_path(lang): partial(self._feed, lang, deps) for lang in self.site.config.codes}
+        for template, target, context in (
+                ("root.html", "index.html", self._root_context), ("root-404.html", "404.html", self._root_context),
+                ("sitemap.xml", "sitemap.xml", self._sitemap_context),
+                ("robots.txt", "robots.txt", lambda: {"sitemap": self.site.config.base_url + "sitemap.xml"})):
+            files[target] = partial(self._render_bytes, template, context)
+        for name, make in HOST_FILES.items():
+            files[name] = partial(lambda make: make(self.site, self.views).encode(), make)
+        return files
+
+    def render_extras(self, deps: dict | None = None) -> dict[str, bytes]:
+        """Every file of `extras`, rendered."""
+        rendered = {path: make() for path, make in self.extras(deps).items()}
+        return {path: data for path, data in rendered.items() if data is not None}
+
+    def _render_bytes(self, template: str, context: Callable[[], dict]) -> bytes | None:
+        out = self._render(template, context())
+        return None if out is None else out.encode()
+
+    def feed_path(self, lang: str) -> str:
+        return self.site.list_page("actions", lang).url + "atom.xml"
+
+    def _render(self, template: str, context: dict) -> str | None:
+        try:
+            return self.env.get_template(template).render(context)
+        except jinja2.TemplateSyntaxError as exc:
+            self.problems.add(self._template_path(exc.name or template), exc.lineno, f"template error: {exc.message}")
+        except jinja2.TemplateNotFound as exc:
+            self.problems.add(self._template_path(template), 0, f"template '{exc.name}' not found")
+        except MissingString as exc:
+            self._runtime(template, exc, f"unknown interface string {exc}",
+                          f"add it to {self.strings.paths[self.strings.default]}")
+        except (jinja2.TemplateError, TypeError, ValueError, KeyError, AttributeError) as exc:
+            self._runtime(template, exc, f"template error: {exc}")
+        return None
+
+    def _template_path(self, name: str) -> str:
+        folder = self.site.config.templates_dir
+        return f"{self.site.config.rel(folder)}/{name}"
+
+    def _runtime(self, template: str, exc: BaseException, message: str, hint: str = "") -> None:
+        """Point at the template line that failed (Jinja rewrites tracebacks to template lines)."""
+        folder = os.path.realpath(self.site.config.templates_dir)
+        where, line = template, 0
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if os.path.realpath(frame.filename).startswith(folder + os.sep):
+                where, line = os.path.relpath(os.path.realpath(frame.filename), folder), frame.lineno or 0
+                break
+        self.problems.add(self._template_path(where), line, message, hint, code="template")
+
+    def _page_context(self, page: Page) -> dict:
+        t = self.translator(page.lang)
+        context: dict[str, Any] = {"t": t, "lang": page.lang,
+                                   "partial": lambda name, item: self._partial(name, item, page.lang, t)}
+        if page.item:
+            item = self.views.item(page.item, page.lang)
+            context["item"] = item
+            title, description = item.title, item.summary
+        else:
+            title = t(f"{page.kind.removeprefix('list-')}.title")
+            description = t(f"{page.kind.removeprefix('list-')}.description")
+        if page.kind == "list-actions":
+            context["years"] = lists.actions_by_year(self.views, page.lang)
+        elif page.kind == "list-partners":
+            context["countries"] = lists.partners_by_country(self.views, page.lang)
+            context["map"] = lists.partner_map(self.views, page.lang, t)
+        elif page.kind == "list-testimonials":
+            context["quotes"] = lists.quotes(self.views, page.lang)
+        context["page"] = make_frame(self.views, page, title, description, t, self.outdated,
+                                     self.site.config.base_path + self.feed_path(page.lang))
+        return context
+
+    def _partial(self, name: str, item: ItemView | LazyItem, lang: str, t: Callable) -> Markup:
+        """`partial(template, item)` for templates: a piece of page about one item (a list's card), rendered
+        once per item and language; it sees `item`, `lang` and `t`. List pages show hundreds, and the preview
+        keeps them across edits."""
+        return self.views.memoized(("partial", name, item.key, lang), lambda: Markup(
+            self.env.get_template(name).render(item=item, lang=lang, t=t)), frozenset({(item.key, item.lang)}))
+
+    def _redirect_context(self, page: Page) -> dict:
+        target = self.site.item_page(page.item, page.lang)
+        item = self.views.item(page.item, page.lang)
+        return {"t": self.translator(page.lang), "lang": page.lang, "title": item.title,
+                "target": self.views.url(target), "target_abs": self.views.abs_url(target)}
+
+    # -- feeds, sitemap, root --------------------------------------------------------------------------------
+    def _feed_context(self, lang: str) -> dict:
+        actions = lists.newest_actions(self.views, lang, FEED_ENTRIES)
+        dated = [v.date.first_day() for v in actions if v.date]
+        updated = source_date() or (max(dated) if dated else dt.date(1970, 1, 1))
+        page = self.site.list_page("actions", lang)
+        return {"t": self.translator(lang), "lang": lang, "actions": actions, "updated": updated,
+                "feed_url": self.site.config.base_url + self.feed_path(lang), "list_url": self.views.abs_url(page),
+                "base_url": self.site.config.base_url}
+
+    def _sitemap_context(self) -> dict:
+        entries = []
+        for page in self.site.pages:
+            if page.kind in ("404", "redirect") or page.is_fallback:
+                continue
+            alternates = self.views.alternates(page)
+            default = next(a for a in alternates if a.lang == self.site.config.default_language)
+            entries.append((self.views.abs_url(page), [a for a in alternates if a.translated], default.abs_url))
+        return {"entries": entries}
+
+    def _root_context(self) -> dict:
+        default = self.site.config.default_language
+        homes = [(lang, self.views.url(self.site.home(lang.code)), self.views.abs_url(self.site.home(lang.code)))
+                 for lang in self.site.config.languages]
+        return {"t": self.translator(default), "lang": default, "homes": homes, "default": default,
+                "strings": {lang.code: self.translator(lang.code) for lang in self.site.config.languages}}
+
+
+class _BytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept in `.cache/jinja/` by their source's checksum: compiling them all costs 50 ms,
+    a tenth of building the real site. A cache can only cost time: a folder that cannot be made or written
+    simply means compiling again."""
+
+    def __init__(self, folder: Path):
+        super().__init__(str(folder))
+        self.folder = folder
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except OSError:
+            pass
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def lang_attr(text_lang: str, page_lang: str) -> Markup:
+    """` lang="de"` where a text is not in the page's language, for templates. A Python function rather than a
+    macro: templates call it dozens of times a page, and a macro call costs ten times more."""
+    return Markup(f' lang="{escape(text_lang)}"') if text_lang != page_lang else Markup("")
+
+
+def source_date() -> dt.date | None:
+    """`SOURCE_DATE_EPOCH`, the reproducible-builds convention, as the feeds' update date."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return dt.datetime.fromtimestamp(int(value), dt.timezone.utc).date() if value.isdigit() else None

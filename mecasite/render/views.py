@@ -1,0 +1,322 @@
+"""Read-only views of the site for templates: what one page shows, in the page's language.
+
+Templates receive these plain objects and never the model itself, so they cannot change it and need no
+logic of their own beyond layout. Pure functions, apart from the shared Markdown converter's cache.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from functools import lru_cache
+from dataclasses import dataclass, field
+from typing import Any, Callable
+from urllib.parse import quote
+
+from markupsafe import Markup
+
+from mecasite.content.schemas import COLLECTIONS, REF_KINDS
+from mecasite.content.strings import country_name, date_text, language_name
+from mecasite.build.markdown_cache import BodyCache
+from mecasite.build.memo import Memo
+from mecasite.markdown.convert import MarkdownRenderer, Rendered, TooComplex
+from mecasite.build.manifest import CACHE
+from mecasite.content.model import Item, ItemKey
+from mecasite.problems import Collector
+from mecasite.site.resolve import Page, Site
+from mecasite.sources.fields import PartialDate
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    url: str
+    lang: str  # the language of `title`; templates mark it when it is not the page's
+
+
+@dataclass(frozen=True)
+class Alternate:
+    lang: str
+    name: str
+    url: str
+    abs_url: str
+    translated: bool
+    current: bool
+
+
+@dataclass(frozen=True)
+class Quote:
+    id: str
+    partner: Link
+    signature: str
+    signature_lang: str
+    original: Markup
+    original_lang: str
+    translation: Markup | None
+    translation_lang: str
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """An item as a template shows it in one language. The body, quotes and lists of linked items are made
+    only when a template asks for them: a list page shows titles, and converting every body there would cost
+    more than the list (and a page records reading only the items it really shows)."""
+
+    key: ItemKey
+    id: str
+    title: str
+    summary: str
+    url: str
+    lang: str  # the language of the text shown
+    date: PartialDate | None
+    date_text: str
+    countries: tuple[tuple[str, str], ...]  # (code, localised name)
+    render_html: Callable[[], Markup] = field(repr=False, compare=False)
+    render_quotes: Callable[[], tuple] = field(repr=False, compare=False)
+    linked: Callable[[str], tuple[Link, ...]] = field(repr=False, compare=False)  # "partners", "actions"...
+
+    @property
+    def html(self) -> Markup:
+        return self.render_html()
+
+    @property
+    def quotes(self) -> tuple[Quote, ...]:
+        return self.render_quotes()
+
+    @property
+    def partners(self) -> tuple[Link, ...]:
+        return self.linked("partners")
+
+    @property
+    def actions(self) -> tuple[Link, ...]:
+        """The actions a partner took part in, or a testimonial speaks of."""
+        return self.linked("actions")
+
+    @property
+    def related(self) -> tuple[Link, ...]:
+        return self.linked("related")
+
+
+class LazyItem:
+    """An item's view (`Views.item`), made on first use: a list page hands hundreds of items to `partial`,
+    which mostly has their card already. `key` and `lang` (the language of the text shown) are known at
+    once."""
+
+    __slots__ = ("key", "lang", "_views", "_page_lang", "_view")
+
+    def __init__(self, views: "Views", key: ItemKey, page_lang: str, text_lang: str):
+        self.key, self.lang, self._views, self._page_lang, self._view = key, text_lang, views, page_lang, None
+
+    def __getattr__(self, name: str):
+        if self._view is None:
+            self._view = self._views.item(self.key, self._page_lang)
+        return getattr(self._view, name)
+
+
+class Views:
+    """Builds the views of one site. Values shared by many pages (converted bodies, list cards, the
+    timeline) are kept in a memo, with what they read (see memo.py)."""
+
+    def __init__(self, site: Site, problems: Collector, markdown: MarkdownRenderer | None = None,
+                 memo: Memo | None = None):
+        self.site, self.problems = site, problems
+        self.markdown = markdown or MarkdownRenderer(frozenset(REF_KINDS),
+                                                     BodyCache(site.config.root / CACHE / "markdown.sqlite"))
+        self.memo = memo or Memo()
+        # While a page renders: the items whose title/facts (meta) and whose body it read, so that the preview
+        # re-renders a page only when something it shows has changed (see incremental.py). Both are read per
+        # (item, text language): editing the Dutch text touches only the pages that show the Dutch text.
+        # None while building: nothing is recorded.
+        self.reads: tuple[set, set] | None = None
+
+    def memoized(self, key: tuple, compute: Callable[[], Any], seed: frozenset = frozenset()) -> Any:
+        """`compute()` once per key. What it read (and `seed`, reads made for it before) counts as read by
+        every page that uses the value."""
+        entry = self.memo.get(key)
+        if entry is None:
+            outer = self.reads
+            if outer is not None:
+                self.reads = (set(seed), set())
+            try:
+                value = compute()
+            finally:
+                meta, body = self.reads or ((), ())
+                self.reads = outer
+            entry = (value, frozenset(meta), frozenset(body))
+            self.memo.put(key, *entry)
+        if self.reads is not None:
+            self.reads[0].update(entry[1])
+            self.reads[1].update(entry[2])
+        return entry[0]
+
+    def read_meta(self, key: ItemKey, lang: str) -> None:
+        if self.reads is not None:
+            self.reads[0].add((key, lang))
+
+    def _read_body(self, key: ItemKey, lang: str) -> None:
+        if self.reads is not None:
+            self.reads[1].add((key, lang))
+
+    # -- URLs -------------------------------------------------------------------------------------------
+    def url(self, page: Page) -> str:
+        return self.site.config.base_path + page.url
+
+    def abs_url(self, page: Page) -> str:
+        return self.site.config.base_url + page.url
+
+    def ref_url(self, kind: str, item_id: str, lang: str) -> str | None:
+        """URL of an item linked by id; testimonials live on their list page, at their anchor."""
+        collection = REF_KINDS[kind]
+        if not self.site.model.get(collection, item_id):
+            return None
+        if not COLLECTIONS[collection].has_pages:
+            return self.url(self.site.list_page(collection, lang)) + f"#{collection[:-1]}-{item_id}"
+        page = self.site.item_page((collection, item_id), lang)
+        return self.url(page) if page else None
+
+    # -- items -----------------------------------------------------------------------------------------
+    def rendered(self, item: Item, lang: str) -> Rendered:
+        """The body shown on the item's page in `lang` (its own text, or the fallback's)."""
+        return self.rendered_text(item, self.site.text(item, lang).lang, lang)
+
+    def rendered_text(self, item: Item, text_lang: str, page_lang: str) -> Rendered:
+        """The body of the item's `text_lang` text, with its links leading to `page_lang` pages. Converted
+        once per page language; a broken link or a body too complex to convert is reported against its file.
+        """
+        return self.memoized(("body", item.key, text_lang, page_lang),
+                             lambda: self._render_text(item, text_lang, page_lang))
+
+    def _render_text(self, item: Item, text_lang: str, page_lang: str) -> Rendered:
+        self._read_body(item.key, text_lang)
+        text = item.texts[text_lang]
+        resolver: Callable = lambda kind, item_id: self.ref_url(kind, item_id, page_lang)  # noqa: E731
+        try:
+            result = self.markdown.render(text.body, text_lang, resolver)
+        except TooComplex as exc:
+            self.problems.add(text.path, text.body_line + max(exc.line - 1, 0), exc.message,
+                              "split it up or simplify it; pasted text from other tools often causes this")
+            result = Rendered("", (), (), ())
+        for bad in result.bad_refs:
+            self.problems.add(text.path, text.body_line, f"link to unknown item '{bad}'",
+                              "links between items are written [text](partner:id), (action:id) or (page:id)")
+        return result
+
+    def link(self, key: ItemKey, lang: str) -> Link:
+        item = self.site.model.items[key]
+        text = self.site.text(item, lang)
+        self.read_meta(key, text.lang)
+        kind = COLLECTIONS[key[0]].ref
+        return Link(text.title, self.ref_url(kind, key[1], lang) or "", text.lang)
+
+    def item(self, key: ItemKey, lang: str) -> ItemView:
+        item = self.site.model.items[key]
+        text = self.site.text(item, lang)
+        self.read_meta(key, text.lang)
+        date = item.facts.get("date")
+        page = self.site.item_page(key, lang)
+        return ItemView(
+            render_html=lambda: Markup(self.rendered(item, lang).html),
+            render_quotes=lambda: tuple(self.quote(t.id, lang) for t in self._quotes_of(item)),
+            linked=lambda which: self._linked(item, which, lang),
+            key=key, id=item.id, title=text.title, summary=text.summary, url=self.url(page) if page else "",
+            lang=text.lang, date=date,
+            date_text=date_text(date, self.site.config.locale(lang)) if date else "",
+            countries=tuple((c, country_name(c, lang)) for c in item.facts.get("country") or ()),
+        )
+
+    def _linked(self, item: Item, which: str, lang: str) -> tuple[Link, ...]:
+        if which == "partners":
+            return self._links("partners", self._partners_of(item), lang)
+        if which == "actions":
+            return self._links("actions", self._actions_of(item), lang)
+        return self._links("actions", item.facts.get("related") or (), lang)
+
+    def _links(self, collection: str, ids, lang: str) -> tuple[Link, ...]:
+        links = [self.link((collection, i), lang) for i in ids if (collection, i) in self.site.model.items]
+        return tuple(sorted(links, key=lambda link: sort_key(link.title)))
+
+    def _partners_of(self, item: Item) -> tuple[str, ...]:
+        if item.collection == "testimonials":
+            return (item.facts["partner"],)
+        return tuple(item.facts.get("partners") or ())
+
+    def _actions_of(self, item: Item) -> tuple[str, ...]:
+        """Actions a partner took part in: derived from the actions' references, never typed twice."""
+        if item.collection == "partners":
+            return self._index()[("actions-of", item.id)]
+        if item.collection == "testimonials":
+            return tuple(item.facts.get("actions") or ())
+        return ()
+
+    def _quotes_of(self, item: Item) -> tuple[Item, ...]:
+        return tuple(self.site.model.items[key] for key in self._index()[("quotes-of", item.collection, item.id)])
+
+    def _index(self) -> dict:
+        """Reverse references, computed once: who took part in what, which quotes speak of what. From the
+        facts alone (the preview keeps none of the memo when facts change)."""
+        return self.memoized(("reverse",), self._make_index)
+
+    def _make_index(self) -> dict:
+        index: dict = defaultdict(tuple)
+        for action in self.site.model.collection("actions"):
+            for partner in action.facts["partners"]:
+                index[("actions-of", partner)] += (action.id,)
+        for testimonial in self.site.model.collection("testimonials"):
+            index[("quotes-of", "partners", testimonial.facts["partner"])] += (testimonial.key,)
+            for action in testimonial.facts["actions"]:
+                index[("quotes-of", "actions", action)] += (testimonial.key,)
+        return index
+
+    def quote(self, item_id: str, lang: str) -> Quote:
+        item = self.site.model.items[("testimonials", item_id)]
+        original_lang = item.facts["language"]
+        original = item.texts.get(original_lang) or self.site.text(item, lang)
+        shown = self.site.text(item, lang)
+        self.read_meta(item.key, shown.lang)  # the signature shown; the bodies are recorded as rendered
+        translation = None
+        if shown.lang != original.lang:
+            translation = Markup(self.rendered(item, lang).html)
+        return Quote(
+            id=item.id, partner=self.link(("partners", item.facts["partner"]), lang),
+            signature=shown.fields["signature"], signature_lang=shown.lang,
+            original=Markup(self.rendered_text(item, original.lang, lang).html), original_lang=original.lang,
+            translation=translation, translation_lang=shown.lang,
+        )
+
+    # -- list entries ------------------------------------------------------------------------------
+    def lazy_item(self, item: Item, lang: str) -> LazyItem:
+        return LazyItem(self, item.key, lang, self.site.text(item, lang).lang)
+
+    # -- the page's frame ----------------------------------------------------------------------------------
+    def alternates(self, page: Page) -> list[Alternate]:
+        """The same page in every language, for the switcher and hreflang."""
+        result = []
+        for code in self.site.config.codes:
+            other = self._same_page(page, code)
+            translated = not other.item or code in other.translated
+            result.append(Alternate(code, self._language_name(code), self.url(other), self.abs_url(other),
+                                    translated, code == page.lang))
+        return result
+
+    def _same_page(self, page: Page, lang: str) -> Page:
+        if page.item:
+            return self.site.item_page(page.item, lang) or page
+        return self.site.by_key[(page.kind, None, lang)]
+
+    def _language_name(self, code: str) -> str:
+        for language in self.site.config.languages:
+            if language.code == code:
+                return language.name
+        return language_name(code)
+
+    def share_links(self, page: Page, title: str) -> list[tuple[str, str]]:
+        """(key, address) of each configured share service, filled in for this page."""
+        url, text = quote(self.abs_url(page), safe=""), quote(title, safe="")
+        return [(s.key, s.url.replace("{url}", url).replace("{title}", text)) for s in self.site.config.share]
+
+
+@lru_cache(maxsize=65536)
+def sort_key(text: str) -> str:
+    """Alphabetical order that ignores case and accents (É sorts with E)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -1,0 +1,234 @@
+"""Resolving the model into a site: which page exists in which language, at which URL, showing which text.
+
+Checks references between items and that no two pages share a URL. An item's pages depend on nothing but its
+own texts and the configuration, so the preview re-resolves only the items an edit changed (`previous`).
+Pure: no I/O here.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from typing import Iterable, Mapping
+
+from mecasite.content.schemas import COLLECTIONS, REFERENCES
+from mecasite.config.settings import SiteConfig
+from mecasite.content.model import Item, ItemKey, Model, Text
+from mecasite.problems import Collector, did_you_mean
+
+LISTS = ("actions", "partners", "testimonials")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One output page. `url` is relative to the site root (`fr/partenaires/materalia/`)."""
+
+    kind: str  # home, page, action, partner, list-actions, list-partners, list-testimonials, 404, redirect
+    lang: str
+    url: str
+    item: ItemKey | None = None
+    text_lang: str = ""  # the language of the text shown; differs from `lang` on a fallback page
+    translated: tuple[str, ...] = ()  # languages in which this page has its own text (hreflang)
+
+    @cached_property
+    def output_path(self) -> str:
+        return self.url + ("" if self.url.endswith(".html") else "index.html")
+
+    @property
+    def is_fallback(self) -> bool:
+        """An item page showing another language's text (list and 404 pages have no text of their own)."""
+        return bool(self.item) and self.text_lang != self.lang
+
+
+@dataclass(frozen=True)
+class Site:
+    config: SiteConfig
+    model: Model
+    fixed: Mapping[str, tuple[Page, ...]]  # lang -> its 404 and list pages
+    item_pages: Mapping[ItemKey, Mapping[str, tuple[Page, ...]]]  # item -> lang -> its page, then redirects
+    by_key: Mapping[tuple, Page]  # (kind-or-collection, id-or-None, lang) -> page
+    by_path: Mapping[str, Page]  # output path -> page
+    url_owners: Mapping[str, Page]  # url_key(url) -> page: what a changed page must not clash with
+
+    @cached_property
+    def pages(self) -> tuple[Page, ...]:
+        """Every page: per language, its 404 and list pages, then the items' pages in id order."""
+        return tuple(page for lang in self.config.codes
+                     for pages in (self.fixed[lang], *(by_lang.get(lang, ()) for by_lang in self.item_pages.values()))
+                     for page in pages)
+
+    @property
+    def redirects(self) -> tuple[Page, ...]:
+        """Old addresses of renamed pages (`old_slugs`); each leads to its item's page in the same language."""
+        return tuple(p for p in self.pages if p.kind == "redirect")
+
+    def item_page(self, key: ItemKey, lang: str) -> Page | None:
+        return self.by_key.get((key[0], key[1], lang))
+
+    def list_page(self, collection: str, lang: str) -> Page:
+        return self.by_key[("list-" + collection, None, lang)]
+
+    def home(self, lang: str) -> Page:
+        return self.by_key[("home", None, lang)]
+
+    def paths_of(self, key: ItemKey) -> list[str]:
+        """The output paths of an item's pages, in every language."""
+        return [page.output_path for pages in self.item_pages.get(key, {}).values() for page in pages]
+
+    def text(self, item: Item, lang: str) -> Text:
+        """The item's text in `lang`, or the fallback chain's first one (the default language first)."""
+        texts = item.texts
+        if lang in texts:
+            return texts[lang]
+        for code in self.config.codes:
+            if code in texts:
+                return texts[code]
+        raise KeyError(item.key)  # resolve_site guarantees a default-language text
+
+
+def resolve_site(config: SiteConfig, model: Model, problems: Collector, previous: Site | None = None,
+                 changed: frozenset = frozenset()) -> Site:
+    """Pages for every item and list in every language, URLs checked for clashes.
+
+    With `previous` (the preview's last site, which resolved without errors), only the items in `changed` are
+    resolved again and checked; the rest is taken from it.
+    """
+    if previous is None:
+        fixed = {lang: _fixed_pages(config, lang) for lang in config.codes}
+        item_pages: dict = {}
+        by_key: dict = {}
+        by_path: dict = {}
+        owners: dict = {}
+        _add(config, model, [p for pages in fixed.values() for p in pages], by_key, by_path, owners, problems)
+        changed = frozenset(model.items)
+        ordered = list(model.items)  # already in id order
+    else:
+        fixed, item_pages = previous.fixed, dict(previous.item_pages)
+        by_key, by_path, owners = dict(previous.by_key), dict(previous.by_path), dict(previous.url_owners)
+        ordered = sorted(changed)
+    removed = any(key not in model.items for key in changed)
+    # A removed item breaks the references to it anywhere; otherwise only the changed items can be wrong.
+    _check_items(config, model, model.items.values() if removed else
+                 [model.items[k] for k in ordered], problems)
+    for key in changed:
+        _remove(_flat(item_pages.get(key, {})), by_key, by_path, owners)
+        if key not in model.items:
+            item_pages.pop(key, None)
+    new = {key: _item_pages(config, model.items[key]) for key in ordered if key in model.items}
+    added = previous is not None and any(key not in item_pages for key in new)
+    item_pages.update(new)  # in place: the id order of a full load
+    if added:
+        item_pages = {key: item_pages[key] for key in model.items}
+    _add(config, model, [p for k in new for p in _flat(new[k])], by_key, by_path, owners, problems)
+    return Site(config, model, fixed, item_pages, by_key, by_path, owners)
+
+
+def _flat(by_lang: Mapping[str, tuple[Page, ...]]) -> list[Page]:
+    return [page for pages in by_lang.values() for page in pages]
+
+
+def _add(config: SiteConfig, model: Model, pages: list[Page], by_key: dict, by_path: dict, owners: dict,
+         problems: Collector) -> None:
+    """Index new pages; a URL already taken (or taken twice among them) is a clash."""
+    clashes: dict[str, list[Page]] = {}
+    for page in pages:
+        url = url_key(page.url)
+        if url in owners:
+            clashes.setdefault(url, [owners[url]]).append(page)
+            continue
+        owners[url] = page
+        by_path[page.output_path] = page
+        if page.kind == "redirect":
+            continue  # an old address of an item page: found through `redirects`, never as the item's page
+        coll, item_id = page.item if page.item else (page.kind, None)
+        by_key[(coll, item_id, page.lang)] = page
+        if page.kind == "home":
+            by_key[("home", None, page.lang)] = page
+    for clash in clashes.values():
+        sources = [_source(model, p) for p in clash]
+        problems.add(sources[0], 0, f"{len(clash)} pages on one URL '/{clash[0].url}': " + ", ".join(sources),
+                     "give each a different slug")
+
+
+def _remove(pages: list[Page], by_key: dict, by_path: dict, owners: dict) -> None:
+    for page in pages:
+        owners.pop(url_key(page.url), None)
+        by_path.pop(page.output_path, None)
+        if page.kind != "redirect":
+            by_key.pop((page.item[0], page.item[1], page.lang), None)
+            if page.kind == "home":
+                by_key.pop(("home", None, page.lang), None)
+
+
+def _check_items(config: SiteConfig, model: Model, items: Iterable[Item], problems: Collector) -> None:
+    default = config.default_language
+    homes = [i for i in model.collection("pages") if i.facts.get("home")]
+    if len(homes) != 1:
+        where = homes[1].path if len(homes) > 1 else config.content_dir.name + "/pages"
+        problems.add(where, 0, f"exactly one page must have 'home: true' (found {len(homes)})")
+    for item in items:
+        if default not in item.texts:
+            problems.add(item.path, 0, f"no text in the default language '{default}'",
+                         f"add {item.path.rsplit('/', 1)[0]}/{default}.md")
+        for field, target in REFERENCES.get(item.collection, {}).items():
+            _check_refs(model, item, field, target, problems)
+        if item.collection == "pages" and not item.facts.get("home"):
+            for text in item.texts.values():
+                if not text.slug:
+                    problems.add(text.path, 1, "missing required field 'slug'",
+                                 "the last URL segment in this language, e.g. approach")
+
+
+def _check_refs(model: Model, item: Item, field: str, target: str, problems: Collector) -> None:
+    value = item.facts.get(field) or ()
+    for ref in (value,) if isinstance(value, str) else value:
+        if (target, ref) not in model.items:
+            what = COLLECTIONS[target].ref
+            known = [i.id for i in model.collection(target)]
+            problems.add(item.path, item.lines.get(field, 0), f"{field}: unknown {what} '{ref}'",
+                         did_you_mean(ref, known))
+
+
+def _fixed_pages(config: SiteConfig, lang: str) -> tuple[Page, ...]:
+    return (Page("404", lang, f"{lang}/404.html"),
+            *(Page("list-" + name, lang, f"{lang}/{config.sections[name][lang]}/") for name in LISTS))
+
+
+def _item_pages(config: SiteConfig, item: Item) -> dict[str, tuple[Page, ...]]:
+    """The item's page in each language (its own text, or the fallback's), then its old addresses there."""
+    collection = COLLECTIONS[item.collection]
+    if not collection.has_pages or not item.texts:
+        return {}
+    translated = tuple(c for c in config.codes if c in item.texts)
+    result = {}
+    for lang in config.codes:
+        text_lang = lang if lang in item.texts else translated[0]
+        text = item.texts[text_lang]
+        if item.collection == "pages":
+            url = f"{lang}/" if item.facts.get("home") else f"{lang}/{text.slug}/"
+            kind = "home" if item.facts.get("home") else "page"
+        else:
+            url = f"{lang}/{config.sections[item.collection][lang]}/{text.slug}/"
+            kind = collection.ref
+        pages = [Page(kind, lang, url, item.key, text_lang, translated)]
+        if lang == text_lang and kind != "home":
+            parent = url.rstrip("/").rsplit("/", 1)[0]
+            pages += [Page("redirect", lang, f"{parent}/{old}/", item.key, text_lang)
+                      for old in text.fields.get("old_slugs") or () if old != text.slug]
+        result[lang] = tuple(pages)
+    return result
+
+
+@lru_cache(maxsize=131072)
+def url_key(url: str) -> str:
+    """URLs that a host or a file system may confuse: case and Unicode normal form folded."""
+    return unicodedata.normalize("NFC", url).casefold()
+
+
+def _source(model: Model, page: Page) -> str:
+    if not page.item:
+        return f"the {page.kind} page ({page.lang})"
+    item = model.items[page.item]
+    text = item.texts.get(page.text_lang)
+    return text.path if text else item.path
