@@ -128,7 +128,7 @@ def test_partner_page_shows_its_testimonial_and_derived_actions(real_site, pages
     for action in ("intermat", "medical-devices-working-group", "intermat-gr", "vitamin", "metamorphoses-2015"):
         assert pages[("actions", action)]["fr"] in action_links
     translation = [e for e in doc.find_all("div") if "quote-translation" in e["attrs"].get("class", "")]
-    assert translation and "original en anglais" in translation[0]["text"]
+    assert translation and "Traduit de la version en anglais" in translation[0]["text"]
 
 
 def test_signatures_follow_the_speaker(real_site):
