@@ -20,7 +20,8 @@ from mecasite.problems import WARNING, Collector, ContentError, Problem
 from mecasite.commands.report import as_json, dashboard, table
 from mecasite.commands.scaffold import KINDS, new_item, translate
 from mecasite.content.translations import all_states
-from mecasite.build.writer import RefusedOutput, write_file_atomic
+from mecasite.build.output_folder import RefusedOutput
+from mecasite.build.writer import write_file_atomic
 
 DESCRIPTION = """\
 Build the MecaTech Cluster's international pages: a multilingual static site made from the YAML and

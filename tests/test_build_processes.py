@@ -12,7 +12,7 @@ import pytest
 from mecasite.build.pipeline import build, render_site
 from mecasite.config.settings import load_config
 from mecasite.problems import ContentError
-from mecasite.build.writer import MARKER
+from mecasite.build.output_folder import MARKER
 from sitekit import REPO, tree_digest, text, write_site
 
 

@@ -18,7 +18,8 @@ from mecasite.cli import main
 from mecasite.config.settings import load_config
 from mecasite.build.output_folder import check_output, ledger
 from mecasite.preview.server import preview_config
-from mecasite.build.writer import MARKER, MARKER_NOTE, RefusedOutput, Staging
+from mecasite.build.output_folder import MARKER, MARKER_NOTE, RefusedOutput
+from mecasite.build.writer import Staging
 from sitekit import REPO, tree_digest, write_site
 
 ADVICE = "(choose a new or empty folder, e.g. public/)"

@@ -15,7 +15,7 @@ from typing import Iterable
 
 from mecasite.config.settings import SiteConfig
 from mecasite.problems import Problem
-from mecasite.build.writer import files_below
+from mecasite.build.output_folder import files_below
 
 ENGINE = Path(__file__).resolve().parents[1]  # the whole mecasite package
 CACHE = ".cache"

@@ -14,18 +14,164 @@ Refused, after following every symbolic link on the way:
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from pathlib import Path
+from typing import Iterable, Iterator
 
-from mecasite.config.settings import SiteConfig
-from mecasite.build.manifest import CACHE, ENGINE
-from mecasite.build.writer import NEW_FOLDER as ADVICE, Ledger, RefusedOutput, replace_refusal
+from mecasite.config.settings import ENGINE, SiteConfig
 
 
+
+MARKER = ".mecasite-output"
+MARKER_NOTE = ("This folder was made by the MecaTech site generator (python build.py build or serve).\n"
+               "The next build replaces it whole: keep no file of your own in it.\n")
+NEW_FOLDER = "choose a new or empty folder, e.g. public/"
+FOREIGN_SHOWN = 5  # foreign files named in a refusal; the rest are counted
+
+Entry = tuple[str, int, int]  # (path relative to the output folder, size, modification time in ns)
+
+class RefusedOutput(Exception):
+    """An output folder the build must not replace: the message says why and what to do (exit code 2)."""
+
+
+def is_marked(folder: Path) -> bool:
+    """True when a build of this generator made `folder` (it holds the marker)."""
+    try:
+        with open(folder / MARKER, encoding="utf-8") as f:
+            return f.read(len(MARKER_NOTE) + 1) == MARKER_NOTE
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def write_marker(folder: Path) -> None:
+    with open(folder / MARKER, "w", encoding="utf-8") as f:
+        f.write(MARKER_NOTE)
+
+
+class Ledger:
+    """Where the files the last build wrote into each output folder are recorded, under the project's cache.
+
+    The ledger is what lets a build tell its own files from a file an editor put in the output folder. Where
+    it is missing (the cache was deleted, the folder copied) the marker alone vouches for the folder. It is
+    kept out of the output, so that the output of a build depends on the sources alone.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def path(self, out: Path) -> Path:
+        key = hashlib.sha256(os.fsencode(os.path.realpath(out))).hexdigest()[:16]
+        return self.folder / f"{key}.files"
+
+    def read(self, out: Path) -> dict[str, tuple[int, int]] | None:
+        """path -> (size, mtime) of the files in `out`, later lines overriding earlier ones; None if unknown."""
+        try:
+            lines = self.path(out).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            return None
+        files: dict[str, tuple[int, int]] = {}
+        for line in lines:
+            try:
+                path, size, mtime = json.loads(line)
+            except (ValueError, TypeError):  # the header, or
+                continue  # a line cut short by a crash (its file is then foreign: the safe side)
+            if size is None:
+                files.pop(path, None)
+            else:
+                files[path] = (size, mtime)
+        return files
+
+    def write(self, out: Path, entries: Iterable[Entry]) -> None:
+        """A new ledger for `out` (its first line names the folder); those of folders now gone are removed:
+        builds into temporary folders would otherwise leave theirs behind forever."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._forget_gone()
+        head = json.dumps({"out": os.path.realpath(out)}, ensure_ascii=False) + "\n"
+        path = self.path(out)
+        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+        tmp.write_text(head + "".join(_line(*e) for e in entries), encoding="utf-8")
+        os.replace(tmp, path)
+
+    def _forget_gone(self) -> None:
+        for ledger in self.folder.glob("*.files"):
+            try:
+                with open(ledger, encoding="utf-8") as f:
+                    out = json.loads(f.readline()).get("out")
+            except (OSError, ValueError, AttributeError):
+                out = None
+            if not out or not os.path.isdir(out):
+                ledger.unlink(missing_ok=True)
+
+    def append(self, out: Path, entries: Iterable[tuple[str, int | None, int | None]]) -> None:
+        """O(edit): the preview records what it rewrote or removed."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with open(self.path(out), "a", encoding="utf-8") as f:
+            f.write("".join(_line(*e) for e in entries))
+
+
+def _line(path: str, size: int | None, mtime: int | None) -> str:
+    return json.dumps([path, size, mtime], ensure_ascii=False) + "\n"
+
+
+def files_below(root: Path, prefix: str = "") -> Iterator[Entry]:
+    """Every file (and link) below `root`, not followed, with its size and mtime; the marker left out."""
+    try:
+        entries = list(os.scandir(root))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from files_below(Path(entry.path), f"{prefix}{entry.name}/")
+        elif not (prefix == "" and entry.name == MARKER):
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            yield f"{prefix}{entry.name}", st.st_size, st.st_mtime_ns
+
+
+def foreign_files(folder: Path, ledger: Ledger) -> list[str] | None:
+    """The files in `folder` that no build wrote, or changed since: [] when a build made all of it; None
+    when no build of this generator made the folder (it has no marker)."""
+    if not is_marked(folder):
+        return None
+    known = ledger.read(folder)
+    if known is None:
+        return []
+    return sorted(path for path, size, mtime in files_below(folder) if known.get(path) != (size, mtime))
+
+
+def replace_refusal(out: Path, ledger: Ledger) -> tuple[str, str] | None:
+    """Why `out` must not be replaced and what to do, or None: it does not exist, is empty, or is all a
+    build's own."""
+    if not os.path.lexists(out):
+        return None
+    if out.is_symlink() or not out.is_dir():
+        return ("which is a symbolic link" if out.is_symlink() else "which is a file, not a folder"), NEW_FOLDER
+    try:
+        with os.scandir(out) as entries:
+            if next(entries, None) is None:
+                return None
+    except OSError as exc:
+        return f"which cannot be read ({exc.strerror})", NEW_FOLDER
+    foreign = foreign_files(out, ledger)
+    if foreign is None:
+        return f"which holds files that no build of this site made (it has no {MARKER} marker)", NEW_FOLDER
+    if foreign:
+        named = ", ".join(foreign[:FOREIGN_SHOWN]) + (f" and {len(foreign) - FOREIGN_SHOWN} more"
+                                                      if len(foreign) > FOREIGN_SHOWN else "")
+        return (f"which holds {len(foreign)} file{'s' * (len(foreign) != 1)} that the last build did not "
+                f"write or that changed since: {named}"), "move them out of it or delete them, then build again"
+    return None
+
+
+# -- the rules --------------------------------------------------------------------------------------------
 
 def ledger(config: SiteConfig) -> Ledger:
     """Where the files each build wrote are recorded: beside the project's other caches."""
-    return Ledger(config.root / CACHE / "outputs")
+    return Ledger(config.cache_dir / "outputs")
 
 
 def check_output(config: SiteConfig) -> None:
@@ -33,7 +179,7 @@ def check_output(config: SiteConfig) -> None:
     out = Path(os.path.abspath(config.output_dir))
     real = Path(os.path.realpath(out))
     protected = _protected(config, real)
-    refusal = (protected, ADVICE) if protected else replace_refusal(real, ledger(config))
+    refusal = (protected, NEW_FOLDER) if protected else replace_refusal(real, ledger(config))
     if refusal:
         reason, advice = refusal
         shown = f"'{_shown(out, config)}'" + (f" (a link to '{_shown(real, config)}')" if real != out else "")
@@ -65,7 +211,7 @@ def _sources(config: SiteConfig) -> list[tuple[Path, str]]:
     return [(config.content_dir, "the content folder"), (config.templates_dir, "the templates folder"),
             (config.static_dir, "the static files folder"), (config.i18n_dir, "the interface strings folder"),
             (ENGINE, "the generator's own code"), (config.root / ".git", "the project's git repository"),
-            (config.root / CACHE, "the build cache")]
+            (config.cache_dir, "the build cache")]
 
 
 def _shown(path: Path, config: SiteConfig) -> str:

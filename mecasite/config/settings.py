@@ -19,6 +19,7 @@ from mecasite.sources.fields import Field, FieldError, to_bool, to_mapping, to_s
 from mecasite.sources.files import SourceError, parse_yaml_file, read_text
 
 SECTIONS = ("actions", "partners", "testimonials")
+ENGINE = Path(__file__).resolve().parents[1]  # the generator's own code: a build reads it, and is keyed by it
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,11 @@ class SiteConfig:
         if text.startswith(root + os.sep):
             return text[len(root) + 1:].replace(os.sep, "/")
         return path.as_posix()
+
+    @property
+    def cache_dir(self) -> Path:
+        """What builds keep between runs (never published, never needed: deleting it costs only time)."""
+        return self.root / ".cache"
 
     @property
     def base_path(self) -> str:

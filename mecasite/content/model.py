@@ -6,6 +6,9 @@ No I/O here.
 
 from __future__ import annotations
 
+import unicodedata
+from functools import lru_cache
+
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Mapping
@@ -85,3 +88,10 @@ class Model:
 
     def get(self, collection: str, item_id: str) -> Item | None:
         return self.items.get((collection, item_id))
+
+
+@lru_cache(maxsize=65536)
+def sort_key(text: str) -> str:
+    """Alphabetical order that ignores case and accents (É sorts with E)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -6,10 +6,9 @@
 
 from __future__ import annotations
 
-from mecasite.content.model import Model
+from mecasite.content.model import Model, sort_key
 from mecasite.problems import Collector
 from mecasite.content.translations import is_unfinished
-from mecasite.render.views import sort_key
 
 
 def check_signatures(model: Model, problems: Collector) -> None:

@@ -28,7 +28,7 @@ from mecasite.preview.overlay import PreviewInfo, inject
 from mecasite.problems import ContentError, Problem
 from mecasite.sources.files import is_editor_junk
 from mecasite.build.output_folder import check_output
-from mecasite.build.writer import RefusedOutput
+from mecasite.build.output_folder import RefusedOutput
 
 PREVIEW = ".preview"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")

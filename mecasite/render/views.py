@@ -21,6 +21,7 @@ from mecasite.build.markdown_cache import BodyCache
 from mecasite.build.memo import Memo
 from mecasite.markdown.convert import MarkdownRenderer, Rendered, TooComplex
 from mecasite.build.manifest import CACHE
+from mecasite.content.model import sort_key
 from mecasite.content.model import Item, ItemKey
 from mecasite.problems import Collector
 from mecasite.site.resolve import Page, Site
@@ -313,10 +314,3 @@ class Views:
         """(key, address) of each configured share service, filled in for this page."""
         url, text = quote(self.abs_url(page), safe=""), quote(title, safe="")
         return [(s.key, s.url.replace("{url}", url).replace("{title}", text)) for s in self.site.config.share]
-
-
-@lru_cache(maxsize=65536)
-def sort_key(text: str) -> str:
-    """Alphabetical order that ignores case and accents (É sorts with E)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
