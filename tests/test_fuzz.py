@@ -6,6 +6,7 @@ The only outcomes allowed are a built site or our own error (ContentError) whose
 
 from __future__ import annotations
 
+import re
 
 import pytest
 
@@ -16,6 +17,7 @@ from hypothesis import strategies as st  # noqa: E402
 from mecasite.builder import render_site  # noqa: E402
 from mecasite.config import load_config  # noqa: E402
 from mecasite.problems import ContentError  # noqa: E402
+from mecasite.typography import typography  # noqa: E402
 from sitekit import write_site  # noqa: E402
 
 FRAGMENTS = ["## ", "# ", "- ", "1. ", "> ", "**", "*", "_", "`", "```", "[", "]", "(", ")", "partner:acme",
@@ -98,6 +100,41 @@ def test_pathological_markdown_ends_quickly_with_a_clear_error_or_a_page(tmp_pat
     except ContentError as exc:
         assert any(p.path == "content/actions/fair/en.md" and "too complex" in p.message for p in exc.problems)
     assert time.monotonic() - started < 15
+
+
+NNBSP, NBSP = "\u202f", "\u00a0"
+# French typography as first specified: three rules applied in turn (quadratic on long runs of spaces); the
+# one-pass version must give the same text.
+FR_RULES = ((re.compile(r"[ \u00a0\u202f]+([;!?])"), NNBSP + r"\1"), (re.compile(r"[ \u00a0\u202f]+([:»])"), NBSP + r"\1"),
+            (re.compile(r"«[ \u00a0\u202f]+"), "«" + NBSP))
+
+
+def typography_in_three_passes(text: str) -> str:
+    for pattern, replacement in FR_RULES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+@settings(max_examples=3_000, deadline=None, derandomize=True)
+@given(text=st.text(st.sampled_from([" ", NBSP, NNBSP, ";", "!", "?", ":", "»", "«", "a", "\n"]), max_size=30))
+def test_french_typography_in_one_pass_is_the_three_rules_in_turn(text):
+    assert typography(text, "fr") == typography_in_three_passes(text)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("a" + " " * 30_000 + ":", "a" + NBSP + ":"),
+    ("a" + " " * 30_000 + "b", "a" + " " * 30_000 + "b"),  # a run that ends in no sign stays as it is
+    ("a" + " " * 30_000 + "b !", "a" + " " * 30_000 + "b" + NNBSP + "!"),
+    ("a" + f" {NBSP}" * 15_000 + "?", "a" + NNBSP + "?"),
+    ("a" + f" {NBSP}" * 15_000 + "b", "a" + f" {NBSP}" * 15_000 + "b"),
+    ("«" + " " * 30_000 + "x" + " " * 30_000 + "»", "«" + NBSP + "x" + NBSP + "»"),
+    (" !" * 30_000, (NNBSP + "!") * 30_000),
+    ("a :" * 20_000, ("a" + NBSP + ":") * 20_000),
+    ("« ;" * 20_000, ("«" + NBSP + ";") * 20_000),
+])
+def test_french_typography_on_its_worst_cases(text, expected):
+    assert typography(text, "fr") == expected
+    assert typography(text, "en") == text
 
 
 @pytest.mark.slow
