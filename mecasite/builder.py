@@ -22,6 +22,7 @@ from .i18n import check_unused, load_strings
 from .links import check_anchors, scan
 from .parallel import Outcome, render_into
 from .problems import Collector, ContentError, Problem
+from .processes import WorkerDied
 from .render import Renderer
 from .resolve import Site, resolve_site
 from .translations import check_translations, outdated
@@ -146,6 +147,9 @@ def build_prepared(prepared: Prepared, jobs: int | None = None, track: bool = Fa
                                   jobs, track, keep_scans=not staging.readable)
         except WriteError as exc:  # two files on one path: slugs are checked before, so only a template can
             raise ContentError([Problem(config.rel(config.output_dir), message=str(exc))]) from None
+        except WorkerDied as exc:  # its staging folder is thrown away below, once every helper has ended
+            raise ContentError([Problem(config.rel(config.output_dir),
+                                        message=f"{exc}; the previous output is untouched")]) from None
         _check_anchors(staging, outcome, prepared.problems, f"{config.output_dir.name}/")
         prepared.problems.raise_errors()
         check_unused(prepared.renderer.strings, prepared.renderer.used_strings, read_templates(config),

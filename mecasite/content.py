@@ -14,7 +14,7 @@ from .collections import COLLECTIONS, Collection
 from .config import SiteConfig
 from .model import Item, Model, Text
 from .problems import Collector, did_you_mean
-from .processes import CAN_FORK, fork_pool
+from .processes import CAN_FORK, WorkerDied, fork_pool
 from .schema import ID_RE, RESERVED, validate
 from .translations import is_unfinished
 from .sources import (Document, SourceError, is_editor_junk, parse_markdown_file, parse_yaml_file,
@@ -33,11 +33,15 @@ def load_content(config: SiteConfig, problems: Collector) -> Model:
     if len(folders) < PARALLEL_FROM or not CAN_FORK:
         return Model(MappingProxyType(_load_items(config, folders, problems)))
     half = len(folders) // 2
-    with fork_pool(1) as pool:
-        first = pool.apply_async(_load_part, (config, folders[:half]))
-        mine = Collector()
-        second = _load_items(config, folders[half:], mine)
-        items, found = first.get()
+    try:
+        with fork_pool(1, "content-reading") as pool:
+            first = pool.submit(_load_part, config, folders[:half])
+            mine = Collector()
+            second = _load_items(config, folders[half:], mine)
+            items, found = first.result()
+    except WorkerDied as exc:  # half the items are missing: nothing after this would make sense
+        problems.add(config.rel(config.content_dir), 0, f"{exc}; the previous output is untouched")
+        problems.raise_errors()
     problems.extend(found)  # in the order a single process finds them
     problems.extend(mine.problems)
     items.update(second)
