@@ -7,6 +7,10 @@ the forked route on small sites and compare it with the single-process one and w
 
 from __future__ import annotations
 
+import faulthandler
+import os
+import signal
+
 import pytest
 
 from mecasite.build.pipeline import build, render_site
@@ -74,7 +78,7 @@ def test_an_anchor_on_another_page_is_found_once_that_page_exists(tmp_path):
 
 
 def test_a_large_site_is_read_by_two_processes_as_by_one(tmp_path, monkeypatch):
-    from mecasite.content import loader as content
+    from mecasite.build import reading
     from mecasite.problems import Collector
 
     config = load_config(write_site(tmp_path, {
@@ -83,10 +87,10 @@ def test_a_large_site_is_read_by_two_processes_as_by_one(tmp_path, monkeypatch):
         "content/testimonials/zzz/en.md": "---\nsignature: \"Acme\"\n---\nGood.\n",
     }))
     single = Collector()
-    expected = content.load_content(config, single)
-    monkeypatch.setattr(content, "PARALLEL_FROM", 0)
+    expected = reading.read_content(config, single)
+    monkeypatch.setattr(reading, "PARALLEL_FROM", 0)
     forked = Collector()
-    model = content.load_content(config, forked)
+    model = reading.read_content(config, forked)
     assert list(model.items) == list(expected.items) and model.items == expected.items
     assert forked.problems == single.problems and len(single.problems) == 2
 
@@ -111,3 +115,100 @@ def test_check_finds_what_the_build_finds_and_writes_nothing(tmp_path, monkeypat
     assert [(p.path, p.line, p.message) for p in checked.value.problems] == \
         [(p.path, p.line, p.message) for p in in_memory.value.problems]
     assert files() == before
+
+
+# A helper process that dies (killed for memory, a crash in a C extension) ends the build at once with one
+# line naming the signal. Fault injection: the task that renders a given page, or the helper that reads the
+# content, kills itself; the parent sees what it would see after the kernel's OOM killer.
+
+def dying_render_task(monkeypatch, page: str, signum: int) -> None:
+    """Make the render process given `page` kill itself with `signum` (only forked processes run tasks)."""
+    from mecasite.build import workers as parallel
+
+    real = parallel._render_task
+
+    def task(job, spec):
+        index, count = spec
+        if index != parallel.EXTRAS and any(p.output_path == page for p in job.pages[index::count]):
+            faulthandler.disable()  # pytest's, inherited: it would print the crash's stack
+            os.kill(os.getpid(), signum)
+        return real(job, spec)
+
+    monkeypatch.setattr(parallel, "_render_task", task)
+
+
+def leftovers(folder) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".public."))
+
+
+@pytest.mark.parametrize("signum,why", [(signal.SIGKILL, "killed by signal 9: SIGKILL, perhaps out of memory"),
+                                         (signal.SIGSEGV, "killed by signal 11: SIGSEGV, a crash in a C extension")])
+def test_a_render_process_that_dies_ends_the_build_with_one_clear_line(tmp_path, capsys, monkeypatch, signum, why):
+    from mecasite.cli import main
+
+    config = write_site(tmp_path, {})
+    assert main(["build", "--config", str(config)]) == 0
+    before = tree_digest(tmp_path / "public")
+    dying_render_task(monkeypatch, "en/actions/fair/index.html", signum)
+    capsys.readouterr()
+    assert main(["build", "--config", str(config), "--jobs", "2", "--force"]) == 1
+    err = capsys.readouterr().err
+    assert err.splitlines()[0] == f"public: a render process died ({why}); the previous output is untouched"
+    assert "Traceback" not in err
+    assert tree_digest(tmp_path / "public") == before
+    assert leftovers(tmp_path) == []  # the staging folder is gone
+    monkeypatch.undo()
+    assert main(["build", "--config", str(config), "--jobs", "2", "--force"]) == 0  # nothing left broken
+
+
+def test_check_and_the_preview_report_a_render_process_that_died(tmp_path, monkeypatch):
+    from mecasite.build.pipeline import check_site
+    from mecasite.preview.session import Session
+
+    config = load_config(write_site(tmp_path, {}))
+    dying_render_task(monkeypatch, "fr/index.html", signal.SIGKILL)
+    monkeypatch.setattr("mecasite.build.workers.PARALLEL_FROM", 0)
+    for run in (lambda: check_site(config), lambda: Session(config).build()):
+        with pytest.raises(ContentError) as raised:
+            run()
+        assert [p.format() for p in raised.value.problems] == [
+            "public: a render process died (killed by signal 9: SIGKILL, perhaps out of memory); "
+            "the previous output is untouched"]
+
+
+def test_a_content_reading_process_that_dies_ends_the_build_with_one_clear_line(tmp_path, capsys, monkeypatch):
+    from mecasite.build import reading
+    from mecasite.cli import main
+
+    config = write_site(tmp_path, {})
+    assert main(["build", "--config", str(config)]) == 0
+    before = tree_digest(tmp_path / "public")
+    parent, real = os.getpid(), reading.load_items
+
+    def load_items(*args):
+        if os.getpid() != parent:  # in the helper that reads the first half
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(*args)
+
+    monkeypatch.setattr(reading, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(reading, "load_items", load_items)
+    capsys.readouterr()
+    assert main(["build", "--config", str(config), "--force"]) == 1
+    err = capsys.readouterr().err
+    assert err.splitlines()[0] == ("content: a content-reading process died (killed by signal 9: SIGKILL, "
+                                   "perhaps out of memory); the previous output is untouched")
+    assert "Traceback" not in err
+    assert tree_digest(tmp_path / "public") == before
+
+
+@pytest.mark.parametrize("codes,said", [
+    ([-15, -9, -15], "killed by signal 9: SIGKILL, perhaps out of memory"),  # the others ended by the executor
+    ([0, -11], "killed by signal 11: SIGSEGV, a crash in a C extension"),
+    ([-15, 3], "it exited with code 3"),
+    ([-15, -15], "killed by signal 15: SIGTERM"),  # someone ended them all
+    ([None, 0], "it ended without sending its result"),
+])
+def test_how_a_helper_died_is_read_from_the_exit_codes(codes, said):
+    from mecasite.build.processes import how_it_died
+
+    assert how_it_died(codes) == said

@@ -172,3 +172,25 @@ def test_the_renderer_takes_the_short_route_for_prose(monkeypatch):
     converted = renderer.convert("## Title\n\nSee [Materalia](partner:materalia).", "en")
     assert converted.refs == (("partner", "materalia"),)
     assert converted.headings == ((2, "title", "Title"),)
+
+
+# Plain prose beyond a limit of markdown_limits, and the same just within it: the short route would take
+# each, so the limits must stop it there exactly as they stop Python-Markdown.
+BEYOND_AND_WITHIN = {
+    "size": ("word " * 40_000 + "word", "word " * 39_999 + "word"),
+    "signs": (" ".join(["*a*"] * 2_501), " ".join(["*a*"] * 2_500)),  # 5,002 and 5,000 stars
+    "headings": ("## a\n\n" * 501, "## a\n\n" * 500),
+    "blank lines": ("a\n\n" * 5_001, "a\n\n" * 5_000),
+}
+
+
+@pytest.mark.parametrize("beyond,within", BEYOND_AND_WITHIN.values(), ids=BEYOND_AND_WITHIN.keys())
+def test_both_routes_refuse_a_text_beyond_a_limit_alike(beyond, within):
+    assert PROSE.convert(beyond, "fr") is not None and PROSE.convert(within, "fr") is not None  # plain prose
+    with pytest.raises(markdown_render.TooComplex) as prose:
+        FULL.convert(beyond, "fr")
+    with pytest.raises(markdown_render.TooComplex) as python_markdown:
+        FULL.convert(beyond + "\n\n<b>x</b>", "fr")  # raw HTML: Python-Markdown's route
+    assert (prose.value.message, prose.value.line, prose.value.hint) == \
+        (python_markdown.value.message, python_markdown.value.line, python_markdown.value.hint)
+    assert FULL.convert(within, "fr").html.startswith(("<p>", "<h2"))  # within the limit: converted

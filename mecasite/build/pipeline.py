@@ -17,11 +17,12 @@ from pathlib import Path
 from mecasite.build import manifest
 from mecasite.content.signatures import check_signatures
 from mecasite.config.settings import SiteConfig
-from mecasite.content.loader import load_content
+from mecasite.build.reading import read_content
 from mecasite.content.strings import check_unused, load_strings
 from mecasite.build.links import check_anchors, scan
 from mecasite.build.workers import Outcome, render_into
 from mecasite.problems import Collector, ContentError, Problem
+from mecasite.build.processes import WorkerDied
 from mecasite.render.renderer import Renderer
 from mecasite.site.resolve import Site, resolve_site
 from mecasite.content.translations import check_translations, outdated
@@ -93,7 +94,7 @@ class Prepared:
 def prepare(config: SiteConfig) -> Prepared:
     """Load, validate and resolve; raise ContentError listing every error found so far."""
     problems = Collector()
-    model = load_content(config, problems)
+    model = read_content(config, problems)
     strings = load_strings(config, problems)
     static = read_static(config, problems)
     problems.raise_errors()
@@ -149,6 +150,9 @@ def build_prepared(prepared: Prepared, jobs: int | None = None, track: bool = Fa
                                   jobs, track, keep_scans=not staging.readable)
         except WriteError as exc:  # two files on one path: slugs are checked before, so only a template can
             raise ContentError([Problem(config.rel(config.output_dir), message=str(exc))]) from None
+        except WorkerDied as exc:  # its staging folder is thrown away below, once every helper has ended
+            raise ContentError([Problem(config.rel(config.output_dir),
+                                        message=f"{exc}; the previous output is untouched")]) from None
         _check_anchors(staging, outcome, prepared.problems, f"{config.output_dir.name}/")
         prepared.problems.raise_errors()
         check_unused(prepared.renderer.strings, prepared.renderer.used_strings, read_templates(config),

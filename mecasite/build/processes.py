@@ -1,34 +1,94 @@
-"""Forked helper processes for large sites: they share what the parent has loaded, and die with it.
+"""Forked helper processes for large sites: they share what the parent has loaded, die with it, and never
+leave it waiting for a helper that died.
 
 Used by content.py (two processes read the content) and parallel.py (one process per core renders pages).
-Forking costs more than it saves on a small site, so callers fork only past a threshold; where `fork` is
-missing they work in one process.
+Forking costs more than it saves on a small site, so callers fork only past a threshold. Only on Linux:
+macOS's system libraries are not safe to fork and Windows has no fork; there callers work in one process
+(spawning would pickle the whole loaded site into every helper, which costs more than it saves).
+
+The pool is `concurrent.futures.ProcessPoolExecutor`, not `multiprocessing.Pool`: when a helper dies
+(killed by the kernel for memory, a crash in a C extension, SIGKILL), `Pool` waits forever for its tasks;
+the executor fails them all at once, and `fork_pool` turns that into `WorkerDied`, naming how it died.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import multiprocessing.context
 import os
+import signal
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Iterator
 
-CAN_FORK = hasattr(os, "fork")
+CAN_FORK = sys.platform.startswith("linux") and hasattr(os, "fork")
+
+_CRASH_SIGNALS = {signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE, signal.SIGABRT}
+
+
+class WorkerDied(Exception):
+    """A helper process ended before sending back its result; the message says how."""
+
+
+class _Recording(multiprocessing.context.ForkContext):
+    """The fork context, keeping the processes it starts: their exit codes say how a helper died."""
+
+    def __init__(self) -> None:
+        self.started: list[multiprocessing.process.BaseProcess] = []
+
+    def Process(self, *args, **kwargs):  # noqa: N802 (the context's own name, used by the executor)
+        process = multiprocessing.context.ForkProcess(*args, **kwargs)
+        self.started.append(process)
+        return process
 
 
 @contextmanager
-def fork_pool(jobs: int) -> Iterator[multiprocessing.pool.Pool]:
-    """A pool of `jobs` forked processes."""
-    with multiprocessing.get_context("fork").Pool(jobs, initializer=_die_with_parent) as pool:
+def fork_pool(jobs: int, role: str) -> Iterator[ProcessPoolExecutor]:
+    """A pool of `jobs` forked processes; if one dies, WorkerDied ("a `role` process died (killed by signal
+    9: SIGKILL, perhaps out of memory)") once every helper has ended."""
+    context = _Recording()
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_die_with_parent, initargs=(os.getpid(),))
+    try:
         yield pool
+    except BrokenProcessPool:
+        pool.shutdown(wait=True)  # the executor has ended the others: every exit code is known
+        raise WorkerDied(f"a {role} process died ({how_it_died(p.exitcode for p in context.started)})") from None
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)  # a bug in a task: no point in starting the others
+        raise
+    pool.shutdown(wait=True)
 
 
-def _die_with_parent() -> None:
+def how_it_died(exit_codes) -> str:
+    """What the exit codes of a broken pool's processes say. The executor ends the others with SIGTERM once
+    one has died, so another signal, or an exit code, is the one that broke it."""
+    codes = [code for code in exit_codes if code]  # None: never started; 0: ended normally
+    codes.sort(key=lambda code: code == -signal.SIGTERM)
+    if not codes:
+        return "it ended without sending its result"
+    code = codes[0]
+    if code > 0:
+        return f"it exited with code {code}"
+    number = -code
+    try:
+        name = signal.Signals(number).name
+    except ValueError:
+        name = "unknown signal"
+    why = (", perhaps out of memory" if number == signal.SIGKILL else
+           ", a crash in a C extension" if number in _CRASH_SIGNALS else "")
+    return f"killed by signal {number}: {name}{why}"
+
+
+def _die_with_parent(parent: int) -> None:
     """A helper must not outlive a build that was killed: a render process would go on writing into a staging
-    folder that the next build has already cleaned away (Linux: PR_SET_PDEATHSIG)."""
+    folder that the next build has already cleaned away (Linux: PR_SET_PDEATHSIG). A parent that died before
+    the signal was asked for is seen as a new parent process."""
     try:
         import ctypes
-        import signal
 
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
     except (OSError, AttributeError):
         pass
+    if os.getppid() != parent:
+        os._exit(1)

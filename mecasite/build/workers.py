@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import os
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -160,7 +161,7 @@ def _render_forked(job: _Job, jobs: int) -> list:
     slices = jobs * SLICES_PER_JOB
     tasks = [(EXTRAS, 1)] + [(i, slices) for i in range(slices)]
     try:
-        with fork_pool(jobs) as pool:
-            return list(pool.imap_unordered(_forked_task, tasks))
+        with fork_pool(jobs, "render") as pool:
+            return [future.result() for future in as_completed([pool.submit(_forked_task, t) for t in tasks])]
     finally:
         _FORKED = None

@@ -14,7 +14,6 @@ from mecasite.content.schemas import COLLECTIONS, Collection
 from mecasite.config.settings import SiteConfig
 from mecasite.content.model import Item, Model, Text
 from mecasite.problems import Collector, did_you_mean
-from mecasite.build.processes import CAN_FORK, fork_pool
 from mecasite.sources.fields import ID_RE, RESERVED, validate
 from mecasite.content.translations import is_unfinished
 from mecasite.sources.files import (Document, SourceError, is_editor_junk, parse_markdown_file, parse_yaml_file,
@@ -23,28 +22,13 @@ from mecasite.sources.files import (Document, SourceError, is_editor_junk, parse
 NEUTRAL = "item.yaml"
 
 
-PARALLEL_FROM = 1000  # item folders; below this, a second process costs more than it saves
-
-
 def load_content(config: SiteConfig, problems: Collector) -> Model:
-    """Every item under the content folder; problems are collected, not raised. On a large site a forked
-    process reads the first half of the items while this one reads the second."""
-    folders = _item_folders(config, problems)
-    if len(folders) < PARALLEL_FROM or not CAN_FORK:
-        return Model(MappingProxyType(_load_items(config, folders, problems)))
-    half = len(folders) // 2
-    with fork_pool(1) as pool:
-        first = pool.apply_async(_load_part, (config, folders[:half]))
-        mine = Collector()
-        second = _load_items(config, folders[half:], mine)
-        items, found = first.get()
-    problems.extend(found)  # in the order a single process finds them
-    problems.extend(mine.problems)
-    items.update(second)
-    return Model(MappingProxyType(items))
+    """Every item under the content folder, in one process; problems are collected, not raised. (The build
+    reads a large site in two processes, see build/reading.py: it calls `item_folders` and `load_items`.)"""
+    return Model(MappingProxyType(load_items(config, item_folders(config, problems), problems)))
 
 
-def _item_folders(config: SiteConfig, problems: Collector) -> list[tuple[str, Path]]:
+def item_folders(config: SiteConfig, problems: Collector) -> list[tuple[str, Path]]:
     """(collection, folder) of every item, in id order; unknown collections are reported."""
     root = config.content_dir
     if not root.is_dir():
@@ -60,19 +44,13 @@ def _item_folders(config: SiteConfig, problems: Collector) -> list[tuple[str, Pa
     return found
 
 
-def _load_items(config: SiteConfig, folders: list[tuple[str, Path]], problems: Collector) -> dict:
+def load_items(config: SiteConfig, folders: list[tuple[str, Path]], problems: Collector) -> dict:
     items = {}
     for collection, item_dir in folders:
         item = load_item(config, COLLECTIONS[collection], item_dir, problems)
         if item:
             items[item.key] = item
     return items
-
-
-def _load_part(config: SiteConfig, folders: list[tuple[str, Path]]) -> tuple[dict, list]:
-    """In the forked process: the items of `folders` and the problems met (sent back pickled)."""
-    problems = Collector()
-    return _load_items(config, folders, problems), problems.problems
 
 
 def _inside(config: SiteConfig, path: Path) -> bool:

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-import signal
-import threading
 import xml.etree.ElementTree as etree
-from contextlib import contextmanager
 from dataclasses import dataclass
 from html import escape, unescape
 from pathlib import Path
@@ -23,6 +20,7 @@ import nh3
 from markdown.treeprocessors import Treeprocessor
 
 from mecasite.markdown import engine as markdown_engine
+from mecasite.markdown.limits import PREFIX, TooComplex, check_complexity
 from mecasite.markdown.prose import ProseConverter
 from mecasite.build.markdown_cache import BodyCache
 from mecasite.markdown.typography import typography
@@ -46,61 +44,6 @@ ATTRIBUTES = {
 SCHEMES = {"http", "https", "mailto"}
 SKIP_TEXT = {"code", "pre"}
 CLEANER = nh3.Cleaner(tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES, link_rel=None)  # built once
-
-
-class TooComplex(Exception):
-    """A body Python-Markdown would take too long, or recurse too deep, to convert."""
-
-    def __init__(self, message: str, line: int = 0):
-        super().__init__(message)
-        self.message, self.line = message, line
-
-
-# Inputs known to make Python-Markdown slow or deeply recursive, refused before conversion (linear checks):
-# long runs of one bracket or backtick, opening tags by the thousand, and nesting hundreds deep. Every text is
-# checked, so each check is written to be cheap: runs are found by substring search (the regular expression
-# only finds the line), line starts by a literal newline (which the regex engine skips to) rather than `^`.
-LIMITS = (
-    (("[" * 200, "]" * 200, "(" * 200), re.compile(r"\[{200,}|\]{200,}|\({200,}"), "a run of more than 200 brackets"),
-    (("`" * 100,), re.compile(r"`{100,}"), "a run of more than 100 backticks"),
-    ((), re.compile(r"\n(?:[ \t]*(?:[-*+>]|\d+[.)])[ \t]+){64,}"), "list or quote markers nested more than 64 deep"),
-    ((), re.compile(r"\n[ \t>]{256,}"), "a line indented or quoted more than 256 levels deep"),
-)
-MAX_TAGS = 2000  # raw "<a ", "<span " ... openings in one body
-SECONDS = 5.0  # a conversion still running after this is stopped
-
-
-def check_complexity(text: str) -> None:
-    """Raise TooComplex for inputs that would hang or exhaust the converter."""
-    lined = "\n" + text  # so that the first line starts with a newline too
-    for runs, pattern, what in LIMITS:
-        if runs and not any(run in text for run in runs):
-            continue
-        match = pattern.search(lined)
-        if match:
-            line = lined.count("\n", 0, match.start() + 1)
-            raise TooComplex(f"the text is too complex to convert: {what}", line)
-    if text.count("<") > MAX_TAGS and len(re.findall(r"<[a-zA-Z]", text)) > MAX_TAGS:
-        raise TooComplex(f"the text is too complex to convert: more than {MAX_TAGS} HTML tags")
-
-
-@contextmanager
-def time_limit(seconds: float):
-    """Stop a conversion that runs too long (SIGALRM, main thread only; elsewhere the input checks suffice)."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def expired(signum, frame):
-        raise TooComplex(f"the text is too complex to convert: still not done after {seconds:g} s")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass(frozen=True)
@@ -208,16 +151,18 @@ class MarkdownRenderer:
         self.prose = ProseConverter(kinds, PLACEHOLDER, typography)  # most texts: see markdown_prose
 
     def _convert_fully(self, text: str, lang: str, converter: str) -> tuple[str, tuple, tuple]:
-        """Python-Markdown (a converter with or without `extra`), within a time limit."""
+        """Python-Markdown (a converter with or without `extra`), on a text within the limits (markdown_limits).
+        The stack is the one bound they leave to Python: nesting (of HTML, definition lists) deep enough
+        to exhaust it is refused as too deep."""
         md, links = self._converters[converter]
         md.reset()
         links.reset()
         links.lang = lang
         try:
-            with time_limit(SECONDS):
-                raw = md.convert(text)
+            raw = md.convert(text)
         except RecursionError:
-            raise TooComplex("the text is too complex to convert: nested too deeply") from None
+            raise TooComplex(f"{PREFIX}nested too deeply", 0, "nest lists, quotes and HTML elements less deeply") \
+                from None
         return raw, tuple(links.headings), tuple(links.refs)
 
     def save(self) -> None:
@@ -241,7 +186,7 @@ class MarkdownRenderer:
 
     def convert(self, text: str, lang: str) -> Converted:
         """Plain prose is converted again each time (a cache lookup would cost about as much); other texts
-        are kept in the cache."""
+        are kept in the cache. Both routes are behind the same limits: TooComplex beyond them."""
         check_complexity(text)
         extra = markdown_engine.needs_extra(text)
         prose = None if extra else self.prose.convert(text, lang)

@@ -194,8 +194,7 @@ class Views:
         try:
             result = self.markdown.render(text.body, text_lang, resolver)
         except TooComplex as exc:
-            self.problems.add(text.path, text.body_line + max(exc.line - 1, 0), exc.message,
-                              "split it up or simplify it; pasted text from other tools often causes this")
+            self.problems.add(text.path, text.body_line + max(exc.line - 1, 0), exc.message, exc.hint)
             result = Rendered("", (), (), ())
         for bad in result.bad_refs:
             self.problems.add(text.path, text.body_line, f"link to unknown item '{bad}'",
