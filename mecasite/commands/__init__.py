@@ -1,1 +1,5 @@
-"""commands."""
+"""The editing commands: `new` (an item from a scaffold), `translate` (a translation file, or stamping one up to
+date) and the translations report.
+
+They write content files an editor asked for, never the site. May not import the preview.
+"""

@@ -1,1 +1,5 @@
-"""sources."""
+"""Reading one source file strictly: YAML with the position of every key and value, front matter and body,
+and the field converters (dates, slugs, country codes) that turn raw values into typed ones.
+
+Knows nothing of collections, languages or the site. May not import any other stage; no writing.
+"""
