@@ -32,7 +32,7 @@ from mecasite.content.schemas import COLLECTIONS
 from mecasite.config.settings import SiteConfig
 from mecasite.content.loader import load_item
 from mecasite.build.links import HINT, Targets, broken_links, scan_files
-from mecasite.build.memo import Readers
+from mecasite.render.memo import Readers
 from mecasite.content.model import ItemKey, Model
 from mecasite.build.output_folder import check_output, ledger
 from mecasite.problems import WARNING, Collector, ContentError, Problem

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from mecasite.content.schemas import COLLECTIONS, REF_KINDS
 from mecasite.content.strings import country_name, date_text, language_name
 from mecasite.build.markdown_cache import BodyCache
-from mecasite.build.memo import Memo
+from mecasite.render.memo import Memo
 from mecasite.markdown.convert import MarkdownRenderer, Rendered, TooComplex
 from mecasite.build.manifest import CACHE
 from mecasite.content.model import sort_key
