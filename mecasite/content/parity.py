@@ -543,7 +543,7 @@ def compare(source: Text, translation: Text, others: Mapping[str, Text], names: 
     for i, block in enumerate(src_blocks):
         j = matched.get(i)
         scope = tr_blocks[j].text if j is not None else ""
-        for name in missing_names(block.text, translation.body, lang, other_bodies, names, scope):
+        for name in missing_names(block.text, scope or translation.body, lang, other_bodies, names):
             line = tr_blocks[j].line if j is not None else translation.body_line
             findings.append(Finding(line, f"this translation lacks the name '{name}' that the original has "
                                     f"(in the {describe(block.kind)} that starts '{opening(block)}')"))
