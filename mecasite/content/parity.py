@@ -23,7 +23,6 @@ warning says so). Pure functions: the texts in, findings out; no I/O.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 import unicodedata
@@ -183,37 +182,70 @@ def after(blocks: Sequence[Block], index: int) -> str:
     return f"after the {describe(before.kind)} that starts '{opening(before)}'"
 
 
-def compare_blocks(source: Sequence[Block], translation: Sequence[Block],
-                   source_path: str) -> tuple[list[Finding], dict[int, int]]:
+def _tokens(block: Block, lang: str) -> set:
+    """What a block says in any language: its links, facts and strongly written names (for aligning blocks)."""
+    words = {w for w in _WORD.findall(block.text) if _is_strong(w)}
+    return links(block.text) | {str(f) for f in facts(block.text, lang)} | words
+
+
+def align(source: Sequence[Block], translation: Sequence[Block], source_lang: str = "fr",
+          lang: str = "fr") -> list[tuple[int | None, int | None]]:
+    """Pairs (source index, translation index), None for a block the other text has not: the alignment that
+    pairs the most blocks of the same kind, preferring blocks that share links, facts and names."""
+    n, m = len(source), len(translation)
+    src_tokens = [_tokens(b, source_lang) for b in source]
+    tr_tokens = [_tokens(b, lang) for b in translation]
+
+    def pair(i: int, j: int) -> float:
+        if source[i].kind != translation[j].kind:
+            return 0.1  # one block in place of another: better said once than as one missing and one added
+        shared, total = src_tokens[i] & tr_tokens[j], src_tokens[i] | tr_tokens[j]
+        return 1 + (len(shared) / len(total) if total else 0.5)
+
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            best[i][j] = max(best[i + 1][j], best[i][j + 1], best[i + 1][j + 1] + pair(i, j))
+    pairs: list[tuple[int | None, int | None]] = []
+    i = j = 0
+    while i < n or j < m:
+        if i < n and j < m and best[i][j] == best[i + 1][j + 1] + pair(i, j):
+            pairs.append((i, j))
+            i, j = i + 1, j + 1
+        elif i < n and (j == m or best[i][j] == best[i + 1][j]):
+            pairs.append((i, None))
+            i += 1
+        else:
+            pairs.append((None, j))
+            j += 1
+    return pairs
+
+
+def compare_blocks(source: Sequence[Block], translation: Sequence[Block], source_path: str,
+                   source_lang: str = "fr", lang: str = "fr") -> tuple[list[Finding], dict[int, int]]:
     """Findings for blocks added, missing or of another kind, and which translation block each source block
     corresponds to (for placing the other findings)."""
     findings: list[Finding] = []
     matched: dict[int, int] = {}
-    matcher = difflib.SequenceMatcher(None, [b.kind for b in source], [b.kind for b in translation],
-                                      autojunk=False)
-
-    def line_before(j: int) -> int:
-        return translation[j - 1].line if j > 0 else (translation[0].line if translation else 1)
-
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal" or op == "replace":
-            for offset in range(min(i2 - i1, j2 - j1)):
-                matched[i1 + offset] = j1 + offset
-        if op == "equal":
-            continue
-        pairs = min(i2 - i1, j2 - j1) if op == "replace" else 0
-        for offset in range(pairs):
-            s, t = source[i1 + offset], translation[j1 + offset]
-            findings.append(Finding(t.line, f"this translation has {_a(t.kind)} where the original has "
-                                    f"{_a(s.kind)} ('{opening(s)}', {source_path}:{s.line}), "
-                                    f"{after(translation, j1 + offset)}"))
-        for j in range(j1 + pairs, j2):
+    next_j = 0  # the translation block after the place reached
+    for i, j in align(source, translation, source_lang, lang):
+        if i is not None and j is not None:
+            matched[i] = j
+            s, t = source[i], translation[j]
+            if s.kind != t.kind:
+                findings.append(Finding(t.line, f"this translation has {_a(t.kind)} where the original has "
+                                        f"{_a(s.kind)} ('{opening(s)}', {source_path}:{s.line}), "
+                                        f"{after(translation, j)}"))
+            next_j = j + 1
+        elif j is not None:
             findings.append(Finding(translation[j].line, f"this translation has {_a(translation[j].kind)} the "
                                     f"original has not ('{opening(translation[j])}'), {after(translation, j)}"))
-        for i in range(i1 + pairs, i2):
+            next_j = j + 1
+        else:
             s = source[i]
-            findings.append(Finding(line_before(j2), f"the original has {_a(s.kind)} this translation has not "
-                                    f"('{opening(s)}', {source_path}:{s.line}), {after(translation, j2)}"))
+            line = translation[next_j - 1].line if next_j > 0 else (translation[0].line if translation else 1)
+            findings.append(Finding(line, f"the original has {_a(s.kind)} this translation has not "
+                                    f"('{opening(s)}', {source_path}:{s.line}), {after(translation, next_j)}"))
     return findings, matched
 
 
@@ -358,18 +390,21 @@ def _runs(text: str) -> list[str]:
     return runs
 
 
-def has_name(text: str, name: str) -> bool:
+def has_name(text: str, name: str, exact: bool = False) -> bool:
     """The name as a word of the text (a German compound such as 'MecaTech-Cluster' or a genitive 's' is fine)."""
-    return re.search(rf"(?<![\w&]){re.escape(name)}(?:s|’s|'s)?(?![\w&])", text) is not None
+    if not name:
+        return False
+    first = re.escape(name[0]) if exact else f"[{re.escape(name[0].lower())}{re.escape(name[0].upper())}]"
+    return re.search(rf"(?<![\w&]){first}{re.escape(name[1:])}(?:s|’s|'s)?(?![\w&])", text) is not None
 
 
-def _core(phrase: str) -> list[str]:
-    """The words that make a name recognisable whatever the word order: 'Forum Business-Meets-Research 2014'
-    -> Business-Meets-Research, 2014; 'Université de Grenoble' -> Grenoble."""
+def _core(phrase: str, original: str) -> list[str]:
+    """The words that make a title recognisable whatever the word order, as the original's title has them too:
+    'Business-Meets-Research Forum 2014' -> Business-Meets-Research, 2014 (Forum: translated, not a name)."""
     words = _WORD.findall(phrase)
-    strong = [w for w in words if _is_strong(w) or w[0].isdigit()]
-    capitals = [w for w in words[1:] if w[0].isupper()]
-    return list(dict.fromkeys(strong + capitals))
+    kept = set(_WORD.findall(original))
+    return list(dict.fromkeys(w for w in words if (_is_strong(w) or w[0].isdigit() or w[0].isupper()) and w in kept
+                              and (_is_strong(w) or w[0].isdigit() or w != words[0])))
 
 
 def is_name_like(title: str) -> bool:
@@ -413,7 +448,7 @@ class Names:
     def found(self, text: str, name: str, lang: str) -> bool:
         """The name, or a rendering of it, or the core words of one of those, in the text."""
         for way in self.renderings(name, lang):
-            core = _core(way) if name in self.titles else []
+            core = _core(way, name) if name in self.titles else []
             if has_name(text, way) or (core and all(has_name(text, w) for w in core)):
                 return True
         return False
@@ -472,7 +507,7 @@ def missing_names(source: str, translation: str, lang: str, others: Mapping[str,
     found: list[str] = []
     rest = source
     for phrase in names.phrases():
-        if has_name(rest, phrase):
+        if has_name(rest, phrase, exact=True):  # in the translation, 'The Greater Region' may be 'the Greater Region'
             rest = re.sub(rf"(?<!\w){re.escape(phrase)}", " ", rest)
             if not names.found(translation, phrase, lang):
                 found.append(phrase)
@@ -512,7 +547,7 @@ def compare(source: Text, translation: Text, others: Mapping[str, Text], names: 
 
     src_blocks = split_blocks(source.body, source.body_line)
     tr_blocks = split_blocks(translation.body, translation.body_line)
-    block_findings, matched = compare_blocks(src_blocks, tr_blocks, source.path)
+    block_findings, matched = compare_blocks(src_blocks, tr_blocks, source.path, source.lang, lang)
     findings += block_findings
 
     def place(text_in_source: str) -> tuple[int, str]:
@@ -527,7 +562,9 @@ def compare(source: Text, translation: Text, others: Mapping[str, Text], names: 
     def place_in_translation(text_in_translation: str) -> int:
         return next((b.line for b in tr_blocks if text_in_translation in b.text), translation.body_line)
 
-    src_links, tr_links = links(source.body), links(translation.body)
+    aligned_source = "\n\n".join(src_blocks[i].text for i in matched)
+    aligned_translation = "\n\n".join(tr_blocks[j].text for j in matched.values())
+    src_links, tr_links = links(aligned_source), links(aligned_translation)
     for target in sorted(src_links - tr_links):
         line, where = place(target)
         findings.append(Finding(line, f"this translation lacks the link to {target} that the original has{where}"))
@@ -535,16 +572,17 @@ def compare(source: Text, translation: Text, others: Mapping[str, Text], names: 
         findings.append(Finding(place_in_translation(target),
                                 f"this translation links to {target}, which the original does not"))
 
-    src_facts, tr_facts = facts(source.body, source.lang), facts(translation.body, lang)
+    src_facts, tr_facts = facts(aligned_source, source.lang), facts(aligned_translation, lang)
     for message in compare_facts(src_facts, tr_facts):
         findings.append(Finding(_fact_line(message, src_blocks, tr_blocks, matched, translation, source.lang, lang),
                                 message))
     other_bodies = {k: o.body for k, o in others.items()}
     for i, block in enumerate(src_blocks):
         j = matched.get(i)
-        scope = tr_blocks[j].text if j is not None else ""
-        for name in missing_names(block.text, scope or translation.body, lang, other_bodies, names):
-            line = tr_blocks[j].line if j is not None else translation.body_line
+        if j is None:
+            continue  # the missing block is reported already
+        for name in missing_names(block.text, tr_blocks[j].text, lang, other_bodies, names):
+            line = tr_blocks[j].line
             findings.append(Finding(line, f"this translation lacks the name '{name}' that the original has "
                                     f"(in the {describe(block.kind)} that starts '{opening(block)}')"))
     return findings
