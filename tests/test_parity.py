@@ -263,3 +263,14 @@ def test_the_real_content_gives_no_finding():
     model = load_content(config, Collector())
     compared = sum(1 for item in model.items.values() for lang in item.texts if lang != "fr")
     assert compared > 50  # the check ran over the translations, it did not skip them
+
+
+def test_the_dashboard_shows_the_findings_next_to_the_state():
+    from mecasite.commands.report import as_json, dashboard
+    from mecasite.content.translations import all_states
+    config = load_config(REPO / "site_config.yaml")
+    states = all_states(config, load_content(config, Collector()))
+    parity = {("partners", "materalia", "de"): 2}
+    assert dashboard(config, states).count("parity findings</span>") == 0
+    assert dashboard(config, states, parity).count(">up to date <span class=\"parity\">2 parity findings</span>") == 1
+    assert '"parity_findings": 2' in as_json(config, states, parity)
