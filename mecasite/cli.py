@@ -19,6 +19,7 @@ from mecasite.config.settings import SiteConfig, load_config
 from mecasite.problems import WARNING, Collector, ContentError, Problem
 from mecasite.commands.report import as_json, dashboard, table
 from mecasite.commands.scaffold import KINDS, new_item, translate
+from mecasite.content.parity import check_parity
 from mecasite.content.translations import all_states
 from mecasite.build.output_folder import RefusedOutput
 from mecasite.build.writer import write_file_atomic
@@ -167,11 +168,13 @@ def load_model(config: SiteConfig):
 
 
 def cmd_translations(config: SiteConfig, args: argparse.Namespace) -> int:
-    states = all_states(config, load_model(config))
+    model = load_model(config)
+    states = all_states(config, model)
+    parity = check_parity(config, model, Collector())
     print(table(config, states), end="")
     folder = args.report_dir if args.report_dir.is_absolute() else config.root / args.report_dir
-    write_file_atomic(folder / "translations.json", as_json(config, states).encode())
-    write_file_atomic(folder / "translations.html", dashboard(config, states).encode())
+    write_file_atomic(folder / "translations.json", as_json(config, states, parity).encode())
+    write_file_atomic(folder / "translations.html", dashboard(config, states, parity).encode())
     print(f"report written to {folder / 'translations.html'} and translations.json")
     return 0
 

@@ -25,6 +25,7 @@ from mecasite.problems import Collector, ContentError, Problem
 from mecasite.build.processes import WorkerDied
 from mecasite.render.renderer import Renderer
 from mecasite.site.resolve import Site, resolve_site
+from mecasite.content.parity import check_parity
 from mecasite.content.translations import check_translations, outdated
 from mecasite.build.output_folder import check_output, ledger
 from mecasite.build.writer import InMemory, Staging, WriteError
@@ -101,6 +102,7 @@ def prepare(config: SiteConfig) -> Prepared:
     site = resolve_site(config, model, problems)
     check_signatures(model, problems)
     states = check_translations(config, model, problems)
+    check_parity(config, model, problems)
     problems.raise_errors()
     notices = {}
     if config.outdated_notice:

@@ -6,7 +6,7 @@ The dashboard is a single self-contained file for editors to open locally; it is
 from __future__ import annotations
 
 import json
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import jinja2
 
@@ -35,9 +35,14 @@ def table(config: SiteConfig, states: Sequence[State]) -> str:
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
-def as_json(config: SiteConfig, states: Sequence[State]) -> str:
+Parity = Mapping[tuple[str, str, str], int]  # (collection, id, lang) -> parity findings (content/parity.py)
+
+
+def as_json(config: SiteConfig, states: Sequence[State], parity: Parity | None = None) -> str:
+    parity = parity or {}
+    items = [s.as_dict() | {"parity_findings": parity.get((s.collection, s.id, s.lang), 0)} for s in states]
     return json.dumps({"default_language": config.default_language, "languages": list(config.codes),
-                       "summary": summary(states), "items": [s.as_dict() for s in states]},
+                       "summary": summary(states), "items": items},
                       indent=2, ensure_ascii=False) + "\n"
 
 
@@ -55,6 +60,7 @@ th, td { border-bottom: 1px solid #ccc; padding: .35rem .6rem; text-align: left;
 td.status { font-weight: 600; }
 .s-up-to-date { color: #176f2c; } .s-source { color: #555; } .s-outdated { color: #8a4b00; background: #fff4e0; }
 .s-missing, .s-fallback { color: #a00; background: #fdeaea; }
+.parity { display: block; font-weight: 400; color: #8a4b00; }
 code { font-size: .9em; }
 </style>
 </head>
@@ -73,22 +79,24 @@ original; <em>missing</em>: no translation file yet.</p>
 <tbody>
 {% for name, row in rows.items() %}
 <tr><th scope="row"><code>{{ name }}</code></th>
-{% for lang in langs %}{% set s = row[lang] %}<td class="status s-{{ s.status | replace(' ', '-') }}" title="{{ s.path }}">{{ s.status }}</td>{% endfor %}
+{% for lang in langs %}{% set s = row[lang] %}{% set n = parity.get((s.collection, s.id, s.lang), 0) %}<td class="status s-{{ s.status | replace(' ', '-') }}" title="{{ s.path }}">{{ s.status }}{% if n %} <span class="parity">{{ n }} parity finding{{ 's' if n != 1 }}</span>{% endif %}</td>{% endfor %}
 </tr>
 {% endfor %}
 </tbody>
 </table>
 <p>To create a missing translation: <code>python build.py translate ITEM --to LANG</code>. Once a translation
-matches its original again: <code>python build.py translate ITEM --to LANG --refresh</code>.</p>
+matches its original again: <code>python build.py translate ITEM --to LANG --refresh</code>. A <em>parity
+finding</em> is a difference in structure, links, numbers, dates or names between an up-to-date translation and its
+original: <code>python build.py check</code> says where, and how to acknowledge one once checked.</p>
 </body>
 </html>
 """)
 
 
-def dashboard(config: SiteConfig, states: Sequence[State]) -> str:
+def dashboard(config: SiteConfig, states: Sequence[State], parity: Parity | None = None) -> str:
     rows: dict[str, dict[str, State]] = {}
     for state in states:
         rows.setdefault(f"{state.collection}/{state.id}", {})[state.lang] = state
     todo = sum(s.status in ("outdated", "missing", "fallback") for s in states)
     return DASHBOARD.render(rows=rows, langs=config.codes, default=config.default_language,
-                            summary=summary(states), states=STATES, counts_total=todo)
+                            summary=summary(states), states=STATES, counts_total=todo, parity=parity or {})

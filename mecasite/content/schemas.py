@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from mecasite.config.settings import to_language_code
-from mecasite.sources.fields import Field, Schema, to_bool, to_countries, to_date, to_id, to_ids, to_int, to_slug, to_slugs, to_text
+from mecasite.sources.fields import (Field, Schema, list_of, to_bool, to_countries, to_date, to_id, to_ids, to_int,
+                                     to_slug, to_slugs, to_text)
 
 
 @dataclass(frozen=True)
@@ -22,11 +23,17 @@ class Collection:
     has_pages: bool = True
 
 
+# Parity findings a translator has checked, by the code `check` gives (see content/parity.py).
+PARITY_CHECKED = Field(list_of(to_text, "codes", "[1a2b3c-4d5e6f]"), False,
+                       "parity findings checked by the translator: the codes `check` gives", ())
+
+
 def _text_fields(slug: bool = True) -> dict[str, Field]:
     fields = {
         "title": Field(to_text, True, "the page title in this language"),
         "summary": Field(to_text, True, "one or two sentences for lists and the meta description"),
         "source_hash": Field(to_text, False, "written by the translation tools: do not edit"),
+        "parity_checked": PARITY_CHECKED,
     }
     if slug:
         fields["slug"] = Field(to_slug, True, "the last URL segment in this language, e.g. intermat")
@@ -66,6 +73,7 @@ COLLECTIONS: Mapping[str, Collection] = {
         }, {
             "signature": Field(to_text, True, "who speaks: role and organisation, in this language"),
             "source_hash": Field(to_text, False, "written by the translation tools: do not edit"),
+            "parity_checked": PARITY_CHECKED,
         }, has_pages=False),
     )
 }

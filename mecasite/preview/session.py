@@ -37,6 +37,7 @@ from mecasite.content.model import ItemKey, Model
 from mecasite.build.output_folder import check_output, ledger
 from mecasite.problems import WARNING, Collector, ContentError, Problem
 from mecasite.site.resolve import Site, resolve_site
+from mecasite.content.parity import check_parity
 from mecasite.content.translations import check_translations, outdated
 from mecasite.build.writer import content_digest, update_in_place
 
@@ -153,6 +154,7 @@ class Session:
         check_signatures(model, problems)
         changed_items = [items[k] for k in sorted(keys) if k in items]
         states = check_translations(self.config, model, problems, changed_items)  # the others' still hold:
+        check_parity(self.config, model, problems, changed_items)
         folders = tuple(f"{self.config.rel(self.config.content_dir)}/{c}/{i}/" for c, i in keys)
         problems.extend(p for p in old.problems.problems if p.severity == WARNING and not p.path.startswith(folders))
         problems.raise_errors()

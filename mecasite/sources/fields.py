@@ -90,7 +90,7 @@ def to_slug(value: Any) -> str:
     return text
 
 
-def _list_of(convert: Callable[[Any], str], what: str, example: str) -> Callable[[Any], tuple[str, ...]]:
+def list_of(convert: Callable[[Any], str], what: str, example: str) -> Callable[[Any], tuple[str, ...]]:
     """A converter for a YAML list whose every entry `convert` accepts; nothing written means empty."""
     def to_list(value: Any) -> tuple[str, ...]:
         if value is None:
@@ -101,7 +101,7 @@ def _list_of(convert: Callable[[Any], str], what: str, example: str) -> Callable
     return to_list
 
 
-to_slugs = _list_of(to_slug, "slugs", "[old-slug, older-slug]")
+to_slugs = list_of(to_slug, "slugs", "[old-slug, older-slug]")
 
 
 def to_id(value: Any) -> str:
@@ -111,7 +111,7 @@ def to_id(value: Any) -> str:
     return text
 
 
-to_ids = _list_of(to_id, "ids", "[id-one, id-two]")
+to_ids = list_of(to_id, "ids", "[id-one, id-two]")
 
 
 def to_country(value: Any) -> str:
