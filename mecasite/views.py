@@ -118,10 +118,10 @@ class Views:
     timeline) are kept in a memo, with what they read (see memo.py)."""
 
     def __init__(self, site: Site, problems: Collector, markdown: MarkdownRenderer | None = None,
-                 memo: Memo | None = None):
+                 memo: Memo | None = None, read_only: bool = False):
         self.site, self.problems = site, problems
-        self.markdown = markdown or MarkdownRenderer(frozenset(REF_KINDS),
-                                                     BodyCache(site.config.root / CACHE / "markdown.sqlite"))
+        self.markdown = markdown or MarkdownRenderer(
+            frozenset(REF_KINDS), BodyCache(site.config.root / CACHE / "markdown.sqlite", read_only))
         self.memo = memo or Memo()
         # While a page renders: the items whose title/facts (meta) and whose body it read, so that the preview
         # re-renders a page only when something it shows has changed (see incremental.py). Both are read per
