@@ -153,6 +153,10 @@ class Views:
         if self.reads is not None:
             self.reads[0].add((key, lang))
 
+    def read_members(self, collection: str, lang: str) -> None:
+        """Which items a collection holds, and their facts (a menu lists every page, in their order)."""
+        self.read_meta(members(collection), lang)
+
     def _read_body(self, key: ItemKey, lang: str) -> None:
         if self.reads is not None:
             self.reads[1].add((key, lang))
@@ -167,10 +171,12 @@ class Views:
     def ref_url(self, kind: str, item_id: str, lang: str) -> str | None:
         """URL of an item linked by id; testimonials live on their list page, at their anchor."""
         collection = REF_KINDS[kind]
-        if not self.site.model.get(collection, item_id):
+        item = self.site.model.get(collection, item_id)
+        if not item:
             return None
         if not COLLECTIONS[collection].has_pages:
             return self.url(self.site.list_page(collection, lang)) + f"#{collection[:-1]}-{item_id}"
+        self.read_meta(item.key, self.site.text(item, lang).lang)  # its address follows the slug shown
         page = self.site.item_page((collection, item_id), lang)
         return self.url(page) if page else None
 
@@ -313,6 +319,11 @@ class Views:
         """(key, address) of each configured share service, filled in for this page."""
         url, text = quote(self.abs_url(page), safe=""), quote(title, safe="")
         return [(s.key, s.url.replace("{url}", url).replace("{title}", text)) for s in self.site.config.share]
+
+
+def members(collection: str) -> ItemKey:
+    """The read that stands for a collection's membership and facts ("*" is never an item's id)."""
+    return (collection, "*")
 
 
 @lru_cache(maxsize=65536)
