@@ -393,7 +393,7 @@ def seed_to_use(default: int | None) -> int:
 
 def test_random_edits_give_the_clean_build_short(tmp_path):
     """A fixed seed by default: the same edits in every CI run."""
-    run_sequence(tmp_path, seed_to_use(1), int(os.environ.get("MECASITE_DIFF_SHORT", "40")))
+    run_sequence(tmp_path, seed_to_use(1), int(os.environ.get("MECASITE_DIFF_SHORT", "30")))
 
 
 @pytest.mark.slow
