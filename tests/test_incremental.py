@@ -164,3 +164,23 @@ def test_the_first_build_in_several_processes_keeps_the_same_record(project, mon
     title = edit(project / "content/partners/surfmat/en.md", 'title: "Surfmat"', 'title: "Surfmat network"')
     forked.update([title])
     assert_same_as_full_build(forked, config)
+
+
+def test_editing_only_the_french_body_shows_the_notice_on_its_translations(tmp_path):
+    """The translated pages read their own text, not the French one; yet a change of the French body makes
+    them outdated, and a full build shows them with the notice "the original was updated"."""
+    from sitekit import write_site
+
+    config = load_config(write_site(tmp_path, {})).with_overrides(out=tmp_path / "preview")
+    session = Session(config)
+    session.build()
+    english = config.output_dir / "en/actions/fair/index.html"
+    assert "notice-outdated" not in english.read_text()
+    source = edit(tmp_path / "content/actions/fair/fr.md", "Un salon.", "Un salon, deux conférences.")
+    session.update([source])
+    assert "notice-outdated" in english.read_text()
+    assert_same_as_full_build(session, config)
+
+    session.update([edit(source, "Un salon, deux conférences.", "Un salon.")])  # back as it was translated
+    assert "notice-outdated" not in english.read_text()
+    assert_same_as_full_build(session, config)

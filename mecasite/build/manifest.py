@@ -1,7 +1,8 @@
 """The build manifest: a fingerprint of every input and of the output, so an unchanged site is not rebuilt.
 
-A build that finds the same inputs (sources, templates, static files, strings, config, the engine itself, the
-options given) and an output folder exactly as the last build left it writes nothing at all. Stored in
+A build that finds the same inputs (sources, templates, static files, strings, config, the engine and the
+libraries it runs on (engine.py's key), the commit the dates of outdated originals come from, the options
+given) and an output folder exactly as the last build left it writes nothing at all. Stored in
 `.cache/` beside the config (ignored by git); a missing or unreadable manifest simply means "build".
 """
 
@@ -10,24 +11,53 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import stat
+import subprocess
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from mecasite.build.output_folder import files_below
+from mecasite.config.engine import engine_key
 from mecasite.config.settings import SiteConfig
 from mecasite.problems import Problem
-from mecasite.build.output_folder import files_below
 
-ENGINE = Path(__file__).resolve().parents[1]  # the whole mecasite package
 CACHE = ".cache"
+RACY_NS = 3_000_000_000  # a file changed this recently may change again with the same size and time stamp
 
 
-def tree_fingerprint(paths: list[Path]) -> str:
-    """A digest of every file's path, size and modification time below `paths` (files or folders)."""
+@dataclass(frozen=True)
+class Inputs:
+    """A fingerprint of the inputs: `stamp` from every file's size, times and inode; `racy`, the contents'
+    digests of the files changed too recently for their time stamps to tell a later edit (see
+    `tree_fingerprint`)."""
+
+    stamp: str
+    racy: tuple[tuple[str, str], ...] = ()
+
+
+def tree_fingerprint(paths: list[Path], now_ns: int | None = None) -> Inputs:
+    """Every file's path, size, modification and change times and inode below `paths` (files or folders), and
+    the contents' digests of the files whose times are within seconds of `now_ns` (now by default).
+
+    Time stamps are coarse (a few milliseconds on Linux, two seconds on FAT): an edit made just after a build
+    looked at a file can leave its size and times as they were. The next build compares those files'
+    contents; any edit to an older file changes its times (git treats its "racy" index entries alike).
+    """
+    recent = (time.time_ns() if now_ns is None else now_ns) - RACY_NS
     digest = hashlib.sha256()
+    racy: list[tuple[str, str]] = []
+
+    def add(path: str, st: os.stat_result) -> None:
+        digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n".encode())
+        if max(st.st_mtime_ns, st.st_ctime_ns) >= recent and stat.S_ISREG(st.st_mode):
+            racy.append((path, content_of(path)))
+
     for root in paths:
         if root.is_file():
-            st = root.stat()
-            digest.update(f"{root}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+            add(str(root), root.stat())
             continue
         for folder, dirs, files in os.walk(root):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
@@ -35,33 +65,108 @@ def tree_fingerprint(paths: list[Path]) -> str:
             for name in sorted(files):
                 path = os.path.join(folder, name)
                 try:
-                    st = os.lstat(path)
+                    add(path, os.lstat(path))
                 except OSError:
                     continue
-                digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
+    return Inputs(digest.hexdigest(), tuple(racy))
 
 
-def _git_head(root: Path) -> str:
-    """The current commit, read from .git without running git (dates of outdated originals depend on it)."""
-    head = root / ".git" / "HEAD"
+def content_of(path: str) -> str:
     try:
-        text = head.read_text().strip()
-        if text.startswith("ref: "):
-            ref = root / ".git" / text[5:]
-            return ref.read_text().strip() if ref.exists() else text
-        return text
+        with open(path, "rb") as file:
+            return hashlib.file_digest(file, "sha256").hexdigest()
     except OSError:
+        return "unreadable"
+
+
+def git_dir(start: Path) -> tuple[Path, Path] | None:
+    """(the repository's folder for this work tree, its common folder) for the repository `start` is in, as
+    git finds it: the nearest `.git` upwards, a folder or a file `gitdir: ...` (a linked worktree, a
+    submodule); None outside a repository."""
+    for folder in (start.resolve(), *start.resolve().parents):
+        dot = folder / ".git"
+        try:
+            if dot.is_dir():
+                gitdir = dot
+            elif dot.is_file():
+                text = dot.read_text().strip()
+                if not text.startswith("gitdir:"):
+                    return None
+                gitdir = (folder / text[7:].strip()).resolve()
+            else:
+                continue
+            common = gitdir
+            if (gitdir / "commondir").is_file():
+                common = (gitdir / (gitdir / "commondir").read_text().strip()).resolve()
+            return gitdir, common
+        except OSError:
+            return None
+    return None
+
+
+def _packed(common: Path, ref: str) -> str | None:
+    try:
+        lines = (common / "packed-refs").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        sha, _, name = line.partition(" ")
+        if name.strip() == ref and not line.startswith(("#", "^")):
+            return sha
+    return None
+
+
+def git_commit(start: Path) -> str:
+    """The commit checked out where `start` is, read without running git: HEAD detached, or a branch as a
+    loose ref or in `packed-refs`, in a plain repository or a linked worktree. The dates of outdated
+    originals come from the history below it. "" outside a repository; "unborn <ref>" on a branch with no
+    commit yet; git itself answers for a layout this does not read (reftable)."""
+    found = git_dir(start)
+    if found is None:
         return ""
+    gitdir, common = found
+    try:
+        head = (gitdir / "HEAD").read_text().strip()
+    except OSError:
+        return _ask_git(start)
+    if (common / "reftable").is_dir():
+        return _ask_git(start)
+    for _ in range(5):  # a symbolic ref may point to another
+        if not head.startswith("ref:"):
+            return head if re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", head) else _ask_git(start)
+        ref = head[4:].strip()
+        for folder in (gitdir, common):  # per-worktree refs first, then the shared ones
+            try:
+                head = (folder / ref).read_text().strip()
+                break
+            except OSError:
+                continue
+        else:
+            packed = _packed(common, ref)
+            if packed is None:
+                return f"unborn {ref}"
+            head = packed
+    return _ask_git(start)
 
 
-def inputs_fingerprint(config: SiteConfig, options: dict) -> str:
+def _ask_git(start: Path) -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=start, capture_output=True, text=True, timeout=10)
+        return out.stdout.strip() if out.returncode == 0 else f"git failed: {out.stderr.strip()[:200]}"
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f"git failed: {exc}"
+
+
+def inputs_fingerprint(config: SiteConfig, options: dict) -> Inputs:
     """Everything a build reads, and how it was asked to build."""
     sources = [config.root / config.path, config.content_dir, config.templates_dir, config.static_dir,
-               config.i18n_dir, ENGINE]
+               config.i18n_dir]
     extra = {"options": options, "base_url": config.base_url, "out": str(config.output_dir),
-             "epoch": os.environ.get("SOURCE_DATE_EPOCH", ""), "git": _git_head(config.root)}
-    return tree_fingerprint([p for p in sources if p.exists()]) + json.dumps(extra, sort_keys=True)
+             "epoch": os.environ.get("SOURCE_DATE_EPOCH", ""), "engine": engine_key(),
+             # The dates of outdated originals come from the history below the commit checked out.
+             "git": git_commit(config.root) if config.outdated_notice else ""}
+    files = tree_fingerprint([p for p in sources if p.exists()])
+    return Inputs(files.stamp + json.dumps(extra, sort_keys=True), files.racy)
 
 
 def _path(config: SiteConfig) -> Path:
@@ -83,14 +188,16 @@ def files_fingerprint(files: Iterable[tuple[str, int, int]]) -> str:
     return digest.hexdigest()
 
 
-def is_up_to_date(config: SiteConfig, inputs: str) -> bool:
-    """True when the last build had these inputs and its output is untouched since."""
+def is_up_to_date(config: SiteConfig, inputs: Inputs) -> bool:
+    """True when the last build had these inputs and its output is untouched since: the same time stamps,
+    and the same contents in the files that were changed just before it looked."""
     try:
         saved = json.loads(_path(config).read_text())
-    except (OSError, ValueError):
+        racy = [(str(path), str(digest)) for path, digest in saved.get("racy", [])]
+    except (OSError, ValueError, TypeError, AttributeError):
         return False
-    return (saved.get("inputs") == inputs and config.output_dir.is_dir()
-            and saved.get("output") == output_fingerprint(config.output_dir))
+    return (saved.get("inputs") == inputs.stamp and all(content_of(path) == digest for path, digest in racy)
+            and config.output_dir.is_dir() and saved.get("output") == output_fingerprint(config.output_dir))
 
 
 def saved_problems(config: SiteConfig) -> list[Problem]:
@@ -101,7 +208,7 @@ def saved_problems(config: SiteConfig) -> list[Problem]:
         return []
 
 
-def record(config: SiteConfig, inputs: str, problems: list[Problem], written: Iterable[tuple[str, int, int]]) -> None:
+def record(config: SiteConfig, inputs: Inputs, problems: list[Problem], written: Iterable[tuple[str, int, int]]) -> None:
     """Remember this build and the files it wrote (path, size, modification time), so that the next build
     can tell whether the output is still as it left it. Written atomically; a failure to write only costs the
     next build its shortcut."""
@@ -109,7 +216,7 @@ def record(config: SiteConfig, inputs: str, problems: list[Problem], written: It
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
-        tmp.write_text(json.dumps({"out": str(config.output_dir), "inputs": inputs,
+        tmp.write_text(json.dumps({"out": str(config.output_dir), "inputs": inputs.stamp, "racy": inputs.racy,
                                    "output": files_fingerprint(written),
                                    "problems": [p.as_dict() for p in problems]}))
         os.replace(tmp, path)

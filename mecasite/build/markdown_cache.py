@@ -29,8 +29,11 @@ class BodyCache:
 
     BATCH = 200  # rows written in one transaction: one lock and one WAL append for many bodies
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, read_only: bool = False):
         self.path = path
+        # Read only (`check`, which writes nothing): the file is read as it is, never created, changed or
+        # removed; what this process converts stays in memory.
+        self.read_only = read_only
         self._pending: dict[bytes, bytes] = {}
         self._known: set[bytes] = set()  # the digests in the file when this process opened it
         self._db: sqlite3.Connection | None = None
@@ -60,10 +63,12 @@ class BodyCache:
     def put(self, digest: bytes, value: tuple) -> None:
         """Kept until `flush` (automatic every BATCH rows, and on `close`)."""
         self._pending[digest] = marshal.dumps(value)
-        if len(self._pending) >= self.BATCH:
+        if len(self._pending) >= self.BATCH and not self.read_only:
             self.flush()
 
     def flush(self) -> None:
+        if self.read_only:
+            return
         pending, self._pending = self._pending, {}
         db = self._connection() if pending else None
         if db is None:
@@ -83,7 +88,7 @@ class BodyCache:
         that do by `slack` times: edited texts leave their old conversions behind."""
         self.flush()
         db = self._connection()
-        if db is None:
+        if db is None or self.read_only:
             return
         try:
             (count,) = db.execute("SELECT count(*) FROM bodies").fetchone()
@@ -124,7 +129,7 @@ class BodyCache:
             except sqlite3.OperationalError:  # locked beyond the timeout, read-only, disk full...
                 break
             except sqlite3.DatabaseError:  # not a database, or damaged: start afresh, once
-                if attempt == 0:
+                if attempt == 0 and not self.read_only:
                     self._remove()
             except (sqlite3.Error, OSError):
                 break
@@ -132,6 +137,15 @@ class BodyCache:
         return None
 
     def _open(self) -> sqlite3.Connection:
+        if self.read_only:  # `immutable`: no lock, no -wal or -shm file made (rows still in a WAL are missed)
+            db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
+                                 isolation_level=None, check_same_thread=False)
+            try:
+                self._known = {digest for (digest,) in db.execute("SELECT digest FROM bodies")}
+            except BaseException:
+                db.close()
+                raise
+            return db
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path, timeout=5, isolation_level=None, check_same_thread=False)
         try:
@@ -148,7 +162,8 @@ class BodyCache:
 
     def _give_up(self) -> None:
         self.close()
-        self._remove()
+        if not self.read_only:
+            self._remove()
         self._off = True
 
     def _remove(self) -> None:

@@ -92,8 +92,9 @@ class Prepared:
         return {f"static/{name}": data for name, data in self.static.items()}
 
 
-def prepare(config: SiteConfig) -> Prepared:
-    """Load, validate and resolve; raise ContentError listing every error found so far."""
+def prepare(config: SiteConfig, read_only: bool = False) -> Prepared:
+    """Load, validate and resolve; raise ContentError listing every error found so far. `read_only`: the
+    caches on disk are read, never written (`check`)."""
     problems = Collector()
     model = read_content(config, problems)
     strings = load_strings(config, problems)
@@ -109,7 +110,7 @@ def prepare(config: SiteConfig) -> Prepared:
         sources = outdated(states)
         dates = {path: last_changed(config.root, path) for path in set(sources.values())}
         notices = {key: dates[path] for key, path in sources.items()}
-    return Prepared(config, site, Renderer(site, strings, problems, static, notices), static, problems)
+    return Prepared(config, site, Renderer(site, strings, problems, static, notices, read_only), static, problems)
 
 
 def render_site(config: SiteConfig) -> BuildResult:
@@ -136,6 +137,7 @@ def build(config: SiteConfig, jobs: int | None = None, force: bool = False) -> B
     outcome = build_prepared(prepared, jobs)
     manifest.record(config, inputs, prepared.problems.problems, outcome.written)
     prepared.renderer.views.markdown.prune(lambda: _bodies(prepared.site))
+    prepared.renderer.views.markdown.close()  # its file whole now, not when the collector gets to it
     return BuildResult({}, prepared.problems.problems, prepared.site, written=len(outcome.written))
 
 
@@ -168,9 +170,10 @@ def build_prepared(prepared: Prepared, jobs: int | None = None, track: bool = Fa
 
 def check_site(config: SiteConfig) -> list[Problem]:
     """`check`: the build without the write (in parallel on a large site); raise ContentError listing every
-    error, else return the warnings. A bad output folder is reported too, though nothing is written there."""
+    error, else return the warnings. Writes nothing at all: no page, no manifest, no cache. A bad output folder
+    is reported too, though nothing would be written there."""
     check_output(config)
-    prepared = prepare(config)
+    prepared = prepare(config, read_only=True)
     build_prepared(prepared, staging=InMemory(config.output_dir))
     return prepared.problems.problems
 

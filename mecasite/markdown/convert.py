@@ -12,7 +12,6 @@ import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from html import escape, unescape
-from pathlib import Path
 from typing import Callable, Iterable
 
 import markdown
@@ -23,6 +22,7 @@ from mecasite.markdown import engine as markdown_engine
 from mecasite.markdown.limits import PREFIX, TooComplex, check_complexity
 from mecasite.markdown.prose import ProseConverter
 from mecasite.build.markdown_cache import BodyCache
+from mecasite.config.engine import engine_key
 from mecasite.markdown.typography import typography
 
 # Resolves ("partner", "materalia", "") to a URL, or None when no such item exists.
@@ -118,21 +118,16 @@ def link(converted: Converted, resolver: RefResolver) -> Rendered:
     return Rendered(html, converted.headings, converted.refs, tuple(bad))
 
 
-def _engine_version() -> str:
-    """What a cached conversion depends on besides the text: this code, typography, and the libraries."""
-    here = Path(__file__).resolve().parent
-    digest = hashlib.sha256(f"{markdown.__version__}\0{getattr(nh3, '__version__', '')}".encode())
-    for name in ("convert.py", "engine.py", "prose.py", "typography.py"):
-        digest.update((here / name).read_bytes())
-    return digest.hexdigest()[:16]
+def cache_salt(kinds: frozenset[str]) -> bytes:
+    """What a cached conversion depends on besides the text and its language: the engine and its libraries
+    (engine.py's key: this code, typography, Python-Markdown, nh3...), and which link kinds become
+    placeholders (`[x](partner:y)` is a link to an item only where `partner` is a kind)."""
+    return f"{engine_key()}\0{','.join(sorted(kinds))}\0{PLACEHOLDER}".encode()
 
 
-_VERSION = _engine_version()
-
-
-def body_digest(text: str, lang: str) -> bytes:
-    """The cache key of a conversion: the text, its language (typography) and the converter's version."""
-    return hashlib.sha256(f"{_VERSION}\0{lang}\0{text}".encode()).digest()
+def body_digest(text: str, lang: str, salt: bytes) -> bytes:
+    """The cache key of a conversion: the text, its language (typography) and everything else it read."""
+    return hashlib.sha256(salt + f"\0{lang}\0{text}".encode()).digest()
 
 
 class MarkdownRenderer:
@@ -142,6 +137,7 @@ class MarkdownRenderer:
 
     def __init__(self, kinds: frozenset[str], cache: BodyCache | None = None):
         self.cache = cache
+        self.salt = cache_salt(frozenset(kinds))
         self._converters = {}
         for name, extensions in (("lean", markdown_engine.LEAN), ("full", markdown_engine.FULL)):
             md = markdown_engine.converter(extensions)
@@ -178,7 +174,7 @@ class MarkdownRenderer:
     def prune(self, texts: Callable[[], Iterable[tuple[str, str]]]) -> None:
         """Let the cache forget conversions of texts that are no longer (`texts()`: (body, language))."""
         if self.cache:
-            self.cache.prune(lambda: (body_digest(body, lang) for body, lang in texts()))
+            self.cache.prune(lambda: (body_digest(body, lang, self.salt) for body, lang in texts()))
 
     def render(self, text: str, lang: str, resolver: RefResolver) -> Rendered:
         """The body as safe HTML for one page (its id links resolved with `resolver`)."""
@@ -192,7 +188,7 @@ class MarkdownRenderer:
         prose = None if extra else self.prose.convert(text, lang)
         if prose is not None:  # written as the cleaner would leave it (markdown_prose; the tests hold it to that)
             return Converted(*prose)
-        digest = body_digest(text, lang) if self.cache else b""
+        digest = body_digest(text, lang, self.salt) if self.cache else b""
         cached = self.cache.get(digest) if self.cache else None
         if cached is not None and len(cached) == 3:
             return Converted(*cached)

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from mecasite.content.schemas import REFERENCES
 from mecasite.content.model import Item, ItemKey
 from mecasite.site.resolve import Site
+from mecasite.render.views import members
 
 
 @dataclass(frozen=True)
 class Change:
-    meta: frozenset[tuple[ItemKey, str]]  # (item, language) whose meta changed
+    meta: frozenset[tuple[ItemKey, str]]  # (item, language) whose meta changed; (collection, "*"): its members
     body: frozenset[tuple[ItemKey, str]]  # (item, language) whose body changed
     facts: frozenset[ItemKey]  # items whose facts changed, or that appeared or went
     moved: bool  # a page appeared, went or changed its address
@@ -36,6 +37,7 @@ def change_between(old: Site, new: Site, keys: set[ItemKey]) -> Change:
     meta = {(k, lang) for k in keys for lang in _changed_meta(before[k], after[k], codes)}
     body = {(k, lang) for k in keys for lang in _changed_bodies(before[k], after[k])}
     facts = {k for k in keys if _facts(before[k]) != _facts(after[k])}
+    meta |= {(members(k[0]), lang) for k in facts for lang in codes}  # see Views.read_members
     removed = {path for k in keys for path in old.paths_of(k)} - {path for k in keys for path in new.paths_of(k)}
     return Change(frozenset(meta), frozenset(body), frozenset(facts),
                   moved=_moved(old, new, keys), languages=any(_languages(before[k]) != _languages(after[k])

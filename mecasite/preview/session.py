@@ -10,6 +10,7 @@ then re-renders:
 - every page that read a changed item's meta or body, in a language whose text changed;
 - when an item appears, disappears or changes its facts: its collection's list pages and the pages of the
   items it points to (their derived lists of actions and quotes change);
+- every translated page whose "original updated" notice appears, goes or changes its date;
 
 and rewrites only the files whose bytes differ, each one atomically. Templates, interface strings, static
 files or the configuration changing means a full build. The published build (`builder.build`) never uses
@@ -113,6 +114,14 @@ class Session:
                                          None if change.structure else (set(change.meta), set(change.body)))
 
         affected = self._affected(old.site, site, change)
+        # A translation's page reads its own text, not its source's: a source edited makes the translations
+        # outdated (or up to date again) without any of their reads changing.
+        unset = object()
+        for key in notices.keys() | old.renderer.outdated.keys():
+            if notices.get(key, unset) != old.renderer.outdated.get(key, unset):
+                page = site.item_page(key[:2], key[2])
+                if page is not None:
+                    affected.add(page.output_path)
         pages = [site.by_path[path] for path in sorted(affected) if path in site.by_path]
         deps = dict(self.deps)
         for path in change.removed:

@@ -81,6 +81,7 @@ def _breadcrumbs(views: Views, page: Page, title: str, t: Callable) -> tuple[Lin
 
 def _nav(views: Views, page: Page, t: Callable) -> tuple[tuple[Link, bool], ...]:
     site, lang = views.site, page.lang
+    views.read_members("pages", lang)  # a page added, removed or reordered changes every menu
     menu_pages = sorted(site.model.collection("pages"), key=lambda i: (i.facts["order"], i.id))
     entries = [(views.link(item.key, lang), page.item == item.key) for item in menu_pages]
     for name in LISTS:

@@ -119,10 +119,10 @@ class Views:
     timeline) are kept in a memo, with what they read (see memo.py)."""
 
     def __init__(self, site: Site, problems: Collector, markdown: MarkdownRenderer | None = None,
-                 memo: Memo | None = None):
+                 memo: Memo | None = None, read_only: bool = False):
         self.site, self.problems = site, problems
-        self.markdown = markdown or MarkdownRenderer(frozenset(REF_KINDS),
-                                                     BodyCache(site.config.root / CACHE / "markdown.sqlite"))
+        self.markdown = markdown or MarkdownRenderer(
+            frozenset(REF_KINDS), BodyCache(site.config.root / CACHE / "markdown.sqlite", read_only))
         self.memo = memo or Memo()
         # While a page renders: the items whose title/facts (meta) and whose body it read, so that the preview
         # re-renders a page only when something it shows has changed (see incremental.py). Both are read per
@@ -154,6 +154,10 @@ class Views:
         if self.reads is not None:
             self.reads[0].add((key, lang))
 
+    def read_members(self, collection: str, lang: str) -> None:
+        """Which items a collection holds, and their facts (a menu lists every page, in their order)."""
+        self.read_meta(members(collection), lang)
+
     def _read_body(self, key: ItemKey, lang: str) -> None:
         if self.reads is not None:
             self.reads[1].add((key, lang))
@@ -168,10 +172,12 @@ class Views:
     def ref_url(self, kind: str, item_id: str, lang: str) -> str | None:
         """URL of an item linked by id; testimonials live on their list page, at their anchor."""
         collection = REF_KINDS[kind]
-        if not self.site.model.get(collection, item_id):
+        item = self.site.model.get(collection, item_id)
+        if not item:
             return None
         if not COLLECTIONS[collection].has_pages:
             return self.url(self.site.list_page(collection, lang)) + f"#{collection[:-1]}-{item_id}"
+        self.read_meta(item.key, self.site.text(item, lang).lang)  # its address follows the slug shown
         page = self.site.item_page((collection, item_id), lang)
         return self.url(page) if page else None
 
@@ -313,3 +319,8 @@ class Views:
         """(key, address) of each configured share service, filled in for this page."""
         url, text = quote(self.abs_url(page), safe=""), quote(title, safe="")
         return [(s.key, s.url.replace("{url}", url).replace("{title}", text)) for s in self.site.config.share]
+
+
+def members(collection: str) -> ItemKey:
+    """The read that stands for a collection's membership and facts ("*" is never an item's id)."""
+    return (collection, "*")

@@ -145,7 +145,13 @@ def _add(config: SiteConfig, model: Model, pages: list[Page], by_key: dict, by_p
         by_key[(coll, item_id, page.lang)] = page
         if page.kind == "home":
             by_key[("home", None, page.lang)] = page
-    for clash in clashes.values():
+    if not clashes:
+        return
+    # Named in the order a full resolve meets them (fixed pages, then items in id order), so that the preview,
+    # which adds only the edited items' pages, reports a clash exactly as a build does.
+    position = {key: i for i, key in enumerate(model.items)}
+    order = lambda page: -1 if page.item is None else position.get(page.item, len(position))  # noqa: E731
+    for clash in sorted((sorted(c, key=order) for c in clashes.values()), key=lambda c: order(c[0])):
         sources = [_source(model, p) for p in clash]
         problems.add(sources[0], 0, f"{len(clash)} pages on one URL '/{clash[0].url}': " + ", ".join(sources),
                      "give each a different slug")
