@@ -27,7 +27,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Iterable, Mapping, Sequence
 
 from babel import Locale, UnknownLocaleError
@@ -299,12 +299,16 @@ def _date_patterns(lang: str) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     return day_first, month_first, month_year
 
 
+_DIGIT = re.compile(r"\d")
 _ISO_DATE = re.compile(r"(?<![\d-])(\d{4})-(\d{2})(?:-(\d{2}))?(?![\d-])")
 _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:([ \u00a0\u202f.,])\d{3})(?:\2\d{3})*|\d+)(?:[.,](\d+))?(?![\d])")
 
 
-def facts(text: str, lang: str) -> set[Fact]:
+@lru_cache(maxsize=16384)  # pure, and asked of the same block for each translation and each alignment
+def facts(text: str, lang: str) -> frozenset[Fact]:
     """The dates, years and numbers of a text; link targets and addresses do not count."""
+    if not _DIGIT.search(text):
+        return frozenset()  # every date, year and number has a digit: most blocks need no pattern at all
     text = _URL.sub(" ", _LINK_TARGET.sub("] ", text))
     found: set[Fact] = set()
     months = _months(lang) | _months("en")
@@ -323,7 +327,7 @@ def facts(text: str, lang: str) -> set[Fact]:
         value = str(int(whole)) + (f".{decimals}" if decimals else "")
         is_year = not decimals and len(whole) == 4 and 1800 <= int(whole) <= 2100 and match.group(2) is None
         found.add(Fact("year" if is_year else "number", value))
-    return found
+    return frozenset(found)
 
 
 def compare_facts(source: set[Fact], translation: set[Fact]) -> list[str]:
@@ -347,13 +351,15 @@ _QUOTED = re.compile(r"«\s*([^»]{1,60}?)\s*»|“([^”]{1,60})”|\"([^\"]{1,
 _SENTENCE_END = re.compile(r"[.!?…]\s*$")
 
 
+@lru_cache(maxsize=65536)
 def _is_strong(word: str) -> bool:
     """Written like a name in every language: an inner capital, a digit, or capitals only."""
     return (any(c.isupper() for c in word[1:]) and not word[1:].replace("-", "").isupper()) or \
         any(c.isdigit() for c in word) or (len(word) > 1 and word.replace("-", "").isupper())
 
 
-def name_candidates(text: str) -> set[str]:
+@lru_cache(maxsize=16384)  # pure, and asked of the same text once per word of another translation
+def name_candidates(text: str) -> frozenset[str]:
     """Words the original writes like names: capitalised but not at a sentence start, in capitals, with an inner
     capital or a digit; and short phrases in quotes."""
     text = _URL.sub(" ", _LINK_TARGET.sub("] ", text))
@@ -374,7 +380,7 @@ def name_candidates(text: str) -> set[str]:
                 continue  # 'MecaTech Cluster': the name is MecaTech's, followed by what it is
             if _is_strong(word) or (word[0].isupper() and not starts):
                 found.add(word)
-    return found
+    return frozenset(found)
 
 
 def _runs(text: str) -> list[str]:
@@ -392,10 +398,15 @@ def _runs(text: str) -> list[str]:
 
 def has_name(text: str, name: str, exact: bool = False) -> bool:
     """The name as a word of the text (a German compound such as 'MecaTech-Cluster' or a genitive 's' is fine)."""
-    if not name:
+    if not name or name[1:] not in text:  # the cheap test first: most names are in no given block
         return False
+    return _name_pattern(name, exact).search(text) is not None
+
+
+@lru_cache(maxsize=4096)
+def _name_pattern(name: str, exact: bool) -> re.Pattern[str]:
     first = re.escape(name[0]) if exact else f"[{re.escape(name[0].lower())}{re.escape(name[0].upper())}]"
-    return re.search(rf"(?<![\w&]){first}{re.escape(name[1:])}(?:s|’s|'s)?(?![\w&])", text) is not None
+    return re.compile(rf"(?<![\w&]){first}{re.escape(name[1:])}(?:s|’s|'s)?(?![\w&])")
 
 
 def _core(phrase: str, original: str) -> list[str]:
@@ -430,10 +441,26 @@ class Names:
     titles: Mapping[str, Mapping[str, str]]  # original title -> language -> that item's title in it
     default: str
 
+    @cached_property
     def phrases(self) -> list[str]:
         """Names of several words looked for as a whole: name-like item titles and CLDR's country names."""
         countries = [name for code, name in _countries(self.default).items() if not code.isdigit() or code == "150"]
         return sorted({*filter(is_name_like, self.titles), *countries}, key=len, reverse=True)
+
+    @cached_property
+    def _by_first_word(self) -> dict[str, list[str]]:
+        index: dict[str, list[str]] = {}
+        for phrase in self.phrases:  # longest first, and so in each list
+            first = _WORD.match(phrase)
+            index.setdefault(first.group() if first else phrase, []).append(phrase)
+        return index
+
+    def in_text(self, text: str) -> list[str]:
+        """The phrases that may be in `text`, longest first: those whose first word it has (a few hundred
+        phrases are not each searched for in every block)."""
+        index = self._by_first_word
+        found = {phrase for word in set(_WORD.findall(text)) for phrase in index.get(word, ())}
+        return [phrase for phrase in self.phrases if phrase in found]
 
     def renderings(self, name: str, lang: str) -> tuple[str, ...]:
         """The ways `lang` may write the original's name: as it is, as an item's title, as CLDR's country."""
@@ -505,9 +532,11 @@ def missing_names(source: str, translation: str, lang: str, others: Mapping[str,
     word is taken as translated when the translation's `scope` (the aligned block) has a capitalised word the
     original has not, beginning with the same letter (Liège: Lüttich, Luik)."""
     found: list[str] = []
+    # The phrases, longest first (in the translation, 'The Greater Region' may be 'the Greater Region'); each is
+    # then taken out, so that its words are not candidates on their own.
     rest = source
-    for phrase in names.phrases():
-        if has_name(rest, phrase, exact=True):  # in the translation, 'The Greater Region' may be 'the Greater Region'
+    for phrase in names.in_text(source):
+        if has_name(rest, phrase, exact=True):
             rest = re.sub(rf"(?<!\w){re.escape(phrase)}", " ", rest)
             if not names.found(translation, phrase, lang):
                 found.append(phrase)
