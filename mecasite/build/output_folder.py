@@ -65,34 +65,49 @@ class Ledger:
         key = hashlib.sha256(os.fsencode(os.path.realpath(out))).hexdigest()[:16]
         return self.folder / f"{key}.files"
 
-    def read(self, out: Path) -> dict[str, tuple[int, int]] | None:
-        """path -> (size, mtime) of the files in `out`, later lines overriding earlier ones; None if unknown."""
-        try:
-            lines = self.path(out).read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
-            return None
-        files: dict[str, tuple[int, int]] = {}
-        for line in lines:
+    def read(self, out: Path) -> dict[str, set[tuple[int, int]]] | None:
+        """path -> the (size, mtime) a build wrote it with, in the settled ledger and in one still pending (a
+        build killed around its swap leaves either site in place: both are its own); None if unknown."""
+        files: dict[str, set[tuple[int, int]]] = {}
+        found = False
+        for ledger in (self.path(out), self._pending(out)):
             try:
-                path, size, mtime = json.loads(line)
-            except (ValueError, TypeError):  # the header, or
-                continue  # a line cut short by a crash (its file is then foreign: the safe side)
-            if size is None:
-                files.pop(path, None)
-            else:
-                files[path] = (size, mtime)
-        return files
+                lines = ledger.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                continue
+            found = True
+            for line in lines:
+                try:
+                    path, size, mtime = json.loads(line)
+                except (ValueError, TypeError):  # the header, or
+                    continue  # a line cut short by a crash (its file is then foreign: the safe side)
+                if size is None:
+                    files.pop(path, None)
+                else:
+                    files.setdefault(path, set()).add((size, mtime))
+        return files if found else None
 
     def write(self, out: Path, entries: Iterable[Entry]) -> None:
-        """A new ledger for `out` (its first line names the folder); those of folders now gone are removed:
-        builds into temporary folders would otherwise leave theirs behind forever."""
+        """The files a build is about to swap into `out`, pending until `settle` (its first line names the
+        folder). What an earlier pending ledger knew is kept; ledgers of folders now gone are removed (builds
+        into temporary folders would otherwise leave theirs behind forever)."""
         self.folder.mkdir(parents=True, exist_ok=True)
         self._forget_gone()
+        pending = self._pending(out)
+        if pending.exists():  # a build killed around its swap: either site may be in place
+            with open(self.path(out), "a", encoding="utf-8") as f:
+                f.write(pending.read_text(encoding="utf-8"))
         head = json.dumps({"out": os.path.realpath(out)}, ensure_ascii=False) + "\n"
-        path = self.path(out)
-        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+        tmp = pending.with_name(f".{pending.name}.tmp-{os.getpid()}")
         tmp.write_text(head + "".join(_line(*e) for e in entries), encoding="utf-8")
-        os.replace(tmp, path)
+        os.replace(tmp, pending)
+
+    def settle(self, out: Path) -> None:
+        """The swap is done: the pending ledger is now the one."""
+        os.replace(self._pending(out), self.path(out))
+
+    def _pending(self, out: Path) -> Path:
+        return self.path(out).with_suffix(".pending")
 
     def _forget_gone(self) -> None:
         for ledger in self.folder.glob("*.files"):
@@ -103,6 +118,7 @@ class Ledger:
                 out = None
             if not out or not os.path.isdir(out):
                 ledger.unlink(missing_ok=True)
+                ledger.with_suffix(".pending").unlink(missing_ok=True)
 
     def append(self, out: Path, entries: Iterable[tuple[str, int | None, int | None]]) -> None:
         """O(edit): the preview records what it rewrote or removed."""
@@ -140,7 +156,7 @@ def foreign_files(folder: Path, ledger: Ledger) -> list[str] | None:
     known = ledger.read(folder)
     if known is None:
         return []
-    return sorted(path for path, size, mtime in files_below(folder) if known.get(path) != (size, mtime))
+    return sorted(path for path, size, mtime in files_below(folder) if (size, mtime) not in known.get(path, ()))
 
 
 def replace_refusal(out: Path, ledger: Ledger) -> tuple[str, str] | None:

@@ -116,6 +116,7 @@ class Staging:
         except BaseException:
             self.abort()
             raise
+        self.ledger.settle(self.out)
         self._dispose()
 
     def _dispose(self) -> None:
