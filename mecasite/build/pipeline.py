@@ -19,6 +19,7 @@ from mecasite.content.signatures import check_signatures
 from mecasite.config.settings import SiteConfig
 from mecasite.build.reading import read_content
 from mecasite.content.strings import check_unused, load_strings
+from mecasite.build.caches import markdown_converter, template_cache
 from mecasite.build.links import check_anchors, scan
 from mecasite.build.workers import Outcome, render_into
 from mecasite.problems import Collector, ContentError, Problem
@@ -112,7 +113,8 @@ def prepare(config: SiteConfig, read_only: bool = False, parity: bool = True) ->
         sources = outdated(states)
         dates = {path: last_changed(config.root, path) for path in set(sources.values())}
         notices = {key: dates[path] for key, path in sources.items()}
-    return Prepared(config, site, Renderer(site, strings, problems, static, notices, read_only), static, problems)
+    return Prepared(config, site, Renderer(site, strings, problems, static, notices, markdown_converter(config, read_only),
+                                             template_cache(config, read_only)), static, problems)
 
 
 def render_site(config: SiteConfig) -> BuildResult:

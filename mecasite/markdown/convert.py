@@ -12,7 +12,7 @@ import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from html import escape, unescape
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable, Protocol
 
 import markdown
 import nh3
@@ -21,7 +21,6 @@ from markdown.treeprocessors import Treeprocessor
 from mecasite.markdown import engine as markdown_engine
 from mecasite.markdown.limits import PREFIX, TooComplex, check_complexity
 from mecasite.markdown.prose import ProseConverter
-from mecasite.build.markdown_cache import BodyCache
 from mecasite.config.engine import engine_key
 from mecasite.markdown.typography import typography
 
@@ -130,12 +129,22 @@ def body_digest(text: str, lang: str, salt: bytes) -> bytes:
     return hashlib.sha256(salt + f"\0{lang}\0{text}".encode()).digest()
 
 
+class ConversionCache(Protocol):
+    """What the converter asks of a cache of conversions by digest (the build's is build/markdown_cache.py)."""
+
+    def get(self, digest: bytes) -> tuple[Any, ...] | None: ...
+    def put(self, digest: bytes, value: tuple[Any, ...]) -> None: ...
+    def flush(self) -> None: ...
+    def close(self) -> None: ...
+    def prune(self, live: Callable[[], Iterable[bytes]], slack: float = 2.0) -> None: ...
+
+
 class MarkdownRenderer:
     """Reusable converters (building a `Markdown` instance per page costs more than the page): the short
     route for plain prose (markdown_prose), and Python-Markdown for the rest, lean or with `extra` for the texts
     that use its syntax (markdown_engine)."""
 
-    def __init__(self, kinds: frozenset[str], cache: BodyCache | None = None):
+    def __init__(self, kinds: frozenset[str], cache: ConversionCache | None = None):
         self.cache = cache
         self.salt = cache_salt(frozenset(kinds))
         self._converters = {}

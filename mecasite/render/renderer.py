@@ -22,10 +22,10 @@ from mecasite.render import lists
 from mecasite.render.frame import make_frame
 from mecasite.render.hosting import HOST_FILES
 from mecasite.content.strings import MissingString, Strings, language_in
-from mecasite.build.manifest import CACHE
-from mecasite.config.engine import JINJA_OPTIONS, engine_key
+from mecasite.config.engine import JINJA_OPTIONS
 from mecasite.problems import Collector
 from mecasite.site.resolve import Page, Site
+from mecasite.markdown.convert import MarkdownRenderer
 from mecasite.markdown.typography import typography
 from mecasite.render.views import ItemView, LazyItem, Views
 
@@ -40,23 +40,23 @@ TEMPLATES = {
 
 class Renderer:
     def __init__(self, site: Site, strings: Strings, problems: Collector, static: dict[str, bytes],
-                 outdated: Mapping[tuple[str, str, str], dt.date | None] | None = None, read_only: bool = False):
-        """`read_only`: the caches on disk (compiled templates, converted bodies) are read, never written
-        (`check` writes nothing)."""
+                 outdated: Mapping[tuple[str, str, str], dt.date | None] | None = None,
+                 markdown: MarkdownRenderer | None = None, bytecode_cache: jinja2.BytecodeCache | None = None):
+        """`markdown` and `bytecode_cache`: the converter and the compiled templates' cache the build hands in
+        (build/caches.py); without them nothing is kept between runs."""
         self.site, self.strings, self.problems = site, strings, problems
         self.outdated = outdated or {}  # (collection, id, lang) -> when the source changed (None: unknown)
         # Every interface string looked up, for the unused-strings check; the notices below count as used even
         # on a site where no translation is outdated today.
         self.used_strings: set[str] = {"translation.outdated", "translation.outdated_undated"}
         self._typeset: dict[str, dict[str, str]] = {}  # lang -> key -> text, for strings without parameters
-        self.views = Views(site, problems, read_only=read_only)
+        self.views = Views(site, problems, markdown)
         self.static_hashes = {name: hashlib.sha256(data).hexdigest()[:10] for name, data in static.items()}
-        self.env = self._environment(site.config.templates_dir, read_only)
+        self.env = self._environment(site.config.templates_dir, bytecode_cache)
 
-    def _environment(self, folder: Path, read_only: bool) -> jinja2.Environment:
+    def _environment(self, folder: Path, bytecode_cache: jinja2.BytecodeCache | None) -> jinja2.Environment:
         env = jinja2.Environment(  # the options are engine.JINJA_OPTIONS, part of the engine key
-            loader=jinja2.FileSystemLoader(folder),
-            bytecode_cache=_BytecodeCache(self.site.config.root / CACHE / "jinja", read_only), **JINJA_OPTIONS)
+            loader=jinja2.FileSystemLoader(folder), bytecode_cache=bytecode_cache, **JINJA_OPTIONS)
         env.globals.update(asset=self.asset, base_path=self.site.config.base_path, language_in=language_in,
                            base_url=self.site.config.base_url, languages=self.site.config.languages,
                            lang_attr=lang_attr)
@@ -258,39 +258,6 @@ class Renderer:
                  for lang in self.site.config.languages]
         return {"t": self.translator(default), "lang": default, "homes": homes, "default": default,
                 "strings": {lang.code: self.translator(lang.code) for lang in self.site.config.languages}}
-
-
-class _BytecodeCache(jinja2.FileSystemBytecodeCache):
-    """Compiled templates kept in `.cache/jinja/` by the engine key (engine.py: Jinja's and Python's versions,
-    the environment's options, this code) and their source's checksum: compiling them all costs 50 ms, a
-    tenth of building the real site. Jinja's own check looks at its bytecode format and Python's minor
-    version only. Files of another engine key are removed when this one writes. A cache can only cost time:
-    a folder that cannot be made or written simply means compiling again."""
-
-    def __init__(self, folder: Path, read_only: bool = False):
-        self.prefix = f"{engine_key()[:16]}-"
-        super().__init__(str(folder), pattern=self.prefix + "%s.cache")
-        self.folder, self.read_only, self._swept = folder, read_only, False
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except OSError:
-            pass
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if self.read_only:
-            return
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            super().dump_bytecode(bucket)
-            if not self._swept:
-                self._swept = True
-                for entry in os.scandir(self.folder):
-                    if entry.name.endswith(".cache") and not entry.name.startswith(self.prefix):
-                        os.unlink(entry.path)
-        except OSError:
-            pass
 
 
 def lang_attr(text_lang: str, page_lang: str) -> Markup:

@@ -17,10 +17,8 @@ from markupsafe import Markup
 
 from mecasite.content.schemas import COLLECTIONS, REF_KINDS
 from mecasite.content.strings import country_name, date_text, language_name
-from mecasite.build.markdown_cache import BodyCache
 from mecasite.render.memo import Memo
 from mecasite.markdown.convert import MarkdownRenderer, Rendered, TooComplex
-from mecasite.build.manifest import CACHE
 from mecasite.content.model import sort_key
 from mecasite.content.model import Item, ItemKey
 from mecasite.problems import Collector
@@ -119,13 +117,13 @@ class Views:
     timeline) are kept in a memo, with what they read (see memo.py)."""
 
     def __init__(self, site: Site, problems: Collector, markdown: MarkdownRenderer | None = None,
-                 memo: Memo | None = None, read_only: bool = False):
+                 memo: Memo | None = None):
+        """`markdown`: the converter, with the build's cache if it has one (none by default)."""
         self.site, self.problems = site, problems
-        self.markdown = markdown or MarkdownRenderer(
-            frozenset(REF_KINDS), BodyCache(site.config.root / CACHE / "markdown.sqlite", read_only))
+        self.markdown = markdown or MarkdownRenderer(frozenset(REF_KINDS))
         self.memo = memo or Memo()
         # While a page renders: the items whose title/facts (meta) and whose body it read, so that the preview
-        # re-renders a page only when something it shows has changed (see incremental.py). Both are read per
+        # re-renders a page only when something it shows has changed (see preview/session.py). Both are read per
         # (item, text language): editing the Dutch text touches only the pages that show the Dutch text.
         # None while building: nothing is recorded.
         self.reads: tuple[set, set] | None = None

@@ -1,0 +1,225 @@
+"""Parity, the names: which words the original writes as names, and whether a translation has each (as it is,
+as the item's own title in that language, or as CLDR names a country). Pure: no I/O."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+import unicodedata
+from functools import cached_property
+from typing import Mapping
+
+from babel import Locale, UnknownLocaleError
+
+from mecasite.content.model import Model
+from mecasite.content.parity_blocks import LINK_TARGET, URL
+
+# --- names -------------------------------------------------------------------------------------------------
+
+WORD = re.compile(r"[^\W_]\w*(?:[-&][^\W_]\w*)*")
+_QUOTED = re.compile(r"«\s*([^»]{1,60}?)\s*»|“([^”]{1,60})”|\"([^\"]{1,60})\"|„([^“”]{1,60})[“”]|‘([^’]{1,60})’")
+_SENTENCE_END = re.compile(r"[.!?…]\s*$")
+
+
+@lru_cache(maxsize=65536)
+def is_strong(word: str) -> bool:
+    """Written like a name in every language: an inner capital, a digit, or capitals only."""
+    return (any(c.isupper() for c in word[1:]) and not word[1:].replace("-", "").isupper()) or \
+        any(c.isdigit() for c in word) or (len(word) > 1 and word.replace("-", "").isupper())
+
+
+@lru_cache(maxsize=16384)  # pure, and asked of the same text once per word of another translation
+def name_candidates(text: str) -> frozenset[str]:
+    """Words the original writes like names: capitalised but not at a sentence start, in capitals, with an inner
+    capital or a digit; and short phrases in quotes."""
+    text = URL.sub(" ", LINK_TARGET.sub("] ", text))
+    found: set[str] = set()
+    for match in _QUOTED.finditer(text):
+        phrase = next(g for g in match.groups() if g)
+        if len(phrase.split()) <= 4:
+            found.add(phrase.strip())
+    for sentence_run in _runs(text):
+        for match in WORD.finditer(sentence_run):
+            word = match.group()
+            before = sentence_run[:match.start()].rstrip(" \u00a0\u202f«“\"„‘'([*_")
+            starts = not before or _SENTENCE_END.search(before) is not None
+            if word[0].isdigit() or re.fullmatch(r"[A-Z]&[A-Z]", word):
+                continue  # a number (facts compare those); a two-word abbreviation (R&D) is translated (F&E)
+            follows_name = re.search(r"(?<![\w&])[^\W_][\w&-]* $", sentence_run[:match.start()])
+            if follows_name and is_strong(follows_name.group().strip()) and not is_strong(word):
+                continue  # 'MecaTech Cluster': the name is MecaTech's, followed by what it is
+            if is_strong(word) or (word[0].isupper() and not starts):
+                found.add(word)
+    return frozenset(found)
+
+
+def _runs(text: str) -> list[str]:
+    """The text as runs that each begin a sentence: blocks, list items and headings, lines joined."""
+    runs: list[str] = []
+    for block in re.split(r"\n\s*\n", text):
+        for i, line in enumerate(block.split("\n")):
+            marker = re.match(r"^\s*(?:#{1,6}|>|[-*+]|\d+[.)])\s+", line)
+            if i == 0 or marker:
+                runs.append(line[marker.end():] if marker else line)
+            else:
+                runs[-1] += " " + line
+    return runs
+
+
+def has_name(text: str, name: str, exact: bool = False) -> bool:
+    """The name as a word of the text (a German compound such as 'MecaTech-Cluster' or a genitive 's' is fine)."""
+    if not name or name[1:] not in text:  # the cheap test first: most names are in no given block
+        return False
+    return _name_pattern(name, exact).search(text) is not None
+
+
+@lru_cache(maxsize=4096)
+def _name_pattern(name: str, exact: bool) -> re.Pattern[str]:
+    first = re.escape(name[0]) if exact else f"[{re.escape(name[0].lower())}{re.escape(name[0].upper())}]"
+    return re.compile(rf"(?<![\w&]){first}{re.escape(name[1:])}(?:s|’s|'s)?(?![\w&])")
+
+
+def _core(phrase: str, original: str) -> list[str]:
+    """The words that make a title recognisable whatever the word order, as the original's title has them too:
+    'Business-Meets-Research Forum 2014' -> Business-Meets-Research, 2014 (Forum: translated, not a name)."""
+    words = WORD.findall(phrase)
+    kept = set(WORD.findall(original))
+    return list(dict.fromkeys(w for w in words if (is_strong(w) or w[0].isdigit() or w[0].isupper()) and w in kept
+                              and (is_strong(w) or w[0].isdigit() or w != words[0])))
+
+
+def is_name_like(title: str) -> bool:
+    """A title that is a name (Grande Région, Université de Grenoble), not a sentence about the item."""
+    words = title.split()
+    return "," not in title and len(words) <= 5 and all(w[0].isupper() or w[0].isdigit() or len(w) <= 3
+                                                        for w in words)
+
+
+@lru_cache(maxsize=16)
+def _countries(lang: str) -> dict[str, str]:
+    """Territory names of a language (CLDR), keyed by code."""
+    try:
+        return dict(Locale.parse(lang).territories)
+    except (UnknownLocaleError, ValueError):
+        return {}
+
+
+@dataclass(frozen=True)
+class Names:
+    """What may stand for a name in each language: item titles, and country names from CLDR."""
+
+    titles: Mapping[str, Mapping[str, str]]  # original title -> language -> that item's title in it
+    default: str
+
+    @cached_property
+    def phrases(self) -> list[str]:
+        """Names of several words looked for as a whole: name-like item titles and CLDR's country names."""
+        countries = [name for code, name in _countries(self.default).items() if not code.isdigit() or code == "150"]
+        return sorted({*filter(is_name_like, self.titles), *countries}, key=len, reverse=True)
+
+    @cached_property
+    def _by_first_word(self) -> dict[str, list[str]]:
+        index: dict[str, list[str]] = {}
+        for phrase in self.phrases:  # longest first, and so in each list
+            first = WORD.match(phrase)
+            index.setdefault(first.group() if first else phrase, []).append(phrase)
+        return index
+
+    def in_text(self, text: str) -> list[str]:
+        """The phrases that may be in `text`, longest first: those whose first word it has (a few hundred
+        phrases are not each searched for in every block)."""
+        index = self._by_first_word
+        found = {phrase for word in set(WORD.findall(text)) for phrase in index.get(word, ())}
+        return [phrase for phrase in self.phrases if phrase in found]
+
+    def renderings(self, name: str, lang: str) -> tuple[str, ...]:
+        """The ways `lang` may write the original's name: as it is, as an item's title, as CLDR's country."""
+        ways = [name]
+        if name in self.titles and lang in self.titles[name]:
+            ways.append(self.titles[name][lang])
+        for code, country in _countries(self.default).items():
+            if country == name and code in _countries(lang):
+                ways += [_countries(lang)[code], code]
+        return tuple(ways)
+
+    def found(self, text: str, name: str, lang: str) -> bool:
+        """The name, or a rendering of it, or the core words of one of those, in the text."""
+        for way in self.renderings(name, lang):
+            core = _core(way, name) if name in self.titles else []
+            if has_name(text, way) or (core and all(has_name(text, w) for w in core)):
+                return True
+        return False
+
+
+def names_of(model: Model, default: str) -> Names:
+    """The item titles of a model, for `compare`."""
+    titles: dict[str, dict[str, str]] = {}
+    for item in model.items.values():
+        source = item.texts.get(default)
+        if source and source.title:
+            titles.setdefault(source.title, {}).update({lang: t.title for lang, t in item.texts.items() if t.title})
+    return Names(titles, default)
+
+
+def _fold(word: str) -> str:
+    return unicodedata.normalize("NFKD", word)[:1].lower()
+
+
+def _parts(text: str) -> list[str]:
+    """The words of a text, compounds also split at their hyphens (INTERREG-Projekt: INTERREG, Projekt)."""
+    words = WORD.findall(text)
+    return words + [part for w in words if "-" in w for part in w.split("-")]
+
+
+def _is_acronym(word: str) -> bool:
+    return len(word) > 1 and word.replace("&", "").isupper()
+
+
+def _translated_as(word: str, unexplained: list[str]) -> bool:
+    """Whether a word the translation has, and the original has not, may be the name translated: an acronym for
+    an acronym (R&D: F&E), else a word with the same first letter (Liège: Lüttich, Luik). Each serves once."""
+    for i, candidate in enumerate(unexplained):
+        if _is_acronym(word) == _is_acronym(candidate) and (_is_acronym(word) or _fold(word) == _fold(candidate)):
+            del unexplained[i]
+            return True
+    return False
+
+
+def kept(word: str, other: str, lang: str) -> bool:
+    """Another translation writes the word as a name too: not at a sentence start, and in German (where every
+    noun has a capital) only a word with an inner capital, a digit or capitals only."""
+    if lang == "de" and not is_strong(word):
+        return False
+    return word in name_candidates(other) or (is_strong(word) and has_name(other, word))
+
+
+def missing_names(source: str, translation: str, lang: str, others: Mapping[str, str], names: Names,
+                  scope: str | None = None) -> list[str]:
+    """The original's names that the translation lacks, in the order the original has them.
+
+    Name-like item titles and country names are looked for always; other candidates when another translation
+    keeps them as names (else every translation translates the word: it is a word of the language). A missing
+    word is taken as translated when the translation's `scope` (the aligned block) has a capitalised word the
+    original has not, beginning with the same letter (Liège: Lüttich, Luik)."""
+    found: list[str] = []
+    # The phrases, longest first (in the translation, 'The Greater Region' may be 'the Greater Region'); each is
+    # then taken out, so that its words are not candidates on their own.
+    rest = source
+    for phrase in names.in_text(source):
+        if has_name(rest, phrase, exact=True):
+            rest = re.sub(rf"(?<!\w){re.escape(phrase)}", " ", rest)
+            if not names.found(translation, phrase, lang):
+                found.append(phrase)
+    source_words = set(_parts(source))
+    unexplained = [w for w in _parts(translation if scope is None else scope)
+                   if len(w) > 1 and w[0].isupper() and w not in source_words]
+    for word in sorted(name_candidates(rest)):
+        if names.found(translation, word, lang):
+            continue
+        if not any(kept(word, other, other_lang) for other_lang, other in others.items()):
+            continue
+        if _translated_as(word, unexplained):
+            continue
+        found.append(word)
+    return sorted(found, key=lambda n: (source.find(n), n))
