@@ -76,6 +76,11 @@ class Collector:
                 self._seen.add(problem)
                 self.problems.append(problem)
 
+    def replace_all(self, problems: Iterable[Problem]) -> None:
+        """The problems, as a later pass rewrote them (several merged into one, say)."""
+        self.problems = list(problems)
+        self._seen = set(self.problems)
+
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == ERROR]

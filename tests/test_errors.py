@@ -58,8 +58,7 @@ CASES = {
         "content/partners/acme/eng.md: unexpected file 'eng.md' (did you mean 'en'?)"),
     "link to an unknown item": (
         {"content/pages/home/fr.md": text("Accueil", body="Voir [Acme](partner:acme-corp).")},
-        "content/pages/home/fr.md:5: link to unknown item 'partner:acme-corp' "
-        "(links between items are written [text](partner:id), (action:id) or (page:id))"),
+        "content/pages/home/fr.md:5:13: link to unknown item 'partner:acme-corp' (did you mean 'acme'?)"),
     "swapped signature": (
         {"content/testimonials/acme/fr.md": quote("Présidente, Globex", "Excellent travail.")},
         "content/testimonials/acme/fr.md:2: signature 'Présidente, Globex' does not name the partner 'Acme' "
@@ -136,3 +135,26 @@ def test_every_subcommand_has_help(command):
     result = run_cli(command, "--help")
     assert result.returncode == 0
     assert "--config" in result.stdout and "--base-url" in result.stdout
+
+
+def test_no_message_names_a_generated_file(tmp_path, capsys):
+    """A body's broken link is at the content file, line and column; a template's own at the template and the
+    line holding it; an extension refusing a body at the content file. Never at a page of public/."""
+    config = write_site(tmp_path, {
+        "content/actions/fair/fr.md": text("Le salon", "salon",
+                                           body="## Résultats\n\nVoir [nulle part](/international/fr/nulle-part/).\n"),
+        "content/actions/fair/en.md": text("The fair", "fair", body="## Results\n\n```{ .python linenums=True }\n"
+                                           "x = 1\n```\n")})
+    home = tmp_path / "templates" / "home.html"
+    lines = home.read_text().splitlines()
+    lines.insert(2, '<a href="/international/no-such-page/">x</a>')
+    home.write_text("\n".join(lines) + "\n")
+    assert main(["build", "--config", str(config)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert "content/actions/fair/fr.md:8:19: broken link '/international/fr/nulle-part/': no such page (link to " \
+        "another page of the site with its id: [text](partner:id), (action:id) or (page:id))" in err
+    assert "content/actions/fair/en.md:7: this text could not be converted: cannot serialize True (type bool) " \
+        "(check the Markdown's special syntax ({: ...} attributes, fences, tables))" in err
+    assert "templates/home.html:3: broken link '/international/no-such-page/': no such page (fix the link in the " \
+        "template)" in err
+    assert not [line for line in err if "public/" in line or "index.html" in line]

@@ -79,7 +79,8 @@ def test_links_between_items_follow_the_language(tmp_path):
 def test_check_reports_broken_anchor(tmp_path, capsys):
     config = write_site(tmp_path, {"content/pages/home/fr.md": text("Accueil", body="[x](action:fair#nowhere)")})
     assert main(["check", "--config", str(config)]) == 1
-    assert "public/fr/index.html:" in capsys.readouterr().out
+    assert "content/pages/home/fr.md:5:5: broken link 'action:fair#nowhere': no anchor '#nowhere' on that page " \
+        "(anchors there: #résultats)" in capsys.readouterr().out
 
 
 def test_render_site_writes_nothing(tmp_path):
@@ -121,3 +122,16 @@ def test_a_broken_link_shown_in_several_languages_is_reported_once(tmp_path, cap
     assert main(["check", "--config", str(config)]) == 1
     err = capsys.readouterr().out
     assert err.count("link to unknown item 'partner:nope'") == 1  # not once per fallback page
+
+
+def test_a_broken_anchor_in_a_fallback_copy_is_reported_once_with_its_languages(tmp_path, capsys):
+    """The French text is shown on the nl and de pages too (they have no translation): the anchor fails on
+    each, and the editor reads one line, at the file and column typed, naming the pages."""
+    config = write_site(tmp_path, {"content/actions/fair/fr.md": text(
+        "Le salon", "salon", body="## Résultats\n\nVoir [Acme](partner:acme#histoire).")})
+    assert main(["check", "--config", str(config)]) == 1
+    out = capsys.readouterr().out
+    assert "content/actions/fair/fr.md:8:13: broken link 'partner:acme#histoire': no anchor '#histoire' on that " \
+        "page (and on the de, nl pages, which show this text as a fallback) (that page has no headings to link to)" \
+        in out.splitlines()
+    assert out.count("broken link") == 1

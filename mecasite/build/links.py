@@ -10,9 +10,10 @@ import sys
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 from html import escape, unescape
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from mecasite.problems import Collector
+from mecasite.site.targets import Targets
 
 
 # Our templates and the sanitizer write every attribute as name="value" with the value escaped, so a regular
@@ -44,27 +45,34 @@ def scan(html: str) -> Scan:
     return found
 
 
-def check_page(path: str, html: str, found: Scan, targets: Targets, problems: Collector,
-               label: str = "") -> list[tuple[str, str, str, str, int]]:
-    """Check one rendered page's links (`found`: its scan) as far as the page alone allows, where it was
-    rendered (a render process): every address must be a file of `targets`, every #anchor on the page itself
-    one of its ids. Anchors on other pages are returned as (page, href, target, anchor, line) for
-    `check_anchors`."""
+Source = Callable[[str, str], tuple[str, int]]  # (page, href) -> (template, line) that wrote the link
+
+
+def check_page(path: str, found: Scan, targets: Targets, problems: Collector, source: Source,
+               skip: set[str] | frozenset[str] = frozenset()) -> list[tuple[str, int, str, str, str, str]]:
+    """Check one rendered page's own links (`found`: its scan; `skip`: the addresses of its bodies' links,
+    checked where they were typed), as far as the page alone allows, where it was rendered (a render process):
+    every address must be a file of `targets`, every #anchor on the page itself one of its ids. A problem is
+    reported at the template that wrote the link (`source`). Anchors on other pages are returned as
+    (template, line, href, target, anchor, page address) for `check_anchors`."""
     deferred: list = []
-    for href, message in broken_links(path, found, targets, None, deferred):
-        problems.add(f"{label}{path}", line_in(html, href), message, HINT, code="link")
-    return [(page, href, target, fragment, line_in(html, href)) for page, href, target, fragment in deferred]
+    own = Scan(found.ids, found.links - skip) if skip else found
+    for href, message in broken_links(path, own, targets, None, deferred):
+        where, line = source(path, href)
+        problems.add(where, line, message, HINT, code="link")
+    return [(*source(page, href), href, target, fragment, targets.address(page))
+            for page, href, target, fragment in deferred]
 
 
-def check_anchors(deferred, ids_of: Callable[[str], set[str] | None], problems: Collector, label: str = "") -> None:
+def check_anchors(deferred, ids_of: Callable[[str], set[str] | None], problems: Collector) -> None:
     """The anchors `check_page` left: `ids_of(target)` gives a page's ids (None: not an HTML page)."""
-    for path, href, target, fragment, line in sorted(deferred):
+    for where, line, href, target, fragment, address in sorted(deferred):
         ids = ids_of(target)
         if ids is not None and fragment not in ids:
-            problems.add(f"{label}{path}", line, _no_anchor(href), HINT, code="link")
+            problems.add(where, line, _no_anchor(href), HINT, code="link")
 
 
-HINT = "fix the link in the content or template"
+HINT = "fix the link in the template"
 
 
 def broken_links(path: str, found: Scan, targets: Targets, pages: Mapping[str, Scan] | None,
@@ -99,36 +107,6 @@ def line_in(html: str, href: str) -> int:
         if index >= 0:
             return html.count("\n", 0, index) + 1
     return 0
-
-
-class Targets:
-    """The files a build writes, and where each address found on its pages leads: (problem or "", target file
-    or "" for the page itself, anchor). Remembered: menus and switchers repeat the same addresses on every
-    page."""
-
-    def __init__(self, paths: set[str] | frozenset[str], base_path: str):
-        self.paths, self.base_path = paths, base_path
-        self._known: dict[str, tuple[str, str, str]] = {}
-
-    def resolve(self, href: str) -> tuple[str, str, str]:
-        if href not in self._known:
-            self._known[href] = self._resolve(href)
-        return self._known[href]
-
-    def _resolve(self, href: str) -> tuple[str, str, str]:
-        parts = urlsplit(href)
-        if parts.scheme or parts.netloc:
-            return "", "", ""  # another site: not ours to check offline
-        if not parts.path:
-            return "", "", unquote(parts.fragment)
-        if not parts.path.startswith(self.base_path):
-            return f"link '{href}' does not start with the site's base path '{self.base_path}'", "", ""
-        target = unquote(parts.path[len(self.base_path):])
-        if target == "" or target.endswith("/"):
-            target += "index.html"
-        if target not in self.paths:
-            return f"broken link '{href}': no such page", "", ""
-        return "", target, unquote(parts.fragment)
 
 
 def _no_anchor(href: str) -> str:

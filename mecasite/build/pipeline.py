@@ -161,7 +161,7 @@ def build_prepared(prepared: Prepared, jobs: int | None = None, track: bool = Fa
         except WorkerDied as exc:  # its staging folder is thrown away below, once every helper has ended
             raise ContentError([Problem(config.rel(config.output_dir),
                                         message=f"{exc}; the previous output is untouched")]) from None
-        _check_anchors(staging, outcome, prepared.problems, f"{config.output_dir.name}/")
+        _check_anchors(staging, outcome, prepared.problems)
         prepared.problems.raise_errors()
         check_unused(prepared.renderer.strings, prepared.renderer.used_strings, read_templates(config),
                      prepared.problems)
@@ -182,7 +182,7 @@ def check_site(config: SiteConfig) -> list[Problem]:
     return prepared.problems.problems
 
 
-def _check_anchors(staging: Staging, outcome: Outcome, problems: Collector, label: str) -> None:
+def _check_anchors(staging: Staging, outcome: Outcome, problems: Collector) -> None:
     """The links to an anchor on another page, now that every page exists: its anchors are in the outcome's
     scans, or read back from the staging folder."""
     found: dict[str, set[str] | None] = {}
@@ -197,7 +197,7 @@ def _check_anchors(staging: Staging, outcome: Outcome, problems: Collector, labe
                 found[target] = None
         return found[target]
 
-    check_anchors(outcome.deferred, lambda t: ids_of(t) if t.endswith(".html") else None, problems, label)
+    check_anchors(outcome.deferred, lambda t: ids_of(t) if t.endswith(".html") else None, problems)
 
 
 def _bodies(site: Site):

@@ -19,6 +19,7 @@ from typing import Callable
 from mecasite.build.links import Scan, Targets, check_page, scan
 from mecasite.problems import Collector, Problem
 from mecasite.build.processes import CAN_FORK, fork_pool
+from mecasite.render.body_links import merge_fallback_copies
 from mecasite.render.renderer import Renderer
 from mecasite.site.resolve import Page
 from mecasite.build.writer import Staging, content_digest
@@ -33,7 +34,7 @@ EXTRAS = -1  # the task that renders the extra files
 class Outcome:
     """What rendering left to the build: problems are in the renderer's collector."""
 
-    deferred: list[tuple[str, str, str, str, int]] = field(default_factory=list)  # see links.check_page
+    deferred: list[tuple[str, int, str, str, str, str]] = field(default_factory=list)  # links.check_page
     written: list[tuple[str, int, int]] = field(default_factory=list)  # see Staging.written
     # With `track` (the preview): for each file, the digest of its bytes; for each page, its scan (also with
     # `keep_scans`) and what it read, as (item, language) metas and bodies.
@@ -51,7 +52,6 @@ class _Job:
     extras: dict[str, Callable[[], bytes | None]]
     staging: Staging
     targets: Targets
-    label: str
     extra_deps: dict | None  # filled by the extra files as they render, when tracking
     keep_scans: bool  # send back each page's links and anchors (tracking does too)
 
@@ -71,8 +71,8 @@ def render_into(renderer: Renderer, pages: tuple[Page, ...], static: dict[str, b
         outcome.digests = {path: content_digest(data) for path, data in static.items()}
     paths = frozenset(p.output_path for p in pages) | frozenset(extras) | frozenset(static)
     targets = Targets(paths, renderer.site.config.base_path)
-    job = _Job(renderer, pages, extras, staging, targets, f"{renderer.site.config.output_dir.name}/", extra_deps,
-               keep_scans or track)
+    renderer.views.targets = targets  # bodies' links are checked against it where they are converted
+    job = _Job(renderer, pages, extras, staging, targets, extra_deps, keep_scans or track)
     jobs = jobs or ((os.cpu_count() or 1) if len(pages) >= PARALLEL_FROM else 1)
     forked = jobs > 1 and CAN_FORK
     results = _render_forked(job, jobs) if forked else [_render_task(job, (EXTRAS, 1)), _render_task(job, (0, 1))]
@@ -86,7 +86,9 @@ def render_into(renderer: Renderer, pages: tuple[Page, ...], static: dict[str, b
         outcome.deps.update(result.deps)
         for key, entry in result.cards if forked else ():  # the preview's first edits need not make them
             renderer.views.memo.put(key, *entry)
-    renderer.problems.problems.sort()  # the report does not depend on which process finished first
+    # One problem for a link that fails on several pages showing one text; sorted, so that the report does
+    # not depend on which process finished first.
+    renderer.problems.replace_all(merge_fallback_copies(renderer.problems.problems))
     return outcome
 
 
@@ -96,7 +98,7 @@ class _TaskResult:
 
     problems: list[Problem]
     used_strings: set[str]
-    deferred: list[tuple[str, str, str, str, int]]
+    deferred: list[tuple[str, int, str, str, str, str]]
     written: list[tuple[str, int, int]]
     digests: dict[str, bytes] = field(default_factory=dict)
     scans: dict[str, Scan] = field(default_factory=dict)
@@ -124,7 +126,8 @@ def _render_task(job: _Job, task: tuple[int, int]) -> _TaskResult:
         if path.endswith(".html"):
             html = data.decode()
             found = scan(html)
-            result.deferred += check_page(path, html, found, job.targets, checked, job.label)
+            result.deferred += check_page(path, found, job.targets, checked, renderer.source_of,
+                                          renderer.views.checked_links)
             if job.keep_scans:
                 result.scans[path] = found
         if track:

@@ -32,7 +32,9 @@ from mecasite.content.signatures import check_signatures
 from mecasite.content.schemas import COLLECTIONS
 from mecasite.config.settings import SiteConfig
 from mecasite.content.loader import load_item
-from mecasite.build.links import HINT, Targets, broken_links, scan_files
+from mecasite.build.links import HINT, Scan, broken_links, scan_files
+from mecasite.render.body_links import merge_fallback_copies
+from mecasite.site.targets import Targets
 from mecasite.render.memo import Readers
 from mecasite.content.model import ItemKey, Model
 from mecasite.build.output_folder import check_output, ledger
@@ -126,6 +128,7 @@ class Session:
         deps = dict(self.deps)
         for path in change.removed:
             deps.pop(path, None)
+        renderer.views.targets = self._targets(change, pages)
         files = dict(renderer.render_pages(pages, deps))
         feeds = {renderer.feed_path(lang): lang for lang in self.config.codes}
         if change.moved or change.facts or change.languages:  # the sitemap and host files list pages
@@ -133,9 +136,10 @@ class Session:
         elif affected & feeds.keys():
             files.update(renderer.render_feeds(deps, [feeds[path] for path in sorted(affected & feeds.keys())]))
         renderer.views.markdown.save()
+        problems.replace_all(merge_fallback_copies(problems.problems))
         problems.raise_errors()
 
-        scans = self._check_links(files, change, problems)
+        scans = self._check_links(files, change, renderer, problems)
         written = self._write(files, change.removed)
         self.prepared = builder.Prepared(self.config, site, renderer, old.static, problems)
         self.scans, self.deps = scans, deps
@@ -182,21 +186,29 @@ class Session:
                             if ("list-" + collection, None, lang) in new.by_key)
         return affected
 
-    def _check_links(self, files: dict[str, bytes], change: Change, problems: Collector) -> dict:
-        """The links of the files rendered again, against every file the output will hold; the scans of
-        all pages, updated. Raise ContentError for a broken link."""
+    def _targets(self, change: Change, pages: list) -> Targets:
+        """Every file the output will hold, for the links of what is rendered again (the same as long as no
+        page moved)."""
+        if self.targets is None or change.moved:
+            paths = (self.hashes.keys() - change.removed) | {page.output_path for page in pages}
+            self.targets = Targets(paths, self.config.base_path)
+        return self.targets
+
+    def _check_links(self, files: dict[str, bytes], change: Change, renderer, problems: Collector) -> dict:
+        """The rendered pages' own links (a body's were checked where it was converted), against every file
+        the output will hold; the scans of all pages, updated. Raise ContentError for a broken link, at the
+        template that wrote it."""
         scans = dict(self.scans)
         for path in change.removed:
             scans.pop(path, None)
-        fresh, line_of = scan_files(files)
+        fresh, _ = scan_files(files)
         scans.update(fresh)
-        if self.targets is None or change.moved:
-            paths = (self.hashes.keys() - change.removed) | files.keys()
-            self.targets = Targets(paths, self.config.base_path)
-        label = f"{self.config.output_dir.name}/"
+        targets = renderer.views.targets
+        skip = renderer.views.checked_links
         for path, found in sorted(fresh.items()):
-            for href, message in broken_links(path, found, self.targets, scans):
-                problems.add(f"{label}{path}", line_of(path, href), message, HINT, code="link")
+            for href, message in broken_links(path, Scan(found.ids, found.links - skip), targets, scans):
+                where, line = renderer.source_of(path, href)
+                problems.add(where, line, message, HINT, code="link")
         problems.raise_errors()
         return scans
 

@@ -27,6 +27,7 @@ from mecasite.problems import Collector
 from mecasite.site.resolve import Page, Site
 from mecasite.markdown.convert import MarkdownRenderer
 from mecasite.markdown.typography import typography
+from mecasite.render.body_links import template_ids
 from mecasite.render.views import ItemView, LazyItem, Views
 
 FEED_ENTRIES = 50  # the newest actions in each feed, as feed readers expect (Hugo and others cap theirs too)
@@ -36,6 +37,7 @@ TEMPLATES = {
     "list-actions": "actions.html", "list-partners": "partners.html", "list-testimonials": "testimonials.html",
     "404": "404.html", "redirect": "redirect.html",
 }
+EXTRA_TEMPLATES = {"index.html": "root.html", "404.html": "root-404.html"}  # the extra files that are pages
 
 
 class Renderer:
@@ -51,6 +53,8 @@ class Renderer:
         self.used_strings: set[str] = {"translation.outdated", "translation.outdated_undated"}
         self._typeset: dict[str, dict[str, str]] = {}  # lang -> key -> text, for strings without parameters
         self.views = Views(site, problems, markdown)
+        self.views.template_ids = template_ids(
+            [p.read_text(encoding="utf-8", errors="replace") for p in sorted(site.config.templates_dir.rglob("*.html"))])
         self.static_hashes = {name: hashlib.sha256(data).hexdigest()[:10] for name, data in static.items()}
         self.env = self._environment(site.config.templates_dir, bytecode_cache)
 
@@ -122,6 +126,7 @@ class Renderer:
         other.site, other.problems, other.outdated = site, problems, outdated
         memo = self.views.memo.without(*changed) if changed is not None else None
         other.views = Views(site, problems, self.views.markdown, memo)  # the same converters and cache
+        other.views.template_ids, other.views.targets = self.views.template_ids, self.views.targets
         other.used_strings = set(self.used_strings)
         return other
 
@@ -165,6 +170,19 @@ class Renderer:
     def _render_bytes(self, template: str, context: Callable[[], dict]) -> bytes | None:
         out = self._render(template, context())
         return None if out is None else out.encode()
+
+    def source_of(self, path: str, href: str) -> tuple[str, int]:
+        """The template (as the editor sees its path) that wrote a link on the page at `path`, and the line
+        where it holds `href` as it is (0 when the address is made by an expression)."""
+        page = self.site.by_path.get(path)
+        name = TEMPLATES[page.kind] if page else EXTRA_TEMPLATES.get(path, "base.html")
+        folder = self.site.config.templates_dir
+        try:
+            lines = (folder / name).read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            lines = []
+        line = next((i for i, text in enumerate(lines, 1) if f'"{href}"' in text), 0)
+        return self.site.config.rel(folder / name), line
 
     def feed_path(self, lang: str) -> str:
         return self.site.list_page("actions", lang).url + "atom.xml"

@@ -6,9 +6,7 @@ logic of their own beyond layout. Pure functions, apart from the shared Markdown
 
 from __future__ import annotations
 
-import unicodedata
 from collections import defaultdict
-from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import quote
@@ -18,41 +16,16 @@ from markupsafe import Markup
 from mecasite.content.schemas import COLLECTIONS, REF_KINDS
 from mecasite.content.strings import country_name, date_text, language_name
 from mecasite.render.memo import Memo
-from mecasite.markdown.convert import MarkdownRenderer, Rendered, TooComplex
+from mecasite.render.view_data import Alternate, Link, Quote
+from mecasite.markdown.convert import MarkdownRenderer, Rendered, TooComplex, link
+from mecasite.render.body_links import LinkCheck, typed_links
 from mecasite.content.model import sort_key
 from mecasite.content.model import Item, ItemKey
 from mecasite.problems import Collector
 from mecasite.site.resolve import Page, Site
+from mecasite.site.targets import Targets
+
 from mecasite.sources.fields import PartialDate
-
-
-@dataclass(frozen=True)
-class Link:
-    title: str
-    url: str
-    lang: str  # the language of `title`; templates mark it when it is not the page's
-
-
-@dataclass(frozen=True)
-class Alternate:
-    lang: str
-    name: str
-    url: str
-    abs_url: str
-    translated: bool
-    current: bool
-
-
-@dataclass(frozen=True)
-class Quote:
-    id: str
-    partner: Link
-    signature: str
-    signature_lang: str
-    original: Markup
-    original_lang: str
-    translation: Markup | None
-    translation_lang: str
 
 
 @dataclass(frozen=True)
@@ -122,6 +95,14 @@ class Views:
         self.site, self.problems = site, problems
         self.markdown = markdown or MarkdownRenderer(frozenset(REF_KINDS))
         self.memo = memo or Memo()
+        self.kinds = frozenset(REF_KINDS)
+        # Set by the renderer and the build before pages are rendered: the templates' literal ids, and every
+        # file the build writes; body links become the addresses in `checked_links` (the check of rendered
+        # pages leaves those alone: they were checked where they were typed).
+        self.template_ids: frozenset[str] = frozenset()
+        self.targets: Targets | None = None
+        self.checked_links: set[str] = set()
+        self.link_check = LinkCheck(self)
         # While a page renders: the items whose title/facts (meta) and whose body it read, so that the preview
         # re-renders a page only when something it shows has changed (see preview/session.py). Both are read per
         # (item, text language): editing the Dutch text touches only the pages that show the Dutch text.
@@ -194,16 +175,18 @@ class Views:
     def _render_text(self, item: Item, text_lang: str, page_lang: str) -> Rendered:
         self._read_body(item.key, text_lang)
         text = item.texts[text_lang]
-        resolver: Callable = lambda kind, item_id: self.ref_url(kind, item_id, page_lang)  # noqa: E731
         try:
-            result = self.markdown.render(text.body, text_lang, resolver)
+            converted = self.markdown.convert(text.body, text_lang)
         except TooComplex as exc:
             self.problems.add(text.path, text.body_line + max(exc.line - 1, 0), exc.message, exc.hint)
-            result = Rendered("", (), (), ())
-        for bad in result.bad_refs:
-            self.problems.add(text.path, text.body_line, f"link to unknown item '{bad}'",
-                              "links between items are written [text](partner:id), (action:id) or (page:id)")
-        return result
+            return Rendered("", (), (), ())
+        except Exception as exc:  # an extension refusing what it was given: the editor's text, not a template
+            self.problems.add(text.path, text.body_line, f"this text could not be converted: {exc}",
+                              "check the Markdown's special syntax ({: ...} attributes, fences, tables)")
+            return Rendered("", (), (), ())
+        for found in typed_links(converted.html, text.body, text.body_line, self.kinds):
+            self.link_check.check(text, found, page_lang, converted.headings)
+        return link(converted, lambda kind, item_id: self.ref_url(kind, item_id, page_lang))
 
     def link(self, key: ItemKey, lang: str) -> Link:
         item = self.site.model.items[key]

@@ -1,0 +1,185 @@
+"""The links of a body, found where they were typed: each problem at the content file's line and column.
+
+A body's links are checked as the body is converted, against what is known before any page is rendered: the
+items and their pages, every file the build writes (`site.targets.Targets`), the headings of every body and the
+ids the templates write. So a broken link is reported once, at `content/...:line:column`, never at a generated
+page; only a template's own links are left to the check of rendered pages (build/links.py). Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, replace
+from html import unescape
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from mecasite.markdown.convert import PLACEHOLDER
+from mecasite.content.model import Item, ItemKey, Text
+from mecasite.content.schemas import COLLECTIONS, REF_KINDS
+from mecasite.problems import Problem, did_you_mean
+
+_HREF = re.compile(r'\shref="([^"]*)"')
+_TEMPLATE_ID = re.compile(r'\bid="([A-Za-z][\w-]*)"')  # literal ids only: an id made of an expression is not known
+
+
+@dataclass(frozen=True)
+class BodyLink:
+    """One link as the editor typed it: `partner:acme#history`, `/international/en/`, `#results`, `https://...`."""
+
+    href: str
+    line: int  # in the file
+    column: int
+
+
+def typed_links(converted_html: str, body: str, first_line: int, kinds: frozenset[str]) -> list[BodyLink]:
+    """The links of a converted body (id links still placeholders), as typed, each with where it was typed."""
+    links, seen = [], set()
+    for value in _HREF.findall(converted_html):
+        href = unescape(value)
+        if href.startswith(PLACEHOLDER):  # an id link: partner/acme#x -> partner:acme#x
+            kind, _, rest = href[len(PLACEHOLDER):].partition("/")
+            href = f"{kind}:{rest}" if kind in kinds else href
+        if href not in seen:
+            seen.add(href)
+            links.append(BodyLink(href, *position(body, href, first_line)))
+    return links
+
+
+def position(body: str, href: str, first_line: int) -> tuple[int, int]:
+    """The line (in the file whose body starts at `first_line`) and column where `href` was typed; the body's
+    first line when it cannot be found as typed (a reference definition written another way)."""
+    for typed in (f"]({href}", f"<{href}>", href):
+        index = body.find(typed)
+        if index >= 0:
+            index += len(typed) - len(href)
+            line_start = body.rfind("\n", 0, index) + 1
+            return first_line + body.count("\n", 0, index), index - line_start + 1
+    return first_line, 0
+
+
+def template_ids(sources: list[str]) -> frozenset[str]:
+    """The ids the templates write as they are (`id="main"`), which any page may hold."""
+    return frozenset(found for source in sources for found in _TEMPLATE_ID.findall(source))
+
+
+def closest(anchor: str, anchors: set[str] | frozenset[str], most: int = 5) -> str:
+    """A hint listing the anchors a page has, the closest to `anchor` first."""
+    if not anchors:
+        return "that page has no headings to link to"
+    near = difflib.get_close_matches(anchor, sorted(anchors), n=most, cutoff=0.0)
+    return "anchors there: " + ", ".join(f"#{a}" for a in near)
+
+
+FALLBACK = " (on the {lang} page, which shows this text as a fallback)"
+_FALLBACK = re.compile(r" \(on the ([\w-]+) page, which shows this text as a fallback\)$")
+
+
+def fallback_note(text_lang: str, page_lang: str) -> str:
+    return FALLBACK.format(lang=page_lang) if text_lang != page_lang else ""
+
+
+def merge_fallback_copies(problems: list[Problem]) -> list[Problem]:
+    """One problem for a link that fails on several pages showing the same text, its languages listed: a
+    fallback copy of a text is the same text, typed once."""
+    merged: dict[Problem, tuple[bool, list[str]]] = {}
+    for problem in problems:
+        found = _FALLBACK.search(problem.message)
+        base = replace(problem, message=problem.message[:found.start()]) if found else problem
+        own, langs = merged.get(base, (False, []))
+        merged[base] = (own or not found, langs + ([found.group(1)] if found else []))
+    out = []
+    for base, (own, langs) in merged.items():
+        if not langs:
+            out.append(base)
+            continue
+        where = ", ".join(sorted(set(langs)))
+        plural = "s" if len(set(langs)) > 1 else ""
+        note = (f" (and on the {where} page{plural}, which show{'' if plural else 's'} this text as a fallback)"
+                if own else f" (on the {where} page{plural}, which show{'' if plural else 's'} this text as a "
+                "fallback)")
+        out.append(replace(base, message=base.message + note))
+    return sorted(out)
+
+
+LINK_HINT = "link to another page of the site with its id: [text](partner:id), (action:id) or (page:id)"
+
+
+class LinkCheck:
+    """Checks one body's links for the views (`views`: their site, converter, problems, the templates' ids and
+    every file the build writes), where each was typed; records what each becomes in `views.checked_links`."""
+
+    def __init__(self, views: Any):
+        self.views = views
+        self._headings: dict[tuple[ItemKey, str], frozenset[str]] = {}
+
+    def check(self, text: Text, found: BodyLink, page_lang: str, headings: tuple) -> None:
+        """One link of a body, checked where it was typed (see body_links.py); what it leads to on the page is
+        recorded, so that the check of rendered pages leaves it alone."""
+        href, kind = found.href, found.href.partition(":")[0]
+        fallback = fallback_note(text.lang, page_lang)
+        if kind in REF_KINDS:
+            message, hint, final = self._ref(found, page_lang)
+        elif ":" in href.split("/", 1)[0] or urlsplit(href).netloc or href == "#":
+            return  # another site (https:, mailto:, or what the cleaner left of a script address): not ours
+        elif href.startswith("#"):
+            final, hint = href, ""
+            own = {h[1] for h in headings} | self.views.template_ids
+            message = "" if unquote(href[1:]) in own else f"broken link '{href}': no anchor '{href}' on this page"
+            hint = closest(unquote(href[1:]), {h[1] for h in headings}) if message else ""
+        else:
+            final = href
+            message, hint = self._address(href)
+        self.views.checked_links.add(final)
+        if message:  # an anchor depends on the page's language; an unknown id or page does not
+            self.views.problems.add(text.path, found.line, message + (fallback if "no anchor" in message else ""), hint,
+                              found.column, code="link")
+
+    def _address(self, href: str) -> tuple[str, str]:
+        """(problem or "", hint) of an address typed by hand: it must lead to a page, and an anchor there; even
+        a right one is better written with the id, which follows the language and a change of slug."""
+        message, target, anchor = self.views.targets.resolve(href) if self.views.targets else ("", "", "")
+        page = self.views.site.by_path.get(target) if target else None
+        id_form = ""
+        if page is not None and page.item is not None:
+            id_form = f"{COLLECTIONS[page.item[0]].ref}:{page.item[1]}" + (f"#{anchor}" if anchor else "")
+        if not message and anchor and page is not None and page.item is not None:
+            item = self.views.site.model.items[page.item]
+            anchors = self.headings(item, self.views.site.text(item, page.lang).lang)
+            if anchor not in anchors and anchor not in self.views.template_ids:
+                return f"broken link '{href}': no anchor '#{anchor}' on that page", closest(anchor, anchors)
+        return message, (f"use the id instead: [text]({id_form})" if id_form else LINK_HINT) if message else ""
+
+    def _ref(self, found: BodyLink, page_lang: str) -> tuple[str, str, str]:
+        """(problem or "", hint, the address it becomes) of an id link, its anchor checked against the target
+        page's headings and the templates' ids."""
+        kind, _, rest = found.href.partition(":")
+        item_id, _, anchor = rest.partition("#")
+        collection = REF_KINDS[kind]
+        url = self.views.ref_url(kind, item_id, page_lang)
+        if url is None:
+            known = [key[1] for key in self.views.site.model.items if key[0] == collection]
+            hint = did_you_mean(item_id, known) if known else ""
+            return (f"link to unknown item '{kind}:{item_id}'", hint if hint.startswith("did you mean") else
+                    "links between items are written [text](partner:id), (action:id) or (page:id)", "")
+        final = url + (f"#{anchor}" if anchor else "")
+        if not anchor or not COLLECTIONS[collection].has_pages:
+            return "", "", final
+        target = self.views.site.model.items[(collection, item_id)]
+        anchors = self.headings(target, self.views.site.text(target, page_lang).lang)
+        if unquote(anchor) in anchors or unquote(anchor) in self.views.template_ids:
+            return "", "", final
+        return f"broken link '{found.href}': no anchor '#{anchor}' on that page", closest(anchor, anchors), final
+
+    def headings(self, item: Item, text_lang: str) -> frozenset[str]:
+        """The anchors of an item's body in a language (from the Markdown pass alone: no links checked)."""
+        self.views._read_body(item.key, text_lang)
+        key = (item.key, text_lang)
+        if key not in self._headings:
+            try:
+                converted = self.views.markdown.convert(item.texts[text_lang].body, text_lang)
+                self._headings[key] = frozenset(h[1] for h in converted.headings)
+            except Exception:  # reported where that body itself is converted
+                self._headings[key] = frozenset()
+        return self._headings[key]
