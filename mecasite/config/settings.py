@@ -210,8 +210,12 @@ def _languages(doc: YamlDoc, items: list[Any], rel: str, problems: Collector) ->
         values = validate(doc, LANGUAGE, rel, problems, ("languages", i), "language field")
         if values["code"]:
             code = values["code"]
-            name = values["name"] or Locale.parse(code).get_display_name(code).capitalize()
-            languages.append(Language(code, name, values["default"], values["locale"]))
+            name = values["name"] or _own_name(code)
+            if not name:
+                pos = doc.pos(("languages", i, "code"))
+                problems.add(rel, pos.line, f"language '{code}' has no name in CLDR",
+                             "add 'name:' with the language's name in itself", column=pos.column)
+            languages.append(Language(code, name or code, values["default"], values["locale"]))
     line = doc.pos(("languages",)).line
     codes = [lang.code for lang in languages]
     if len(set(codes)) != len(codes):
@@ -220,6 +224,12 @@ def _languages(doc: YamlDoc, items: list[Any], rel: str, problems: Collector) ->
     if languages and len(defaults) != 1:
         problems.add(rel, line, f"exactly one language must have 'default: true' (found {len(defaults)})")
     return sorted(languages, key=lambda lang: not lang.default)
+
+
+def _own_name(code: str) -> str | None:
+    """The language's name in itself, from CLDR; None for the few locales it knows without one (pi, root)."""
+    name = Locale.parse(code).get_display_name(code)
+    return name.capitalize() if name else None
 
 
 def _sections(doc: YamlDoc, data: dict[str, Any], codes: list[str], rel: str,
