@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Set
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Iterable, Mapping, Sequence
@@ -182,7 +183,7 @@ def after(blocks: Sequence[Block], index: int) -> str:
     return f"after the {describe(before.kind)} that starts '{opening(before)}'"
 
 
-def _tokens(block: Block, lang: str) -> set:
+def _tokens(block: Block, lang: str) -> set[str]:
     """What a block says in any language: its links, facts and strongly written names (for aligning blocks)."""
     words = {w for w in _WORD.findall(block.text) if _is_strong(w)}
     return links(block.text) | {str(f) for f in facts(block.text, lang)} | words
@@ -242,6 +243,7 @@ def compare_blocks(source: Sequence[Block], translation: Sequence[Block], source
                                     f"original has not ('{opening(translation[j])}'), {after(translation, j)}"))
             next_j = j + 1
         else:
+            assert i is not None  # align() never pairs None with None
             s = source[i]
             line = translation[next_j - 1].line if next_j > 0 else (translation[0].line if translation else 1)
             findings.append(Finding(line, f"the original has {_a(s.kind)} this translation has not "
@@ -291,7 +293,7 @@ def _months(lang: str) -> dict[str, int]:
 
 
 @lru_cache(maxsize=16)
-def _date_patterns(lang: str) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+def _date_patterns(lang: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     months = "|".join(sorted(map(re.escape, _months(lang) | _months("en")), key=len, reverse=True))
     day_first = re.compile(rf"(?<!\d)(\d{{1,2}})(?:er|st|nd|rd|th|e|\.)?\s+({months})\.?\s+(\d{{4}})(?!\d)", re.I)
     month_first = re.compile(rf"(?<![\w])({months})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)", re.I)
@@ -330,7 +332,7 @@ def facts(text: str, lang: str) -> frozenset[Fact]:
     return frozenset(found)
 
 
-def compare_facts(source: set[Fact], translation: set[Fact]) -> list[str]:
+def compare_facts(source: Set[Fact], translation: Set[Fact]) -> list[str]:
     """Messages for facts changed, missing or added; a changed one is said once ('2011 where ... 2010')."""
     missing, extra = sorted(source - translation), sorted(translation - source)
     messages = []
@@ -617,7 +619,8 @@ def compare(source: Text, translation: Text, others: Mapping[str, Text], names: 
     return findings
 
 
-def _fact_line(message: str, src_blocks, tr_blocks, matched, translation: Text, src_lang: str, lang: str) -> int:
+def _fact_line(message: str, src_blocks: Sequence[Block], tr_blocks: Sequence[Block], matched: Mapping[int, int],
+               translation: Text, src_lang: str, lang: str) -> int:
     """The translation line of the block a fact finding is about: where the translation's or original's fact is."""
     values = re.findall(r"the (?:date|year|number) (\S+)|has (\S+)$", message)
     wanted = {v for pair in values for v in pair if v}
@@ -660,11 +663,12 @@ def item_findings(config: SiteConfig, item: Item, names: Names) -> dict[str, lis
     return result
 
 
-def check_parity(config: SiteConfig, model: Model, problems: Collector, items: Iterable[Item] | None = None) -> dict:
+def check_parity(config: SiteConfig, model: Model, problems: Collector,
+                 items: Iterable[Item] | None = None) -> dict[tuple[str, str, str], int]:
     """Warnings for up-to-date translations that differ from their original; returns (collection, id, lang) ->
     number of findings, for the dashboard. `items` limits the check to some items (the preview's edits)."""
     names = names_of(model, config.default_language)
-    counts = {}
+    counts: dict[tuple[str, str, str], int] = {}
     for item in model.items.values() if items is None else items:
         for lang, found in item_findings(config, item, names).items():
             counts[(item.collection, item.id, lang)] = len(found)
