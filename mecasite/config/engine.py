@@ -24,7 +24,7 @@ import jinja2
 
 PACKAGE = Path(__file__).resolve().parents[1]  # the whole mecasite package
 
-# The options of every Jinja environment the engine makes (render.py builds its environment from these, and
+# The options of every Jinja environment the engine makes (render/renderer.py builds its environment from these, and
 # nothing else): they change what templates compile to, which Jinja's own bytecode check does not look at.
 JINJA_OPTIONS: dict[str, Any] = {
     "autoescape": True, "undefined": jinja2.StrictUndefined, "trim_blocks": True, "lstrip_blocks": True,

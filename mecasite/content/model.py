@@ -40,7 +40,7 @@ class Text:
         return self.fields.get("summary") or ""
 
     def __reduce__(self) -> tuple[Callable[..., Text], tuple[object, ...]]:
-        """Pickled as plain data (a large site is loaded by two processes, see content.py)."""
+        """Pickled as plain data (a large site is loaded by two processes, see build/reading.py)."""
         return _text, (self.lang, self.path, dict(self.fields), self.body, self.body_line, dict(self.lines))
 
 
