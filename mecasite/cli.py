@@ -11,10 +11,11 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Sequence
+from typing import Sequence, TextIO
 
 from mecasite.build.pipeline import build, check_site
 from mecasite.content.loader import load_content
+from mecasite.content.model import Model
 from mecasite.config.settings import SiteConfig, load_config
 from mecasite.problems import WARNING, Collector, ContentError, Problem
 from mecasite.commands.report import as_json, dashboard, table
@@ -104,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def report(problems: Sequence[Problem], stream=None, max_warnings: int | None = None) -> None:
+def report(problems: Sequence[Problem], stream: TextIO | None = None, max_warnings: int | None = None) -> None:
     """Every problem on its own line, then a count: what an editor reads.
 
     `max_warnings` keeps a build's output short: the errors always, the first warnings, then a pointer to
@@ -159,7 +160,7 @@ def cmd_serve(config: SiteConfig, args: argparse.Namespace) -> int:
     return serve(config, args.host, args.port)
 
 
-def load_model(config: SiteConfig):
+def load_model(config: SiteConfig) -> Model:
     """The content model alone (no rendering), for the editing commands; stops on content errors."""
     problems = Collector()
     model = load_content(config, problems)

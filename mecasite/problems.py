@@ -42,7 +42,7 @@ class Problem:
         text = f"{self.location()}: {prefix}{self.message}"
         return f"{text} ({self.hint})" if self.hint else text
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, str | int]:
         return {
             "path": self.path, "line": self.line, "column": self.column, "severity": self.severity,
             "code": self.code, "message": self.message, "hint": self.hint,

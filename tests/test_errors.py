@@ -76,6 +76,11 @@ CASES = {
                                                                         "example.org")},
         "site_config.yaml:1:11: field 'base_url': 'example.org' is not an absolute http(s) address "
         "(write it like https://example.org/international/)"),
+    "language CLDR has no name for": (
+        {"site_config.yaml": minimal_files()["site_config.yaml"].replace("  - code: de\n",
+                                                                        "  - code: de\n  - code: pi\n")},
+        "site_config.yaml:11:11: language 'pi' has no name in CLDR "
+        "(add 'name:' with the language's name in itself)"),
     "unknown interface string in a template": (
         {"templates/404.html": '{% extends "base.html" %}{% block content %}\n<p>{{ t("nope.key") }}</p>\n'
                                '{% endblock %}\n'},

@@ -17,7 +17,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from mecasite.build.output_folder import files_below
 from mecasite.config.engine import engine_key
@@ -157,7 +157,7 @@ def _ask_git(start: Path) -> str:
         return f"git failed: {exc}"
 
 
-def inputs_fingerprint(config: SiteConfig, options: dict) -> Inputs:
+def inputs_fingerprint(config: SiteConfig, options: Mapping[str, object]) -> Inputs:
     """Everything a build reads, and how it was asked to build."""
     sources = [config.root / config.path, config.content_dir, config.templates_dir, config.static_dir,
                config.i18n_dir]

@@ -14,10 +14,12 @@ import marshal
 import os
 import sqlite3
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable, TypeAlias
 
 SCHEMA = "CREATE TABLE IF NOT EXISTS bodies (digest BLOB PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID"
 SUFFIXES = ("", "-wal", "-shm", "-journal")
+# What a value is made of: what marshal writes and reads back as it was (a body is (html, headings, refs)).
+Stored: TypeAlias = str | int | bytes | tuple["Stored", ...]
 
 
 class BodyCache:
@@ -40,7 +42,8 @@ class BodyCache:
         self._pid = 0
         self._off = False
 
-    def get(self, digest: bytes) -> tuple | None:
+    def get(self, digest: bytes) -> tuple[Any, ...] | None:
+        """The value put under `digest`, as read back: the caller checks its shape (a row may be old)."""
         db = self._connection()
         if db is None or (digest not in self._known and digest not in self._pending):
             return None  # a clean build asks for ten thousand bodies the cache cannot have
@@ -60,7 +63,7 @@ class BodyCache:
             return None  # a damaged row: converted again, and replaced by `put`
         return value if isinstance(value, tuple) else None
 
-    def put(self, digest: bytes, value: tuple) -> None:
+    def put(self, digest: bytes, value: tuple[Stored, ...]) -> None:
         """Kept until `flush` (automatic every BATCH rows, and on `close`)."""
         self._pending[digest] = marshal.dumps(value)
         if len(self._pending) >= self.BATCH and not self.read_only:

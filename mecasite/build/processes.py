@@ -1,7 +1,7 @@
 """Forked helper processes for large sites: they share what the parent has loaded, die with it, and never
 leave it waiting for a helper that died.
 
-Used by content.py (two processes read the content) and parallel.py (one process per core renders pages).
+Used by reading.py (two processes read the content) and workers.py (one process per core renders pages).
 Forking costs more than it saves on a small site, so callers fork only past a threshold. Only on Linux:
 macOS's system libraries are not safe to fork and Windows has no fork; there callers work in one process
 (spawning would pickle the whole loaded site into every helper, which costs more than it saves).
@@ -20,7 +20,7 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Any, Iterable, Iterator
 
 CAN_FORK = sys.platform.startswith("linux") and hasattr(os, "fork")
 
@@ -31,36 +31,40 @@ class WorkerDied(Exception):
     """A helper process ended before sending back its result; the message says how."""
 
 
-class _Recording(multiprocessing.context.ForkContext):
-    """The fork context, keeping the processes it starts: their exit codes say how a helper died."""
+def _recording() -> tuple[multiprocessing.context.ForkContext, list[multiprocessing.context.ForkProcess]]:
+    """A fork context, and the processes it makes: their exit codes say how a helper died. (The context's
+    `Process` is a class, which the executor calls: a subclass per context records its own.)"""
+    started: list[multiprocessing.context.ForkProcess] = []
 
-    def __init__(self) -> None:
-        self.started: list[multiprocessing.process.BaseProcess] = []
+    class Recorded(multiprocessing.context.ForkProcess):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            started.append(self)
 
-    def Process(self, *args, **kwargs):  # noqa: N802 (the context's own name, used by the executor)
-        process = multiprocessing.context.ForkProcess(*args, **kwargs)
-        self.started.append(process)
-        return process
+    class Recording(multiprocessing.context.ForkContext):
+        Process = Recorded
+
+    return Recording(), started
 
 
 @contextmanager
 def fork_pool(jobs: int, role: str) -> Iterator[ProcessPoolExecutor]:
     """A pool of `jobs` forked processes; if one dies, WorkerDied ("a `role` process died (killed by signal
     9: SIGKILL, perhaps out of memory)") once every helper has ended."""
-    context = _Recording()
+    context, started = _recording()
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_die_with_parent, initargs=(os.getpid(),))
     try:
         yield pool
     except BrokenProcessPool:
         pool.shutdown(wait=True)  # the executor has ended the others: every exit code is known
-        raise WorkerDied(f"a {role} process died ({how_it_died(p.exitcode for p in context.started)})") from None
+        raise WorkerDied(f"a {role} process died ({how_it_died(p.exitcode for p in started)})") from None
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)  # a bug in a task: no point in starting the others
         raise
     pool.shutdown(wait=True)
 
 
-def how_it_died(exit_codes) -> str:
+def how_it_died(exit_codes: Iterable[int | None]) -> str:
     """What the exit codes of a broken pool's processes say. The executor ends the others with SIGTERM once
     one has died, so another signal, or an exit code, is the one that broke it."""
     codes = [code for code in exit_codes if code]  # None: never started; 0: ended normally

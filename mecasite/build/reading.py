@@ -13,8 +13,8 @@ from types import MappingProxyType
 from mecasite.build.processes import CAN_FORK, WorkerDied, fork_pool
 from mecasite.config.settings import SiteConfig
 from mecasite.content.loader import item_folders, load_items
-from mecasite.content.model import Model
-from mecasite.problems import Collector
+from mecasite.content.model import Item, ItemKey, Model
+from mecasite.problems import Collector, Problem
 
 PARALLEL_FROM = 1000  # item folders; below this, a second process costs more than it saves
 
@@ -40,7 +40,7 @@ def read_content(config: SiteConfig, problems: Collector) -> Model:
     return Model(MappingProxyType(items))
 
 
-def _load_part(config: SiteConfig, folders: list[tuple[str, Path]]) -> tuple[dict, list]:
+def _load_part(config: SiteConfig, folders: list[tuple[str, Path]]) -> tuple[dict[ItemKey, Item], list[Problem]]:
     """In the forked process: the items of `folders` and the problems met (sent back pickled)."""
     problems = Collector()
     return load_items(config, folders, problems), problems.problems

@@ -90,7 +90,7 @@ class Staging:
             os.makedirs(os.path.join(self.root, folder), exist_ok=True)
         self._folders.add(folder)
 
-    def claim(self, paths) -> None:
+    def claim(self, paths: Iterable[str]) -> None:
         """Refuse two files on one path, case folded (they would collide on case-insensitive hosts)."""
         for path in paths:
             key = str(safe_relative(path)).casefold()
@@ -98,7 +98,10 @@ class Staging:
                 raise WriteError(f"two files on one path: {path}")
             self._seen.add(key)
 
-    readable = True  # a page can be read back (see InMemory)
+    @property
+    def readable(self) -> bool:
+        """Whether a page can be read back: always from a folder (see InMemory)."""
+        return True
 
     def read(self, path: str) -> bytes:
         return self.root.joinpath(*safe_relative(path).parts).read_bytes()
@@ -251,7 +254,7 @@ def _exchange(a: Path, b: Path) -> bool:
     except (OSError, AttributeError, TypeError):
         return False
     at_fdcwd, rename_exchange = -100, 2
-    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    result: int = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
     return result == 0
 
 

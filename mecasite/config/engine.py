@@ -14,17 +14,19 @@ import json
 import re
 import sys
 import tomllib
+from collections.abc import Mapping
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
 PACKAGE = Path(__file__).resolve().parents[1]  # the whole mecasite package
 
-# The options of every Jinja environment the engine makes (render.py builds its environment from these, and
+# The options of every Jinja environment the engine makes (render/renderer.py builds its environment from these, and
 # nothing else): they change what templates compile to, which Jinja's own bytecode check does not look at.
-JINJA_OPTIONS: dict = {
+JINJA_OPTIONS: dict[str, Any] = {
     "autoescape": True, "undefined": jinja2.StrictUndefined, "trim_blocks": True, "lstrip_blocks": True,
     "keep_trailing_newline": True,
     # A renderer lives for one build (the preview makes a new one when a template changes): no need to look at
@@ -77,9 +79,9 @@ def _distributions(requirements: list[str]) -> dict[str, str]:
     return dict(sorted(found.items()))
 
 
-def describe_options(options: dict) -> dict[str, str]:
+def describe_options(options: Mapping[str, object]) -> dict[str, str]:
     """Jinja options as stable text (classes by their qualified name)."""
-    def text(value) -> str:
+    def text(value: object) -> str:
         if isinstance(value, type):
             return f"{value.__module__}.{value.__qualname__}"
         return repr(value)
@@ -87,7 +89,7 @@ def describe_options(options: dict) -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def engine_description() -> dict:
+def engine_description() -> dict[str, object]:
     """What the key is made of (see the module's docstring): also for a person wondering why a build did not
     skip."""
     files = _source_files()
@@ -104,7 +106,7 @@ def engine_description() -> dict:
     }
 
 
-def key_of(description: dict) -> str:
+def key_of(description: Mapping[str, object]) -> str:
     return hashlib.sha256(json.dumps(description, sort_keys=True).encode()).hexdigest()[:32]
 
 

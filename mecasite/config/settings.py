@@ -17,6 +17,8 @@ from babel import Locale, UnknownLocaleError
 from mecasite.problems import Collector, ContentError, Problem
 from mecasite.sources.fields import Field, FieldError, to_bool, to_mapping, to_slug, to_text, validate
 from mecasite.sources.files import SourceError, parse_yaml_file, read_text
+from mecasite.sources.yamldoc import Path as KeyPath
+from mecasite.sources.yamldoc import YamlDoc
 
 SECTIONS = ("actions", "partners", "testimonials")
 ENGINE = Path(__file__).resolve().parents[1]  # the generator's own code: a build reads it, and is keyed by it
@@ -129,7 +131,7 @@ def to_locale(value: Any) -> str:
     return _known_locale(value, "locale", "use a CLDR locale such as en_GB or fr_BE")
 
 
-def to_list(value: Any) -> list:
+def to_list(value: Any) -> list[Any]:
     if not isinstance(value, list):
         raise FieldError("expected a list ('- ' lines)")
     return value
@@ -190,7 +192,7 @@ def _source_problem(rel: str, exc: SourceError) -> Problem:
     return Problem(rel, exc.line, exc.column, exc.message, exc.hint)
 
 
-def _is_mapping(doc, path: tuple, rel: str, problems: Collector) -> bool:
+def _is_mapping(doc: YamlDoc, path: KeyPath, rel: str, problems: Collector) -> bool:
     data = doc.data
     for key in path:
         data = data[key]
@@ -200,7 +202,7 @@ def _is_mapping(doc, path: tuple, rel: str, problems: Collector) -> bool:
     return True
 
 
-def _languages(doc, items: list, rel: str, problems: Collector) -> list[Language]:
+def _languages(doc: YamlDoc, items: list[Any], rel: str, problems: Collector) -> list[Language]:
     languages = []
     for i, _ in enumerate(items):
         if not _is_mapping(doc, ("languages", i), rel, problems):
@@ -208,8 +210,12 @@ def _languages(doc, items: list, rel: str, problems: Collector) -> list[Language
         values = validate(doc, LANGUAGE, rel, problems, ("languages", i), "language field")
         if values["code"]:
             code = values["code"]
-            name = values["name"] or Locale.parse(code).get_display_name(code).capitalize()
-            languages.append(Language(code, name, values["default"], values["locale"]))
+            name = values["name"] or _own_name(code)
+            if not name:
+                pos = doc.pos(("languages", i, "code"))
+                problems.add(rel, pos.line, f"language '{code}' has no name in CLDR",
+                             "add 'name:' with the language's name in itself", column=pos.column)
+            languages.append(Language(code, name or code, values["default"], values["locale"]))
     line = doc.pos(("languages",)).line
     codes = [lang.code for lang in languages]
     if len(set(codes)) != len(codes):
@@ -220,7 +226,14 @@ def _languages(doc, items: list, rel: str, problems: Collector) -> list[Language
     return sorted(languages, key=lambda lang: not lang.default)
 
 
-def _sections(doc, data: dict, codes: list[str], rel: str, problems: Collector) -> dict[str, dict[str, str]]:
+def _own_name(code: str) -> str | None:
+    """The language's name in itself, from CLDR; None for the few locales it knows without one (pi, root)."""
+    name = Locale.parse(code).get_display_name(code)
+    return name.capitalize() if name else None
+
+
+def _sections(doc: YamlDoc, data: dict[str, Any], codes: list[str], rel: str,
+              problems: Collector) -> dict[str, dict[str, str]]:
     schema = {name: Field(to_mapping, True, f"the URL word of '{name}' per language") for name in SECTIONS}
     values = validate(doc, schema, rel, problems, ("sections",), "section")
     sections: dict[str, dict[str, str]] = {}

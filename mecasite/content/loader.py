@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from types import MappingProxyType
+from collections.abc import Callable
 
 from mecasite.content.schemas import COLLECTIONS, Collection
 from mecasite.config.settings import SiteConfig
-from mecasite.content.model import Item, Model, Text
+from mecasite.content.model import Item, ItemKey, Model, Text
 from mecasite.problems import Collector, did_you_mean
 from mecasite.sources.fields import ID_RE, RESERVED, validate
 from mecasite.content.translations import is_unfinished
@@ -44,7 +45,7 @@ def item_folders(config: SiteConfig, problems: Collector) -> list[tuple[str, Pat
     return found
 
 
-def load_items(config: SiteConfig, folders: list[tuple[str, Path]], problems: Collector) -> dict:
+def load_items(config: SiteConfig, folders: list[tuple[str, Path]], problems: Collector) -> dict[ItemKey, Item]:
     items = {}
     for collection, item_dir in folders:
         item = load_item(config, COLLECTIONS[collection], item_dir, problems)
@@ -112,7 +113,7 @@ def _load_text(config: SiteConfig, collection: Collection, path: Path, problems:
     return Text(lang, rel, MappingProxyType(fields), doc.body, doc.body_line, MappingProxyType(lines))
 
 
-def _read(config: SiteConfig, path: Path, parse, problems: Collector) -> Document | None:
+def _read(config: SiteConfig, path: Path, parse: Callable[[str], Document], problems: Collector) -> Document | None:
     """A file of an item folder already found inside the project: only the file itself can still lead out."""
     rel = config.rel(path)
     if os.path.islink(path) and not _inside(config, path):

@@ -11,9 +11,9 @@ from functools import lru_cache
 
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping, TypeAlias
 
-ItemKey = tuple[str, str]  # (collection, id)
+ItemKey: TypeAlias = tuple[str, str]  # (collection, id)
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,8 @@ class Text:
     def summary(self) -> str:
         return self.fields.get("summary") or ""
 
-    def __reduce__(self):
-        """Pickled as plain data (a large site is loaded by two processes, see content.py)."""
+    def __reduce__(self) -> tuple[Callable[..., Text], tuple[object, ...]]:
+        """Pickled as plain data (a large site is loaded by two processes, see build/reading.py)."""
         return _text, (self.lang, self.path, dict(self.fields), self.body, self.body_line, dict(self.lines))
 
 
@@ -60,16 +60,17 @@ class Item:
     def key(self) -> ItemKey:
         return (self.collection, self.id)
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Callable[..., Item], tuple[object, ...]]:
         return _item, (self.collection, self.id, self.path, dict(self.facts), dict(self.texts), dict(self.lines),
                        dict(self.drafts))
 
 
-def _text(lang, path, fields, body, body_line, lines) -> Text:
+def _text(lang: str, path: str, fields: dict[str, Any], body: str, body_line: int, lines: dict[str, int]) -> Text:
     return Text(lang, path, MappingProxyType(fields), body, body_line, MappingProxyType(lines))
 
 
-def _item(collection, item_id, path, facts, texts, lines, drafts) -> Item:
+def _item(collection: str, item_id: str, path: str, facts: dict[str, Any], texts: dict[str, Text],
+          lines: dict[str, int], drafts: dict[str, Text]) -> Item:
     return Item(collection, item_id, path, MappingProxyType(facts), MappingProxyType(texts),
                 MappingProxyType(lines), MappingProxyType(drafts))
 
@@ -77,7 +78,7 @@ def _item(collection, item_id, path, facts, texts, lines, drafts) -> Item:
 @dataclass(frozen=True)
 class Model:
     items: Mapping[ItemKey, Item]
-    _by_collection: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _by_collection: dict[str, list[Item]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def collection(self, name: str) -> list[Item]:
         """The items of one collection, in id order (stable, for deterministic output). Indexed once."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
@@ -21,6 +22,7 @@ from mecasite.config.settings import SiteConfig
 from mecasite.problems import ERROR, WARNING, Collector
 from mecasite.sources.fields import PartialDate
 from mecasite.sources.files import SourceError, parse_yaml_file, read_text
+from mecasite.sources.yamldoc import YamlDoc
 
 
 class MissingString(KeyError):
@@ -48,7 +50,8 @@ class Strings:
 def load_strings(config: SiteConfig, problems: Collector) -> Strings:
     """Every language's strings, with missing and unknown keys reported."""
     table: dict[str, dict[str, str]] = {}
-    paths, lines = {}, {}
+    paths: dict[str, str] = {}
+    lines: dict[tuple[str, str], int] = {}  # (lang, key) -> line
     for lang in config.codes:
         path = config.i18n_dir / f"{lang}.yaml"
         rel = config.rel(path)
@@ -59,7 +62,7 @@ def load_strings(config: SiteConfig, problems: Collector) -> Strings:
     return strings
 
 
-def _read(path, rel: str, lang: str, lines: dict, problems: Collector) -> dict[str, str]:
+def _read(path: Path, rel: str, lang: str, lines: dict[tuple[str, str], int], problems: Collector) -> dict[str, str]:
     if not path.is_file():
         problems.add(rel, 0, f"interface strings for '{lang}' not found", "copy the default language's file")
         return {}
@@ -73,7 +76,8 @@ def _read(path, rel: str, lang: str, lines: dict, problems: Collector) -> dict[s
     return flat
 
 
-def _flatten(data: Any, prefix: tuple, flat: dict, doc, rel: str, lang: str, lines: dict, problems) -> None:
+def _flatten(data: Any, prefix: tuple[str, ...], flat: dict[str, str], doc: YamlDoc, rel: str, lang: str,
+             lines: dict[tuple[str, str], int], problems: Collector) -> None:
     for key, value in data.items():
         path = prefix + (key,)
         if isinstance(value, dict):
@@ -115,7 +119,8 @@ def date_text(value: PartialDate, lang: str) -> str:
 
 
 def country_name(code: str, lang: str) -> str:
-    return locale(lang).territories.get(code, code)
+    name: str = locale(lang).territories.get(code, code)
+    return name
 
 
 def language_name(code: str) -> str:
@@ -126,7 +131,8 @@ def language_name(code: str) -> str:
 
 def language_in(code: str, lang: str) -> str:
     """The name of language `code` as written in `lang` (`anglais` in French), for running text."""
-    return locale(lang).languages.get(code, code)
+    name: str = locale(lang).languages.get(code, code)
+    return name
 
 
 _KEY_LITERAL = re.compile(r"""['"]([a-z0-9_]+(?:\.[a-z0-9_]+)*\.?)['"]""")

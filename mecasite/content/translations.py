@@ -42,7 +42,7 @@ def digest(text: Text) -> str:
 
 
 @lru_cache(maxsize=4096)  # each source is compared with each of its translations
-def _digest(words: tuple, body: str) -> str:
+def _digest(words: tuple[str, ...], body: str) -> str:
     tracked = dict(zip(TRACKED, words))
     body = "\n".join(line.rstrip() for line in body.strip().split("\n"))
     data = json.dumps(tracked, sort_keys=True, ensure_ascii=False) + "\n" + body
@@ -77,7 +77,7 @@ class State:
     source: str  # the default-language file it is translated from
     line: int = 0
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, str]:
         return {"collection": self.collection, "id": self.id, "lang": self.lang, "status": self.status,
                 "path": self.path, "source": self.source}
 
@@ -93,7 +93,10 @@ def state_of(config: SiteConfig, item: Item, lang: str, drafts: dict[str, Text] 
     source = item.texts.get(default)
     source_path = source.path if source else f"{folder}/{default}.md"
     path = f"{folder}/{lang}.md"
-    make = lambda status, line=0: State(item.collection, item.id, lang, status, path, source_path, line)  # noqa: E731
+
+    def make(status: str, line: int = 0) -> State:
+        return State(item.collection, item.id, lang, status, path, source_path, line)
+
     if lang == default:
         return make(SOURCE)
     if drafts and lang in drafts:

@@ -7,7 +7,9 @@ going, references between items, the set of translations. Pure: no I/O here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from mecasite.content.schemas import REFERENCES
 from mecasite.content.model import Item, ItemKey
@@ -47,7 +49,7 @@ def change_between(old: Site, new: Site, keys: set[ItemKey]) -> Change:
 
 def _moved(old: Site, new: Site, keys: set[ItemKey]) -> bool:
     """Whether a page appeared, went, or changed its address: only the pages of edited items can have."""
-    def where(site: Site) -> set:
+    def where(site: Site) -> set[tuple[str, str, ItemKey | None, str]]:
         return {(path, page.kind, page.item, page.lang) for k in keys for path in site.paths_of(k)
                 for page in (site.by_path[path],)}
     return where(old) != where(new)
@@ -57,18 +59,18 @@ def references(item: Item | None) -> set[ItemKey]:
     """The items an item points to by its facts (partners, related actions...)."""
     if item is None:
         return set()
-    found = set()
+    found: set[ItemKey] = set()
     for field_name, target in REFERENCES.get(item.collection, {}).items():
         refs = item.facts.get(field_name) or ()
         found |= {(target, ref) for ref in ((refs,) if isinstance(refs, str) else refs)}
     return found
 
 
-def _languages(item: Item | None):
+def _languages(item: Item | None) -> tuple[list[str], list[str]] | None:
     return None if item is None else (sorted(item.texts), sorted(item.drafts))
 
 
-def _changed_meta(old: Item | None, new: Item | None, codes) -> set[str]:
+def _changed_meta(old: Item | None, new: Item | None, codes: Iterable[str]) -> set[str]:
     """Languages whose meta a page may have shown differs: every language when the item appeared or went,
     its facts or its set of texts changed; else the languages whose front matter changed."""
     if old is None or new is None or dict(old.facts) != dict(new.facts) or set(old.texts) != set(new.texts) \
@@ -84,5 +86,5 @@ def _changed_bodies(old: Item | None, new: Item | None) -> set[str]:
     return {lang for lang in before.keys() | after.keys() if before.get(lang) != after.get(lang)}
 
 
-def _facts(item: Item | None):
+def _facts(item: Item | None) -> dict[str, Any] | None:
     return None if item is None else dict(item.facts)

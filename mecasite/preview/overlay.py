@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
-from typing import Sequence
+from typing import Iterable, Sequence
 
-from mecasite.problems import Problem
+from mecasite.problems import Collector, Problem
 from mecasite.site.resolve import Page, Site
 from mecasite.content.translations import state_of
 from mecasite.render.views import Views
@@ -34,7 +34,7 @@ class PreviewInfo:
 
     site: Site | None = None
     problems: tuple[Problem, ...] = ()
-    _pages: dict | None = None
+    _pages: dict[str, Page] | None = None  # URL -> page, made on the first request
 
     def bar(self, url: str) -> str:
         if self.site is None:
@@ -86,8 +86,8 @@ def inject(html: bytes, url: str, info: PreviewInfo, reload_script: str) -> byte
     return text.encode("utf-8")
 
 
-class _Silent:
+class _Silent(Collector):
     """A problem sink for views used only to compute links (the build has reported everything already)."""
 
-    def add(self, *args, **kwargs) -> None:
+    def extend(self, problems: Iterable[Problem]) -> None:
         pass

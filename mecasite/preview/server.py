@@ -19,7 +19,7 @@ import sys
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable, Mapping, TypeAlias
 from urllib.parse import unquote, urlsplit
 
 from mecasite.preview.session import Session
@@ -29,12 +29,18 @@ from mecasite.problems import ContentError, Problem
 from mecasite.sources.files import is_editor_junk
 from mecasite.build.output_folder import check_output
 from mecasite.build.output_folder import RefusedOutput
+from mecasite.site.resolve import Site
+
+if TYPE_CHECKING:
+    from tornado import web
 
 PREVIEW = ".preview"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 RELOAD_SCRIPT = '<script src="/livereload.js?port={port}" async></script>'
 POLL_SECONDS = 0.1
 SETTLE_SECONDS = 0.15
+
+Signature: TypeAlias = dict[str, tuple[int, int, int]]  # path -> (size, modification time in ns, inode)
 
 
 def preview_config(config: SiteConfig, host: str, port: int) -> SiteConfig:
@@ -47,10 +53,10 @@ def preview_config(config: SiteConfig, host: str, port: int) -> SiteConfig:
 
 # -- watching ---------------------------------------------------------------------------------------------
 
-def signature(paths: list[Path]) -> dict[str, tuple[int, int, int]]:
+def signature(paths: list[Path]) -> Signature:
     """A snapshot of every watched file: path -> (size, modification time in ns, inode). Folders count too,
     so an added, removed or renamed folder is a change."""
-    entries: dict[str, tuple[int, int, int]] = {}
+    entries: Signature = {}
     for root in paths:
         if root.is_file():
             st = root.stat()
@@ -71,7 +77,7 @@ def signature(paths: list[Path]) -> dict[str, tuple[int, int, int]]:
     return entries
 
 
-def changed_paths(before: dict, after: dict) -> set[Path]:
+def changed_paths(before: Mapping[str, tuple[int, int, int]], after: Mapping[str, tuple[int, int, int]]) -> set[Path]:
     return {Path(p) for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
 
 
@@ -87,11 +93,11 @@ class Rebuilder:
     host: str
     port: int
     on_built: Callable[[PreviewInfo], None]
-    seen: dict = field(default_factory=dict)
+    seen: Signature = field(default_factory=dict)
     changed_at: float | None = None
-    pending: set = field(default_factory=set)
+    pending: set[Path] = field(default_factory=set)
     session: Session | None = None
-    last_site: object = None
+    last_site: Site | None = None
 
     def watched(self) -> list[Path]:
         root = self.config_path.parent
@@ -170,29 +176,30 @@ def allowed_hosts(host: str, port: int) -> set[str] | None:
     return {f"{name}:{port}" for name in names} | {f"[{name}]:{port}" for name in names if ":" in name}
 
 
-def make_app(root: Path, base_path: str, port: int, hosts: set[str] | None, state: dict):
+def make_app(root: Path, base_path: str, port: int, hosts: set[str] | None,
+             state: Mapping[str, PreviewInfo]) -> web.Application:
     from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
     from tornado import web
 
     def host_ok(handler: web.RequestHandler) -> bool:
         return hosts is None or handler.request.host in hosts
 
-    class ReloadSocket(LiveReloadHandler):
+    class ReloadSocket(LiveReloadHandler):  # type: ignore[misc]  # livereload has no type hints
         def check_origin(self, origin: str) -> bool:
             return hosts is None or urlsplit(origin).netloc in hosts
 
-        def open(self, *args, **kwargs):
+        def open(self, *args: str, **kwargs: str) -> None:
             if not host_ok(self):
                 self.close()
 
-    class Script(LiveReloadJSHandler):
-        def get(self):
+    class Script(LiveReloadJSHandler):  # type: ignore[misc]  # livereload has no type hints
+        def get(self) -> None:
             if not host_ok(self):
                 raise web.HTTPError(403)
             super().get()
 
     class Page(web.RequestHandler):
-        def get(self, path: str):
+        def get(self, path: str) -> None:
             if not host_ok(self):
                 raise web.HTTPError(403, reason="unknown Host")
             url = urlsplit(self.request.uri).path
@@ -202,7 +209,8 @@ def make_app(root: Path, base_path: str, port: int, hosts: set[str] | None, stat
                 return
             rel = decoded[len(base_path):] if decoded.startswith(base_path) else None
             target = resolve_request(root, rel) if rel is not None else None
-            if target and target.name == "index.html" and not url.endswith("/") and not rel.endswith("index.html"):
+            if target and rel is not None and target.name == "index.html" and not url.endswith("/") \
+                    and not rel.endswith("index.html"):
                 self.redirect(url + "/")
                 return
             status = 200
@@ -218,7 +226,7 @@ def make_app(root: Path, base_path: str, port: int, hosts: set[str] | None, stat
                 self.set_header("Content-Type", _content_type(target))
             self.finish(data)
 
-        def head(self, path: str):
+        def head(self, path: str) -> None:
             self.get(path)
 
         def _not_found(self, rel: str) -> Path | None:
@@ -253,7 +261,7 @@ def serve(config: SiteConfig, host: str, port: int) -> int:
         print(f"warning: serving on {host}: other machines on the network can see the preview", file=sys.stderr)
     target = preview_config(config, host, port)
     check_output(target)  # before anything is written; the command line says why (exit code 2)
-    state: dict = {"info": PreviewInfo()}
+    state: dict[str, PreviewInfo] = {"info": PreviewInfo()}  # the last build's, for every request
 
     def built(info: PreviewInfo) -> None:
         state["info"] = info

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Callable, Mapping
+from typing import Callable, Mapping, TypeAlias
 
 from mecasite.content.strings import date_text, language_in
 from mecasite.site.resolve import LISTS, Page
 from mecasite.sources.fields import PartialDate
 from mecasite.render.views import Alternate, Link, Views
+
+Translate: TypeAlias = Callable[..., str]  # t(key, **params): an interface string in the page's language
+Outdated: TypeAlias = Mapping[tuple[str, str, str], dt.date | None]  # (collection, id, lang) -> source changed
 
 
 @dataclass(frozen=True)
@@ -37,8 +40,8 @@ class Frame:
     indexable: bool
 
 
-def make_frame(views: Views, page: Page, title: str, description: str, t: Callable,
-               outdated: Mapping[tuple[str, str, str], dt.date | None], feed_url: str) -> Frame:
+def make_frame(views: Views, page: Page, title: str, description: str, t: Translate,
+               outdated: Outdated, feed_url: str) -> Frame:
     """`outdated`: (collection, id, lang) -> when the source of that translation changed (None: unknown)."""
     site = views.site
     alternates = views.alternates(page)
@@ -55,9 +58,9 @@ def make_frame(views: Views, page: Page, title: str, description: str, t: Callab
     )
 
 
-def _outdated_notice(views: Views, page: Page, t: Callable, outdated: Mapping) -> str:
+def _outdated_notice(views: Views, page: Page, t: Translate, outdated: Outdated) -> str:
     key = (*page.item, page.lang) if page.item else None
-    if key not in outdated or page.is_fallback:
+    if key is None or key not in outdated or page.is_fallback:
         return ""
     config = views.site.config
     language = language_in(config.default_language, page.lang)
@@ -68,10 +71,11 @@ def _outdated_notice(views: Views, page: Page, t: Callable, outdated: Mapping) -
         PartialDate(when.year, when.month, when.day), config.locale(page.lang)))
 
 
-def _breadcrumbs(views: Views, page: Page, title: str, t: Callable) -> tuple[Link, ...]:
+def _breadcrumbs(views: Views, page: Page, title: str, t: Translate) -> tuple[Link, ...]:
     site = views.site
     crumbs = [Link(t("home.title"), views.url(site.home(page.lang)), page.lang)]
     if page.kind in ("action", "partner"):
+        assert page.item is not None  # an item's page
         section = site.list_page(page.item[0], page.lang)
         crumbs.append(Link(t(f"{page.item[0]}.title"), views.url(section), page.lang))
     if page.kind != "home":
@@ -79,7 +83,7 @@ def _breadcrumbs(views: Views, page: Page, title: str, t: Callable) -> tuple[Lin
     return tuple(crumbs)
 
 
-def _nav(views: Views, page: Page, t: Callable) -> tuple[tuple[Link, bool], ...]:
+def _nav(views: Views, page: Page, t: Translate) -> tuple[tuple[Link, bool], ...]:
     site, lang = views.site, page.lang
     views.read_members("pages", lang)  # a page added, removed or reordered changes every menu
     menu_pages = sorted(site.model.collection("pages"), key=lambda i: (i.facts["order"], i.id))

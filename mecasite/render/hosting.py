@@ -33,7 +33,9 @@ def redirects_file(site: Site, views: Views) -> str:
     lines = ["# Netlify and Cloudflare Pages read this file; other hosts ignore it.",
              "# Renamed pages: their old addresses (old_slugs) lead to the current ones."]
     for page in site.redirects:
+        assert page.item is not None  # a redirect is an old address of an item's page...
         target = site.item_page(page.item, page.lang)
+        assert target is not None  # ...made only in a language where that page has its own text
         lines.append(f"{base}{page.url}  {views.url(target)}  301")
     lines.append("# The root sends each visitor to the first of their browser's languages that the site has "
                  "(Netlify); elsewhere the root page does it.")

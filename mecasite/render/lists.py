@@ -7,14 +7,14 @@ read: a page showing the timeline has read every action's title and date. Entrie
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, TypedDict
 
 from markupsafe import Markup
 
 from mecasite.render import worldmap
 from mecasite.content.strings import country_name
-from mecasite.content.model import Item, ItemKey
-from mecasite.render.views import ItemView, LazyItem, Quote, Views, sort_key
+from mecasite.content.model import Item, ItemKey, sort_key
+from mecasite.render.views import ItemView, LazyItem, Quote, Views
 
 
 def actions_by_year(views: Views, lang: str) -> list[tuple[int | None, list[LazyItem]]]:
@@ -35,11 +35,14 @@ def newest_actions(views: Views, lang: str, count: int) -> list[ItemView]:
 def _timeline(views: Views, lang: str) -> list[tuple[ItemKey, str, int | None]]:
     """(action, language of its text shown, year), newest first (by date, then title, descending), undated
     ones last (by title)."""
-    return views.memoized(("timeline", lang), lambda: _make_timeline(views, lang))
+    timeline: list[tuple[ItemKey, str, int | None]] = views.memoized(("timeline", lang),
+                                                                     lambda: _make_timeline(views, lang))
+    return timeline
 
 
 def _make_timeline(views: Views, lang: str) -> list[tuple[ItemKey, str, int | None]]:
-    dated, undated = [], []
+    dated: list[tuple[tuple[int, int, int, str], tuple[ItemKey, str, int | None]]] = []
+    undated: list[tuple[str, tuple[ItemKey, str, int | None]]] = []
     for action in views.site.model.collection("actions"):
         text = views.site.text(action, lang)
         views.read_meta(action.key, text.lang)
@@ -79,7 +82,14 @@ def _title(views: Views, item: Item, lang: str) -> str:
     return text.title
 
 
-def partner_map(views: Views, lang: str, t: Callable[..., str]) -> dict:
+class PartnerMap(TypedDict):
+    """What `list-partners.html` shows of the map: the drawing and, per kind of relation, its countries."""
+
+    svg: Markup
+    legend: list[tuple[str, str, list[str]]]  # (kind, label, country names)
+
+
+def partner_map(views: Views, lang: str, t: Callable[..., str]) -> PartnerMap:
     """The partners map and its text equivalent: each kind of relation with its countries, by name. It shows
     the home page's facts (which countries are home, priority, distant) and every partner's countries."""
     site = views.site

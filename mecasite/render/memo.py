@@ -8,29 +8,33 @@ edit the preview keeps exactly the values that read nothing the edit changed. Pu
 
 from __future__ import annotations
 
-from typing import Any, Hashable, Iterable
+from typing import Any, Generic, Hashable, Iterable, TypeAlias, TypeVar
 
-Read = tuple  # (item key, language)
+from mecasite.content.model import ItemKey
+
+Read: TypeAlias = tuple[ItemKey, str]  # (item key, language)
+K = TypeVar("K", bound=Hashable)  # what reads: a memo's keys, the preview's output paths
+Entry: TypeAlias = tuple[Any, frozenset[Read], frozenset[Read]]  # (value, metas read, bodies read)
 
 
-class Readers:
+class Readers(Generic[K]):
     """Who read what: for each (item, language), the keys (memo values, the preview's pages) whose making
     read its meta, and its body. It may name more than is read today (a key that was made again and read less,
     or was dropped): that costs one making too many, never a stale value."""
 
     def __init__(self) -> None:
-        self.meta: dict[Read, set] = {}
-        self.body: dict[Read, set] = {}
+        self.meta: dict[Read, set[K]] = {}
+        self.body: dict[Read, set[K]] = {}
 
-    def add(self, key: Hashable, meta: Iterable[Read], body: Iterable[Read]) -> None:
+    def add(self, key: K, meta: Iterable[Read], body: Iterable[Read]) -> None:
         for read in meta:
             self.meta.setdefault(read, set()).add(key)
         for read in body:
             self.body.setdefault(read, set()).add(key)
 
-    def of(self, meta: Iterable[Read], body: Iterable[Read]) -> set:
+    def of(self, meta: Iterable[Read], body: Iterable[Read]) -> set[K]:
         """The keys that read any of these metas or bodies."""
-        found: set = set()
+        found: set[K] = set()
         for read in meta:
             found |= self.meta.get(read, set())
         for read in body:
@@ -42,11 +46,11 @@ class Memo:
     """Values by key, each with the metas and bodies it read, and the readers of each (dropping what an edit
     changed then costs what it drops, not the size of the site)."""
 
-    def __init__(self, entries: dict | None = None, readers: Readers | None = None):
-        self.entries: dict[Hashable, tuple[Any, frozenset[Read], frozenset[Read]]] = entries or {}
-        self.readers = readers or Readers()
+    def __init__(self, entries: dict[Hashable, Entry] | None = None, readers: Readers[Hashable] | None = None):
+        self.entries: dict[Hashable, Entry] = entries or {}
+        self.readers: Readers[Hashable] = readers or Readers()
 
-    def get(self, key: Hashable) -> tuple[Any, frozenset[Read], frozenset[Read]] | None:
+    def get(self, key: Hashable) -> Entry | None:
         return self.entries.get(key)
 
     def put(self, key: Hashable, value: Any, meta: frozenset[Read], body: frozenset[Read]) -> None:

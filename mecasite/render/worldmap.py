@@ -13,7 +13,7 @@ import math
 from functools import lru_cache
 from html import escape
 from pathlib import Path
-from typing import Mapping
+from typing import Iterable, Mapping, TypeAlias, TypedDict
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "countries.json"
 GAP = 16.0
@@ -22,15 +22,29 @@ GAP = 16.0
 VIEW = (("europe", (-10.5, 35.5, 30.0, 59.5), 340.0), ("america", (-106.0, 25.0, -64.0, 52.0), 230.0))
 KINDS = ("home", "priority", "partner", "distant")  # strongest first: a country takes its first kind
 
+Box: TypeAlias = tuple[float, float, float, float]  # west, south, east, north, in degrees
+Ring: TypeAlias = list[list[float]]  # a closed outline: [longitude, latitude] points, as the JSON holds them
+
+
+class Shapes(TypedDict):
+    """`data/countries.json`: where the shapes come from, the box each panel was cut to, and the outlines
+    of each country by ISO code."""
+
+    source: str
+    panels: dict[str, list[float]]
+    countries: dict[str, list[Ring]]
+
 
 @lru_cache(maxsize=1)
-def shapes() -> dict:
-    return json.loads(DATA.read_text(encoding="utf-8"))
+def shapes() -> Shapes:
+    data: Shapes = json.loads(DATA.read_text(encoding="utf-8"))
+    return data
 
 
-def _panels() -> list[tuple[str, tuple[float, float, float, float], float, float, float]]:
+def _panels() -> list[tuple[str, Box, float, float, float]]:
     """(name, box, x offset, horizontal scale, vertical scale) of each panel, left to right."""
-    result, x = [], 0.0
+    result: list[tuple[str, Box, float, float, float]] = []
+    x = 0.0
     for name, (west, south, east, north), height in VIEW:
         scale = height / (north - south)
         across = scale * math.cos(math.radians((south + north) / 2))  # equirectangular, true at mid-latitude
@@ -39,7 +53,7 @@ def _panels() -> list[tuple[str, tuple[float, float, float, float], float, float
     return result
 
 
-def _path(rings: list, box, offset: float, across: float, scale: float) -> str:
+def _path(rings: list[Ring], box: Box, offset: float, across: float, scale: float) -> str:
     west, south, east, north = box
     parts = []
     for ring in rings:
@@ -82,12 +96,12 @@ def draw(kinds: Mapping[str, str], names: Mapping[str, str], title: str, descrip
     return "".join(out)
 
 
-def _visible(rings: list, box) -> bool:
+def _visible(rings: list[Ring], box: Box) -> bool:
     west, south, east, north = box
     return any(west - 5 <= lon <= east + 5 and south - 5 <= lat <= north + 5 for ring in rings for lon, lat in ring)
 
 
-def classify(home: str, priority, distant, partners) -> dict[str, str]:
+def classify(home: str, priority: Iterable[str], distant: Iterable[str], partners: Iterable[str]) -> dict[str, str]:
     """Each country's strongest relation: home, then priority neighbour, then partner, then long-distance."""
     kinds: dict[str, str] = {}
     for kind, codes in (("home", [home] if home else []), ("priority", priority), ("partner", partners),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, TypeAlias
 
 from mecasite.content.schemas import COLLECTIONS, REFERENCES
 from mecasite.config.settings import SiteConfig
@@ -18,6 +18,7 @@ from mecasite.content.model import Item, ItemKey, Model, Text
 from mecasite.problems import Collector, did_you_mean
 
 LISTS = ("actions", "partners", "testimonials")
+PageKey: TypeAlias = tuple[str, str | None, str]  # (kind-or-collection, id-or-None, lang)
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class Site:
     model: Model
     fixed: Mapping[str, tuple[Page, ...]]  # lang -> its 404 and list pages
     item_pages: Mapping[ItemKey, Mapping[str, tuple[Page, ...]]]  # item -> lang -> its page, then redirects
-    by_key: Mapping[tuple, Page]  # (kind-or-collection, id-or-None, lang) -> page
+    by_key: Mapping[PageKey, Page]
     by_path: Mapping[str, Page]  # output path -> page
     url_owners: Mapping[str, Page]  # url_key(url) -> page: what a changed page must not clash with
 
@@ -88,18 +89,20 @@ class Site:
 
 
 def resolve_site(config: SiteConfig, model: Model, problems: Collector, previous: Site | None = None,
-                 changed: frozenset = frozenset()) -> Site:
+                 changed: frozenset[ItemKey] = frozenset()) -> Site:
     """Pages for every item and list in every language, URLs checked for clashes.
 
     With `previous` (the preview's last site, which resolved without errors), only the items in `changed` are
     resolved again and checked; the rest is taken from it.
     """
+    fixed: Mapping[str, tuple[Page, ...]]
+    item_pages: dict[ItemKey, Mapping[str, tuple[Page, ...]]]
+    by_key: dict[PageKey, Page]
+    by_path: dict[str, Page]
+    owners: dict[str, Page]
     if previous is None:
         fixed = {lang: _fixed_pages(config, lang) for lang in config.codes}
-        item_pages: dict = {}
-        by_key: dict = {}
-        by_path: dict = {}
-        owners: dict = {}
+        item_pages, by_key, by_path, owners = {}, {}, {}, {}
         _add(config, model, [p for pages in fixed.values() for p in pages], by_key, by_path, owners, problems)
         changed = frozenset(model.items)
         ordered = list(model.items)  # already in id order
@@ -128,8 +131,8 @@ def _flat(by_lang: Mapping[str, tuple[Page, ...]]) -> list[Page]:
     return [page for pages in by_lang.values() for page in pages]
 
 
-def _add(config: SiteConfig, model: Model, pages: list[Page], by_key: dict, by_path: dict, owners: dict,
-         problems: Collector) -> None:
+def _add(config: SiteConfig, model: Model, pages: list[Page], by_key: dict[PageKey, Page], by_path: dict[str, Page],
+         owners: dict[str, Page], problems: Collector) -> None:
     """Index new pages; a URL already taken (or taken twice among them) is a clash."""
     clashes: dict[str, list[Page]] = {}
     for page in pages:
@@ -141,8 +144,7 @@ def _add(config: SiteConfig, model: Model, pages: list[Page], by_key: dict, by_p
         by_path[page.output_path] = page
         if page.kind == "redirect":
             continue  # an old address of an item page: found through `redirects`, never as the item's page
-        coll, item_id = page.item if page.item else (page.kind, None)
-        by_key[(coll, item_id, page.lang)] = page
+        by_key[_key(page)] = page
         if page.kind == "home":
             by_key[("home", None, page.lang)] = page
     if not clashes:
@@ -150,19 +152,28 @@ def _add(config: SiteConfig, model: Model, pages: list[Page], by_key: dict, by_p
     # Named in the order a full resolve meets them (fixed pages, then items in id order), so that the preview,
     # which adds only the edited items' pages, reports a clash exactly as a build does.
     position = {key: i for i, key in enumerate(model.items)}
-    order = lambda page: -1 if page.item is None else position.get(page.item, len(position))  # noqa: E731
+
+    def order(page: Page) -> int:
+        return -1 if page.item is None else position.get(page.item, len(position))
+
     for clash in sorted((sorted(c, key=order) for c in clashes.values()), key=lambda c: order(c[0])):
         sources = [_source(model, p) for p in clash]
         problems.add(sources[0], 0, f"{len(clash)} pages on one URL '/{clash[0].url}': " + ", ".join(sources),
                      "give each a different slug")
 
 
-def _remove(pages: list[Page], by_key: dict, by_path: dict, owners: dict) -> None:
+def _key(page: Page) -> PageKey:
+    """Where `by_key` holds a page that is not a redirect: its item, else its kind (a list, the 404)."""
+    coll, item_id = page.item if page.item else (page.kind, None)
+    return (coll, item_id, page.lang)
+
+
+def _remove(pages: list[Page], by_key: dict[PageKey, Page], by_path: dict[str, Page], owners: dict[str, Page]) -> None:
     for page in pages:
         owners.pop(url_key(page.url), None)
         by_path.pop(page.output_path, None)
         if page.kind != "redirect":
-            by_key.pop((page.item[0], page.item[1], page.lang), None)
+            by_key.pop(_key(page), None)  # an item's page: (collection, id, lang)
             if page.kind == "home":
                 by_key.pop(("home", None, page.lang), None)
 
@@ -207,7 +218,7 @@ def _item_pages(config: SiteConfig, item: Item) -> dict[str, tuple[Page, ...]]:
     if not collection.has_pages or not item.texts:
         return {}
     translated = tuple(c for c in config.codes if c in item.texts)
-    result = {}
+    result: dict[str, tuple[Page, ...]] = {}
     for lang in config.codes:
         text_lang = lang if lang in item.texts else translated[0]
         text = item.texts[text_lang]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 from mecasite.problems import Collector, did_you_mean
-from mecasite.sources.yamldoc import YamlDoc
+from mecasite.sources.yamldoc import Path, YamlDoc
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ID_RE = SLUG_RE
@@ -129,7 +129,7 @@ def to_countries(value: Any) -> tuple[str, ...]:
     return tuple(to_country(v) for v in items)
 
 
-def to_mapping(value: Any) -> dict:
+def to_mapping(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise FieldError(f"expected fields (key: value lines), found {_show(value)}")
     return value
@@ -157,13 +157,17 @@ Schema = Mapping[str, Field]
 
 
 def validate(doc: YamlDoc, schema: Schema, path: str, problems: Collector,
-             prefix: tuple = (), what: str = "field") -> dict[str, Any]:
+             prefix: Path = (), what: str = "field") -> dict[str, Any]:
     """Converted values of `doc` at `prefix`, every problem recorded with its line."""
     data = doc.data
     for key in prefix:
         data = data[key]
     values: dict[str, Any] = {}
-    label = lambda key: ".".join(str(k) for k in prefix + (key,))  # noqa: E731 - a key path for messages
+
+    def label(key: str) -> str:
+        """A key path for messages: `partners.2.name`."""
+        return ".".join(str(k) for k in prefix + (key,))
+
     for key in data:
         if key not in schema:
             pos = doc.keys.get(prefix + (key,)) or doc.pos(prefix)

@@ -12,7 +12,7 @@ No file I/O here: callers pass text.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 import yaml
 
@@ -24,7 +24,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 MAX_DEPTH = 32
 NULLS = {"", "~", "null", "Null", "NULL"}
 
-Path = tuple  # a key path into the document: ("partners", 2)
+Path: TypeAlias = tuple[str | int, ...]  # a key path into the document: ("partners", 2)
 
 
 @dataclass(frozen=True)
@@ -120,16 +120,16 @@ class _Builder:
             return self._mapping(path, depth)
         raise YamlError("unexpected YAML content", *self._at(event))  # pragma: no cover
 
-    def _sequence(self, path: Path, depth: int) -> list:
-        items: list = []
+    def _sequence(self, path: Path, depth: int) -> list[Any]:
+        items: list[Any] = []
         for event in self.events:
             if isinstance(event, yaml.SequenceEndEvent):
                 return items
             items.append(self._node(event, path + (len(items),), depth + 1))
         raise YamlError("unterminated list")  # pragma: no cover - the parser reports it first
 
-    def _mapping(self, path: Path, depth: int) -> dict:
-        result: dict = {}
+    def _mapping(self, path: Path, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
         for event in self.events:
             if isinstance(event, yaml.MappingEndEvent):
                 return result
@@ -163,7 +163,7 @@ def parse_yaml(text: str, line_offset: int = 0) -> YamlDoc:
         opened = _unclosed_quote(lines, mark.line if mark else len(lines))
         if opened is not None and problem != "quoted text is not closed":
             # A quote left open swallows the next lines until the next quote; the parser stumbles later.
-            mark, problem = yaml.Mark("", 0, opened[0], opened[1], None, None), "quoted text is not closed"
+            mark, problem = yaml.Mark("", 0, opened[0], opened[1], None, 0), "quoted text is not closed"
         pos = _pos(mark, line_offset) if mark else Pos(0, 0)
         line_text = lines[mark.line] if mark and mark.line < len(lines) else ""
         hint = UNCLOSED_HINTS.get(problem) or _hint_for(f"{problem} {exc.context}", line_text)
