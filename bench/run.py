@@ -84,13 +84,13 @@ def measure(cmd: list[str], cwd: Path | None = None) -> dict:
 
 def prose_share(config: Path) -> float:
     """The share of bodies that take the short route for plain prose (markdown_prose)."""
-    from mecasite.markdown import convert as markdown_render
-    from mecasite.content.schemas import REF_KINDS
     from mecasite.config.settings import load_config
     from mecasite.content.loader import load_content
+    from mecasite.content.schemas import REF_KINDS
+    from mecasite.markdown import convert as markdown_render
     from mecasite.markdown.prose import ProseConverter
-    from mecasite.problems import Collector
     from mecasite.markdown.typography import typography
+    from mecasite.problems import Collector
 
     prose = ProseConverter(frozenset(REF_KINDS), markdown_render.PLACEHOLDER, typography)
     texts = [t for item in load_content(load_config(config), Collector()).items.values() for t in item.texts.values()]
@@ -140,15 +140,21 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs of each measure; the median is printed")
     parser.add_argument("--dir", type=Path, help="where to generate (default: a temporary folder)")
     parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison")
-    parser.add_argument("--curve", action="store_true",
-                        help="only clean builds at 1,000 / 4,000 / 10,000 / 40,000 item pages: time per page")
+    parser.add_argument(
+        "--curve",
+        action="store_true",
+        help="only clean builds at 1,000 / 4,000 / 10,000 / 40,000 item pages: time per page",
+    )
     args = parser.parse_args()
     if args.curve:
         return curve(args)
 
     work = args.dir or Path(tempfile.mkdtemp(prefix="mecasite-bench-"))
-    print(f"machine: {os.cpu_count()} cores; Python {sys.version.split()[0]}; items: {args.items} "
-          f"({args.items * 4} item pages); runs: {args.runs}; in {work}", flush=True)
+    print(
+        f"machine: {os.cpu_count()} cores; Python {sys.version.split()[0]}; items: {args.items} "
+        f"({args.items * 4} item pages); runs: {args.runs}; in {work}",
+        flush=True,
+    )
     config = synth.write_ours(work / "ours", args.items)
     out = work / "ours" / "public"
     print(f"bodies in plain prose (converted without Python-Markdown): {prose_share(config):.0%}", flush=True)
@@ -172,14 +178,22 @@ def main() -> None:
             hugo_runs.append(measure([hugo, "--quiet", "-s", str(hugo_root), "-d", str(hugo_root / "public")]))
     pages = sum(1 for _ in out.rglob("index.html"))
     wall = median(clean, "wall")
-    rows.append(("clean build (process, no cache)", wall, median(clean, "cpu"), pages / wall,
-                 max(r["peak_mb"] for r in clean)))
+    rows.append(
+        ("clean build (process, no cache)", wall, median(clean, "cpu"), pages / wall, max(r["peak_mb"] for r in clean))
+    )
 
     before = output_state(out)
     warm = [measure(our_build(config)) for _ in range(args.runs)]
     unchanged = output_state(out) == before
-    rows.append((f"warm build, nothing changed ({'no file written' if unchanged else 'FILES WRITTEN'})",
-                 median(warm, "wall"), median(warm, "cpu"), None, max(r["peak_mb"] for r in warm)))
+    rows.append(
+        (
+            f"warm build, nothing changed ({'no file written' if unchanged else 'FILES WRITTEN'})",
+            median(warm, "wall"),
+            median(warm, "cpu"),
+            None,
+            max(r["peak_mb"] for r in warm),
+        )
+    )
 
     source = config.parent / "content/actions/action-00002/en.md"
     original = source.read_text()
@@ -188,24 +202,47 @@ def main() -> None:
         source.write_text(original.replace("\n## ", f"\nChanged {i}.\n\n## ", 1))
         changed.append(measure(our_build(config)))
     source.write_text(original)
-    rows.append(("build after one edit (process, Markdown cache)", median(changed, "wall"), median(changed, "cpu"),
-                 pages / median(changed, "wall"), max(r["peak_mb"] for r in changed)))
+    rows.append(
+        (
+            "build after one edit (process, Markdown cache)",
+            median(changed, "wall"),
+            median(changed, "cpu"),
+            pages / median(changed, "wall"),
+            max(r["peak_mb"] for r in changed),
+        )
+    )
 
     edits = edit_latency(config, args.runs)
     for kind, (seconds, rendered) in edits.items():
         rows.append((f"one item edited ({kind}): {rendered} pages re-rendered", seconds, None, None, None))
 
-    real = [measure(our_build(REPO / "site_config.yaml", "--out", str(work / "real"), "--force"))
-            for _ in range(max(args.runs, 5))]
-    rows.append(("real content, clean build (process)", median(real, "wall"), median(real, "cpu"), None,
-                 max(r["peak_mb"] for r in real)))
+    real = [
+        measure(our_build(REPO / "site_config.yaml", "--out", str(work / "real"), "--force"))
+        for _ in range(max(args.runs, 5))
+    ]
+    rows.append(
+        (
+            "real content, clean build (process)",
+            median(real, "wall"),
+            median(real, "cpu"),
+            None,
+            max(r["peak_mb"] for r in real),
+        )
+    )
 
     hugo_wall = None
     if hugo_runs:
         hugo_wall = median(hugo_runs, "wall")
         hpages = sum(1 for _ in (hugo_root / "public").rglob("index.html"))
-        rows.append((f"Hugo {hugo_version(hugo)}, clean build", hugo_wall, median(hugo_runs, "cpu"),
-                     hpages / hugo_wall, max(r["peak_mb"] for r in hugo_runs)))
+        rows.append(
+            (
+                f"Hugo {hugo_version(hugo)}, clean build",
+                hugo_wall,
+                median(hugo_runs, "cpu"),
+                hpages / hugo_wall,
+                max(r["peak_mb"] for r in hugo_runs),
+            )
+        )
 
     print()
     print(f"{'measure':58} {'wall s':>8} {'cpu s':>8} {'pages/s':>9} {'peak MB':>8}")
@@ -232,8 +269,11 @@ def curve(args) -> None:
             runs.append(measure(our_build(config)))
         pages = sum(1 for _ in (config.parent / "public").rglob("index.html"))
         wall = median(runs, "wall")
-        print(f"{pages:8d} {wall:8.2f} {median(runs, 'cpu'):8.2f} {wall / pages * 1000:8.2f} "
-              f"{max(r['peak_mb'] for r in runs):8.0f}", flush=True)
+        print(
+            f"{pages:8d} {wall:8.2f} {median(runs, 'cpu'):8.2f} {wall / pages * 1000:8.2f} "
+            f"{max(r['peak_mb'] for r in runs):8.0f}",
+            flush=True,
+        )
         shutil.rmtree(config.parent, ignore_errors=True)
     if not args.dir:
         shutil.rmtree(work, ignore_errors=True)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import random
 import shutil
-from pathlib import Path
 import sys
+from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -18,16 +18,18 @@ LANGS = ("fr", "en", "nl", "de")
 COUNTRIES = ("BE", "FR", "NL", "DE", "LU", "CH", "ES", "US", "CA", "RO", "IT", "AT")
 WORDS = {
     "fr": "le cluster soutient des projets industriels avec des partenaires européens pour la mécanique et les matériaux "
-          "innovation réseau entreprises recherche formation marché stratégie région coopération transfrontalière".split(),
+    "innovation réseau entreprises recherche formation marché stratégie région coopération transfrontalière".split(),
     "en": "the cluster supports industrial projects with european partners for mechanical engineering and materials "
-          "innovation network companies research training market strategy region cross-border cooperation".split(),
+    "innovation network companies research training market strategy region cross-border cooperation".split(),
     "nl": "het cluster ondersteunt industriële projecten met europese partners voor werktuigbouw en materialen "
-          "innovatie netwerk bedrijven onderzoek opleiding markt strategie regio grensoverschrijdende samenwerking".split(),
+    "innovatie netwerk bedrijven onderzoek opleiding markt strategie regio grensoverschrijdende samenwerking".split(),
     "de": "das cluster unterstützt industrielle projekte mit europäischen partnern für maschinenbau und werkstoffe "
-          "innovation netzwerk unternehmen forschung ausbildung markt strategie region grenzüberschreitende zusammenarbeit".split(),
+    "innovation netzwerk unternehmen forschung ausbildung markt strategie region grenzüberschreitende zusammenarbeit".split(),
 }
-SECTIONS = {"actions": {"fr": "actions", "en": "actions", "nl": "acties", "de": "aktionen"},
-            "partners": {"fr": "partenaires", "en": "partners", "nl": "partners", "de": "partner"}}
+SECTIONS = {
+    "actions": {"fr": "actions", "en": "actions", "nl": "acties", "de": "aktionen"},
+    "partners": {"fr": "partenaires", "en": "partners", "nl": "partners", "de": "partner"},
+}
 
 
 def sentence(rng: random.Random, lang: str, n: int) -> str:
@@ -69,8 +71,15 @@ def plan(items: int, seed: int = 7) -> list[dict]:
     for i in range(items - n_partners):
         refs = sorted({f"partner-{rng.randrange(n_partners):05d}" for _ in range(rng.randint(1, 3))})
         related = sorted({f"action-{rng.randrange(max(1, i)):05d}" for _ in range(rng.randint(0, 2))}) if i else []
-        result.append({"kind": "actions", "id": f"action-{i:05d}", "partners": refs, "related": related,
-                       "date": f"{rng.randint(2005, 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"})
+        result.append(
+            {
+                "kind": "actions",
+                "id": f"action-{i:05d}",
+                "partners": refs,
+                "related": related,
+                "date": f"{rng.randint(2005, 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            }
+        )
     return result
 
 
@@ -102,11 +111,14 @@ def write_ours(root: Path, items: int) -> Path:
         if entry["kind"] == "partners":
             (folder / "item.yaml").write_text(f"country: {entry['country']}\n")
         else:
-            (folder / "item.yaml").write_text(f"date: {entry['date']}\npartners: [{', '.join(entry['partners'])}]\n"
-                                              f"related: [{', '.join(entry['related'])}]\n")
+            (folder / "item.yaml").write_text(
+                f"date: {entry['date']}\npartners: [{', '.join(entry['partners'])}]\n"
+                f"related: [{', '.join(entry['related'])}]\n"
+            )
         for lang, title, summary, text in texts(entry):
-            (folder / f"{lang}.md").write_text(f'---\ntitle: "{title}"\nslug: {entry["id"]}\n'
-                                               f'summary: "{summary}"\n---\n{text}')
+            (folder / f"{lang}.md").write_text(
+                f'---\ntitle: "{title}"\nslug: {entry["id"]}\nsummary: "{summary}"\n---\n{text}'
+            )
     stamp_all(root / "site_config.yaml")
     return root / "site_config.yaml"
 
@@ -115,8 +127,8 @@ def stamp_all(config_path: Path) -> None:
     """Mark every translation as made from the current source, as `translate --refresh` would."""
     from mecasite.config.settings import load_config
     from mecasite.content.loader import load_content
-    from mecasite.problems import Collector
     from mecasite.content.translations import digest, stamp
+    from mecasite.problems import Collector
 
     config = load_config(config_path)
     for item in load_content(config, Collector()).items.values():
@@ -168,5 +180,6 @@ def write_hugo(root: Path, items: int) -> Path:
         for lang, title, summary, text in texts(entry):
             text = text.replace("(partner:", f"(/{lang}/partners/").replace("(action:", f"(/{lang}/actions/")
             (folder / f"{entry['id']}.{lang}.md").write_text(
-                f'---\ntitle: "{title}"\nsummary: "{summary}"\n---\n{text}')
+                f'---\ntitle: "{title}"\nsummary: "{summary}"\n---\n{text}'
+            )
     return root

@@ -10,20 +10,21 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence, TextIO
+from typing import TextIO
 
+from mecasite.build.output_folder import RefusedOutput
 from mecasite.build.pipeline import build, check_site
-from mecasite.content.loader import load_content
-from mecasite.content.model import Model
-from mecasite.config.settings import SiteConfig, load_config
-from mecasite.problems import WARNING, Collector, ContentError, Problem
+from mecasite.build.writer import write_file_atomic
 from mecasite.commands.report import as_json, dashboard, table
 from mecasite.commands.scaffold import KINDS, new_item, translate
+from mecasite.config.settings import SiteConfig, load_config
+from mecasite.content.loader import load_content
+from mecasite.content.model import Model
 from mecasite.content.parity import check_parity
 from mecasite.content.translations import all_states
-from mecasite.build.output_folder import RefusedOutput
-from mecasite.build.writer import write_file_atomic
+from mecasite.problems import WARNING, Collector, ContentError, Problem
 
 DESCRIPTION = """\
 Build the MecaTech Cluster's international pages: a multilingual static site made from the YAML and
@@ -35,42 +36,84 @@ def parser() -> argparse.ArgumentParser:
     main.add_argument("--debug", action="store_true", help="show Python tracebacks (for developers)")
     sub = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", type=Path, default=Path("site_config.yaml"), metavar="FILE",
-                        help="the site configuration (default: site_config.yaml)")
-    common.add_argument("--base-url", metavar="URL", help="the address the site is published at "
-                        "(default: base_url in the config), e.g. https://example.org/international/")
-    b = sub.add_parser("build", parents=[common], help="build the site into the output folder",
-                       description="Build every page in every language, then replace the output folder in one "
-                       "swap. A failed build leaves the previous output untouched.")
+    common.add_argument(
+        "--config",
+        type=Path,
+        default=Path("site_config.yaml"),
+        metavar="FILE",
+        help="the site configuration (default: site_config.yaml)",
+    )
+    common.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="the address the site is published at "
+        "(default: base_url in the config), e.g. https://example.org/international/",
+    )
+    b = sub.add_parser(
+        "build",
+        parents=[common],
+        help="build the site into the output folder",
+        description="Build every page in every language, then replace the output folder in one "
+        "swap. A failed build leaves the previous output untouched.",
+    )
     b.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: output_dir in the config)")
     b.add_argument("--force", action="store_true", help="rebuild even if nothing changed since the last build")
-    b.add_argument("--jobs", type=int, metavar="N", help="processes rendering pages (default: one per CPU core "
-                   "on large sites, one on small ones)")
-    c = sub.add_parser("check", parents=[common], help="validate content and links without writing anything",
-                       description="Run the whole build without writing: schema, references, translations, "
-                       "interface strings, signatures, internal links and anchors. Exit 1 on errors.")
+    b.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="processes rendering pages (default: one per CPU core on large sites, one on small ones)",
+    )
+    c = sub.add_parser(
+        "check",
+        parents=[common],
+        help="validate content and links without writing anything",
+        description="Run the whole build without writing: schema, references, translations, "
+        "interface strings, signatures, internal links and anchors. Exit 1 on errors.",
+    )
     c.add_argument("--strict", action="store_true", help="fail on warnings too (e.g. missing translations)")
     c.add_argument("--format", choices=("text", "json"), default="text", help="report format (default: text)")
-    s = sub.add_parser("serve", parents=[common], help="preview the site with live reload",
-                       description="Build into a preview folder, serve it and rebuild on every change; the "
-                       "browser reloads by itself. Errors are shown and the last good pages stay served.")
+    s = sub.add_parser(
+        "serve",
+        parents=[common],
+        help="preview the site with live reload",
+        description="Build into a preview folder, serve it and rebuild on every change; the "
+        "browser reloads by itself. Errors are shown and the last good pages stay served.",
+    )
     s.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
-    r = sub.add_parser("translations", parents=[common], help="report the state of every translation",
-                       description="Print a table of every item x language (up to date, outdated, fallback, "
-                       "missing) and write it as JSON and as an HTML dashboard (not published).")
-    r.add_argument("--report-dir", type=Path, default=Path("reports"), metavar="DIR",
-                   help="where to write translations.json and translations.html (default: reports)")
-    tr = sub.add_parser("translate", parents=[common], help="create a translation file, or mark one up to date",
-                        description="Create the translation of ITEM into --to LANG, with the texts to translate "
-                        "marked TODO(translate) and the version of the original recorded. With --refresh, "
-                        "record that an existing translation matches the current original.")
+    r = sub.add_parser(
+        "translations",
+        parents=[common],
+        help="report the state of every translation",
+        description="Print a table of every item x language (up to date, outdated, fallback, "
+        "missing) and write it as JSON and as an HTML dashboard (not published).",
+    )
+    r.add_argument(
+        "--report-dir",
+        type=Path,
+        default=Path("reports"),
+        metavar="DIR",
+        help="where to write translations.json and translations.html (default: reports)",
+    )
+    tr = sub.add_parser(
+        "translate",
+        parents=[common],
+        help="create a translation file, or mark one up to date",
+        description="Create the translation of ITEM into --to LANG, with the texts to translate "
+        "marked TODO(translate) and the version of the original recorded. With --refresh, "
+        "record that an existing translation matches the current original.",
+    )
     tr.add_argument("item", metavar="ITEM", help="the item: actions/intermat, partners/materalia, or just its id")
     tr.add_argument("--to", required=True, metavar="LANG", help="the language code of the translation, e.g. nl")
     tr.add_argument("--refresh", action="store_true", help="mark the existing translation as up to date")
-    n = sub.add_parser("new", parents=[common], help="create a new action, partner, testimonial or page",
-                       description="Create content/<collection>/NAME/ with its item.yaml and default-language "
-                       "file, the fields to fill explained in comments and marked TODO(write).")
+    n = sub.add_parser(
+        "new",
+        parents=[common],
+        help="create a new action, partner, testimonial or page",
+        description="Create content/<collection>/NAME/ with its item.yaml and default-language "
+        "file, the fields to fill explained in comments and marked TODO(write).",
+    )
     n.add_argument("kind", choices=sorted(KINDS), help="what to create")
     n.add_argument("name", metavar="NAME", help="the new item's id: lowercase a-z, digits and hyphens")
     n.add_argument("--country", metavar="CODE", help="for a partner: its ISO country code, e.g. FR")
@@ -81,10 +124,15 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        config = load_config(args.config).with_overrides(base_url=args.base_url,
-                                                         out=getattr(args, "out", None))
-        commands = {"build": cmd_build, "check": cmd_check, "serve": cmd_serve, "translations": cmd_translations,
-                    "translate": cmd_translate, "new": cmd_new}
+        config = load_config(args.config).with_overrides(base_url=args.base_url, out=getattr(args, "out", None))
+        commands = {
+            "build": cmd_build,
+            "check": cmd_check,
+            "serve": cmd_serve,
+            "translations": cmd_translations,
+            "translate": cmd_translate,
+            "new": cmd_new,
+        }
         return commands[args.command](config, args)
     except ContentError as exc:
         report(exc.problems)
@@ -136,8 +184,9 @@ def cmd_build(config: SiteConfig, args: argparse.Namespace) -> int:
         print(f"nothing changed since the last build: {config.output_dir} is up to date (--force rebuilds it)")
         return 0
     pages = sum(page.kind != "redirect" for page in result.site.pages) if result.site else 0
-    print(f"built {pages} pages ({result.written} files) in {config.output_dir} "
-          f"in {time.perf_counter() - started:.2f} s")
+    print(
+        f"built {pages} pages ({result.written} files) in {config.output_dir} in {time.perf_counter() - started:.2f} s"
+    )
     return 0
 
 
@@ -157,6 +206,7 @@ def cmd_check(config: SiteConfig, args: argparse.Namespace) -> int:
 
 def cmd_serve(config: SiteConfig, args: argparse.Namespace) -> int:
     from mecasite.preview.server import serve
+
     return serve(config, args.host, args.port)
 
 

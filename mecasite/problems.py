@@ -8,8 +8,8 @@ which prints them all at once. No I/O here.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
 
 ERROR = "error"
 WARNING = "warning"
@@ -44,8 +44,13 @@ class Problem:
 
     def as_dict(self) -> dict[str, str | int]:
         return {
-            "path": self.path, "line": self.line, "column": self.column, "severity": self.severity,
-            "code": self.code, "message": self.message, "hint": self.hint,
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+            "hint": self.hint,
         }
 
 
@@ -66,8 +71,16 @@ class Collector:
     problems: list[Problem] = field(default_factory=list)
     _seen: set[Problem] = field(default_factory=set, repr=False, compare=False)
 
-    def add(self, path: str, line: int, message: str, hint: str = "", column: int = 0,
-            severity: str = ERROR, code: str = "content") -> None:
+    def add(
+        self,
+        path: str,
+        line: int,
+        message: str,
+        hint: str = "",
+        column: int = 0,
+        severity: str = ERROR,
+        code: str = "content",
+    ) -> None:
         self.extend([Problem(path, line, column, message, hint, severity, code)])
 
     def extend(self, problems: Iterable[Problem]) -> None:

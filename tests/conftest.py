@@ -12,9 +12,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from html.parser import HTMLParser  # noqa: E402
 
+from sitekit import REPO  # noqa: E402
+
 from mecasite.build.pipeline import build  # noqa: E402
 from mecasite.config.settings import load_config  # noqa: E402
-from sitekit import REPO  # noqa: E402
 
 
 class Doc(HTMLParser):
@@ -29,8 +30,13 @@ class Doc(HTMLParser):
         self.feed(html)
 
     def handle_starttag(self, tag, attrs):
-        element = {"tag": tag, "attrs": dict(attrs), "text": "", "parents": [e["tag"] for e in self.stack],
-                   "langs": [e["attrs"].get("lang") for e in self.stack if e["attrs"].get("lang")]}
+        element = {
+            "tag": tag,
+            "attrs": dict(attrs),
+            "text": "",
+            "parents": [e["tag"] for e in self.stack],
+            "langs": [e["attrs"].get("lang") for e in self.stack if e["attrs"].get("lang")],
+        }
         self.elements.append(element)
         if tag not in self.VOID:
             self.stack.append(element)
@@ -46,8 +52,11 @@ class Doc(HTMLParser):
             element["text"] += data
 
     def find_all(self, tag: str, **attrs) -> list[dict]:
-        return [e for e in self.elements if e["tag"] == tag
-                and all(e["attrs"].get(k.rstrip("_")) == v for k, v in attrs.items())]
+        return [
+            e
+            for e in self.elements
+            if e["tag"] == tag and all(e["attrs"].get(k.rstrip("_")) == v for k, v in attrs.items())
+        ]
 
     def find(self, tag: str, **attrs) -> dict:
         found = self.find_all(tag, **attrs)
@@ -81,7 +90,8 @@ def real_site(tmp_path_factory) -> Built:
     """The real content, built with a base URL that has a path, as on the production host."""
     out = tmp_path_factory.mktemp("real") / "public"
     config = load_config(REPO / "site_config.yaml").with_overrides(
-        out=out, base_url="https://example.org/international/")
+        out=out, base_url="https://example.org/international/"
+    )
     build(config)
     return Built(out, config)
 
@@ -97,8 +107,19 @@ def browser():
 
 # Folders a test run may write in the repository; anything else appearing there is a test (or a build) writing
 # where it must not. (.git changes whenever anyone commits, in this checkout or a worktree of it.)
-WRITABLE = (".git", ".venv", ".tools", ".pytest_cache", ".cache", ".preview", "screenshots", "public", "reports",
-            "mecasite.egg-info", ".hypothesis")
+WRITABLE = (
+    ".git",
+    ".venv",
+    ".tools",
+    ".pytest_cache",
+    ".cache",
+    ".preview",
+    "screenshots",
+    "public",
+    "reports",
+    "mecasite.egg-info",
+    ".hypothesis",
+)
 
 
 def _repo_files() -> set[str]:

@@ -76,8 +76,7 @@ def minimal_files() -> dict[str, str]:
     }
 
 
-def write_site(root: Path, files: dict[str, str | bytes | None], base: dict | None = None,
-               stamp: bool = True) -> Path:
+def write_site(root: Path, files: dict[str, str | bytes | None], base: dict | None = None, stamp: bool = True) -> Path:
     """A project at `root`: the base files (minimal by default) updated with `files` (None deletes).
 
     With `stamp`, translations that do not say which version of the source they follow are stamped as up to
@@ -101,8 +100,8 @@ def write_site(root: Path, files: dict[str, str | bytes | None], base: dict | No
 def stamp_translations(config_path: Path) -> None:
     from mecasite.config.settings import load_config
     from mecasite.content.loader import load_content
-    from mecasite.problems import Collector, ContentError
     from mecasite.content.translations import HASH_FIELD, digest, stamp
+    from mecasite.problems import Collector, ContentError
 
     try:
         config = load_config(config_path)

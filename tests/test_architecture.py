@@ -11,15 +11,29 @@ import ast
 from pathlib import Path
 
 import pytest
-
 from sitekit import REPO
 
 PACKAGE = REPO / "mecasite"
-LAYERS = ["problems", "sources", "config", "content", "markdown", "site", "render", "build",
-          "preview commands", "cli"]
+LAYERS = ["problems", "sources", "config", "content", "markdown", "site", "render", "build", "preview commands", "cli"]
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names.split()}
-STDLIB_SHADOWS = {"collections", "types", "typing", "string", "io", "json", "html", "email", "site", "signal",
-                  "logging", "parser", "token", "select", "queue", "markdown"}
+STDLIB_SHADOWS = {
+    "collections",
+    "types",
+    "typing",
+    "string",
+    "io",
+    "json",
+    "html",
+    "email",
+    "site",
+    "signal",
+    "logging",
+    "parser",
+    "token",
+    "select",
+    "queue",
+    "markdown",
+}
 
 
 def stage_of(module: str) -> str:
@@ -65,8 +79,9 @@ def test_imports_go_only_down_the_stack(module):
 def test_each_stage_says_what_it_does_and_what_it_may_not():
     for init in sorted(PACKAGE.glob("*/__init__.py")):
         doc = ast.get_docstring(ast.parse(init.read_text())) or ""
-        assert len(doc.split()) >= 15 and ("may not" in doc.lower() or "never" in doc.lower()), \
+        assert len(doc.split()) >= 15 and ("may not" in doc.lower() or "never" in doc.lower()), (
             f"{init.relative_to(REPO)}: its docstring must say what the stage does and what it may not do"
+        )
 
 
 def test_no_module_shadows_the_standard_library():

@@ -12,12 +12,12 @@ import os
 import signal
 
 import pytest
+from sitekit import REPO, text, tree_digest, write_site
 
+from mecasite.build.output_folder import MARKER
 from mecasite.build.pipeline import build, render_site
 from mecasite.config.settings import load_config
 from mecasite.problems import ContentError
-from mecasite.build.output_folder import MARKER
-from sitekit import REPO, tree_digest, text, write_site
 
 
 def test_forked_and_single_process_builds_write_the_same_bytes(tmp_path):
@@ -30,15 +30,21 @@ def test_forked_and_single_process_builds_write_the_same_bytes(tmp_path):
         digests.append(tree_digest(out))
     assert digests[0] == digests[1] == digests[2]
     in_memory = render_site(load_config(REPO / "site_config.yaml")).files
-    assert {p.relative_to(tmp_path / "out2").as_posix() for p in (tmp_path / "out2").rglob("*") if p.is_file()} \
-        == set(in_memory)
+    assert {p.relative_to(tmp_path / "out2").as_posix() for p in (tmp_path / "out2").rglob("*") if p.is_file()} == set(
+        in_memory
+    )
 
 
 BROKEN = {
-    "content/actions/fair/en.md": text("The fair", "fair", body=(
-        "## Results\n\nA fair.\n\n"
-        "See [nowhere](/international/en/nowhere/), [the partner's history](partner:acme#history),\n"
-        "[results](#results) and [more](#more).")),
+    "content/actions/fair/en.md": text(
+        "The fair",
+        "fair",
+        body=(
+            "## Results\n\nA fair.\n\n"
+            "See [nowhere](/international/en/nowhere/), [the partner's history](partner:acme#history),\n"
+            "[results](#results) and [more](#more)."
+        ),
+    ),
 }
 EXPECTED = [  # at the file and line the editor wrote (the front matter has 6 lines, with its source_hash)
     "content/actions/fair/en.md:11:15: broken link '/international/en/nowhere/': no such page",
@@ -61,13 +67,20 @@ def test_broken_links_are_found_wherever_pages_are_rendered(tmp_path, jobs):
     assert not (tmp_path / "public").exists()  # nothing published
     with pytest.raises(ContentError) as checked:
         render_site(config)  # `check` and the preview find the same
-    assert [(p.path, p.line, p.message) for p in checked.value.problems] == \
-        [(p.path, p.line, p.message) for p in raised.value.problems]
+    assert [(p.path, p.line, p.message) for p in checked.value.problems] == [
+        (p.path, p.line, p.message) for p in raised.value.problems
+    ]
 
 
 def test_an_anchor_on_another_page_is_found_once_that_page_exists(tmp_path):
-    config_path = write_site(tmp_path, {"content/pages/home/en.md": text(
-        "Site home", body="See [the fair's results](action:fair#results) and [Acme](partner:acme).")})
+    config_path = write_site(
+        tmp_path,
+        {
+            "content/pages/home/en.md": text(
+                "Site home", body="See [the fair's results](action:fair#results) and [Acme](partner:acme)."
+            )
+        },
+    )
     result = build(load_config(config_path), jobs=2)
     assert not [p for p in result.problems if p.code == "link"]
     home = (tmp_path / "public/en/index.html").read_text()
@@ -78,11 +91,16 @@ def test_a_large_site_is_read_by_two_processes_as_by_one(tmp_path, monkeypatch):
     from mecasite.build import reading
     from mecasite.problems import Collector
 
-    config = load_config(write_site(tmp_path, {
-        "content/actions/aaa/item.yaml": "date: 2014-13-01\npartners: [acme]\n",  # in the first half
-        "content/testimonials/zzz/item.yaml": "partner: acme\nlanguage: en\ncolour: red\n",  # in the second
-        "content/testimonials/zzz/en.md": "---\nsignature: \"Acme\"\n---\nGood.\n",
-    }))
+    config = load_config(
+        write_site(
+            tmp_path,
+            {
+                "content/actions/aaa/item.yaml": "date: 2014-13-01\npartners: [acme]\n",  # in the first half
+                "content/testimonials/zzz/item.yaml": "partner: acme\nlanguage: en\ncolour: red\n",  # in the second
+                "content/testimonials/zzz/en.md": '---\nsignature: "Acme"\n---\nGood.\n',
+            },
+        )
+    )
     single = Collector()
     expected = reading.read_content(config, single)
     monkeypatch.setattr(reading, "PARALLEL_FROM", 0)
@@ -100,6 +118,7 @@ def test_check_finds_what_the_build_finds_and_writes_nothing(tmp_path, monkeypat
     if forked:
         monkeypatch.setattr(parallel, "PARALLEL_FROM", 0)
     config = load_config(write_site(tmp_path, BROKEN))
+
     def files():  # the cache aside (compiled templates): no output, no staging folder
         return sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if ".cache" not in p.parts)
 
@@ -109,14 +128,16 @@ def test_check_finds_what_the_build_finds_and_writes_nothing(tmp_path, monkeypat
     assert messages(checked.value.problems) == EXPECTED
     with pytest.raises(ContentError) as in_memory:
         render_site(config)
-    assert [(p.path, p.line, p.message) for p in checked.value.problems] == \
-        [(p.path, p.line, p.message) for p in in_memory.value.problems]
+    assert [(p.path, p.line, p.message) for p in checked.value.problems] == [
+        (p.path, p.line, p.message) for p in in_memory.value.problems
+    ]
     assert files() == before
 
 
 # A helper process that dies (killed for memory, a crash in a C extension) ends the build at once with one
 # line naming the signal. Fault injection: the task that renders a given page, or the helper that reads the
 # content, kills itself; the parent sees what it would see after the kernel's OOM killer.
+
 
 def dying_render_task(monkeypatch, page: str, signum: int) -> None:
     """Make the render process given `page` kill itself with `signum` (only forked processes run tasks)."""
@@ -138,8 +159,13 @@ def leftovers(folder) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith(".public."))
 
 
-@pytest.mark.parametrize("signum,why", [(signal.SIGKILL, "killed by signal 9: SIGKILL, perhaps out of memory"),
-                                         (signal.SIGSEGV, "killed by signal 11: SIGSEGV, a crash in a C extension")])
+@pytest.mark.parametrize(
+    "signum,why",
+    [
+        (signal.SIGKILL, "killed by signal 9: SIGKILL, perhaps out of memory"),
+        (signal.SIGSEGV, "killed by signal 11: SIGSEGV, a crash in a C extension"),
+    ],
+)
 def test_a_render_process_that_dies_ends_the_build_with_one_clear_line(tmp_path, capsys, monkeypatch, signum, why):
     from mecasite.cli import main
 
@@ -170,7 +196,8 @@ def test_check_and_the_preview_report_a_render_process_that_died(tmp_path, monke
             run()
         assert [p.format() for p in raised.value.problems] == [
             "public: a render process died (killed by signal 9: SIGKILL, perhaps out of memory); "
-            "the previous output is untouched"]
+            "the previous output is untouched"
+        ]
 
 
 def test_a_content_reading_process_that_dies_ends_the_build_with_one_clear_line(tmp_path, capsys, monkeypatch):
@@ -192,19 +219,24 @@ def test_a_content_reading_process_that_dies_ends_the_build_with_one_clear_line(
     capsys.readouterr()
     assert main(["build", "--config", str(config), "--force"]) == 1
     err = capsys.readouterr().err
-    assert err.splitlines()[0] == ("content: a content-reading process died (killed by signal 9: SIGKILL, "
-                                   "perhaps out of memory); the previous output is untouched")
+    assert err.splitlines()[0] == (
+        "content: a content-reading process died (killed by signal 9: SIGKILL, "
+        "perhaps out of memory); the previous output is untouched"
+    )
     assert "Traceback" not in err
     assert tree_digest(tmp_path / "public") == before
 
 
-@pytest.mark.parametrize("codes,said", [
-    ([-15, -9, -15], "killed by signal 9: SIGKILL, perhaps out of memory"),  # the others ended by the executor
-    ([0, -11], "killed by signal 11: SIGSEGV, a crash in a C extension"),
-    ([-15, 3], "it exited with code 3"),
-    ([-15, -15], "killed by signal 15: SIGTERM"),  # someone ended them all
-    ([None, 0], "it ended without sending its result"),
-])
+@pytest.mark.parametrize(
+    "codes,said",
+    [
+        ([-15, -9, -15], "killed by signal 9: SIGKILL, perhaps out of memory"),  # the others ended by the executor
+        ([0, -11], "killed by signal 11: SIGSEGV, a crash in a C extension"),
+        ([-15, 3], "it exited with code 3"),
+        ([-15, -15], "killed by signal 15: SIGTERM"),  # someone ended them all
+        ([None, 0], "it ended without sending its result"),
+    ],
+)
 def test_how_a_helper_died_is_read_from_the_exit_codes(codes, said):
     from mecasite.build.processes import how_it_died
 

@@ -21,20 +21,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from sitekit import minimal_files, quote, text, write_site
 
 from mecasite.build.pipeline import build
 from mecasite.config.settings import load_config
-from mecasite.problems import ContentError
 from mecasite.preview.server import Rebuilder, preview_config
-from sitekit import minimal_files, quote, text, write_site
+from mecasite.problems import ContentError
 
 HOST, PORT = "127.0.0.1", 8000
 
 BASE = {
     **minimal_files(),
     "content/actions/forum/item.yaml": "date: 2016-10\npartners: [acme, beta]\nrelated: [fair]\n",
-    "content/actions/forum/fr.md": text("Le forum", "forum", body="Un forum avec [Beta](partner:beta).\n\n"
-                                        "| an | lieu |\n|---|---|\n| 2016 | Liège |"),
+    "content/actions/forum/fr.md": text(
+        "Le forum", "forum", body="Un forum avec [Beta](partner:beta).\n\n| an | lieu |\n|---|---|\n| 2016 | Liège |"
+    ),
     "content/actions/forum/de.md": text("Das Forum", "forum", body="Ein _Forum_."),
     "content/partners/beta/item.yaml": "country: [BE, LU]\n",
     "content/partners/beta/fr.md": text("Beta", "beta", body="Beta : un réseau ! Voir [le salon](action:fair)."),
@@ -47,8 +48,15 @@ BASE = {
 }
 
 WORDS = ("salon", "réseau", "mission", "Liège", "innovation", "matériaux", "cluster", "export", "forum")
-RICH = ("_emphasis_", "**strong**", "`code`", "\n\n| a | b |\n|---|---|\n| 1 | 2 |", "\n\n> a quote\n",
-        "\n\n1. one\n2. two\n", "\n\n## A heading {#custom}\n")
+RICH = (
+    "_emphasis_",
+    "**strong**",
+    "`code`",
+    "\n\n| a | b |\n|---|---|\n| 1 | 2 |",
+    "\n\n> a quote\n",
+    "\n\n1. one\n2. two\n",
+    "\n\n## A heading {#custom}\n",
+)
 
 
 @dataclass
@@ -136,6 +144,7 @@ def replace_field(source: str, name: str, value: str) -> str:
 
 # -- the edits ------------------------------------------------------------------------------------------------
 
+
 def edit_body(tree: Tree) -> str:
     texts = tree.texts()
     french = [rel for rel in texts if rel.endswith("/fr.md")]  # the sources: their translations go outdated
@@ -214,8 +223,12 @@ def add_item(tree: Tree) -> str:
     if collection in ("actions", "testimonials") and not tree.ids("partners"):
         collection = "partners"
     partner = tree.rng.choice(tree.ids("partners") or ["none"])
-    facts = {"actions": f"date: 2018\npartners: [{partner}]\n", "partners": "country: DE\n",
-             "pages": f"order: {tree.rng.randint(3, 9)}\n", "testimonials": f"partner: {partner}\nlanguage: fr\n"}
+    facts = {
+        "actions": f"date: 2018\npartners: [{partner}]\n",
+        "partners": "country: DE\n",
+        "pages": f"order: {tree.rng.randint(3, 9)}\n",
+        "testimonials": f"partner: {partner}\nlanguage: fr\n",
+    }
     tree.write(f"{folder}/item.yaml", facts[collection])
     if collection == "testimonials":
         tree.write(f"{folder}/fr.md", quote("Directeur", f"{tree.word().capitalize()}."))
@@ -252,8 +265,9 @@ def edit_string(tree: Tree) -> str:
     lang = tree.rng.choice(["fr", "en", "nl", "de"])
     rel = f"i18n/{lang}.yaml"
     lines = tree.read(rel).split("\n")
-    candidates = [i for i, line in enumerate(lines) if line.startswith("  ") and line.rstrip().endswith('"')
-                  and "{" not in line]
+    candidates = [
+        i for i, line in enumerate(lines) if line.startswith("  ") and line.rstrip().endswith('"') and "{" not in line
+    ]
     i = tree.rng.choice(candidates)
     lines[i] = lines[i][:-1] + f' {tree.word()}"'
     tree.write(rel, "\n".join(lines))
@@ -276,19 +290,31 @@ def edit_config(tree: Tree) -> str:
     source = tree.read("site_config.yaml")
     choice = tree.rng.random()
     if choice < 0.3:
-        source = source.replace("name: English", f"name: English {tree.rng.randint(1, 9)}") \
-            if "name: English\n" in source else source.replace("name: English ", "name: English")
+        source = (
+            source.replace("name: English", f"name: English {tree.rng.randint(1, 9)}")
+            if "name: English\n" in source
+            else source.replace("name: English ", "name: English")
+        )
     elif choice < 0.6:
-        source = source.replace("outdated_notice: false\n", "") if "outdated_notice" in source \
+        source = (
+            source.replace("outdated_notice: false\n", "")
+            if "outdated_notice" in source
             else source + "outdated_notice: false\n"
+        )
     elif choice < 0.85:
         word = tree.rng.choice(["partners", "partenaires-x", "acteurs"])
-        source = "\n".join(line if not line.startswith("  partners:") else
-                           f"  partners: {{fr: {word}, en: partners, nl: partners, de: partner}}"
-                           for line in source.split("\n"))
+        source = "\n".join(
+            line
+            if not line.startswith("  partners:")
+            else f"  partners: {{fr: {word}, en: partners, nl: partners, de: partner}}"
+            for line in source.split("\n")
+        )
     else:
-        source = source.replace("base_url: https://example.org/international/", "base_url: https://example.org/")\
-            if "international" in source else source.replace("https://example.org/", "https://example.org/international/")
+        source = (
+            source.replace("base_url: https://example.org/international/", "base_url: https://example.org/")
+            if "international" in source
+            else source.replace("https://example.org/", "https://example.org/international/")
+        )
     tree.write("site_config.yaml", source)
     return "config"
 
@@ -303,11 +329,23 @@ def edit_static(tree: Tree) -> str:
     return rel
 
 
-EDITS = ((edit_body, 6), (edit_title, 3), (edit_slug, 2), (edit_references, 2), (add_item, 1), (add_translation, 1),
-         (delete_item, 1), (edit_string, 1), (edit_template, 1), (edit_config, 1), (edit_static, 1))
+EDITS = (
+    (edit_body, 6),
+    (edit_title, 3),
+    (edit_slug, 2),
+    (edit_references, 2),
+    (add_item, 1),
+    (add_translation, 1),
+    (delete_item, 1),
+    (edit_string, 1),
+    (edit_template, 1),
+    (edit_config, 1),
+    (edit_static, 1),
+)
 
 
 # -- the three builds ---------------------------------------------------------------------------------------
+
 
 def problems_of(problems) -> list[tuple]:
     return sorted((p.path, p.line, p.message) for p in problems if p.severity == "error")

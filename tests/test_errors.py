@@ -5,90 +5,113 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from sitekit import REPO, minimal_files, quote, text, tree_digest, write_site
 
 from mecasite.cli import main
-from sitekit import tree_digest, REPO, minimal_files, quote, text, write_site
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(REPO / "build.py"), *args], capture_output=True, text=True,
-                          cwd=REPO)
+    return subprocess.run([sys.executable, str(REPO / "build.py"), *args], capture_output=True, text=True, cwd=REPO)
 
 
 CASES = {
     "unknown field with a suggestion": (
         {"content/partners/acme/item.yaml": "country: NL\ncontry: BE\n"},
-        "content/partners/acme/item.yaml:2:1: unknown field 'contry' (did you mean 'country'?)"),
+        "content/partners/acme/item.yaml:2:1: unknown field 'contry' (did you mean 'country'?)",
+    ),
     "missing required field": (
         {"content/partners/acme/item.yaml": "# no country\n"},
         "content/partners/acme/item.yaml:1: missing required field 'country' "
-        "(ISO code(s) of the country, e.g. FR or [BE, DE])"),
+        "(ISO code(s) of the country, e.g. FR or [BE, DE])",
+    ),
     "wrong type": (
         {"content/actions/fair/item.yaml": "date: [2014]\npartners: [acme]\n"},
         "content/actions/fair/item.yaml:1:7: field 'date': expected a date, found a list "
-        "(write YYYY-MM-DD, YYYY-MM or YYYY)"),
+        "(write YYYY-MM-DD, YYYY-MM or YYYY)",
+    ),
     "impossible date": (
         {"content/actions/fair/item.yaml": "date: 2014-02-30\npartners: [acme]\n"},
         "content/actions/fair/item.yaml:1:7: field 'date': '2014-02-30' is not a real date "
-        "(check the day and the month)"),
+        "(check the day and the month)",
+    ),
     "unknown reference": (
         {"content/actions/fair/item.yaml": "partners: [acme, acmee]\n"},
-        "content/actions/fair/item.yaml:1: partners: unknown partner 'acmee' (did you mean 'acme'?)"),
+        "content/actions/fair/item.yaml:1: partners: unknown partner 'acmee' (did you mean 'acme'?)",
+    ),
     "duplicate key": (
         {"content/partners/acme/item.yaml": "country: NL\ncountry: BE\n"},
-        "content/partners/acme/item.yaml:2:1: duplicate key 'country' (first at line 1) "
-        "(keep one of the two lines)"),
+        "content/partners/acme/item.yaml:2:1: duplicate key 'country' (first at line 1) (keep one of the two lines)",
+    ),
     "malformed YAML in front matter": (
         {"content/partners/acme/en.md": '---\ntitle: "Acme\nslug: acme\n---\nBody\n'},
         "content/partners/acme/en.md:2:8: quoted text is not closed "
-        "(close the quote with the same mark it opened with, \" or ')"),
+        "(close the quote with the same mark it opened with, \" or ')",
+    ),
     "front matter not closed": (
         {"content/partners/acme/en.md": "---\ntitle: Acme\nslug: acme\nsummary: x\nBody\n"},
-        "content/partners/acme/en.md:1:1: front matter is not closed (add a '---' line after the last field)"),
+        "content/partners/acme/en.md:1:1: front matter is not closed (add a '---' line after the last field)",
+    ),
     "two pages on one URL": (
-        {"content/partners/other/item.yaml": "country: BE\n",
-         "content/partners/other/fr.md": text("Autre", "acme")},
+        {"content/partners/other/item.yaml": "country: BE\n", "content/partners/other/fr.md": text("Autre", "acme")},
         "content/partners/acme/fr.md: 2 pages on one URL '/fr/partenaires/acme/': content/partners/acme/fr.md, "
-        "content/partners/other/fr.md (give each a different slug)"),
+        "content/partners/other/fr.md (give each a different slug)",
+    ),
     "unknown language file": (
         {"content/partners/acme/eng.md": text("Acme", "acme")},
-        "content/partners/acme/eng.md: unexpected file 'eng.md' (did you mean 'en'?)"),
+        "content/partners/acme/eng.md: unexpected file 'eng.md' (did you mean 'en'?)",
+    ),
     "link to an unknown item": (
         {"content/pages/home/fr.md": text("Accueil", body="Voir [Acme](partner:acme-corp).")},
-        "content/pages/home/fr.md:5:13: link to unknown item 'partner:acme-corp' (did you mean 'acme'?)"),
+        "content/pages/home/fr.md:5:13: link to unknown item 'partner:acme-corp' (did you mean 'acme'?)",
+    ),
     "swapped signature": (
         {"content/testimonials/acme/fr.md": quote("Présidente, Globex", "Excellent travail.")},
         "content/testimonials/acme/fr.md:2: signature 'Présidente, Globex' does not name the partner 'Acme' "
         "that this testimonial is shown with (check who speaks in the quote; 'partner: acme' is set in "
-        "content/testimonials/acme/item.yaml)"),
+        "content/testimonials/acme/item.yaml)",
+    ),
     "not UTF-8": (
         {"content/partners/acme/en.md": b"---\ntitle: Caf\xe9\n---\n"},
         "content/partners/acme/en.md:2: not UTF-8 text (bad byte 0xe9 at byte offset 14) "
-        "(save the file as UTF-8 in your editor)"),
+        "(save the file as UTF-8 in your editor)",
+    ),
     "unknown config key": (
         {"site_config.yaml": minimal_files()["site_config.yaml"] + "ouput_dir: out\n"},
-        "site_config.yaml:18:1: unknown field 'ouput_dir' (did you mean 'output_dir'?)"),
+        "site_config.yaml:18:1: unknown field 'ouput_dir' (did you mean 'output_dir'?)",
+    ),
     "bad base_url": (
-        {"site_config.yaml": minimal_files()["site_config.yaml"].replace("https://example.org/international/",
-                                                                        "example.org")},
+        {
+            "site_config.yaml": minimal_files()["site_config.yaml"].replace(
+                "https://example.org/international/", "example.org"
+            )
+        },
         "site_config.yaml:1:11: field 'base_url': 'example.org' is not an absolute http(s) address "
-        "(write it like https://example.org/international/)"),
+        "(write it like https://example.org/international/)",
+    ),
     "language CLDR has no name for": (
-        {"site_config.yaml": minimal_files()["site_config.yaml"].replace("  - code: de\n",
-                                                                        "  - code: de\n  - code: pi\n")},
-        "site_config.yaml:11:11: language 'pi' has no name in CLDR "
-        "(add 'name:' with the language's name in itself)"),
+        {
+            "site_config.yaml": minimal_files()["site_config.yaml"].replace(
+                "  - code: de\n", "  - code: de\n  - code: pi\n"
+            )
+        },
+        "site_config.yaml:11:11: language 'pi' has no name in CLDR (add 'name:' with the language's name in itself)",
+    ),
     "unknown interface string in a template": (
-        {"templates/404.html": '{% extends "base.html" %}{% block content %}\n<p>{{ t("nope.key") }}</p>\n'
-                               '{% endblock %}\n'},
-        "templates/404.html:2: unknown interface string 'nope.key' (add it to i18n/fr.yaml)"),
+        {
+            "templates/404.html": '{% extends "base.html" %}{% block content %}\n<p>{{ t("nope.key") }}</p>\n'
+            "{% endblock %}\n"
+        },
+        "templates/404.html:2: unknown interface string 'nope.key' (add it to i18n/fr.yaml)",
+    ),
     "undefined template variable": (
-        {"templates/404.html": '{% extends "base.html" %}{% block content %}\n<p>{{ pgae.title }}</p>\n'
-                               '{% endblock %}\n'},
-        "templates/404.html:2: template error: 'pgae' is undefined"),
+        {
+            "templates/404.html": '{% extends "base.html" %}{% block content %}\n<p>{{ pgae.title }}</p>\n'
+            "{% endblock %}\n"
+        },
+        "templates/404.html:2: template error: 'pgae' is undefined",
+    ),
 }
 
 
@@ -102,10 +125,13 @@ def test_each_mistake_has_its_message(tmp_path, capsys, files, expected):
 
 
 def test_all_errors_are_reported_at_once(tmp_path, capsys):
-    config = write_site(tmp_path, {
-        "content/partners/acme/item.yaml": "contry: NL\n",
-        "content/actions/fair/item.yaml": "date: 2014-13-01\npartners: [acme]\n",
-    })
+    config = write_site(
+        tmp_path,
+        {
+            "content/partners/acme/item.yaml": "contry: NL\n",
+            "content/actions/fair/item.yaml": "date: 2014-13-01\npartners: [acme]\n",
+        },
+    )
     assert main(["check", "--config", str(config)]) == 1
     out = capsys.readouterr().out
     assert "unknown field 'contry'" in out
@@ -145,21 +171,33 @@ def test_every_subcommand_has_help(command):
 def test_no_message_names_a_generated_file(tmp_path, capsys):
     """A body's broken link is at the content file, line and column; a template's own at the template and the
     line holding it; an extension refusing a body at the content file. Never at a page of public/."""
-    config = write_site(tmp_path, {
-        "content/actions/fair/fr.md": text("Le salon", "salon",
-                                           body="## Résultats\n\nVoir [nulle part](/international/fr/nulle-part/).\n"),
-        "content/actions/fair/en.md": text("The fair", "fair", body="## Results\n\n```{ .python linenums=True }\n"
-                                           "x = 1\n```\n")})
+    config = write_site(
+        tmp_path,
+        {
+            "content/actions/fair/fr.md": text(
+                "Le salon", "salon", body="## Résultats\n\nVoir [nulle part](/international/fr/nulle-part/).\n"
+            ),
+            "content/actions/fair/en.md": text(
+                "The fair", "fair", body="## Results\n\n```{ .python linenums=True }\nx = 1\n```\n"
+            ),
+        },
+    )
     home = tmp_path / "templates" / "home.html"
     lines = home.read_text().splitlines()
     lines.insert(2, '<a href="/international/no-such-page/">x</a>')
     home.write_text("\n".join(lines) + "\n")
     assert main(["build", "--config", str(config)]) == 1
     err = capsys.readouterr().err.splitlines()
-    assert "content/actions/fair/fr.md:8:19: broken link '/international/fr/nulle-part/': no such page (link to " \
+    assert (
+        "content/actions/fair/fr.md:8:19: broken link '/international/fr/nulle-part/': no such page (link to "
         "another page of the site with its id: [text](partner:id), (action:id) or (page:id))" in err
-    assert "content/actions/fair/en.md:7: this text could not be converted: cannot serialize True (type bool) " \
+    )
+    assert (
+        "content/actions/fair/en.md:7: this text could not be converted: cannot serialize True (type bool) "
         "(check the Markdown's special syntax ({: ...} attributes, fences, tables))" in err
-    assert "templates/home.html:3: broken link '/international/no-such-page/': no such page (fix the link in the " \
+    )
+    assert (
+        "templates/home.html:3: broken link '/international/no-such-page/': no such page (fix the link in the "
         "template)" in err
+    )
     assert not [line for line in err if "public/" in line or "index.html" in line]

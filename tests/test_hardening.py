@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
+from sitekit import REPO, tree_digest, write_site
 
 from mecasite.cli import main
-from sitekit import REPO, tree_digest, write_site
 
 ACME_EN = "content/partners/acme/en.md"
 ACME = "content/partners/acme/item.yaml"
@@ -25,61 +25,95 @@ def lang_file(slug: str = "acme", title: str = '"Acme"') -> str:
 
 
 CASES = {
-    "unclosed quote": ({ACME_EN: '---\ntitle: "Acme\nslug: acme\nsummary: "x"\n---\nBody\n'},
-                       f"{ACME_EN}:2:8: quoted text is not closed (close the quote with the same mark it "
-                       "opened with, \" or ')"),
-    "tab indentation": ({ACME: "country:\n\t- NL\n"},
-                        f"{ACME}:2:1: found character that cannot start any token (indent with spaces, not tabs)"),
-    "a list where fields belong": ({ACME: "- country: NL\n"},
-                                   f"{ACME}:1: expected fields (key: value lines), found a list or a single value "
-                                   "(write one 'field: value' per line)"),
-    "a single value where fields belong": ({ACME: "NL\n"},
-                                           f"{ACME}:1: expected fields (key: value lines), found a list or a "
-                                           "single value (write one 'field: value' per line)"),
-    "python tag never executed": ({ACME: "country: !!python/object/apply:os.system ['touch pwned']\n"},
-                                  f"{ACME}:1:10: YAML tags such as 'tag:yaml.org,2002:python/object/apply:os.system'"
-                                  " are not allowed (remove the tag; write a plain value)"),
-    "alias bomb": ({ACME: "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
-                          "c: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\ncountry: NL\n"},
-                   f"{ACME}:1:4: anchors and aliases (& and *) are not allowed (write the value out in full)"),
-    "deep nesting": ({ACME: "country: " + "[" * 200 + "]" * 200 + "\n"},
-                     f"{ACME}:1:42: nesting deeper than 32 levels"),
-    "impossible date": ({"content/actions/fair/item.yaml": "date: 2024-02-30\npartners: [acme]\n"},
-                        "content/actions/fair/item.yaml:1:7: field 'date': '2024-02-30' is not a real date (check the day and "
-                        "the month)"),
+    "unclosed quote": (
+        {ACME_EN: '---\ntitle: "Acme\nslug: acme\nsummary: "x"\n---\nBody\n'},
+        f"{ACME_EN}:2:8: quoted text is not closed (close the quote with the same mark it opened with, \" or ')",
+    ),
+    "tab indentation": (
+        {ACME: "country:\n\t- NL\n"},
+        f"{ACME}:2:1: found character that cannot start any token (indent with spaces, not tabs)",
+    ),
+    "a list where fields belong": (
+        {ACME: "- country: NL\n"},
+        f"{ACME}:1: expected fields (key: value lines), found a list or a single value "
+        "(write one 'field: value' per line)",
+    ),
+    "a single value where fields belong": (
+        {ACME: "NL\n"},
+        f"{ACME}:1: expected fields (key: value lines), found a list or a "
+        "single value (write one 'field: value' per line)",
+    ),
+    "python tag never executed": (
+        {ACME: "country: !!python/object/apply:os.system ['touch pwned']\n"},
+        f"{ACME}:1:10: YAML tags such as 'tag:yaml.org,2002:python/object/apply:os.system'"
+        " are not allowed (remove the tag; write a plain value)",
+    ),
+    "alias bomb": (
+        {
+            ACME: "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+            "c: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\ncountry: NL\n"
+        },
+        f"{ACME}:1:4: anchors and aliases (& and *) are not allowed (write the value out in full)",
+    ),
+    "deep nesting": ({ACME: "country: " + "[" * 200 + "]" * 200 + "\n"}, f"{ACME}:1:42: nesting deeper than 32 levels"),
+    "impossible date": (
+        {"content/actions/fair/item.yaml": "date: 2024-02-30\npartners: [acme]\n"},
+        "content/actions/fair/item.yaml:1:7: field 'date': '2024-02-30' is not a real date (check the day and "
+        "the month)",
+    ),
     "empty file": ({ACME_EN: ""}, f"{ACME_EN}:1: file is empty (start it with front matter between two '---' lines)"),
-    "front matter not closed": ({ACME_EN: '---\ntitle: "Acme"\n'},
-                                f"{ACME_EN}:1:1: front matter is not closed (add a '---' line after the last field)"),
-    "huge file": ({ACME_EN: lang_file() + "x" * 1_100_000},
-                  f"{ACME_EN}: file is too large (1,100,051 bytes; the limit is 1,000,000) "
-                  "(split it into several items or remove pasted binary data)"),
-    "not UTF-8": ({ACME_EN: lang_file().encode() + "caf\xe9".encode("latin-1")},
-                  f"{ACME_EN}:7: not UTF-8 text (bad byte 0xe9 at byte offset 54) (save the file as UTF-8 in your "
-                  "editor)"),
-    "slug climbing out": ({ACME_EN: lang_file("../etc")}, f"{ACME_EN}:3:7: field 'slug': invalid slug '../etc' "
-                          + SLUG_HINT),
+    "front matter not closed": (
+        {ACME_EN: '---\ntitle: "Acme"\n'},
+        f"{ACME_EN}:1:1: front matter is not closed (add a '---' line after the last field)",
+    ),
+    "huge file": (
+        {ACME_EN: lang_file() + "x" * 1_100_000},
+        f"{ACME_EN}: file is too large (1,100,051 bytes; the limit is 1,000,000) "
+        "(split it into several items or remove pasted binary data)",
+    ),
+    "not UTF-8": (
+        {ACME_EN: lang_file().encode() + "caf\xe9".encode("latin-1")},
+        f"{ACME_EN}:7: not UTF-8 text (bad byte 0xe9 at byte offset 54) (save the file as UTF-8 in your editor)",
+    ),
+    "slug climbing out": (
+        {ACME_EN: lang_file("../etc")},
+        f"{ACME_EN}:3:7: field 'slug': invalid slug '../etc' " + SLUG_HINT,
+    ),
     "slug with a slash": ({ACME_EN: lang_file("a/b")}, f"{ACME_EN}:3:7: field 'slug': invalid slug 'a/b' " + SLUG_HINT),
-    "slug percent-encoded": ({ACME_EN: lang_file('"%2e%2e"')},
-                             f"{ACME_EN}:3:7: field 'slug': invalid slug '%2e%2e' " + SLUG_HINT),
-    "slug with NUL": ({ACME_EN: lang_file('"a\\0b"')},
-                      f"{ACME_EN}:3:7: field 'slug': invalid slug 'a\\x00b' " + SLUG_HINT),
-    "slug reserved on Windows": ({ACME_EN: lang_file("con")},
-                                 f"{ACME_EN}:3:7: field 'slug': slug 'con' is a reserved file name on Windows "
-                                 "(choose another word)"),
-    "slug of 300 characters": ({ACME_EN: lang_file("a" * 300)},
-                               f"{ACME_EN}:3:7: field 'slug': invalid slug '{'a' * 60}…' (300 characters) "
-                               + SLUG_HINT),
-    "slug in capitals": ({ACME_EN: lang_file("About")}, f"{ACME_EN}:3:7: field 'slug': invalid slug 'About' "
-                         + SLUG_HINT),
-    "slug with an accent (NFD)": ({ACME_EN: lang_file('"cafe\u0301"')},
-                                  f"{ACME_EN}:3:7: field 'slug': invalid slug 'cafe\u0301' " + SLUG_HINT),
+    "slug percent-encoded": (
+        {ACME_EN: lang_file('"%2e%2e"')},
+        f"{ACME_EN}:3:7: field 'slug': invalid slug '%2e%2e' " + SLUG_HINT,
+    ),
+    "slug with NUL": (
+        {ACME_EN: lang_file('"a\\0b"')},
+        f"{ACME_EN}:3:7: field 'slug': invalid slug 'a\\x00b' " + SLUG_HINT,
+    ),
+    "slug reserved on Windows": (
+        {ACME_EN: lang_file("con")},
+        f"{ACME_EN}:3:7: field 'slug': slug 'con' is a reserved file name on Windows (choose another word)",
+    ),
+    "slug of 300 characters": (
+        {ACME_EN: lang_file("a" * 300)},
+        f"{ACME_EN}:3:7: field 'slug': invalid slug '{'a' * 60}…' (300 characters) " + SLUG_HINT,
+    ),
+    "slug in capitals": (
+        {ACME_EN: lang_file("About")},
+        f"{ACME_EN}:3:7: field 'slug': invalid slug 'About' " + SLUG_HINT,
+    ),
+    "slug with an accent (NFD)": (
+        {ACME_EN: lang_file('"cafe\u0301"')},
+        f"{ACME_EN}:3:7: field 'slug': invalid slug 'cafe\u0301' " + SLUG_HINT,
+    ),
 }
 
 
 def files_outside(root: Path) -> set[str]:
     """Everything in the project that is not the output or the cache: what a build may never touch."""
-    return {p.relative_to(root).as_posix() for p in root.rglob("*")
-            if not p.relative_to(root).as_posix().startswith(("public", ".public", ".cache"))}
+    return {
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*")
+        if not p.relative_to(root).as_posix().startswith(("public", ".public", ".cache"))
+    }
 
 
 @pytest.mark.parametrize("files,expected", CASES.values(), ids=CASES.keys())
@@ -102,8 +136,9 @@ def test_yaml_1_1_surprises_stay_text(tmp_path):
     from mecasite.build.pipeline import render_site
     from mecasite.config.settings import load_config
 
-    files = render_site(load_config(write_site(tmp_path, {
-        ACME_EN: '---\ntitle: no\nslug: acme\nsummary: 1.10 and 01234\n---\nx\n'}))).files
+    files = render_site(
+        load_config(write_site(tmp_path, {ACME_EN: "---\ntitle: no\nslug: acme\nsummary: 1.10 and 01234\n---\nx\n"}))
+    ).files
     page = files["en/partners/acme/index.html"].decode()
     assert "<h1>no</h1>" in page and "1.10 and 01234" in page
 
@@ -111,8 +146,11 @@ def test_yaml_1_1_surprises_stay_text(tmp_path):
 def test_bom_and_crlf_build_exactly_like_the_clean_file(tmp_path):
     clean = lang_file().replace("Body", "Body: ça va ?")
     digests = []
-    for name, data in (("clean", clean.encode()), ("bom", b"\xef\xbb\xbf" + clean.encode()),
-                       ("crlf", clean.replace("\n", "\r\n").encode())):
+    for name, data in (
+        ("clean", clean.encode()),
+        ("bom", b"\xef\xbb\xbf" + clean.encode()),
+        ("crlf", clean.replace("\n", "\r\n").encode()),
+    ):
         root = tmp_path / name
         config = write_site(root, {ACME_EN: data}, stamp=False)
         assert main(["build", "--config", str(config)]) == 0
@@ -146,15 +184,22 @@ def test_deleted_and_renamed_pages_disappear_from_the_output(tmp_path):
 
 
 def build_process(config: Path, out: Path, env: dict | None = None) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, str(REPO / "build.py"), "build", "--config", str(config), "--out",
-                             str(out), "--force"], env={**os.environ, **(env or {})},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, str(REPO / "build.py"), "build", "--config", str(config), "--out", str(out), "--force"],
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def test_same_input_same_bytes_whatever_the_folder_time_zone_locale_and_hash_seed(tmp_path):
     outs = []
-    for i, env in enumerate(({"TZ": "UTC", "LC_ALL": "C", "PYTHONHASHSEED": "1"},
-                             {"TZ": "Pacific/Kiritimati", "LC_ALL": "C.UTF-8", "PYTHONHASHSEED": "4242"})):
+    for i, env in enumerate(
+        (
+            {"TZ": "UTC", "LC_ALL": "C", "PYTHONHASHSEED": "1"},
+            {"TZ": "Pacific/Kiritimati", "LC_ALL": "C.UTF-8", "PYTHONHASHSEED": "4242"},
+        )
+    ):
         config = write_site(tmp_path / f"copy{i}", {})
         out = tmp_path / f"copy{i}" / "public"
         assert build_process(config, out, {**env, "SOURCE_DATE_EPOCH": "1700000000"}).wait(60) == 0
@@ -170,6 +215,7 @@ def killed_at(point: str, argv: list[str]) -> int:
     pid = os.fork()
     if pid == 0:  # the child: never returns to pytest
         try:
+
             def die(*args, **kwargs):
                 os.kill(os.getpid(), signal.SIGKILL)
 
@@ -181,6 +227,7 @@ def killed_at(point: str, argv: list[str]) -> int:
                     if count[0] == 20:
                         die()
                     real_write(self, path, data)
+
                 writer.Staging.write = write
             elif point == "ledger":  # everything rendered, the ledger being written
                 output_folder.Ledger.write = die

@@ -13,11 +13,11 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from sitekit import quote, text, write_site
 
 from mecasite.build.pipeline import render_site
 from mecasite.config.settings import load_config
 from mecasite.problems import ContentError
-from sitekit import quote, text, write_site
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -26,11 +26,11 @@ PAYLOADS = [
     "<svg onload=alert(1)>",
     "<svg><script>alert(1)</script></svg>",
     "<iframe src=javascript:alert(1)>",
-    "<a href=\"javascript:alert(1)\">x</a>",
-    "<a href=\"JaVaScRiPt:alert(1)\">x</a>",
-    "<a href=\"jav&#x09;ascript:alert(1)\">x</a>",
-    "<a href=\"vbscript:msgbox(1)\">x</a>",
-    "<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">x</a>",
+    '<a href="javascript:alert(1)">x</a>',
+    '<a href="JaVaScRiPt:alert(1)">x</a>',
+    '<a href="jav&#x09;ascript:alert(1)">x</a>',
+    '<a href="vbscript:msgbox(1)">x</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
     "[x](javascript:alert(1))",
     "[x](JAVASCRIPT:alert(1))",
     "[x](data:text/html,<script>alert(1)</script>)",
@@ -46,18 +46,18 @@ PAYLOADS = [
     "<object data=javascript:alert(1)>",
     "<embed src=javascript:alert(1)>",
     "<form action=javascript:alert(1)><button>x</button></form>",
-    "\"><script>alert(1)</script>",
+    '"><script>alert(1)</script>',
     "'><img src=//evil.example/x onerror=alert(1)>",
     "</title><script>alert(1)</script>",
     "</script><script>alert(1)</script>",
     "{{ 7*7 }}{% raw %}{{ config }}{% endraw %}",
     "{{ ''.__class__.__mro__[1].__subclasses__() }}",
     "{0.__class__}",
-    "paragraph {: onclick=\"alert(1)\" }",
+    'paragraph {: onclick="alert(1)" }',
     "## Heading {: onmouseover=alert(1) }",
     "[x](http://example.org){: onclick=alert(1) }",
-    "<span lang=\"en\" onclick=\"alert(1)\">x</span>",
-    "<a href=\"#\" style=\"background:url(javascript:alert(1))\">x</a>",
+    '<span lang="en" onclick="alert(1)">x</span>',
+    '<a href="#" style="background:url(javascript:alert(1))">x</a>',
 ]
 
 EVENT = re.compile(r"^on", re.I)
@@ -85,8 +85,7 @@ class Sinks(HTMLParser):
         for name, value in attrs:
             if EVENT.match(name):
                 self.found.append(f"<{tag} {name}>")
-            if name in ("href", "src", "action", "data", "formaction", "xlink:href") and value \
-                    and BAD_URL.match(value):
+            if name in ("href", "src", "action", "data", "formaction", "xlink:href") and value and BAD_URL.match(value):
                 self.found.append(f"<{tag} {name}={value}>")
             if name == "style" and value and "url(" in value:
                 self.found.append(f"<{tag} style>")
@@ -158,14 +157,22 @@ def test_feeds_and_sitemap_stay_well_formed(hostile_site):
 
 
 def test_legitimate_markup_survives(tmp_path):
-    body = ("| a | b |\n|---|---|\n| 1 | 2 |\n\n![Logo](https://example.org/logo.png)\n\n"
-            "<figure><img src=\"https://example.org/x.png\" alt=\"x\"><figcaption>Cap</figcaption></figure>\n\n"
-            "Un mot <span lang=\"en\">cluster</span>.\n\n[Site](https://example.org/)")
-    files = render_site(load_config(write_site(tmp_path, {
-        "content/actions/fair/fr.md": text("Le salon", "salon", body=body)}))).files
+    body = (
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\n![Logo](https://example.org/logo.png)\n\n"
+        '<figure><img src="https://example.org/x.png" alt="x"><figcaption>Cap</figcaption></figure>\n\n'
+        'Un mot <span lang="en">cluster</span>.\n\n[Site](https://example.org/)'
+    )
+    files = render_site(
+        load_config(write_site(tmp_path, {"content/actions/fair/fr.md": text("Le salon", "salon", body=body)}))
+    ).files
     html = files["fr/actions/salon/index.html"].decode()
-    for fragment in ("<table>", "<img alt=\"Logo\" src=\"https://example.org/logo.png\"", "<figcaption>Cap",
-                     "<span lang=\"en\">cluster</span>", "href=\"https://example.org/\""):
+    for fragment in (
+        "<table>",
+        '<img alt="Logo" src="https://example.org/logo.png"',
+        "<figcaption>Cap",
+        '<span lang="en">cluster</span>',
+        'href="https://example.org/"',
+    ):
         assert fragment in html, fragment
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from sitekit import REPO
 
 from mecasite.build.pipeline import render_site
 from mecasite.config.settings import load_config
 from mecasite.preview.session import Session
 from mecasite.problems import ContentError
-from sitekit import REPO
 
 
 @pytest.fixture
@@ -159,8 +159,9 @@ def test_the_first_build_in_several_processes_keeps_the_same_record(project, mon
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 0)
     forked, config = started(project)
     assert forked.deps == single.deps and forked.hashes == single.hashes
-    assert {p: (s.ids, s.links) for p, s in forked.scans.items()} == \
-        {p: (s.ids, s.links) for p, s in single.scans.items()}
+    assert {p: (s.ids, s.links) for p, s in forked.scans.items()} == {
+        p: (s.ids, s.links) for p, s in single.scans.items()
+    }
     title = edit(project / "content/partners/surfmat/en.md", 'title: "Surfmat"', 'title: "Surfmat network"')
     forked.update([title])
     assert_same_as_full_build(forked, config)

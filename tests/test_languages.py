@@ -5,10 +5,11 @@ from __future__ import annotations
 import shutil
 
 from conftest import Built, Doc
+from sitekit import text, write_site
+
 from mecasite.build.pipeline import build, render_site
 from mecasite.cli import main
 from mecasite.config.settings import load_config
-from sitekit import text, write_site
 
 
 def built(tmp_path, files, base_url=None) -> Built:
@@ -43,8 +44,10 @@ def test_missing_interface_string_is_an_error_in_check(tmp_path, capsys):
     nl = tmp_path / "i18n/nl.yaml"
     nl.write_text(nl.read_text().replace("  undated: Andere acties\n", ""))
     assert main(["check", "--config", str(config)]) == 1
-    assert "i18n/nl.yaml: missing interface string 'actions.undated' (translate it from i18n/fr.yaml)" in \
-        capsys.readouterr().out
+    assert (
+        "i18n/nl.yaml: missing interface string 'actions.undated' (translate it from i18n/fr.yaml)"
+        in capsys.readouterr().out
+    )
 
 
 def test_base_url_without_path(tmp_path):
@@ -58,8 +61,11 @@ def test_adding_a_language_means_adding_files(tmp_path):
     config_path = write_site(tmp_path, {})
     neutral = {p: p.read_bytes() for p in (tmp_path / "content").rglob("item.yaml")}
     config = config_path.read_text().replace("  - code: de\n", "  - code: de\n  - code: es\n")
-    config = config.replace("de: aktionen}", "de: aktionen, es: acciones}").replace(
-        "de: partner}", "de: partner, es: socios}").replace("de: stimmen}", "de: stimmen, es: testimonios}")
+    config = (
+        config.replace("de: aktionen}", "de: aktionen, es: acciones}")
+        .replace("de: partner}", "de: partner, es: socios}")
+        .replace("de: stimmen}", "de: stimmen, es: testimonios}")
+    )
     config_path.write_text(config)
     shutil.copy(tmp_path / "i18n/en.yaml", tmp_path / "i18n/es.yaml")
     (tmp_path / "content/actions/fair/es.md").write_text(text("La feria", "feria"))
@@ -79,8 +85,10 @@ def test_links_between_items_follow_the_language(tmp_path):
 def test_check_reports_broken_anchor(tmp_path, capsys):
     config = write_site(tmp_path, {"content/pages/home/fr.md": text("Accueil", body="[x](action:fair#nowhere)")})
     assert main(["check", "--config", str(config)]) == 1
-    assert "content/pages/home/fr.md:5:5: broken link 'action:fair#nowhere': no anchor '#nowhere' on that page " \
+    assert (
+        "content/pages/home/fr.md:5:5: broken link 'action:fair#nowhere': no anchor '#nowhere' on that page "
         "(anchors there: #résultats)" in capsys.readouterr().out
+    )
 
 
 def test_render_site_writes_nothing(tmp_path):
@@ -97,8 +105,15 @@ def test_root_page_sends_visitors_to_their_language_without_needing_javascript(t
 
 
 def test_editor_backup_and_swap_files_are_not_content(tmp_path):
-    site = built(tmp_path, {"content/actions/fair/en.md~": "old", "content/actions/fair/.en.md.swp": "x",
-                            "content/actions/fair/#en.md#": "x", "content/actions/fair/4913": ""})
+    site = built(
+        tmp_path,
+        {
+            "content/actions/fair/en.md~": "old",
+            "content/actions/fair/.en.md.swp": "x",
+            "content/actions/fair/#en.md#": "x",
+            "content/actions/fair/4913": "",
+        },
+    )
     assert site.doc("/international/en/actions/fair/").find("h1")["text"] == "The fair"
 
 
@@ -112,13 +127,20 @@ def test_an_interface_string_no_template_shows_is_a_warning(tmp_path, capsys):
     assert main(["check", "--config", str(config_path)]) == 0
     assert main(["check", "--strict", "--config", str(config_path)]) == 1
     line = len(fr.read_text().splitlines())
-    assert f"i18n/fr.yaml:{line}: warning: interface string 'extra.unused' is not used by any template" in \
-        capsys.readouterr().out
+    assert (
+        f"i18n/fr.yaml:{line}: warning: interface string 'extra.unused' is not used by any template"
+        in capsys.readouterr().out
+    )
 
 
 def test_a_broken_link_shown_in_several_languages_is_reported_once(tmp_path, capsys):
-    config = write_site(tmp_path, {"content/actions/fair/fr.md": text("Le salon", "salon", body="[x](partner:nope)"),
-                                   "content/actions/fair/en.md": None})
+    config = write_site(
+        tmp_path,
+        {
+            "content/actions/fair/fr.md": text("Le salon", "salon", body="[x](partner:nope)"),
+            "content/actions/fair/en.md": None,
+        },
+    )
     assert main(["check", "--config", str(config)]) == 1
     err = capsys.readouterr().out
     assert err.count("link to unknown item 'partner:nope'") == 1  # not once per fallback page
@@ -127,11 +149,19 @@ def test_a_broken_link_shown_in_several_languages_is_reported_once(tmp_path, cap
 def test_a_broken_anchor_in_a_fallback_copy_is_reported_once_with_its_languages(tmp_path, capsys):
     """The French text is shown on the nl and de pages too (they have no translation): the anchor fails on
     each, and the editor reads one line, at the file and column typed, naming the pages."""
-    config = write_site(tmp_path, {"content/actions/fair/fr.md": text(
-        "Le salon", "salon", body="## Résultats\n\nVoir [Acme](partner:acme#histoire).")})
+    config = write_site(
+        tmp_path,
+        {
+            "content/actions/fair/fr.md": text(
+                "Le salon", "salon", body="## Résultats\n\nVoir [Acme](partner:acme#histoire)."
+            )
+        },
+    )
     assert main(["check", "--config", str(config)]) == 1
     out = capsys.readouterr().out
-    assert "content/actions/fair/fr.md:8:13: broken link 'partner:acme#histoire': no anchor '#histoire' on that " \
-        "page (and on the de, nl pages, which show this text as a fallback) (that page has no headings to link to)" \
+    assert (
+        "content/actions/fair/fr.md:8:13: broken link 'partner:acme#histoire': no anchor '#histoire' on that "
+        "page (and on the de, nl pages, which show this text as a fallback) (that page has no headings to link to)"
         in out.splitlines()
+    )
     assert out.count("broken link") == 1

@@ -13,9 +13,9 @@ import markdown
 import pytest
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import InlineProcessor
+from sitekit import REPO
 
 from mecasite.markdown import engine as markdown_engine
-from sitekit import REPO
 
 hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import given, settings  # noqa: E402
@@ -31,7 +31,7 @@ CASES = [
     "Text with a footnote[^1].\n\n[^1]: The note.\n\n## Heading[^1]",
     "*[HTML]: Hyper Text\n\nHTML is here.",
     "```\ncode *not emphasis*\n```\n\n~~~python\nx = 1\n~~~",
-    "<div markdown=\"1\">*inside*</div>\n\n<span>raw *inline*</span> <!-- comment -->",
+    '<div markdown="1">*inside*</div>\n\n<span>raw *inline*</span> <!-- comment -->',
     "[link](https://example.org) ![image](x.png) [ref][r] [r] ![img][r]\n\n[r]: https://example.org/r",
     "<https://example.org> <someone@example.org> &copy; &#169; AT&T",
     "Escapes: \\*not\\* \\_not\\_ \\[not\\] \\`not\\`",
@@ -44,15 +44,17 @@ CASES = [
 
 
 def stock() -> markdown.Markdown:
-    return markdown.Markdown(extensions=["extra", "sane_lists", "toc"], output_format="html",
-                             extension_configs={"toc": {"slugify": slugify_unicode, "permalink": False}})
+    return markdown.Markdown(
+        extensions=["extra", "sane_lists", "toc"],
+        output_format="html",
+        extension_configs={"toc": {"slugify": slugify_unicode, "permalink": False}},
+    )
 
 
 def trimmed(text: str, converters={}) -> str:  # noqa: B006 - converters built once, reused like the builder
     kind = "full" if markdown_engine.needs_extra(text) else "lean"
     if kind not in converters:
-        converters[kind] = markdown_engine.converter(markdown_engine.FULL if kind == "full" else
-                                                     markdown_engine.LEAN)
+        converters[kind] = markdown_engine.converter(markdown_engine.FULL if kind == "full" else markdown_engine.LEAN)
     return converters[kind].reset().convert(text)
 
 
@@ -63,14 +65,26 @@ def test_every_piece_of_syntax_converts_as_stock(text):
 
 def test_text_without_extra_syntax_takes_the_lean_converter():
     assert not markdown_engine.needs_extra("## Title\n\nSome *text* with a [link](partner:x).\n\n- item")
-    for text in ("a | b", "x[^1]", "*[A]: b", "{#id}", "```", "~~~", "<b>", "Term\n: def", "Term\n   : def",
-                 ": first", "a\rb"):
+    for text in (
+        "a | b",
+        "x[^1]",
+        "*[A]: b",
+        "{#id}",
+        "```",
+        "~~~",
+        "<b>",
+        "Term\n: def",
+        "Term\n   : def",
+        ": first",
+        "a\rb",
+    ):
         assert markdown_engine.needs_extra(text), text
 
 
 def test_the_real_content_converts_as_stock():
-    bodies = [path.read_text(encoding="utf-8").split("---", 2)[-1]
-              for path in sorted(Path(REPO, "content").rglob("*.md"))]
+    bodies = [
+        path.read_text(encoding="utf-8").split("---", 2)[-1] for path in sorted(Path(REPO, "content").rglob("*.md"))
+    ]
     assert len(bodies) > 20
     md = stock()
     for body in bodies:
@@ -90,20 +104,80 @@ def test_the_inline_override_still_hooks_into_python_markdown():
     md.convert("plain words only\n\nand *one* emphasis")
     tried = {type(pattern).__name__ for pattern in calls}
     assert tried == {"DelimiterProcessor"}, tried  # only `em_strong` could match anything here
-    assert set(markdown_engine.TRIGGERS) >= {item for item in ("backtick", "escape", "link", "html", "entity",
-                                                               "em_strong") if item in md.inlinePatterns}
+    assert set(markdown_engine.TRIGGERS) >= {
+        item for item in ("backtick", "escape", "link", "html", "entity", "em_strong") if item in md.inlinePatterns
+    }
 
 
-FRAGMENTS = ["## ", "# ", "- ", "1. ", "> ", "**", "*", "_", "__", "`", "``", "```", "~~~", "[", "]", "(", ")",
-             "[^1]", "[^1]: ", "*[", "]: ", "{: #x }", "{#y}", "|", "---", "===", "\n", "\n\n", "  \n", "    ",
-             "\t", ": ", "\n: ", "<b>", "</b>", "<div markdown=\"1\">", "</div>", "<!--", "-->", "&amp;", "&",
-             "&#38;", "\\", "\\|", "\\*", "!", "![a](b)", "[a](b)", "[a][b]", "[b]: http://x", "<http://x>",
-             "<a@b.c>", "\r\n", "\r", "é", "word", "two words", "«", "»"]
+FRAGMENTS = [
+    "## ",
+    "# ",
+    "- ",
+    "1. ",
+    "> ",
+    "**",
+    "*",
+    "_",
+    "__",
+    "`",
+    "``",
+    "```",
+    "~~~",
+    "[",
+    "]",
+    "(",
+    ")",
+    "[^1]",
+    "[^1]: ",
+    "*[",
+    "]: ",
+    "{: #x }",
+    "{#y}",
+    "|",
+    "---",
+    "===",
+    "\n",
+    "\n\n",
+    "  \n",
+    "    ",
+    "\t",
+    ": ",
+    "\n: ",
+    "<b>",
+    "</b>",
+    '<div markdown="1">',
+    "</div>",
+    "<!--",
+    "-->",
+    "&amp;",
+    "&",
+    "&#38;",
+    "\\",
+    "\\|",
+    "\\*",
+    "!",
+    "![a](b)",
+    "[a](b)",
+    "[a][b]",
+    "[b]: http://x",
+    "<http://x>",
+    "<a@b.c>",
+    "\r\n",
+    "\r",
+    "é",
+    "word",
+    "two words",
+    "«",
+    "»",
+]
 
 
 @settings(max_examples=600, deadline=None, derandomize=True)
-@given(st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(alphabet="ab *_[]()`<>&|\\:{}#!\n", max_size=6)),
-                max_size=40))
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(FRAGMENTS), st.text(alphabet="ab *_[]()`<>&|\\:{}#!\n", max_size=6)), max_size=40
+    )
+)
 def test_generated_text_converts_as_stock(parts):
     text = "".join(parts)
     assert trimmed(text) == stock().convert(text)

@@ -11,12 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sitekit import REPO
 
-from mecasite.markdown import convert as markdown_render
 from mecasite.content.schemas import REF_KINDS
+from mecasite.markdown import convert as markdown_render
 from mecasite.markdown.prose import ProseConverter
 from mecasite.markdown.typography import typography
-from sitekit import REPO
 
 hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import given, settings  # noqa: E402
@@ -42,8 +42,10 @@ def full(text: str, lang: str):
 
 
 def test_the_real_content_takes_the_short_route_with_the_same_html():
-    bodies = [(path.read_text(encoding="utf-8").split("---", 2)[-1].removeprefix("\n"), path.stem)
-              for path in sorted(Path(REPO, "content").rglob("*.md"))]
+    bodies = [
+        (path.read_text(encoding="utf-8").split("---", 2)[-1].removeprefix("\n"), path.stem)
+        for path in sorted(Path(REPO, "content").rglob("*.md"))
+    ]
     taken = 0
     for body, lang in bodies:
         result = short(body, lang)
@@ -53,12 +55,18 @@ def test_the_real_content_takes_the_short_route_with_the_same_html():
     assert taken >= 0.9 * len(bodies)  # the real content is plain prose
 
 
-@pytest.mark.parametrize("text", [
-    "Plain.", "## Heading\n\nText with *em*, **strong** and a [link](partner:materalia).",
-    "- one\n- two [x](action:intermat#results)\n\nBetween.\n\n1. first\n2. second\n\nAfter.",
-    "Line one\nline two; with: French signs! « quoted » ?", "R&D and Texas A&M (USA).",
-    "## Same\n\n## Same\n\n### Same", "*[see](https://example.org/a_b?x=1&y=2)* here",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Plain.",
+        "## Heading\n\nText with *em*, **strong** and a [link](partner:materalia).",
+        "- one\n- two [x](action:intermat#results)\n\nBetween.\n\n1. first\n2. second\n\nAfter.",
+        "Line one\nline two; with: French signs! « quoted » ?",
+        "R&D and Texas A&M (USA).",
+        "## Same\n\n## Same\n\n### Same",
+        "*[see](https://example.org/a_b?x=1&y=2)* here",
+    ],
+)
 def test_plain_prose_takes_the_short_route(text):
     for lang in ("fr", "en"):
         result = short(text, lang)
@@ -66,21 +74,85 @@ def test_plain_prose_takes_the_short_route(text):
         assert result == full(text, lang)
 
 
-@pytest.mark.parametrize("text", [
-    "<b>raw</b>", "a `code` span", "snake_case", "an ![image](x.png)", "[ref]: https://example.org",
-    "line  \nbreak", "    indented code", "> quote", "* star list", "+ plus list", "- a\n\n- loose",
-    "3. numbered from three", "# Level one", "Setext\n===", "Text\n- lazy", "*a **b** c*", "***both***",
-    "[not a link]", "&copy; entity", "a | table", "{: .attr }", "Term\n: definition", "\u00a0leading space",
-    "* not emphasis *", "- ## heading in item", "## Heading ##", "## *styled* heading",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<b>raw</b>",
+        "a `code` span",
+        "snake_case",
+        "an ![image](x.png)",
+        "[ref]: https://example.org",
+        "line  \nbreak",
+        "    indented code",
+        "> quote",
+        "* star list",
+        "+ plus list",
+        "- a\n\n- loose",
+        "3. numbered from three",
+        "# Level one",
+        "Setext\n===",
+        "Text\n- lazy",
+        "*a **b** c*",
+        "***both***",
+        "[not a link]",
+        "&copy; entity",
+        "a | table",
+        "{: .attr }",
+        "Term\n: definition",
+        "\u00a0leading space",
+        "* not emphasis *",
+        "- ## heading in item",
+        "## Heading ##",
+        "## *styled* heading",
+    ],
+)
 def test_anything_more_is_declined(text):
     assert short(text, "en") is None
 
 
-WORDS = ["le", "Europe", "R&D", "(France)", "l'industrie", "2025", "a;", "b:", "c!", "d?", "«", "»", "é", "x_y",
-         "&", "—", "'", '"', "!", "?", ":", ";", "*", "**", "1)", "100%", "#5", "-", "=", "3."]
-TARGETS = ["partner:materalia", "action:intermat#results", "https://example.org/a_b?x=1&y=2", "#top",
-           "page:approach", "mailto:a@b.c", "javascript:alert", "other/page/", "partner:"]
+WORDS = [
+    "le",
+    "Europe",
+    "R&D",
+    "(France)",
+    "l'industrie",
+    "2025",
+    "a;",
+    "b:",
+    "c!",
+    "d?",
+    "«",
+    "»",
+    "é",
+    "x_y",
+    "&",
+    "—",
+    "'",
+    '"',
+    "!",
+    "?",
+    ":",
+    ";",
+    "*",
+    "**",
+    "1)",
+    "100%",
+    "#5",
+    "-",
+    "=",
+    "3.",
+]
+TARGETS = [
+    "partner:materalia",
+    "action:intermat#results",
+    "https://example.org/a_b?x=1&y=2",
+    "#top",
+    "page:approach",
+    "mailto:a@b.c",
+    "javascript:alert",
+    "other/page/",
+    "partner:",
+]
 word = st.one_of(st.sampled_from(WORDS), st.text(alphabet="abcdeéèàçßüö", min_size=1, max_size=8))
 
 
@@ -103,11 +175,11 @@ block = st.one_of(
     st.lists(line, min_size=1, max_size=3).map("\n".join),
     st.tuples(st.integers(1, 7), line).map(lambda h: "#" * h[0] + " " + h[1]),
     st.lists(line, min_size=1, max_size=4).map(lambda items: "\n".join("- " + i for i in items)),
-    st.lists(line, min_size=1, max_size=4).map(lambda items: "\n".join(f"{n + 1}. {i}" for n, i in
-                                                                       enumerate(items))),
+    st.lists(line, min_size=1, max_size=4).map(lambda items: "\n".join(f"{n + 1}. {i}" for n, i in enumerate(items))),
 )
 document = st.tuples(st.lists(block, min_size=1, max_size=6), st.sampled_from(["\n\n", "\n\n\n", "\n"])).map(
-    lambda parts: parts[1].join(parts[0]))
+    lambda parts: parts[1].join(parts[0])
+)
 
 
 @settings(max_examples=800, deadline=None, derandomize=True)
@@ -131,16 +203,78 @@ def test_generated_prose_mostly_takes_the_short_route():
     assert sum(taken) >= 0.2 * len(taken)
 
 
-FRAGMENTS = ["## ", "# ", "- ", "1. ", "2. ", "> ", "**", "*", "_", "`", "[", "]", "(", ")", "]: ", "|", "---",
-             "===", "\n", "\n\n", "  \n", "    ", "\t", ": ", "\n: ", "<b>", "&amp;", "&", "\\", "!", "![a](b)",
-             "[a](b)", "[a][b]", "\r\n", "é", "word", "two words", "«", " ;", " :", " !", "[x](partner:y)", "*a*",
-             "**b**", "* ", " *", "\u00a0", "\u202f", "\x0c", "\u2028", "1)", "+ ", "-x", "#x", "a_b", "\n- ",
-             "\n## ", "x.", " ", "'", '"']
+FRAGMENTS = [
+    "## ",
+    "# ",
+    "- ",
+    "1. ",
+    "2. ",
+    "> ",
+    "**",
+    "*",
+    "_",
+    "`",
+    "[",
+    "]",
+    "(",
+    ")",
+    "]: ",
+    "|",
+    "---",
+    "===",
+    "\n",
+    "\n\n",
+    "  \n",
+    "    ",
+    "\t",
+    ": ",
+    "\n: ",
+    "<b>",
+    "&amp;",
+    "&",
+    "\\",
+    "!",
+    "![a](b)",
+    "[a](b)",
+    "[a][b]",
+    "\r\n",
+    "é",
+    "word",
+    "two words",
+    "«",
+    " ;",
+    " :",
+    " !",
+    "[x](partner:y)",
+    "*a*",
+    "**b**",
+    "* ",
+    " *",
+    "\u00a0",
+    "\u202f",
+    "\x0c",
+    "\u2028",
+    "1)",
+    "+ ",
+    "-x",
+    "#x",
+    "a_b",
+    "\n- ",
+    "\n## ",
+    "x.",
+    " ",
+    "'",
+    '"',
+]
 
 
 @settings(max_examples=1500, deadline=None, derandomize=True)
-@given(st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(alphabet="ab *_[]()`<>&|\\:{}#!\n-1.", max_size=4)),
-                max_size=30), st.sampled_from(["fr", "en"]))
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(FRAGMENTS), st.text(alphabet="ab *_[]()`<>&|\\:{}#!\n-1.", max_size=4)), max_size=30
+    ),
+    st.sampled_from(["fr", "en"]),
+)
 def test_any_text_converts_as_the_full_route_or_is_declined(parts, lang):
     text = "".join(parts)
     result = short(text, lang)
@@ -150,11 +284,16 @@ def test_any_text_converts_as_the_full_route_or_is_declined(parts, lang):
 
 ADDRESS = st.one_of(
     st.text(alphabet="abcXY019:/?#.&=%-+!$;,@é\u00a0", min_size=1, max_size=14),
-    st.tuples(st.sampled_from(["http://", "https://", "HTTPS://", "https:///", "mailto:", "javascript:", "data:",
-                               "partner:", "ftp://"]),
-              st.sampled_from(["example.org", "a-b.c", "bücher.de", "1.2.3.4", "[::1]", "a..b", "-a.b", "a.b:80",
-                               "a.b:99999", "a", ""]),
-              st.sampled_from(["", "/", "/p?q=1&r=2#f", "#x", "?", "/ü/%20/%zz"])).map("".join))
+    st.tuples(
+        st.sampled_from(
+            ["http://", "https://", "HTTPS://", "https:///", "mailto:", "javascript:", "data:", "partner:", "ftp://"]
+        ),
+        st.sampled_from(
+            ["example.org", "a-b.c", "bücher.de", "1.2.3.4", "[::1]", "a..b", "-a.b", "a.b:80", "a.b:99999", "a", ""]
+        ),
+        st.sampled_from(["", "/", "/p?q=1&r=2#f", "#x", "?", "/ü/%20/%zz"]),
+    ).map("".join),
+)
 
 
 @settings(max_examples=1500, deadline=None, derandomize=True)
@@ -191,6 +330,9 @@ def test_both_routes_refuse_a_text_beyond_a_limit_alike(beyond, within):
         FULL.convert(beyond, "fr")
     with pytest.raises(markdown_render.TooComplex) as python_markdown:
         FULL.convert(beyond + "\n\n<b>x</b>", "fr")  # raw HTML: Python-Markdown's route
-    assert (prose.value.message, prose.value.line, prose.value.hint) == \
-        (python_markdown.value.message, python_markdown.value.line, python_markdown.value.hint)
+    assert (prose.value.message, prose.value.line, prose.value.hint) == (
+        python_markdown.value.message,
+        python_markdown.value.line,
+        python_markdown.value.hint,
+    )
     assert FULL.convert(within, "fr").html.startswith(("<p>", "<h2"))  # within the limit: converted

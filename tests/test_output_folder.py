@@ -13,14 +13,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from sitekit import REPO, tree_digest, write_site
 
+from mecasite.build.output_folder import MARKER, MARKER_NOTE, RefusedOutput, check_output, ledger
+from mecasite.build.writer import Staging
 from mecasite.cli import main
 from mecasite.config.settings import load_config
-from mecasite.build.output_folder import check_output, ledger
 from mecasite.preview.server import preview_config
-from mecasite.build.output_folder import MARKER, MARKER_NOTE, RefusedOutput
-from mecasite.build.writer import Staging
-from sitekit import REPO, tree_digest, write_site
 
 ADVICE = "(choose a new or empty folder, e.g. public/)"
 
@@ -51,26 +50,48 @@ def refused(capsys, argv: list[str]) -> str:
     return err.strip()
 
 
-@pytest.mark.parametrize("out, message", [
-    ("..", "--out ..: refusing to replace '{sites}', which holds the project itself " + ADVICE),
-    (".", "--out .: refusing to replace '{sites}/proj', which is the project folder itself " + ADVICE),
-    ("../..", "--out ../..: refusing to replace '{top}', which holds the project itself " + ADVICE),
-    ("content", "--out content: refusing to replace 'content', which is inside the content folder 'content/' "
-     + ADVICE),
-    ("content/public", "--out content/public: refusing to replace 'content/public', which is inside the content "
-     "folder 'content/' " + ADVICE),
-    ("templates/out", "--out templates/out: refusing to replace 'templates/out', which is inside the templates "
-     "folder 'templates/' " + ADVICE),
-    ("static/x", "--out static/x: refusing to replace 'static/x', which is inside the static files folder "
-     "'static/' " + ADVICE),
-    ("i18n/x", "--out i18n/x: refusing to replace 'i18n/x', which is inside the interface strings folder 'i18n/' "
-     + ADVICE),
-    (".git/site", "--out .git/site: refusing to replace '.git/site', which is inside the project's git "
-     "repository '.git/' " + ADVICE),
-    (".cache", "--out .cache: refusing to replace '.cache', which is inside the build cache '.cache/' " + ADVICE),
-    ("../keep.txt", "--out ../keep.txt: refusing to replace '{sites}/keep.txt', which is a file, not a folder "
-     + ADVICE),
-])
+@pytest.mark.parametrize(
+    "out, message",
+    [
+        ("..", "--out ..: refusing to replace '{sites}', which holds the project itself " + ADVICE),
+        (".", "--out .: refusing to replace '{sites}/proj', which is the project folder itself " + ADVICE),
+        ("../..", "--out ../..: refusing to replace '{top}', which holds the project itself " + ADVICE),
+        (
+            "content",
+            "--out content: refusing to replace 'content', which is inside the content folder 'content/' " + ADVICE,
+        ),
+        (
+            "content/public",
+            "--out content/public: refusing to replace 'content/public', which is inside the content "
+            "folder 'content/' " + ADVICE,
+        ),
+        (
+            "templates/out",
+            "--out templates/out: refusing to replace 'templates/out', which is inside the templates "
+            "folder 'templates/' " + ADVICE,
+        ),
+        (
+            "static/x",
+            "--out static/x: refusing to replace 'static/x', which is inside the static files folder "
+            "'static/' " + ADVICE,
+        ),
+        (
+            "i18n/x",
+            "--out i18n/x: refusing to replace 'i18n/x', which is inside the interface strings folder 'i18n/' "
+            + ADVICE,
+        ),
+        (
+            ".git/site",
+            "--out .git/site: refusing to replace '.git/site', which is inside the project's git "
+            "repository '.git/' " + ADVICE,
+        ),
+        (".cache", "--out .cache: refusing to replace '.cache', which is inside the build cache '.cache/' " + ADVICE),
+        (
+            "../keep.txt",
+            "--out ../keep.txt: refusing to replace '{sites}/keep.txt', which is a file, not a folder " + ADVICE,
+        ),
+    ],
+)
 def test_build_refuses_folders_it_must_not_replace(sandbox, capsys, out, message):
     before = tree_digest(sandbox)
     line = refused(capsys, ["build", "--out", out])
@@ -88,8 +109,11 @@ def test_the_home_folder_is_refused_and_shown_as_tilde(sandbox, capsys):
 def test_the_root_of_the_file_system_is_refused(sandbox):
     """Only the rule is asked here (it reads, never writes): no test points a build outside its tmp_path."""
     config = load_config(Path("site_config.yaml")).with_overrides(out=Path("/"))
-    with pytest.raises(RefusedOutput, match=r"^--out /: refusing to replace '/', which is the root of the file "
-                                            r"system"):
+    with pytest.raises(
+        RefusedOutput,
+        match=r"^--out /: refusing to replace '/', which is the root of the file "
+        r"system",
+    ):
         check_output(config)
 
 
@@ -98,11 +122,15 @@ def test_a_link_is_followed_before_the_rules(sandbox, capsys):
     Path("pub").symlink_to(Path("content").resolve())
     before = tree_digest(sandbox)
     line = refused(capsys, ["build", "--out", str(sandbox / "link-to-sites")])
-    assert line == (f"--out {sandbox / 'link-to-sites'}: refusing to replace '{sandbox / 'link-to-sites'}' "
-                    f"(a link to '{sandbox / 'sites'}'), which holds the project itself {ADVICE}")
+    assert line == (
+        f"--out {sandbox / 'link-to-sites'}: refusing to replace '{sandbox / 'link-to-sites'}' "
+        f"(a link to '{sandbox / 'sites'}'), which holds the project itself {ADVICE}"
+    )
     line = refused(capsys, ["build", "--out", "pub/site"])
-    assert line == ("--out pub/site: refusing to replace 'pub/site' (a link to 'content/site'), which is inside "
-                    f"the content folder 'content/' {ADVICE}")
+    assert line == (
+        "--out pub/site: refusing to replace 'pub/site' (a link to 'content/site'), which is inside "
+        f"the content folder 'content/' {ADVICE}"
+    )
     assert tree_digest(sandbox) == before
 
 
@@ -112,8 +140,10 @@ def test_a_folder_that_no_build_made_is_refused(sandbox, capsys):
     (old / "index.html").write_text("<p>made by hand</p>")
     before = tree_digest(sandbox)
     line = refused(capsys, ["build", "--out", "../old-site"])
-    assert line == (f"--out ../old-site: refusing to replace '{old}', which holds files that no build of this "
-                    f"site made (it has no {MARKER} marker) {ADVICE}")
+    assert line == (
+        f"--out ../old-site: refusing to replace '{old}', which holds files that no build of this "
+        f"site made (it has no {MARKER} marker) {ADVICE}"
+    )
     assert tree_digest(sandbox) == before
 
 
@@ -123,8 +153,10 @@ def test_output_dir_in_the_config_follows_the_same_rules_and_check_reports_it(sa
     before = tree_digest(sandbox)
     for command in ("build", "check"):
         line = refused(capsys, [command])
-        assert line == (f"site_config.yaml:2: output_dir: refusing to replace '{sandbox / 'sites'}', which holds "
-                        f"the project itself {ADVICE}")
+        assert line == (
+            f"site_config.yaml:2: output_dir: refusing to replace '{sandbox / 'sites'}', which holds "
+            f"the project itself {ADVICE}"
+        )
     assert tree_digest(sandbox) == before
 
 
@@ -135,8 +167,10 @@ def test_the_preview_folder_follows_the_same_rules(sandbox, capsys):
     (preview / "draft.txt").write_text("mine")
     before = tree_digest(sandbox)
     line = refused(capsys, ["serve", "--port", "1"])
-    assert line == (f"the preview folder .preview/site: refusing to replace '.preview/site', which holds files "
-                    f"that no build of this site made (it has no {MARKER} marker) {ADVICE}")
+    assert line == (
+        f"the preview folder .preview/site: refusing to replace '.preview/site', which holds files "
+        f"that no build of this site made (it has no {MARKER} marker) {ADVICE}"
+    )
     assert tree_digest(sandbox) == before
 
 
@@ -155,9 +189,11 @@ def test_a_file_added_to_a_built_folder_is_never_deleted(sandbox, capsys):
     Path("public/fr/index.html").write_text("edited by hand")
     before = tree_digest(sandbox)
     line = refused(capsys, ["build", "--force"])
-    assert line == ("site_config.yaml:2: output_dir: refusing to replace 'public', which holds 2 files that the "
-                    "last build did not write or that changed since: fr/index.html, notes.txt (move them out of it "
-                    "or delete them, then build again)")
+    assert line == (
+        "site_config.yaml:2: output_dir: refusing to replace 'public', which holds 2 files that the "
+        "last build did not write or that changed since: fr/index.html, notes.txt (move them out of it "
+        "or delete them, then build again)"
+    )
     assert tree_digest(sandbox) == before
 
 
@@ -194,11 +230,16 @@ def test_a_file_dropped_in_during_the_build_stops_the_swap(sandbox):
 def test_build_py_exits_with_code_2(sandbox):
     """The real command, as an editor types it."""
     before = tree_digest(sandbox)
-    done = subprocess.run([sys.executable, str(REPO / "build.py"), "build", "--out", ".."], capture_output=True,
-                          text=True, cwd=os.getcwd())
+    done = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "build", "--out", ".."],
+        capture_output=True,
+        text=True,
+        cwd=os.getcwd(),
+    )
     assert done.returncode == 2
-    assert done.stderr.strip() == (f"--out ..: refusing to replace '{sandbox / 'sites'}', which holds the project "
-                                   f"itself {ADVICE}")
+    assert done.stderr.strip() == (
+        f"--out ..: refusing to replace '{sandbox / 'sites'}', which holds the project itself {ADVICE}"
+    )
     assert tree_digest(sandbox) == before
 
 

@@ -10,7 +10,6 @@ import urllib.parse
 import urllib.request
 
 import pytest
-
 from sitekit import REPO, write_site
 
 
@@ -42,8 +41,11 @@ def server(tmp_path):
     config = write_site(tmp_path, {})
     port = free_port()
     with open(tmp_path / "serve.log", "w") as log:
-        process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--config", str(config),
-                                    "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [sys.executable, str(REPO / "build.py"), "serve", "--config", str(config), "--port", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             yield tmp_path, f"http://127.0.0.1:{port}/international/"
         finally:
@@ -69,15 +71,17 @@ def test_serve_rebuilds_after_an_edit_and_survives_errors(server):
 def test_published_output_has_no_reload_script(tmp_path):
     from mecasite.build.pipeline import render_site
     from mecasite.config.settings import load_config
+
     files = render_site(load_config(write_site(tmp_path, {}))).files
     assert not any(b"livereload" in data for data in files.values())
 
 
 def status(url: str, host: str | None = None) -> int:
     import http.client
+
     parts = urllib.parse.urlsplit(url)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
-    path = url[len(f"{parts.scheme}://{parts.netloc}"):]
+    path = url[len(f"{parts.scheme}://{parts.netloc}") :]
     conn.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
     conn.putheader("Host", host or parts.netloc)
     conn.endheaders()
@@ -93,9 +97,15 @@ def test_serve_refuses_paths_outside_the_site_hidden_files_and_foreign_hosts(ser
     origin = base.split("/international/")[0]
     (root / ".preview/site/fr/.env").write_text("SECRET=1")
     (root / ".preview/site/fr/escape").symlink_to(root / "content")
-    for path in ("/international/../site_config.yaml", "/international/%2e%2e/site_config.yaml",
-                 "/international/..%5csite_config.yaml", "//etc/passwd", "/international/.nojekyll",
-                 "/international/fr/.env", "/international/fr/escape/pages/home/fr.md"):
+    for path in (
+        "/international/../site_config.yaml",
+        "/international/%2e%2e/site_config.yaml",
+        "/international/..%5csite_config.yaml",
+        "//etc/passwd",
+        "/international/.nojekyll",
+        "/international/fr/.env",
+        "/international/fr/escape/pages/home/fr.md",
+    ):
         code, body = status(origin + path)
         assert code == 404 and "SECRET" not in body and "title:" not in body, path
     assert status(base + "en/", host="attacker.example")[0] == 403  # DNS rebinding
@@ -108,6 +118,7 @@ def test_serve_refuses_paths_outside_the_site_hidden_files_and_foreign_hosts(ser
 def test_published_output_has_no_preview_bar(tmp_path):
     from mecasite.build.pipeline import render_site
     from mecasite.config.settings import load_config
+
     files = render_site(load_config(write_site(tmp_path, {}))).files
     assert not any(b"preview-bar" in data or b"preview-overlay" in data for data in files.values())
 
@@ -134,9 +145,17 @@ def test_reload_socket_refuses_foreign_origins(server):
 
     def handshake(origin: str) -> int:
         conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
-        conn.request("GET", "/livereload", headers={
-            "Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
-            "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Origin": origin})
+        conn.request(
+            "GET",
+            "/livereload",
+            headers={
+                "Upgrade": "websocket",
+                "Connection": "Upgrade",
+                "Sec-WebSocket-Version": "13",
+                "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+                "Origin": origin,
+            },
+        )
         status = conn.getresponse().status
         conn.close()
         return status
@@ -148,9 +167,22 @@ def test_reload_socket_refuses_foreign_origins(server):
 def test_serving_on_all_interfaces_warns(tmp_path):
     config = write_site(tmp_path, {})
     port = free_port()
-    process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--config", str(config),
-                                "--port", str(port), "--host", "0.0.0.0"], stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            str(REPO / "build.py"),
+            "serve",
+            "--config",
+            str(config),
+            "--port",
+            str(port),
+            "--host",
+            "0.0.0.0",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         line = process.stdout.readline()
         assert "warning: serving on 0.0.0.0: other machines on the network can see the preview" in line

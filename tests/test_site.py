@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from sitekit import REPO
 
 from mecasite.build.pipeline import render_site
-from mecasite.content.schemas import COLLECTIONS
 from mecasite.config.settings import load_config
-from sitekit import REPO
+from mecasite.content.schemas import COLLECTIONS
 
 LANGS = ("fr", "en", "nl", "de")
 BASE = "/international/"
@@ -47,17 +46,22 @@ def test_every_item_has_a_page_in_every_language_with_its_own_slug(real_site, pa
 
 
 def test_every_page_has_lang_title_description_canonical_and_alternates(real_site, pages):
-    for (collection, item_id), urls in pages.items():
+    for (_collection, _item_id), urls in pages.items():
         for lang, url in urls.items():
             doc = real_site.doc(url)
             assert doc.find("html")["attrs"]["lang"] == lang
             assert doc.find("title")["text"].strip()
             assert doc.find("meta", name="description")["attrs"]["content"].strip()
             assert doc.find("link", rel="canonical")["attrs"]["href"] == "https://example.org" + url
-            hreflangs = {e["attrs"]["hreflang"]: e["attrs"]["href"] for e in doc.find_all("link", rel="alternate")
-                         if e["attrs"].get("hreflang")}
-            assert hreflangs == {**{code: "https://example.org" + u for code, u in urls.items()},
-                                 "x-default": "https://example.org" + urls["fr"]}
+            hreflangs = {
+                e["attrs"]["hreflang"]: e["attrs"]["href"]
+                for e in doc.find_all("link", rel="alternate")
+                if e["attrs"].get("hreflang")
+            }
+            assert hreflangs == {
+                **{code: "https://example.org" + u for code, u in urls.items()},
+                "x-default": "https://example.org" + urls["fr"],
+            }
             assert doc.find("meta", property="og:title")["attrs"]["content"]
             assert doc.find("meta", property="og:url")["attrs"]["content"] == "https://example.org" + url
 
@@ -65,8 +69,11 @@ def test_every_page_has_lang_title_description_canonical_and_alternates(real_sit
 def test_language_switcher_leads_to_the_same_page(real_site, pages):
     for urls in pages.values():
         for lang, url in urls.items():
-            switcher = [a for a in real_site.doc(url).find_all("a") if "languages" in str(a["parents"])
-                        or a["attrs"].get("hreflang")]
+            switcher = [
+                a
+                for a in real_site.doc(url).find_all("a")
+                if "languages" in str(a["parents"]) or a["attrs"].get("hreflang")
+            ]
             targets = {a["attrs"]["hreflang"]: a["attrs"]["href"] for a in switcher if a["attrs"].get("hreflang")}
             assert targets == urls
             current = [a for a in switcher if a["attrs"].get("aria-current") == "page"]
@@ -77,6 +84,7 @@ def test_no_interface_key_is_ever_shown(real_site):
     keys = set()
     for path in (REPO / "i18n").glob("*.yaml"):
         from mecasite.sources.files import parse_yaml_file, read_text
+
         data = parse_yaml_file(read_text(path)).meta.data
         keys |= {f"{a}.{b}" for a, v in data.items() if isinstance(v, dict) for b in v}
     for path in real_site.html_files():
@@ -91,8 +99,9 @@ def test_breadcrumbs_and_share_links(real_site, pages):
     crumbs = doc.find("nav", **{"aria-label": "Vous êtes ici"})
     assert "Accueil" in crumbs["text"] and "Actions" in crumbs["text"] and "INTERMAT" in crumbs["text"]
     shares = [a["attrs"]["href"] for a in doc.find_all("a") if "aside" in a["parents"]]
-    assert any(h.startswith("https://www.linkedin.com/sharing/share-offsite/?url=https%3A%2F%2Fexample.org")
-               for h in shares)
+    assert any(
+        h.startswith("https://www.linkedin.com/sharing/share-offsite/?url=https%3A%2F%2Fexample.org") for h in shares
+    )
     assert any(h.startswith("mailto:?subject=") for h in shares)
     assert not any(e["attrs"].get("src", "").startswith("http") for e in doc.find_all("script"))
 
@@ -108,10 +117,16 @@ def test_actions_list_is_a_timeline_newest_first(real_site):
 
 
 def test_partners_are_grouped_by_localised_country(real_site):
-    fr = [e["text"] for e in real_site.doc(f"{BASE}fr/partenaires/").find_all("h2") if e["attrs"].get("id", "")
-          .startswith("country-")]
-    de = [e["text"] for e in real_site.doc(f"{BASE}de/partner/").find_all("h2") if e["attrs"].get("id", "")
-          .startswith("country-")]
+    fr = [
+        e["text"]
+        for e in real_site.doc(f"{BASE}fr/partenaires/").find_all("h2")
+        if e["attrs"].get("id", "").startswith("country-")
+    ]
+    de = [
+        e["text"]
+        for e in real_site.doc(f"{BASE}de/partner/").find_all("h2")
+        if e["attrs"].get("id", "").startswith("country-")
+    ]
     assert "Pays-Bas" in fr and "Suisse" in fr and "Espagne" in fr
     assert "Niederlande" in de and "Schweiz" in de
     assert fr[-1] == "Transfrontalier"
@@ -180,6 +195,7 @@ def test_every_internal_link_uses_the_base_path(real_site):
         if path.name == "index.html" and path.parent == real_site.out:
             continue
         from conftest import Doc
+
         doc = Doc(path.read_text())
         for element in doc.elements:
             for attr in ("href", "src"):
@@ -192,12 +208,14 @@ def test_quotes_in_another_language_are_marked(real_site):
     doc = real_site.doc(f"{BASE}de/stimmen/")
     for quote in doc.find_all("blockquote"):
         assert quote["attrs"]["lang"] == "en"
-    assert all(e["attrs"].get("lang") == e["attrs"]["hreflang"] for e in doc.find_all("a") if e["attrs"].get(
-        "hreflang"))
+    assert all(
+        e["attrs"].get("lang") == e["attrs"]["hreflang"] for e in doc.find_all("a") if e["attrs"].get("hreflang")
+    )
 
 
 def test_real_content_passes_strict_check():
     from mecasite.cli import main
+
     assert main(["check", "--strict", "--config", str(REPO / "site_config.yaml")]) == 0
 
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import pytest
-
 from test_site import BASE, LANGS, item_pages
 
 
@@ -34,7 +33,7 @@ def same(*words: str) -> dict[str, tuple[str, ...]]:
 
 def each(fr, en, nl, de) -> dict[str, tuple[str, ...]]:
     """A fact written in each language's own words; a string stands for a one-word tuple."""
-    return {lang: (w,) if isinstance(w, str) else w for lang, w in zip(LANGS, (fr, en, nl, de))}
+    return {lang: (w,) if isinstance(w, str) else w for lang, w in zip(LANGS, (fr, en, nl, de), strict=False)}
 
 
 INTERMAT_PAGES = ("actions/intermat", "partners/materalia", "partners/surfmat", "partners/grande-region")
@@ -43,114 +42,264 @@ GREATER_REGION_PAGES = ("actions/other-international-contacts", "partners/grande
 
 FACTS = (
     # The older page: essential elements, resources, positioning, promotion.
-    Fact("a competitiveness cluster", ("pages/approach",),
-         each("pôle de compétitivité", "competitiveness cluster", "competitiviteitspool", "Wettbewerbspol")),
-    Fact("foreign investors, with the help of OFI (now AWEX-Invest in Wallonia)",
-         ("pages/approach", "partners/awex-invest-in-wallonia"), same("OFI", "AWEX-Invest in Wallonia")),
-    Fact("projects with an international dimension", ("pages/approach", "pages/home"),
-         each("à dimension internationale", "with an international dimension", "met een internationale dimensie",
-              "mit internationaler Dimension")),
-    Fact("promotion so far on Belgium's neighbouring countries", ("pages/approach",),
-         each(("Belgique", "France", "Allemagne", "Pays-Bas", "Grand-Duché de Luxembourg"),
-              ("Belgium", "France", "Germany", "Netherlands", "Grand Duchy of Luxembourg"),
-              ("België", "Frankrijk", "Duitsland", "Nederland", "Groothertogdom Luxemburg"),
-              ("Belgiens", "Frankreich", "Deutschland", "Niederlande", "Großherzogtum Luxemburg"))),
+    Fact(
+        "a competitiveness cluster",
+        ("pages/approach",),
+        each("pôle de compétitivité", "competitiveness cluster", "competitiviteitspool", "Wettbewerbspol"),
+    ),
+    Fact(
+        "foreign investors, with the help of OFI (now AWEX-Invest in Wallonia)",
+        ("pages/approach", "partners/awex-invest-in-wallonia"),
+        same("OFI", "AWEX-Invest in Wallonia"),
+    ),
+    Fact(
+        "projects with an international dimension",
+        ("pages/approach", "pages/home"),
+        each(
+            "à dimension internationale",
+            "with an international dimension",
+            "met een internationale dimensie",
+            "mit internationaler Dimension",
+        ),
+    ),
+    Fact(
+        "promotion so far on Belgium's neighbouring countries",
+        ("pages/approach",),
+        each(
+            ("Belgique", "France", "Allemagne", "Pays-Bas", "Grand-Duché de Luxembourg"),
+            ("Belgium", "France", "Germany", "Netherlands", "Grand Duchy of Luxembourg"),
+            ("België", "Frankrijk", "Duitsland", "Nederland", "Groothertogdom Luxemburg"),
+            ("Belgiens", "Frankreich", "Deutschland", "Niederlande", "Großherzogtum Luxemburg"),
+        ),
+    ),
     # The older page: our international actions.
-    Fact("INTERMAT created on 3 March 2010", INTERMAT_PAGES,
-         each("3 mars 2010", "3 March 2010", "3 maart 2010", "3. März 2010")),
+    Fact(
+        "INTERMAT created on 3 March 2010",
+        INTERMAT_PAGES,
+        each("3 mars 2010", "3 March 2010", "3 maart 2010", "3. März 2010"),
+    ),
     Fact("INTERMAT's founders (older page)", INTERMAT_PAGES, same("INTERMAT", "Materalia", "MecaTech", "Surfmat")),
-    Fact("the founders' countries", ("actions/intermat",),
-         each(("France", "Belgique", "Luxembourg"), ("France", "Belgium", "Luxembourg"),
-              ("Frankrijk", "België", "Luxemburg"), ("Frankreich", "Belgien", "Luxemburg"))),
-    Fact("recognised by the EU", ("actions/intermat",),
-         each("Union européenne", "European Union", "Europese Unie", "EU")),
-    Fact("call for projects of the Regional Council of Champagne-Ardenne", ("actions/intermat",),
-         each("Conseil régional de Champagne-Ardenne", "Regional Council of Champagne-Ardenne",
-              "Regionale Raad van Champagne-Ardenne", "Regionalrats der Champagne-Ardenne")),
-    Fact("a European Interreg project on medical devices", WORKING_GROUP + ("partners/pole-fibres",),
-         same("Interreg")),
-    Fact("the four partners the group was opened to", WORKING_GROUP,
-         same("Pôle Fibres", "Microtechnologies", "Competence Center for Medical Technology", "Medical Mountains")),
-    Fact("their countries", WORKING_GROUP,
-         each(("France", "Suisse", "Allemagne"), ("France", "Switzerland", "Germany"),
-              ("Frankrijk", "Zwitserland", "Duitsland"), ("Frankreich", "Schweiz", "Deutschland"))),
-    Fact("Imagésanté, 2012, Liège's Teaching Hospital Complex", ("actions/imagesante-2012",),
-         each(("Imagésanté", "2012", "CHU de Liège"), ("Imagésanté", "2012", "Liège's Teaching Hospital Complex"),
-              ("Imagésanté", "2012", "Luik"), ("Imagésanté", "2012", "Lüttich"))),
-    Fact("TRANSMIT, EU Leonardo programme, Grenoble University, HEC-ULg Executive School", ("actions/transmit",),
-         each(("TRANSMIT", "Leonardo", "Université de Grenoble", "HEC-ULg Executive School", "Wallonie"),
-              ("TRANSMIT", "Leonardo", "Grenoble University", "HEC-ULg Executive School", "Wallonia"),
-              ("TRANSMIT", "Leonardo", "Universiteit van Grenoble", "HEC-ULg Executive School", "Wallonië"),
-              ("TRANSMIT", "Leonardo", "Universität Grenoble", "HEC-ULg Executive School", "Wallonien"))),
-    Fact("Texas A&M University, a contact", ("actions/other-international-contacts", "partners/texas-am-university"),
-         same("Texas A&M University")),
-    Fact("the Greater Region and its parts", GREATER_REGION_PAGES,
-         each(("Grande Région", "Wallonie", "Grand-Duché de Luxembourg", "Rhénanie-Palatinat", "Sarre", "Lorraine"),
-              ("Greater Region", "Wallonia", "Grand Duchy of Luxembourg", "Rhineland-Palatinate", "Saarland",
-               "Lorraine"),
-              ("Grote Regio", "Wallonië", "Groothertogdom Luxemburg", "Rijnland-Palts", "Saarland", "Lotharingen"),
-              ("Großregion", "Wallonien", "Großherzogtum Luxemburg", "Rheinland-Pfalz", "Saarland", "Lothringen"))),
-    Fact("the Basque Country and AFM, the machine tool manufacturers of Spain",
-         ("actions/other-international-contacts", "partners/afm"),
-         each(("Pays basque", "AFM", "espagnole"), ("Basque Country", "AFM", "Machine Tool Manufacturers Association of Spain"),
-              ("Baskenland", "AFM", "Spaanse"), ("Baskenland", "AFM", "spanischen"))),
-    Fact("the Netherlands and Romania, contacts", ("actions/other-international-contacts",),
-         each(("Pays-Bas", "Roumanie"), ("Netherlands", "Romania"), ("Nederland", "Roemenië"),
-              ("Niederlande", "Rumänien"))),
+    Fact(
+        "the founders' countries",
+        ("actions/intermat",),
+        each(
+            ("France", "Belgique", "Luxembourg"),
+            ("France", "Belgium", "Luxembourg"),
+            ("Frankrijk", "België", "Luxemburg"),
+            ("Frankreich", "Belgien", "Luxemburg"),
+        ),
+    ),
+    Fact(
+        "recognised by the EU", ("actions/intermat",), each("Union européenne", "European Union", "Europese Unie", "EU")
+    ),
+    Fact(
+        "call for projects of the Regional Council of Champagne-Ardenne",
+        ("actions/intermat",),
+        each(
+            "Conseil régional de Champagne-Ardenne",
+            "Regional Council of Champagne-Ardenne",
+            "Regionale Raad van Champagne-Ardenne",
+            "Regionalrats der Champagne-Ardenne",
+        ),
+    ),
+    Fact("a European Interreg project on medical devices", WORKING_GROUP + ("partners/pole-fibres",), same("Interreg")),
+    Fact(
+        "the four partners the group was opened to",
+        WORKING_GROUP,
+        same("Pôle Fibres", "Microtechnologies", "Competence Center for Medical Technology", "Medical Mountains"),
+    ),
+    Fact(
+        "their countries",
+        WORKING_GROUP,
+        each(
+            ("France", "Suisse", "Allemagne"),
+            ("France", "Switzerland", "Germany"),
+            ("Frankrijk", "Zwitserland", "Duitsland"),
+            ("Frankreich", "Schweiz", "Deutschland"),
+        ),
+    ),
+    Fact(
+        "Imagésanté, 2012, Liège's Teaching Hospital Complex",
+        ("actions/imagesante-2012",),
+        each(
+            ("Imagésanté", "2012", "CHU de Liège"),
+            ("Imagésanté", "2012", "Liège's Teaching Hospital Complex"),
+            ("Imagésanté", "2012", "Luik"),
+            ("Imagésanté", "2012", "Lüttich"),
+        ),
+    ),
+    Fact(
+        "TRANSMIT, EU Leonardo programme, Grenoble University, HEC-ULg Executive School",
+        ("actions/transmit",),
+        each(
+            ("TRANSMIT", "Leonardo", "Université de Grenoble", "HEC-ULg Executive School", "Wallonie"),
+            ("TRANSMIT", "Leonardo", "Grenoble University", "HEC-ULg Executive School", "Wallonia"),
+            ("TRANSMIT", "Leonardo", "Universiteit van Grenoble", "HEC-ULg Executive School", "Wallonië"),
+            ("TRANSMIT", "Leonardo", "Universität Grenoble", "HEC-ULg Executive School", "Wallonien"),
+        ),
+    ),
+    Fact(
+        "Texas A&M University, a contact",
+        ("actions/other-international-contacts", "partners/texas-am-university"),
+        same("Texas A&M University"),
+    ),
+    Fact(
+        "the Greater Region and its parts",
+        GREATER_REGION_PAGES,
+        each(
+            ("Grande Région", "Wallonie", "Grand-Duché de Luxembourg", "Rhénanie-Palatinat", "Sarre", "Lorraine"),
+            ("Greater Region", "Wallonia", "Grand Duchy of Luxembourg", "Rhineland-Palatinate", "Saarland", "Lorraine"),
+            ("Grote Regio", "Wallonië", "Groothertogdom Luxemburg", "Rijnland-Palts", "Saarland", "Lotharingen"),
+            ("Großregion", "Wallonien", "Großherzogtum Luxemburg", "Rheinland-Pfalz", "Saarland", "Lothringen"),
+        ),
+    ),
+    Fact(
+        "the Basque Country and AFM, the machine tool manufacturers of Spain",
+        ("actions/other-international-contacts", "partners/afm"),
+        each(
+            ("Pays basque", "AFM", "espagnole"),
+            ("Basque Country", "AFM", "Machine Tool Manufacturers Association of Spain"),
+            ("Baskenland", "AFM", "Spaanse"),
+            ("Baskenland", "AFM", "spanischen"),
+        ),
+    ),
+    Fact(
+        "the Netherlands and Romania, contacts",
+        ("actions/other-international-contacts",),
+        each(
+            ("Pays-Bas", "Roumanie"), ("Netherlands", "Romania"), ("Nederland", "Roemenië"), ("Niederlande", "Rumänien")
+        ),
+    ),
     # The newer page.
-    Fact("the three goals, the third with AWEX-Invest in Wallonia", ("pages/home",),
-         each(("trois objectifs", "AWEX-Invest in Wallonia"), ("three goals", "AWEX-Invest in Wallonia"),
-              ("drie doelstellingen", "AWEX-Invest in Wallonia"), ("drei Zielen", "AWEX-Invest in Wallonia"))),
-    Fact("the priority countries, the blue banana", ("pages/home",),
-         each(("Pays-Bas", "Allemagne", "Luxembourg", "France", "banane bleue"),
-              ("Netherlands", "Germany", "Luxembourg", "France", "blue banana"),
-              ("Nederland", "Duitsland", "Luxemburg", "Frankrijk", "blauwe banaan"),
-              ("Niederlande", "Deutschland", "Luxemburg", "Frankreich", "Blaue Banane"))),
-    Fact("long-distance operations", ("pages/home",),
-         each(("Québec", "Massachusetts", "Roumanie"), ("Quebec", "Massachusetts", "Romania"),
-              ("Quebec", "Massachusetts", "Roemenië"), ("Quebec", "Massachusetts", "Rumänien"))),
-    Fact("the 'digital and automation' strategy", ("pages/home",),
-         each("numérique et automatisation", "digital and automation", "digitalisering en automatisering",
-              "Digitalisierung und Automatisierung")),
-    Fact("High Tech NL and its book", ("partners/high-tech-nl",),
-         same("High Tech NL", "High-tech Industry and the Geographic Perspective")),
-    Fact("High Tech NL's Programme Director", ("testimonials/high-tech-nl",),
-         each(("Directeur de programme, High Tech NL", "Wallonie"),
-              ("Programme Director, High Tech NL", "Wallonia"),
-              ("Programmadirecteur, High Tech NL", "Wallonië"),
-              ("Programmdirektor, High Tech NL", "Wallonien", "MecaTech CC"))),
-    Fact("Materalia, a leading cluster in France", ("partners/materalia",),
-         each("France", "France", "Frankrijk", "Frankreich")),
-    Fact("the joint INTERREG projects INTERMAT GR and VITAMIN", ("actions/intermat", "testimonials/materalia"),
-         same("INTERREG", "INTERMAT GR", "VITAMIN")),
+    Fact(
+        "the three goals, the third with AWEX-Invest in Wallonia",
+        ("pages/home",),
+        each(
+            ("trois objectifs", "AWEX-Invest in Wallonia"),
+            ("three goals", "AWEX-Invest in Wallonia"),
+            ("drie doelstellingen", "AWEX-Invest in Wallonia"),
+            ("drei Zielen", "AWEX-Invest in Wallonia"),
+        ),
+    ),
+    Fact(
+        "the priority countries, the blue banana",
+        ("pages/home",),
+        each(
+            ("Pays-Bas", "Allemagne", "Luxembourg", "France", "banane bleue"),
+            ("Netherlands", "Germany", "Luxembourg", "France", "blue banana"),
+            ("Nederland", "Duitsland", "Luxemburg", "Frankrijk", "blauwe banaan"),
+            ("Niederlande", "Deutschland", "Luxemburg", "Frankreich", "Blaue Banane"),
+        ),
+    ),
+    Fact(
+        "long-distance operations",
+        ("pages/home",),
+        each(
+            ("Québec", "Massachusetts", "Roumanie"),
+            ("Quebec", "Massachusetts", "Romania"),
+            ("Quebec", "Massachusetts", "Roemenië"),
+            ("Quebec", "Massachusetts", "Rumänien"),
+        ),
+    ),
+    Fact(
+        "the 'digital and automation' strategy",
+        ("pages/home",),
+        each(
+            "numérique et automatisation",
+            "digital and automation",
+            "digitalisering en automatisering",
+            "Digitalisierung und Automatisierung",
+        ),
+    ),
+    Fact(
+        "High Tech NL and its book",
+        ("partners/high-tech-nl",),
+        same("High Tech NL", "High-tech Industry and the Geographic Perspective"),
+    ),
+    Fact(
+        "High Tech NL's Programme Director",
+        ("testimonials/high-tech-nl",),
+        each(
+            ("Directeur de programme, High Tech NL", "Wallonie"),
+            ("Programme Director, High Tech NL", "Wallonia"),
+            ("Programmadirecteur, High Tech NL", "Wallonië"),
+            ("Programmdirektor, High Tech NL", "Wallonien", "MecaTech CC"),
+        ),
+    ),
+    Fact(
+        "Materalia, a leading cluster in France",
+        ("partners/materalia",),
+        each("France", "France", "Frankrijk", "Frankreich"),
+    ),
+    Fact(
+        "the joint INTERREG projects INTERMAT GR and VITAMIN",
+        ("actions/intermat", "testimonials/materalia"),
+        same("INTERREG", "INTERMAT GR", "VITAMIN"),
+    ),
     Fact("INTERMAT GR, an INTERREG project", ("actions/intermat-gr",), same("INTERREG", "INTERMAT GR")),
     Fact("VITAMIN, an INTERREG project", ("actions/vitamin",), same("INTERREG", "VITAMIN")),
-    Fact("the Materalia quote's founders, as the quote says", ("testimonials/materalia", "actions/intermat"),
-         each(("Grande Région", "Materalia", "MecaTech", "Luxinnovation"),
-              ("Grande Région", "Materalia", "MecaTech", "Luxinnovation"),
-              ("Grote Regio", "Materalia", "MecaTech", "Luxinnovation"),
-              ("Großregion", "Materalia", "MecaTech", "Luxinnovation"))),
+    Fact(
+        "the Materalia quote's founders, as the quote says",
+        ("testimonials/materalia", "actions/intermat"),
+        each(
+            ("Grande Région", "Materalia", "MecaTech", "Luxinnovation"),
+            ("Grande Région", "Materalia", "MecaTech", "Luxinnovation"),
+            ("Grote Regio", "Materalia", "MecaTech", "Luxinnovation"),
+            ("Großregion", "Materalia", "MecaTech", "Luxinnovation"),
+        ),
+    ),
     Fact("the Métamorphoses show", ("actions/metamorphoses-2015", "testimonials/materalia"), same("Métamorphoses")),
-    Fact("the President of the Materalia Cluster", ("testimonials/materalia",),
-         each("Président du Materalia Cluster", "President of the Materalia Cluster",
-              "Voorzitter van het Materalia Cluster", "Präsident des Materalia-Clusters")),
-    Fact("Luxinnovation, a Luxembourg agency, National Contact Point for Horizon 2020, ESA and EUREKA",
-         ("partners/luxinnovation",),
-         each(("luxembourgeoise", "point de contact national pour Horizon 2020", "Agence spatiale européenne (ESA)",
-               "EUREKA"),
-              ("Luxembourg agency", "National Contact Point for Horizon 2020", "European Space Agency (ESA)", "EUREKA"),
-              ("Luxemburgse", "nationale contactpunt voor Horizon 2020", "Europees Ruimteagentschap (ESA)", "EUREKA"),
-              ("luxemburgische", "nationale Kontaktstelle für Horizon 2020", "Europäische Weltraumorganisation (ESA)",
-               "EUREKA"))),
-    Fact("the activities of the Luxinnovation collaboration", ("partners/luxinnovation", "testimonials/luxinnovation"),
-         same("Business-Meets-Research", "2014", "Métamorphoses", "2015")),
-    Fact("InterMatGR, the cross-border network for materials and processes",
-         ("actions/intermat-gr", "testimonials/luxinnovation"), same("InterMatGR")),
-    Fact("the 2014 Business-Meets-Research Forum", ("actions/business-meets-research-2014",),
-         same("Business-Meets-Research", "2014", "Luxinnovation")),
+    Fact(
+        "the President of the Materalia Cluster",
+        ("testimonials/materalia",),
+        each(
+            "Président du Materalia Cluster",
+            "President of the Materalia Cluster",
+            "Voorzitter van het Materalia Cluster",
+            "Präsident des Materalia-Clusters",
+        ),
+    ),
+    Fact(
+        "Luxinnovation, a Luxembourg agency, National Contact Point for Horizon 2020, ESA and EUREKA",
+        ("partners/luxinnovation",),
+        each(
+            (
+                "luxembourgeoise",
+                "point de contact national pour Horizon 2020",
+                "Agence spatiale européenne (ESA)",
+                "EUREKA",
+            ),
+            ("Luxembourg agency", "National Contact Point for Horizon 2020", "European Space Agency (ESA)", "EUREKA"),
+            ("Luxemburgse", "nationale contactpunt voor Horizon 2020", "Europees Ruimteagentschap (ESA)", "EUREKA"),
+            (
+                "luxemburgische",
+                "nationale Kontaktstelle für Horizon 2020",
+                "Europäische Weltraumorganisation (ESA)",
+                "EUREKA",
+            ),
+        ),
+    ),
+    Fact(
+        "the activities of the Luxinnovation collaboration",
+        ("partners/luxinnovation", "testimonials/luxinnovation"),
+        same("Business-Meets-Research", "2014", "Métamorphoses", "2015"),
+    ),
+    Fact(
+        "InterMatGR, the cross-border network for materials and processes",
+        ("actions/intermat-gr", "testimonials/luxinnovation"),
+        same("InterMatGR"),
+    ),
+    Fact(
+        "the 2014 Business-Meets-Research Forum",
+        ("actions/business-meets-research-2014",),
+        same("Business-Meets-Research", "2014", "Luxinnovation"),
+    ),
     Fact("the Métamorphoses show in 2015", ("actions/metamorphoses-2015",), same("Métamorphoses", "2015")),
-    Fact("Luxinnovation's Head of Sector", ("testimonials/luxinnovation",),
-         same("Materials & Production Technologies", "Luxinnovation")),
+    Fact(
+        "Luxinnovation's Head of Sector",
+        ("testimonials/luxinnovation",),
+        same("Materials & Production Technologies", "Luxinnovation"),
+    ),
 )
 
 # Words that are the translations' own, not facts: each language's capitalised common words and abbreviations.
@@ -158,10 +307,47 @@ FACTS = (
 # institutions' generic words; every language shouts the quote's MATERIALS and PROCESSES.
 OWN_WORDS = {
     "fr": {"PME", "R&D", "CHU", "Centre", "Université", "MATÉRIAUX", "PROCÉDÉS", "Forum", "Festival", "Salon"},
-    "en": {"SMEs", "R&D", "CHU", "March", "European", "French", "Belgian", "Dutch", "Swiss", "German", "Spain",
-           "Head", "Sector", "MATERIALS", "PROCESSES", "Forum", "Cluster", "Region"},
-    "nl": {"R&D", "CHU", "Europese", "Europees", "Franse", "Belgische", "Nederlandse", "Zwitserse", "Duitse",
-           "Waalse", "Luxemburgse", "Luxemburgs", "Spaanse", "Europa", "MATERIALEN", "PROCESSEN", "Forum", "Cluster", "Universiteit"},
+    "en": {
+        "SMEs",
+        "R&D",
+        "CHU",
+        "March",
+        "European",
+        "French",
+        "Belgian",
+        "Dutch",
+        "Swiss",
+        "German",
+        "Spain",
+        "Head",
+        "Sector",
+        "MATERIALS",
+        "PROCESSES",
+        "Forum",
+        "Cluster",
+        "Region",
+    },
+    "nl": {
+        "R&D",
+        "CHU",
+        "Europese",
+        "Europees",
+        "Franse",
+        "Belgische",
+        "Nederlandse",
+        "Zwitserse",
+        "Duitse",
+        "Waalse",
+        "Luxemburgse",
+        "Luxemburgs",
+        "Spaanse",
+        "Europa",
+        "MATERIALEN",
+        "PROCESSEN",
+        "Forum",
+        "Cluster",
+        "Universiteit",
+    },
     "de": {"KMU", "F&E", "CHU", "EU", "WERKSTOFFE", "VERFAHREN"},
 }
 # Every language writes the cluster's own names the same way; "Europe" and "La" (Grande Région) are the newer and
@@ -215,7 +401,7 @@ class _Texts(HTMLParser):
 
 def figure_html(html: str, testimonial: str) -> str:
     start = html.index(f'id="testimonial-{testimonial}"')
-    return "<figure class='quote' " + html[start:html.index("</figure>", start) + len("</figure>")]
+    return "<figure class='quote' " + html[start : html.index("</figure>", start) + len("</figure>")]
 
 
 TESTIMONIALS = {"fr": "temoignages", "en": "testimonials", "nl": "getuigenissen", "de": "stimmen"}
@@ -227,7 +413,9 @@ def texts(real_site) -> dict[tuple[str, str], list[str]]:
     found = {}
     for (collection, item), urls in item_pages(real_site).items():
         for lang, url in urls.items():
-            found[(f"{collection}/{item}", lang)] = _Texts(real_site.path(url).read_text(encoding="utf-8"), "article").blocks
+            found[(f"{collection}/{item}", lang)] = _Texts(
+                real_site.path(url).read_text(encoding="utf-8"), "article"
+            ).blocks
     for lang in LANGS:
         html = real_site.path(f"{BASE}{lang}/{TESTIMONIALS[lang]}/").read_text(encoding="utf-8")
         for testimonial in re.findall(r'id="testimonial-([a-z0-9-]+)"', html):
@@ -282,7 +470,7 @@ def _names(text: str, lang: str) -> list[str]:
     three languages, whose texts say the same (each translation is checked against its French)."""
     found = []
     for m in _WORD.finditer(text):
-        if _SENTENCE.search(text[:m.start()]):
+        if _SENTENCE.search(text[: m.start()]):
             continue
         word = re.sub(r"^[LlDd]['’]|['’]s$", "", m.group())
         for part in word.split("-"):
@@ -303,16 +491,23 @@ def unknown_in(block: str, lang: str, numbers: set[str], names: set[str]) -> lis
 
 def test_no_number_or_name_the_sources_do_not_have(texts):
     numbers, names = allowed_numbers(), allowed_names()
-    unknown = [f"{where} ({lang}): {problem} in {block!r}"
-               for (where, lang), blocks in sorted(texts.items()) for block in blocks
-               for problem in unknown_in(block, lang, numbers, names)]
+    unknown = [
+        f"{where} ({lang}): {problem} in {block!r}"
+        for (where, lang), blocks in sorted(texts.items())
+        for block in blocks
+        for problem in unknown_in(block, lang, numbers, names)
+    ]
     assert not unknown, "\n".join(unknown[:30])
 
 
 def test_the_check_can_fail():
     """An invented partner and year are caught: the allow-lists do not let everything through."""
     numbers, names = allowed_numbers(), allowed_names()
-    assert unknown_in("Le MecaTech Cluster a signé en 2019 un accord avec Siemens.", "fr", numbers, names) == \
-        ["number 2019", "name 'Siemens'"]
-    assert unknown_in("Das MecaTech-Cluster arbeitet seit 2016 mit ThyssenKrupp.", "de", numbers, names) == \
-        ["number 2016", "name 'ThyssenKrupp'"]
+    assert unknown_in("Le MecaTech Cluster a signé en 2019 un accord avec Siemens.", "fr", numbers, names) == [
+        "number 2019",
+        "name 'Siemens'",
+    ]
+    assert unknown_in("Das MecaTech-Cluster arbeitet seit 2016 mit ThyssenKrupp.", "de", numbers, names) == [
+        "number 2016",
+        "name 'ThyssenKrupp'",
+    ]

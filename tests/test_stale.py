@@ -10,16 +10,15 @@ from importlib import metadata
 from types import SimpleNamespace
 
 import pytest
-
-from mecasite.config import engine
+from sitekit import text, tree_digest, write_site
 
 from mecasite.build import manifest
+from mecasite.build.markdown_cache import BodyCache
 from mecasite.build.pipeline import build
 from mecasite.cli import main
+from mecasite.config import engine
 from mecasite.config.settings import load_config
-from mecasite.build.markdown_cache import BodyCache
 from mecasite.markdown.convert import MarkdownRenderer
-from sitekit import text, tree_digest, write_site
 
 FAIR_FR = "content/actions/fair/fr.md"
 FAIR_EN = "content/actions/fair/en.md"
@@ -45,6 +44,7 @@ def files_of(folder) -> dict[str, tuple[bytes, int]]:
 
 
 # -- the engine key ---------------------------------------------------------------------------------------
+
 
 def test_the_engine_key_names_every_library_that_renders_with_its_installed_version():
     described = engine.engine_description()
@@ -99,6 +99,7 @@ def test_the_markdown_cache_is_keyed_by_the_link_kinds(tmp_path):
 
 # -- the inputs' time stamps ----------------------------------------------------------------------------------
 
+
 def test_an_edit_that_keeps_the_size_and_time_stamps_is_not_missed(tmp_path, monkeypatch):
     """Coarse time stamps (a few ms on many file systems, 2 s on FAT) can leave an edit made just after a
     build looked with the same size and times: its contents are compared."""
@@ -113,12 +114,19 @@ def test_an_edit_that_keeps_the_size_and_time_stamps_is_not_missed(tmp_path, mon
         found = real_lstat(path, *args, **kwargs)
         if os.fspath(path) != str(edited):
             return found
-        return SimpleNamespace(st_mode=found.st_mode, st_size=before.st_size, st_ino=before.st_ino,
-                               st_mtime_ns=before.st_mtime_ns, st_ctime_ns=before.st_ctime_ns)
+        return SimpleNamespace(
+            st_mode=found.st_mode,
+            st_size=before.st_size,
+            st_ino=before.st_ino,
+            st_mtime_ns=before.st_mtime_ns,
+            st_ctime_ns=before.st_ctime_ns,
+        )
 
     monkeypatch.setattr(manifest.os, "lstat", same_stamps)
-    assert manifest.tree_fingerprint([tmp_path / "content"]).stamp == \
-        manifest.tree_fingerprint([tmp_path / "content"]).stamp  # the stamps alone cannot tell
+    assert (
+        manifest.tree_fingerprint([tmp_path / "content"]).stamp
+        == manifest.tree_fingerprint([tmp_path / "content"]).stamp
+    )  # the stamps alone cannot tell
     assert not build(config).up_to_date
     assert "A FAIR." in (tmp_path / "public/en/actions/fair/index.html").read_text()
     assert build(config).up_to_date
@@ -129,10 +137,19 @@ def test_an_edit_that_keeps_the_size_and_time_stamps_is_not_missed(tmp_path, mon
 
 # -- git ------------------------------------------------------------------------------------------------------
 
+
 def git(cwd, *args, date: str = "2020-01-01T12:00:00+00:00") -> str:
-    env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "GIT_CONFIG_NOSYSTEM": "1",
-           "HOME": str(cwd), "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_DATE": date,
+        "GIT_COMMITTER_DATE": date,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "HOME": str(cwd),
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
     env = {k: v for k, v in env.items() if k not in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE")}
     return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout.strip()
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from mecasite.content.strings import country_name, date_text, language_name
-from mecasite.sources.fields import FieldError, PartialDate, to_bool, to_countries, to_date, to_slug
-from mecasite.markdown.typography import NBSP, NNBSP, typography
 from mecasite.build.writer import WriteError, safe_relative
+from mecasite.content.strings import country_name, date_text, language_name
+from mecasite.markdown.typography import NBSP, NNBSP, typography
+from mecasite.sources.fields import FieldError, PartialDate, to_bool, to_countries, to_date, to_slug
 from mecasite.sources.yamldoc import YamlError, parse_yaml
 
 
@@ -22,12 +22,15 @@ def test_yaml_records_positions_of_values():
     assert doc.keys[("list",)].line == 2
 
 
-@pytest.mark.parametrize("text, message, line", [
-    ("a: 1\nb: 2\na: 3\n", "duplicate key 'a' (first at line 1)", 3),
-    ("a: &x [1]\nb: *x\n", "anchors and aliases (& and *) are not allowed", 1),
-    ("a: !!python/object/apply:os.system [ls]\n", "YAML tags such as", 1),
-    ('a: "open\n', "quoted text is not closed", 1),
-])
+@pytest.mark.parametrize(
+    "text, message, line",
+    [
+        ("a: 1\nb: 2\na: 3\n", "duplicate key 'a' (first at line 1)", 3),
+        ("a: &x [1]\nb: *x\n", "anchors and aliases (& and *) are not allowed", 1),
+        ("a: !!python/object/apply:os.system [ls]\n", "YAML tags such as", 1),
+        ('a: "open\n', "quoted text is not closed", 1),
+    ],
+)
 def test_yaml_refuses_what_editors_should_not_write(text, message, line):
     with pytest.raises(YamlError) as caught:
         parse_yaml(text)
@@ -36,7 +39,9 @@ def test_yaml_refuses_what_editors_should_not_write(text, message, line):
 
 
 def test_yaml_alias_bomb_is_refused_without_expanding():
-    bomb = 'a: &a ["x","x"]\n' + "".join(f"{c}: &{c} [*{p},*{p}]\n" for p, c in zip("abcdefgh", "bcdefghi"))
+    bomb = 'a: &a ["x","x"]\n' + "".join(
+        f"{c}: &{c} [*{p},*{p}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=False)
+    )
     with pytest.raises(YamlError, match="anchors and aliases"):
         parse_yaml(bomb)
 
@@ -74,7 +79,8 @@ def test_countries_one_or_several():
 
 def test_french_typography_uses_non_breaking_spaces():
     assert typography("Résultats : « oui » ; non ! vraiment ?", "fr") == (
-        f"Résultats{NBSP}: «{NBSP}oui{NBSP}» ; non{NNBSP}! vraiment{NNBSP}?".replace(" ;", f"{NNBSP};"))
+        f"Résultats{NBSP}: «{NBSP}oui{NBSP}» ; non{NNBSP}! vraiment{NNBSP}?".replace(" ;", f"{NNBSP};")
+    )
     assert typography("Results: yes", "en") == "Results: yes"
     assert typography("http://example.org", "fr") == "http://example.org"
 

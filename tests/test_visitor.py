@@ -15,26 +15,34 @@ import subprocess
 import threading
 
 import pytest
+from sitekit import REPO
 
 from mecasite.build.pipeline import build
 from mecasite.config.settings import load_config
-from sitekit import REPO
 
 LANGS = ("fr", "en", "nl", "de")
 BASE = "/international/"
 TOOLS = REPO / ".tools" / "node_modules"
 SHOTS = REPO / "screenshots"
 # One page of each kind, by its path in French; the others are found through the hreflang alternates.
-KINDS = {"home": "fr/", "page": "fr/notre-approche/", "actions": "fr/actions/", "action": "fr/actions/intermat/",
-         "partners": "fr/partenaires/", "partner": "fr/partenaires/materalia/", "testimonials": "fr/temoignages/"}
+KINDS = {
+    "home": "fr/",
+    "page": "fr/notre-approche/",
+    "actions": "fr/actions/",
+    "action": "fr/actions/intermat/",
+    "partners": "fr/partenaires/",
+    "partner": "fr/partenaires/materalia/",
+    "testimonials": "fr/temoignages/",
+}
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The real content built for a local server at /international/, served on a free loopback port."""
     root = tmp_path_factory.mktemp("visitor")
-    config = load_config(REPO / "site_config.yaml").with_overrides(out=root / "international",
-                                                                    base_url="http://127.0.0.1/international/")
+    config = load_config(REPO / "site_config.yaml").with_overrides(
+        out=root / "international", base_url="http://127.0.0.1/international/"
+    )
     build(config, force=True)
     handler = functools.partial(QuietHandler, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -50,8 +58,10 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def alternates(page) -> dict[str, str]:
-    return page.eval_on_selector_all("link[rel=alternate][hreflang]",
-                                     "els => Object.fromEntries(els.map(e => [e.hreflang, new URL(e.href).pathname]))")
+    return page.eval_on_selector_all(
+        "link[rel=alternate][hreflang]",
+        "els => Object.fromEntries(els.map(e => [e.hreflang, new URL(e.href).pathname]))",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -183,8 +193,12 @@ def test_every_page_is_valid_html(site):
     jar = TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar"
     if not jar.exists():
         pytest.fail("vnu-jar is not installed: run the README's test command (make test), which installs it")
-    result = subprocess.run(["java", "-jar", str(jar), "--errors-only", "--skip-non-html", "--format", "gnu",
-                             str(site["out"])], capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        ["java", "-jar", str(jar), "--errors-only", "--skip-non-html", "--format", "gnu", str(site["out"])],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr[:4000]
 
 
@@ -194,12 +208,13 @@ def test_no_request_leaves_the_site(site, browser, pages):  # noqa: F811
     page.on("request", lambda request: requested.append(request.url))
     page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    for kind, lang, path in every_page(pages):
+    for _kind, _lang, path in every_page(pages):
         page.goto(site["origin"] + path)
         page.wait_for_load_state("networkidle")
     page.close()
-    assert requested and all(url.startswith(site["origin"] + "/") for url in requested), \
-        sorted({url for url in requested if not url.startswith(site["origin"])})
+    assert requested and all(url.startswith(site["origin"] + "/") for url in requested), sorted(
+        {url for url in requested if not url.startswith(site["origin"])}
+    )
     assert not failed and not errors, (failed[:5], errors[:5])  # a favicon included
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 
 from conftest import Built, Doc
+from sitekit import text, write_site
+
 from mecasite.build.pipeline import build
 from mecasite.cli import main
 from mecasite.config.settings import load_config
-from sitekit import text, write_site
 
 FAIR_FR = "content/actions/fair/fr.md"
 FAIR_EN = "content/actions/fair/en.md"
@@ -78,8 +79,10 @@ def test_translate_creates_a_marked_file_and_the_site_falls_back_until_it_is_don
 def test_translate_refuses_what_it_cannot_do(tmp_path, capsys):
     config_path = write_site(tmp_path, {})
     assert run(config_path, "translate", "fair", "--to", "en", capsys=capsys) == (
-        1, "content/actions/fair/en.md: the translation already exists (edit it; once it matches the original, "
-           "mark it up to date with --refresh)\n1 error, 0 warnings\n")
+        1,
+        "content/actions/fair/en.md: the translation already exists (edit it; once it matches the original, "
+        "mark it up to date with --refresh)\n1 error, 0 warnings\n",
+    )
     code, out = run(config_path, "translate", "fiar", "--to", "nl", capsys=capsys)
     assert code == 1 and "no item 'fiar' (did you mean 'fair'?)" in out
     code, out = run(config_path, "translate", "fair", "--to", "fr", capsys=capsys)
@@ -134,20 +137,29 @@ def test_an_old_slug_keeps_its_address_working(tmp_path):
     moved = site.doc("/international/en/actions/trade-fair/")
     assert moved.find("meta", name="robots")["attrs"]["content"] == "noindex"
     assert moved.find("link", rel="canonical")["attrs"]["href"] == "https://example.org/international/en/actions/fair/"
-    assert moved.find("meta", **{"http-equiv": "refresh"})["attrs"]["content"] == "0; url=/international/en/actions/fair/"
-    assert "/international/en/actions/trade-fair/  /international/en/actions/fair/  301" in \
-        (site.out / "_redirects").read_text().splitlines()
+    assert (
+        moved.find("meta", **{"http-equiv": "refresh"})["attrs"]["content"] == "0; url=/international/en/actions/fair/"
+    )
+    assert (
+        "/international/en/actions/trade-fair/  /international/en/actions/fair/  301"
+        in (site.out / "_redirects").read_text().splitlines()
+    )
     assert "trade-fair" not in (site.out / "sitemap.xml").read_text()
-    assert "/international/en/actions/fair/" in {a["attrs"]["href"] for a in site.doc("/international/en/actions/").find_all("a")}
+    assert "/international/en/actions/fair/" in {
+        a["attrs"]["href"] for a in site.doc("/international/en/actions/").find_all("a")
+    }
 
 
 def test_an_old_slug_may_not_take_another_page_address(tmp_path, capsys):
-    config_path = write_site(tmp_path, {
-        "content/partners/acme/en.md": text("Acme", "acme", old_slugs="[fair]"),
-        "content/actions/other/item.yaml": "",
-        "content/actions/other/fr.md": text("Autre", "autre"),
-        "content/actions/other/en.md": text("Other", "other", old_slugs="[fair]"),
-    })
+    config_path = write_site(
+        tmp_path,
+        {
+            "content/partners/acme/en.md": text("Acme", "acme", old_slugs="[fair]"),
+            "content/actions/other/item.yaml": "",
+            "content/actions/other/fr.md": text("Autre", "autre"),
+            "content/actions/other/en.md": text("Other", "other", old_slugs="[fair]"),
+        },
+    )
     code, out = run(config_path, "check", capsys=capsys)
     assert code == 1 and "2 pages on one URL '/en/actions/fair/'" in out
 
@@ -171,14 +183,14 @@ def test_host_rule_files_match_the_built_output(tmp_path):
 
     rules = parse_redirects(site.out / "_redirects")
     assert rules, "no rules"
-    for source, target, status, condition in rules:
+    for source, target, status, _condition in rules:
         assert source.startswith(base) and exists(target), (source, target)
         assert status in ("301", "302!", "404")
     languages = {condition.removeprefix("Language="): target for _, target, status, condition in rules if condition}
     assert languages == {"en": f"{base}en/", "nl": f"{base}nl/", "de": f"{base}de/"}
     not_found = {source: target for source, target, status, _ in rules if status == "404"}
     assert not_found[f"{base}de/*"] == f"{base}de/404.html" and not_found[f"{base}*"] == f"{base}404.html"
-    assert list(not_found) [-1] == f"{base}*"  # rules apply in order: the catch-all comes last
+    assert list(not_found)[-1] == f"{base}*"  # rules apply in order: the catch-all comes last
 
     headers = (site.out / "_headers").read_text()
     assert f"{base}static/*\n  Cache-Control: public, max-age=31536000, immutable" in headers
@@ -218,9 +230,15 @@ def test_check_speaks_json_for_tools(tmp_path, capsys):
     report = json.loads(out)
     assert code == 1 and report["ok"] is False
     error = next(p for p in report["problems"] if p["severity"] == "error")
-    assert error == {"path": "content/actions/fair/item.yaml", "line": 2, "column": 0, "severity": "error",
-                     "code": "content", "message": "partners: unknown partner 'acmee'",
-                     "hint": "did you mean 'acme'?"}
+    assert error == {
+        "path": "content/actions/fair/item.yaml",
+        "line": 2,
+        "column": 0,
+        "severity": "error",
+        "code": "content",
+        "message": "partners: unknown partner 'acmee'",
+        "hint": "did you mean 'acme'?",
+    }
     warnings = [p for p in report["problems"] if p["severity"] == "warning"]
     assert all(p["path"] and p["code"].startswith("translation-") for p in warnings)
 
@@ -233,11 +251,14 @@ def test_converted_bodies_are_cached_and_links_still_follow_renamed_pages(tmp_pa
 
     # Bodies with more than plain prose (`_emphasis_`, a table): Python-Markdown converts them, once.
     rich = " _Rich_ text.\n\n| a | b |\n|---|---|\n| 1 | 2 |"
-    config_path = write_site(tmp_path, {
-        "content/pages/home/fr.md": text("Accueil du site", body="Voir [Acme](partner:acme)." + rich),
-        "content/pages/home/en.md": text("Site home", body="See [Acme](partner:acme)." + rich),
-        "content/actions/fair/en.md": text("The fair", "fair", body="## Results\n\nA _fair_."),
-    })
+    config_path = write_site(
+        tmp_path,
+        {
+            "content/pages/home/fr.md": text("Accueil du site", body="Voir [Acme](partner:acme)." + rich),
+            "content/pages/home/en.md": text("Site home", body="See [Acme](partner:acme)." + rich),
+            "content/actions/fair/en.md": text("The fair", "fair", body="## Results\n\nA _fair_."),
+        },
+    )
     assert run(config_path, "build", capsys=capsys)[0] == 0
     cache = tmp_path / ".cache/markdown.sqlite"
     with sqlite3.connect(cache) as db:
@@ -250,8 +271,10 @@ def test_converted_bodies_are_cached_and_links_still_follow_renamed_pages(tmp_pa
     with sqlite3.connect(cache) as db:  # what the cache holds is what the pages show: it is really read
         for digest, data in rows:
             html, headings, refs = marshal.loads(data)
-            db.execute("UPDATE bodies SET data = ? WHERE digest = ?",
-                       (marshal.dumps((html.replace("<p>", "<p>FROM-CACHE ", 1), headings, refs)), digest))
+            db.execute(
+                "UPDATE bodies SET data = ? WHERE digest = ?",
+                (marshal.dumps((html.replace("<p>", "<p>FROM-CACHE ", 1), headings, refs)), digest),
+            )
     assert run(config_path, "build", "--force", capsys=capsys)[0] == 0
     assert "FROM-CACHE" in (tmp_path / "public/en/index.html").read_text()
 

@@ -26,8 +26,14 @@ sys.path.insert(0, str(REPO))
 from mecasite.build.pipeline import build  # noqa: E402
 from mecasite.config.settings import load_config  # noqa: E402
 
-PAGES = ["fr/", "fr/partenaires/materalia/", "fr/actions/intermat/",
-         "de/", "de/partner/materalia/", "de/aktionen/intermat/"]
+PAGES = [
+    "fr/",
+    "fr/partenaires/materalia/",
+    "fr/actions/intermat/",
+    "de/",
+    "de/partner/materalia/",
+    "de/aktionen/intermat/",
+]
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 
 
@@ -42,16 +48,26 @@ def main() -> None:
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=tmp))
         origin = f"http://127.0.0.1:{server.server_address[1]}"
         config = load_config(REPO / "site_config.yaml").with_overrides(
-            out=Path(tmp) / "international", base_url=f"{origin}/international/")
+            out=Path(tmp) / "international", base_url=f"{origin}/international/"
+        )
         build(config, force=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         print(f"{'page':32}" + "".join(f"{c:>16}" for c in CATEGORIES))
         for page in PAGES:
             report = Path(tmp) / "report.json"
-            subprocess.run([lighthouse, f"{origin}/international/{page}", "--quiet", "--output=json",
-                            f"--output-path={report}", "--only-categories=" + ",".join(CATEGORIES),
-                            "--chrome-flags=--headless --no-sandbox --disable-gpu --no-first-run"],
-                           check=True, env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"})
+            subprocess.run(
+                [
+                    lighthouse,
+                    f"{origin}/international/{page}",
+                    "--quiet",
+                    "--output=json",
+                    f"--output-path={report}",
+                    "--only-categories=" + ",".join(CATEGORIES),
+                    "--chrome-flags=--headless --no-sandbox --disable-gpu --no-first-run",
+                ],
+                check=True,
+                env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"},
+            )
             scores = json.loads(report.read_text())["categories"]
             print(f"{page:32}" + "".join(f"{round(scores[c]['score'] * 100):>16}" for c in CATEGORIES), flush=True)
         server.shutdown()

@@ -22,9 +22,21 @@ from babel import Locale
 PANELS = {"europe": (-11.0, 35.0, 30.0, 60.0), "america": (-108.0, 24.0, -58.0, 54.0)}
 TOLERANCE = 0.08
 # Natural Earth names that CLDR writes differently.
-ALIASES = {"United States of America": "US", "Bosnia and Herz.": "BA", "Czechia": "CZ", "Macedonia": "MK",
-           "North Macedonia": "MK", "Kosovo": "XK", "Dominican Rep.": "DO", "Russia": "RU", "Moldova": "MD",
-           "Bahamas": "BS", "Turkey": "TR", "N. Cyprus": "", "Cyprus U.N. Buffer Zone": ""}
+ALIASES = {
+    "United States of America": "US",
+    "Bosnia and Herz.": "BA",
+    "Czechia": "CZ",
+    "Macedonia": "MK",
+    "North Macedonia": "MK",
+    "Kosovo": "XK",
+    "Dominican Rep.": "DO",
+    "Russia": "RU",
+    "Moldova": "MD",
+    "Bahamas": "BS",
+    "Turkey": "TR",
+    "N. Cyprus": "",
+    "Cyprus U.N. Buffer Zone": "",
+}
 
 
 def decode_arcs(topology: dict) -> list[list[tuple[float, float]]]:
@@ -64,13 +76,17 @@ def simplify(points: list[tuple[float, float]], tolerance: float) -> list[tuple[
         index, distance = 0, 0.0
         for i in range(first + 1, last):
             x, y = points[i]
-            d = abs(dy * x - dx * y + x2 * y1 - y2 * x1) / norm if (dx or dy) else ((x - x1) ** 2 + (y - y1) ** 2) ** .5
+            d = (
+                abs(dy * x - dx * y + x2 * y1 - y2 * x1) / norm
+                if (dx or dy)
+                else ((x - x1) ** 2 + (y - y1) ** 2) ** 0.5
+            )
             if d > distance:
                 index, distance = i, d
         if distance > tolerance:
             keep[index] = True
             stack += [(first, index), (index, last)]
-    return [p for p, k in zip(points, keep) if k]
+    return [p for p, k in zip(points, keep, strict=False) if k]
 
 
 def touches(points, box) -> bool:
@@ -100,9 +116,17 @@ def main(source: Path, target: Path) -> None:
         if rings:
             result[code] = rings
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps({"source": "Natural Earth 1:50m via world-atlas, simplified",
-                                  "panels": PANELS, "countries": dict(sorted(result.items()))},
-                                 separators=(",", ":")) + "\n")
+    target.write_text(
+        json.dumps(
+            {
+                "source": "Natural Earth 1:50m via world-atlas, simplified",
+                "panels": PANELS,
+                "countries": dict(sorted(result.items())),
+            },
+            separators=(",", ":"),
+        )
+        + "\n"
+    )
     print(f"{len(result)} countries, {target.stat().st_size:,} bytes -> {target}")
 
 

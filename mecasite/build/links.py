@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
 from html import escape, unescape
 from urllib.parse import urlsplit
 
 from mecasite.problems import Collector
 from mecasite.site.targets import Targets
-
 
 # Our templates and the sanitizer write every attribute as name="value" with the value escaped, so a regular
 # expression finds them exactly, at a fraction of an HTML parser's cost on ten thousand pages.
@@ -48,8 +47,14 @@ def scan(html: str) -> Scan:
 Source = Callable[[str, str], tuple[str, int]]  # (page, href) -> (template, line) that wrote the link
 
 
-def check_page(path: str, found: Scan, targets: Targets, problems: Collector, source: Source,
-               skip: set[str] | frozenset[str] = frozenset()) -> list[tuple[str, int, str, str, str, str]]:
+def check_page(
+    path: str,
+    found: Scan,
+    targets: Targets,
+    problems: Collector,
+    source: Source,
+    skip: set[str] | frozenset[str] = frozenset(),
+) -> list[tuple[str, int, str, str, str, str]]:
     """Check one rendered page's own links (`found`: its scan; `skip`: the addresses of its bodies' links,
     checked where they were typed), as far as the page alone allows, where it was rendered (a render process):
     every address must be a file of `targets`, every #anchor on the page itself one of its ids. A problem is
@@ -60,13 +65,15 @@ def check_page(path: str, found: Scan, targets: Targets, problems: Collector, so
     for href, message in broken_links(path, own, targets, None, deferred):
         where, line = source(path, href)
         problems.add(where, line, message, HINT, code="link")
-    return [(*source(page, href), href, target, fragment, targets.address(page))
-            for page, href, target, fragment in deferred]
+    return [
+        (*source(page, href), href, target, fragment, targets.address(page))
+        for page, href, target, fragment in deferred
+    ]
 
 
 def check_anchors(deferred, ids_of: Callable[[str], set[str] | None], problems: Collector) -> None:
     """The anchors `check_page` left: `ids_of(target)` gives a page's ids (None: not an HTML page)."""
-    for where, line, href, target, fragment, address in sorted(deferred):
+    for where, line, href, target, fragment, _address in sorted(deferred):
         ids = ids_of(target)
         if ids is not None and fragment not in ids:
             problems.add(where, line, _no_anchor(href), HINT, code="link")
@@ -75,8 +82,9 @@ def check_anchors(deferred, ids_of: Callable[[str], set[str] | None], problems: 
 HINT = "fix the link in the template"
 
 
-def broken_links(path: str, found: Scan, targets: Targets, pages: Mapping[str, Scan] | None,
-                 deferred: list | None = None) -> list[tuple[str, str]]:
+def broken_links(
+    path: str, found: Scan, targets: Targets, pages: Mapping[str, Scan] | None, deferred: list | None = None
+) -> list[tuple[str, str]]:
     """(href, message) of each broken link of one page. Anchors on other pages are checked against `pages`,
     or, without it, appended to `deferred` as (path, href, target, anchor)."""
     broken = []

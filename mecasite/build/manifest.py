@@ -15,9 +15,9 @@ import re
 import stat
 import subprocess
 import time
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping
 
 from mecasite.build.output_folder import files_below
 from mecasite.config.engine import engine_key
@@ -159,12 +159,16 @@ def _ask_git(start: Path) -> str:
 
 def inputs_fingerprint(config: SiteConfig, options: Mapping[str, object]) -> Inputs:
     """Everything a build reads, and how it was asked to build."""
-    sources = [config.root / config.path, config.content_dir, config.templates_dir, config.static_dir,
-               config.i18n_dir]
-    extra = {"options": options, "base_url": config.base_url, "out": str(config.output_dir),
-             "epoch": os.environ.get("SOURCE_DATE_EPOCH", ""), "engine": engine_key(),
-             # The dates of outdated originals come from the history below the commit checked out.
-             "git": git_commit(config.root) if config.outdated_notice else ""}
+    sources = [config.root / config.path, config.content_dir, config.templates_dir, config.static_dir, config.i18n_dir]
+    extra = {
+        "options": options,
+        "base_url": config.base_url,
+        "out": str(config.output_dir),
+        "epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
+        "engine": engine_key(),
+        # The dates of outdated originals come from the history below the commit checked out.
+        "git": git_commit(config.root) if config.outdated_notice else "",
+    }
     files = tree_fingerprint([p for p in sources if p.exists()])
     return Inputs(files.stamp + json.dumps(extra, sort_keys=True), files.racy)
 
@@ -196,8 +200,12 @@ def is_up_to_date(config: SiteConfig, inputs: Inputs) -> bool:
         racy = [(str(path), str(digest)) for path, digest in saved.get("racy", [])]
     except (OSError, ValueError, TypeError, AttributeError):
         return False
-    return (saved.get("inputs") == inputs.stamp and all(content_of(path) == digest for path, digest in racy)
-            and config.output_dir.is_dir() and saved.get("output") == output_fingerprint(config.output_dir))
+    return (
+        saved.get("inputs") == inputs.stamp
+        and all(content_of(path) == digest for path, digest in racy)
+        and config.output_dir.is_dir()
+        and saved.get("output") == output_fingerprint(config.output_dir)
+    )
 
 
 def saved_problems(config: SiteConfig) -> list[Problem]:
@@ -208,7 +216,9 @@ def saved_problems(config: SiteConfig) -> list[Problem]:
         return []
 
 
-def record(config: SiteConfig, inputs: Inputs, problems: list[Problem], written: Iterable[tuple[str, int, int]]) -> None:
+def record(
+    config: SiteConfig, inputs: Inputs, problems: list[Problem], written: Iterable[tuple[str, int, int]]
+) -> None:
     """Remember this build and the files it wrote (path, size, modification time), so that the next build
     can tell whether the output is still as it left it. Written atomically; a failure to write only costs the
     next build its shortcut."""
@@ -216,9 +226,17 @@ def record(config: SiteConfig, inputs: Inputs, problems: list[Problem], written:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
-        tmp.write_text(json.dumps({"out": str(config.output_dir), "inputs": inputs.stamp, "racy": inputs.racy,
-                                   "output": files_fingerprint(written),
-                                   "problems": [p.as_dict() for p in problems]}))
+        tmp.write_text(
+            json.dumps(
+                {
+                    "out": str(config.output_dir),
+                    "inputs": inputs.stamp,
+                    "racy": inputs.racy,
+                    "output": files_fingerprint(written),
+                    "problems": [p.as_dict() for p in problems],
+                }
+            )
+        )
         os.replace(tmp, path)
     except OSError:
         pass

@@ -13,8 +13,9 @@ from __future__ import annotations
 import marshal
 import os
 import sqlite3
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable, TypeAlias
+from typing import Any, TypeAlias
 
 SCHEMA = "CREATE TABLE IF NOT EXISTS bodies (digest BLOB PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID"
 SUFFIXES = ("", "-wal", "-shm", "-journal")
@@ -48,8 +49,11 @@ class BodyCache:
         if db is None or (digest not in self._known and digest not in self._pending):
             return None  # a clean build asks for ten thousand bodies the cache cannot have
         try:
-            row = (self._pending[digest],) if digest in self._pending else \
-                db.execute("SELECT data FROM bodies WHERE digest = ?", (digest,)).fetchone()
+            row = (
+                (self._pending[digest],)
+                if digest in self._pending
+                else db.execute("SELECT data FROM bodies WHERE digest = ?", (digest,)).fetchone()
+            )
         except sqlite3.OperationalError:
             return None
         except sqlite3.Error:
@@ -141,8 +145,12 @@ class BodyCache:
 
     def _open(self) -> sqlite3.Connection:
         if self.read_only:  # `immutable`: no lock, no -wal or -shm file made (rows still in a WAL are missed)
-            db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
-                                 isolation_level=None, check_same_thread=False)
+            db = sqlite3.connect(
+                f"{self.path.resolve().as_uri()}?mode=ro&immutable=1",
+                uri=True,
+                isolation_level=None,
+                check_same_thread=False,
+            )
             try:
                 self._known = {digest for (digest,) in db.execute("SELECT digest FROM bodies")}
             except BaseException:

@@ -17,20 +17,21 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from mecasite.config.settings import ENGINE, SiteConfig
 
-
-
 MARKER = ".mecasite-output"
-MARKER_NOTE = ("This folder was made by the MecaTech site generator (python build.py build or serve).\n"
-               "The next build replaces it whole: keep no file of your own in it.\n")
+MARKER_NOTE = (
+    "This folder was made by the MecaTech site generator (python build.py build or serve).\n"
+    "The next build replaces it whole: keep no file of your own in it.\n"
+)
 NEW_FOLDER = "choose a new or empty folder, e.g. public/"
 FOREIGN_SHOWN = 5  # foreign files named in a refusal; the rest are counted
 
 Entry = tuple[str, int, int]  # (path relative to the output folder, size, modification time in ns)
+
 
 class RefusedOutput(Exception):
     """An output folder the build must not replace: the message says why and what to do (exit code 2)."""
@@ -176,14 +177,18 @@ def replace_refusal(out: Path, ledger: Ledger) -> tuple[str, str] | None:
     if foreign is None:
         return f"which holds files that no build of this site made (it has no {MARKER} marker)", NEW_FOLDER
     if foreign:
-        named = ", ".join(foreign[:FOREIGN_SHOWN]) + (f" and {len(foreign) - FOREIGN_SHOWN} more"
-                                                      if len(foreign) > FOREIGN_SHOWN else "")
-        return (f"which holds {len(foreign)} file{'s' * (len(foreign) != 1)} that the last build did not "
-                f"write or that changed since: {named}"), "move them out of it or delete them, then build again"
+        named = ", ".join(foreign[:FOREIGN_SHOWN]) + (
+            f" and {len(foreign) - FOREIGN_SHOWN} more" if len(foreign) > FOREIGN_SHOWN else ""
+        )
+        return (
+            f"which holds {len(foreign)} file{'s' * (len(foreign) != 1)} that the last build did not "
+            f"write or that changed since: {named}"
+        ), "move them out of it or delete them, then build again"
     return None
 
 
 # -- the rules --------------------------------------------------------------------------------------------
+
 
 def ledger(config: SiteConfig) -> Ledger:
     """Where the files each build wrote are recorded: beside the project's other caches."""
@@ -224,10 +229,15 @@ def _protected(config: SiteConfig, out: Path) -> str | None:
 
 def _sources(config: SiteConfig) -> list[tuple[Path, str]]:
     """The folders a build reads or keeps, with how a message names them."""
-    return [(config.content_dir, "the content folder"), (config.templates_dir, "the templates folder"),
-            (config.static_dir, "the static files folder"), (config.i18n_dir, "the interface strings folder"),
-            (ENGINE, "the generator's own code"), (config.root / ".git", "the project's git repository"),
-            (config.cache_dir, "the build cache")]
+    return [
+        (config.content_dir, "the content folder"),
+        (config.templates_dir, "the templates folder"),
+        (config.static_dir, "the static files folder"),
+        (config.i18n_dir, "the interface strings folder"),
+        (ENGINE, "the generator's own code"),
+        (config.root / ".git", "the project's git repository"),
+        (config.cache_dir, "the build cache"),
+    ]
 
 
 def _shown(path: Path, config: SiteConfig) -> str:

@@ -15,21 +15,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mecasite.build import manifest
-from mecasite.content.signatures import check_signatures
-from mecasite.config.settings import SiteConfig
-from mecasite.build.reading import read_content
-from mecasite.content.strings import check_unused, load_strings
 from mecasite.build.caches import markdown_converter, template_cache
 from mecasite.build.links import check_anchors, scan
-from mecasite.build.workers import Outcome, render_into
-from mecasite.problems import Collector, ContentError, Problem
+from mecasite.build.output_folder import check_output, ledger
 from mecasite.build.processes import WorkerDied
+from mecasite.build.reading import read_content
+from mecasite.build.workers import Outcome, render_into
+from mecasite.build.writer import InMemory, Staging, WriteError
+from mecasite.config.settings import SiteConfig
+from mecasite.content.parity import check_parity
+from mecasite.content.signatures import check_signatures
+from mecasite.content.strings import check_unused, load_strings
+from mecasite.content.translations import check_translations, outdated
+from mecasite.problems import Collector, ContentError, Problem
 from mecasite.render.renderer import Renderer
 from mecasite.site.resolve import Site, resolve_site
-from mecasite.content.parity import check_parity
-from mecasite.content.translations import check_translations, outdated
-from mecasite.build.output_folder import check_output, ledger
-from mecasite.build.writer import InMemory, Staging, WriteError
 
 
 @dataclass
@@ -65,8 +65,9 @@ def last_changed(root: Path, path: str) -> dt.date | None:
     From the commit, not the file's modification time, so that every clone builds the same page.
     """
     try:
-        out = subprocess.run(["git", "log", "-1", "--format=%cs", "--", path], cwd=root, capture_output=True,
-                             text=True, timeout=10)
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%cs", "--", path], cwd=root, capture_output=True, text=True, timeout=10
+        )
         return dt.date.fromisoformat(out.stdout.strip()) if out.returncode == 0 and out.stdout.strip() else None
     except (OSError, ValueError, subprocess.SubprocessError):
         return None
@@ -113,8 +114,21 @@ def prepare(config: SiteConfig, read_only: bool = False, parity: bool = True) ->
         sources = outdated(states)
         dates = {path: last_changed(config.root, path) for path in set(sources.values())}
         notices = {key: dates[path] for key, path in sources.items()}
-    return Prepared(config, site, Renderer(site, strings, problems, static, notices, markdown_converter(config, read_only),
-                                             template_cache(config, read_only)), static, problems)
+    return Prepared(
+        config,
+        site,
+        Renderer(
+            site,
+            strings,
+            problems,
+            static,
+            notices,
+            markdown_converter(config, read_only),
+            template_cache(config, read_only),
+        ),
+        static,
+        problems,
+    )
 
 
 def render_site(config: SiteConfig) -> BuildResult:
@@ -145,8 +159,9 @@ def build(config: SiteConfig, jobs: int | None = None, force: bool = False) -> B
     return BuildResult({}, prepared.problems.problems, prepared.site, written=len(outcome.written))
 
 
-def build_prepared(prepared: Prepared, jobs: int | None = None, track: bool = False,
-                   staging: Staging | None = None) -> Outcome:
+def build_prepared(
+    prepared: Prepared, jobs: int | None = None, track: bool = False, staging: Staging | None = None
+) -> Outcome:
     """Render a prepared site into a staging folder, check it, then swap it into place; raise ContentError
     and leave the output as it was. With `track`, the outcome also holds what the preview keeps: each file's
     digest, each page's scan and what it read. `staging` may be one that writes nothing (writer.InMemory)."""
@@ -154,17 +169,26 @@ def build_prepared(prepared: Prepared, jobs: int | None = None, track: bool = Fa
     staging = staging or Staging(config.output_dir, ledger(config))
     try:
         try:
-            outcome = render_into(prepared.renderer, prepared.site.pages, prepared.static_files(), staging,
-                                  jobs, track, keep_scans=not staging.readable)
+            outcome = render_into(
+                prepared.renderer,
+                prepared.site.pages,
+                prepared.static_files(),
+                staging,
+                jobs,
+                track,
+                keep_scans=not staging.readable,
+            )
         except WriteError as exc:  # two files on one path: slugs are checked before, so only a template can
             raise ContentError([Problem(config.rel(config.output_dir), message=str(exc))]) from None
         except WorkerDied as exc:  # its staging folder is thrown away below, once every helper has ended
-            raise ContentError([Problem(config.rel(config.output_dir),
-                                        message=f"{exc}; the previous output is untouched")]) from None
+            raise ContentError(
+                [Problem(config.rel(config.output_dir), message=f"{exc}; the previous output is untouched")]
+            ) from None
         _check_anchors(staging, outcome, prepared.problems)
         prepared.problems.raise_errors()
-        check_unused(prepared.renderer.strings, prepared.renderer.used_strings, read_templates(config),
-                     prepared.problems)
+        check_unused(
+            prepared.renderer.strings, prepared.renderer.used_strings, read_templates(config), prepared.problems
+        )
         prepared.problems.raise_errors()
         staging.commit(outcome.written)
     finally:

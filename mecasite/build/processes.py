@@ -17,10 +17,11 @@ import multiprocessing.context
 import os
 import signal
 import sys
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 CAN_FORK = sys.platform.startswith("linux") and hasattr(os, "fork")
 
@@ -79,8 +80,13 @@ def how_it_died(exit_codes: Iterable[int | None]) -> str:
         name = signal.Signals(number).name
     except ValueError:
         name = "unknown signal"
-    why = (", perhaps out of memory" if number == signal.SIGKILL else
-           ", a crash in a C extension" if number in _CRASH_SIGNALS else "")
+    why = (
+        ", perhaps out of memory"
+        if number == signal.SIGKILL
+        else ", a crash in a C extension"
+        if number in _CRASH_SIGNALS
+        else ""
+    )
     return f"killed by signal {number}: {name}{why}"
 
 

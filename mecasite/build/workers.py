@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import gc
 import os
+from collections.abc import Callable
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
-from typing import Callable
 
 from mecasite.build.links import Scan, Targets, check_page, scan
-from mecasite.problems import Collector, Problem
 from mecasite.build.processes import CAN_FORK, fork_pool
+from mecasite.build.writer import Staging, content_digest
+from mecasite.problems import Collector, Problem
 from mecasite.render.body_links import merge_fallback_copies
 from mecasite.render.renderer import Renderer
 from mecasite.site.resolve import Page
-from mecasite.build.writer import Staging, content_digest
 
 PARALLEL_FROM = 400  # pages; below this, forking costs more than it saves
 SLICES_PER_JOB = 8  # smaller results, streamed back: the parent never holds them all at once
@@ -56,8 +56,15 @@ class _Job:
     keep_scans: bool  # send back each page's links and anchors (tracking does too)
 
 
-def render_into(renderer: Renderer, pages: tuple[Page, ...], static: dict[str, bytes], staging: Staging,
-                jobs: int | None = None, track: bool = False, keep_scans: bool = False) -> Outcome:
+def render_into(
+    renderer: Renderer,
+    pages: tuple[Page, ...],
+    static: dict[str, bytes],
+    staging: Staging,
+    jobs: int | None = None,
+    track: bool = False,
+    keep_scans: bool = False,
+) -> Outcome:
     """Render every page and extra file, and write them and `static` into `staging`, links checked. With
     `track`, the outcome holds what the preview keeps; with `keep_scans`, each page's links and anchors."""
     extra_deps: dict | None = {} if track else None
@@ -126,8 +133,9 @@ def _render_task(job: _Job, task: tuple[int, int]) -> _TaskResult:
         if path.endswith(".html"):
             html = data.decode()
             found = scan(html)
-            result.deferred += check_page(path, found, job.targets, checked, renderer.source_of,
-                                          renderer.views.checked_links)
+            result.deferred += check_page(
+                path, found, job.targets, checked, renderer.source_of, renderer.views.checked_links
+            )
             if job.keep_scans:
                 result.scans[path] = found
         if track:
@@ -140,8 +148,11 @@ def _render_task(job: _Job, task: tuple[int, int]) -> _TaskResult:
     result.written = staging.written[written_before:]
     if track:
         result.deps = dict(job.extra_deps) if index == EXTRAS else deps
-        result.cards = [(key, entry) for key, entry in list(renderer.views.memo.entries.items())[memo_before:]
-                        if key[0] == "partial"]
+        result.cards = [
+            (key, entry)
+            for key, entry in list(renderer.views.memo.entries.items())[memo_before:]
+            if key[0] == "partial"
+        ]
     return result
 
 

@@ -19,15 +19,24 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Mapping
 
-from mecasite.build.output_folder import (MARKER, MARKER_NOTE, Entry, Ledger, RefusedOutput, is_marked, replace_refusal,
-                                         write_marker)
+from mecasite.build.output_folder import (
+    MARKER,
+    MARKER_NOTE,
+    Entry,
+    Ledger,
+    RefusedOutput,
+    is_marked,
+    replace_refusal,
+    write_marker,
+)
 
 TMP_MARK = ".tmp-"
 _BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 OLD_MARK = ".old-"
+
 
 class WriteError(Exception):
     """A path that must not be written (outside the output folder, or twice)."""
@@ -36,13 +45,19 @@ class WriteError(Exception):
 def safe_relative(path: str) -> PurePosixPath:
     """`path` as a relative path inside the output folder, or WriteError."""
     pure = PurePosixPath(path)
-    if pure.is_absolute() or any(p in ("", ".", "..") for p in path.split("/")) or "\\" in path \
-            or "\x00" in path or path == MARKER:
+    if (
+        pure.is_absolute()
+        or any(p in ("", ".", "..") for p in path.split("/"))
+        or "\\" in path
+        or "\x00" in path
+        or path == MARKER
+    ):
         raise WriteError(f"refusing to write outside the output folder: {path!r}")
     return pure
 
 
 # -- staging and the swap ----------------------------------------------------------------------------------
+
 
 class Staging:
     """A fresh sibling of the output folder that a build fills, then swaps into place (or throws away).
@@ -74,7 +89,7 @@ class Staging:
         try:
             view = memoryview(data)
             while view:
-                view = view[os.write(fd, view):]
+                view = view[os.write(fd, view) :]
             self.written.append((path, len(data), os.fstat(fd).st_mtime_ns))
         finally:
             os.close(fd)
@@ -136,8 +151,11 @@ class Staging:
             try:
                 aside.rmdir()
             except OSError:
-                print(f"warning: the folder that stood at {self.out} was put aside at {aside}, not deleted: "
-                      "it changed during the build", file=sys.stderr)
+                print(
+                    f"warning: the folder that stood at {self.out} was put aside at {aside}, not deleted: "
+                    "it changed during the build",
+                    file=sys.stderr,
+                )
 
     def abort(self) -> None:
         """Throw the staging folder away (it is ours: made by this process, marker and all)."""
@@ -226,8 +244,12 @@ def clean_leftovers(out: Path) -> None:
     """Remove what killed builds left beside `out`: folders named as staging or put-aside folders are, that
     carry the marker. A folder of the same name without it is not ours and stays."""
     for stale in out.parent.glob(f".{out.name}.*-*"):
-        if (TMP_MARK in stale.name or OLD_MARK in stale.name) and not stale.is_symlink() and stale.is_dir() \
-                and is_marked(stale):
+        if (
+            (TMP_MARK in stale.name or OLD_MARK in stale.name)
+            and not stale.is_symlink()
+            and stale.is_dir()
+            and is_marked(stale)
+        ):
             shutil.rmtree(stale, ignore_errors=True)
 
 

@@ -6,15 +6,14 @@ The dashboard is a single self-contained file for editors to open locally; it is
 from __future__ import annotations
 
 import json
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import jinja2
 
 from mecasite.config.settings import SiteConfig
 from mecasite.content.translations import STATES, State, summary
 
-MARKS = {"source": "source", "up to date": "ok", "outdated": "OUTDATED", "fallback": "unfinished",
-         "missing": "MISSING"}
+MARKS = {"source": "source", "up to date": "ok", "outdated": "OUTDATED", "fallback": "unfinished", "missing": "MISSING"}
 
 
 def table(config: SiteConfig, states: Sequence[State]) -> str:
@@ -24,10 +23,14 @@ def table(config: SiteConfig, states: Sequence[State]) -> str:
         rows.setdefault(f"{state.collection}/{state.id}", {})[state.lang] = state.status
     width = max([len(name) for name in rows] + [4])
     columns = [max(len(s) for s in STATES)] * len(config.codes)
-    lines = ["item".ljust(width) + "  " + "  ".join(c.ljust(w) for c, w in zip(config.codes, columns))]
+    lines = ["item".ljust(width) + "  " + "  ".join(c.ljust(w) for c, w in zip(config.codes, columns, strict=False))]
     lines.append("-" * len(lines[0]))
     for name, row in rows.items():
-        lines.append(name.ljust(width) + "  " + "  ".join(row.get(c, "").ljust(w) for c, w in zip(config.codes, columns)))
+        lines.append(
+            name.ljust(width)
+            + "  "
+            + "  ".join(row.get(c, "").ljust(w) for c, w in zip(config.codes, columns, strict=False))
+        )
     lines.append("")
     for lang, counts in summary(states).items():
         if lang != config.default_language:
@@ -41,9 +44,19 @@ Parity = Mapping[tuple[str, str, str], int]  # (collection, id, lang) -> parity 
 def as_json(config: SiteConfig, states: Sequence[State], parity: Parity | None = None) -> str:
     parity = parity or {}
     items = [s.as_dict() | {"parity_findings": parity.get((s.collection, s.id, s.lang), 0)} for s in states]
-    return json.dumps({"default_language": config.default_language, "languages": list(config.codes),
-                       "summary": summary(states), "items": items},
-                      indent=2, ensure_ascii=False) + "\n"
+    return (
+        json.dumps(
+            {
+                "default_language": config.default_language,
+                "languages": list(config.codes),
+                "summary": summary(states),
+                "items": items,
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+        + "\n"
+    )
 
 
 DASHBOARD = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).from_string("""\
@@ -98,5 +111,12 @@ def dashboard(config: SiteConfig, states: Sequence[State], parity: Parity | None
     for state in states:
         rows.setdefault(f"{state.collection}/{state.id}", {})[state.lang] = state
     todo = sum(s.status in ("outdated", "missing", "fallback") for s in states)
-    return DASHBOARD.render(rows=rows, langs=config.codes, default=config.default_language,
-                            summary=summary(states), states=STATES, counts_total=todo, parity=parity or {})
+    return DASHBOARD.render(
+        rows=rows,
+        langs=config.codes,
+        default=config.default_language,
+        summary=summary(states),
+        states=STATES,
+        counts_total=todo,
+        parity=parity or {},
+    )

@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from mecasite.build.writer import write_file_atomic
 from mecasite.config.settings import SiteConfig
 from mecasite.content.model import Model
+from mecasite.content.translations import TODO_WRITE, digest, scaffold_translation, stamp, yaml_quote
 from mecasite.problems import ContentError, Problem, did_you_mean
 from mecasite.sources.fields import ID_RE
 from mecasite.sources.files import read_text
-from mecasite.content.translations import TODO_WRITE, digest, scaffold_translation, stamp, yaml_quote
-from mecasite.build.writer import write_file_atomic
 
 KINDS = {"action": "actions", "partner": "partners", "testimonial": "testimonials", "page": "pages"}
 
@@ -44,8 +44,11 @@ def find_item(model: Model, name: str) -> tuple[str, str]:
     if len(matches) == 1:
         return matches[0]
     if matches:
-        raise _fail(name, f"'{name}' is the id of several items", "name it with its collection: "
-                    + " or ".join(f"{c}/{i}" for c, i in matches))
+        raise _fail(
+            name,
+            f"'{name}' is the id of several items",
+            "name it with its collection: " + " or ".join(f"{c}/{i}" for c, i in matches),
+        )
     raise _fail(name, f"no item '{name}'", did_you_mean(name, sorted({i for _, i in model.items})))
 
 
@@ -63,19 +66,29 @@ def translate(config: SiteConfig, model: Model, name: str, lang: str, refresh: b
     rel = config.rel(path)
     if refresh:
         if not path.exists():
-            raise _fail(rel, "no translation to refresh", f"create it first: python build.py translate "
-                        f"{collection}/{item_id} --to {lang}")
+            raise _fail(
+                rel,
+                "no translation to refresh",
+                f"create it first: python build.py translate {collection}/{item_id} --to {lang}",
+            )
         try:
             write_file_atomic(path, stamp(read_text(path), digest(source)).encode("utf-8"))
         except ValueError as exc:
             raise _fail(rel, str(exc)) from None
         return Created((path,), f"{rel}: marked as up to date with {source.path}")
     if path.exists():
-        raise _fail(rel, "the translation already exists",
-                    "edit it; once it matches the original, mark it up to date with --refresh")
+        raise _fail(
+            rel,
+            "the translation already exists",
+            "edit it; once it matches the original, mark it up to date with --refresh",
+        )
     name_in = next(lang_.name for lang_ in config.languages if lang_.code == lang)
-    path.write_text(scaffold_translation(source, lang, name_in, with_slug=collection != "testimonials"
-                                         and not item.facts.get("home")), encoding="utf-8")
+    path.write_text(
+        scaffold_translation(
+            source, lang, name_in, with_slug=collection != "testimonials" and not item.facts.get("home")
+        ),
+        encoding="utf-8",
+    )
     return Created((path,), f"{rel}: created; translate the parts marked TODO(translate)")
 
 
@@ -135,13 +148,15 @@ signature: {signature}
 """
 
 
-def new_item(config: SiteConfig, model: Model, kind: str, name: str, country: str | None = None,
-             partner: str | None = None) -> Created:
+def new_item(
+    config: SiteConfig, model: Model, kind: str, name: str, country: str | None = None, partner: str | None = None
+) -> Created:
     """The neutral file and the default-language file of a new item."""
     collection = KINDS[kind]
     if not ID_RE.match(name):
-        raise _fail(name, f"'{name}' cannot be an id", "use lowercase letters a-z, digits and hyphens, e.g. "
-                    "texas-am-university")
+        raise _fail(
+            name, f"'{name}' cannot be an id", "use lowercase letters a-z, digits and hyphens, e.g. texas-am-university"
+        )
     folder = config.content_dir / collection / name
     rel = config.rel(folder)
     if folder.exists():
@@ -152,17 +167,23 @@ def new_item(config: SiteConfig, model: Model, kind: str, name: str, country: st
     if collection == "testimonials":
         partner = partner or name
         if not model.get("partners", partner):
-            raise _fail("--partner", f"unknown partner '{partner}'",
-                        did_you_mean(partner, [i.id for i in model.collection("partners")])
-                        or "create the partner first, or name it with --partner")
+            raise _fail(
+                "--partner",
+                f"unknown partner '{partner}'",
+                did_you_mean(partner, [i.id for i in model.collection("partners")])
+                or "create the partner first, or name it with --partner",
+            )
     neutral = NEUTRAL_TEMPLATES[collection].format(default=default, country=(country or "").upper(), partner=partner)
     mark = yaml_quote(TODO_WRITE)
     if collection == "testimonials":
         text = TESTIMONIAL_TEMPLATE.format(mark=TODO_WRITE, signature=yaml_quote(f"{TODO_WRITE} role, organisation"))
     else:
-        text = TEXT_TEMPLATE.format(mark=mark, title=yaml_quote(f"{TODO_WRITE} {name.replace('-', ' ')}"),
-                                    slug=f"slug: {name}  # the last URL segment in this language\n",
-                                    summary=yaml_quote(f"{TODO_WRITE} one or two sentences for lists and search"))
+        text = TEXT_TEMPLATE.format(
+            mark=mark,
+            title=yaml_quote(f"{TODO_WRITE} {name.replace('-', ' ')}"),
+            slug=f"slug: {name}  # the last URL segment in this language\n",
+            summary=yaml_quote(f"{TODO_WRITE} one or two sentences for lists and search"),
+        )
     folder.mkdir(parents=True)
     paths = (folder / "item.yaml", folder / f"{default}.md")
     paths[0].write_text(neutral, encoding="utf-8")

@@ -27,7 +27,10 @@ PACKAGE = Path(__file__).resolve().parents[1]  # the whole mecasite package
 # The options of every Jinja environment the engine makes (render/renderer.py builds its environment from these, and
 # nothing else): they change what templates compile to, which Jinja's own bytecode check does not look at.
 JINJA_OPTIONS: dict[str, Any] = {
-    "autoescape": True, "undefined": jinja2.StrictUndefined, "trim_blocks": True, "lstrip_blocks": True,
+    "autoescape": True,
+    "undefined": jinja2.StrictUndefined,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
     "keep_trailing_newline": True,
     # A renderer lives for one build (the preview makes a new one when a template changes): no need to look at
     # every template file again for every page.
@@ -39,8 +42,9 @@ _REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 def _source_files() -> list[Path]:
     """The package's files that make the output: its code and its data (the map's shapes)."""
-    return sorted(p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-                  and p.suffix in (".py", ".json"))
+    return sorted(
+        p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix in (".py", ".json")
+    )
 
 
 def _declared() -> list[str]:
@@ -81,10 +85,12 @@ def _distributions(requirements: list[str]) -> dict[str, str]:
 
 def describe_options(options: Mapping[str, object]) -> dict[str, str]:
     """Jinja options as stable text (classes by their qualified name)."""
+
     def text(value: object) -> str:
         if isinstance(value, type):
             return f"{value.__module__}.{value.__qualname__}"
         return repr(value)
+
     return {name: text(value) for name, value in sorted(options.items())}
 
 

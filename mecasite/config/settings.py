@@ -6,10 +6,11 @@ Every wrong value is an error naming its line; nothing silently falls back to a 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
@@ -73,7 +74,7 @@ class SiteConfig:
         """A path as the editor sees it in messages: relative to the project, with forward slashes."""
         text, root = str(path), str(self.root)
         if text.startswith(root + os.sep):
-            return text[len(root) + 1:].replace(os.sep, "/")
+            return text[len(root) + 1 :].replace(os.sep, "/")
         return path.as_posix()
 
     @property
@@ -86,7 +87,7 @@ class SiteConfig:
         """The path part of `base_url`, always ending with `/` (`/international/`)."""
         return urlsplit(self.base_url).path
 
-    def with_overrides(self, out: Path | None = None, base_url: str | None = None) -> "SiteConfig":
+    def with_overrides(self, out: Path | None = None, base_url: str | None = None) -> SiteConfig:
         """The command line's --out and --base-url, checked like the file's values."""
         changed = replace(self, output_dir=Path(os.path.abspath(out)), output_from=f"--out {out}") if out else self
         if base_url is not None:
@@ -105,8 +106,9 @@ def to_base_url(value: Any) -> str:
     text = to_text(value)
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise FieldError(f"'{text}' is not an absolute http(s) address",
-                         "write it like https://example.org/international/")
+        raise FieldError(
+            f"'{text}' is not an absolute http(s) address", "write it like https://example.org/international/"
+        )
     return text if text.endswith("/") else text + "/"
 
 
@@ -178,14 +180,29 @@ def load_config(path: Path) -> SiteConfig:
     languages = _languages(doc, top["languages"] or [], rel, problems)
     codes = [lang.code for lang in languages]
     sections = _sections(doc, top["sections"] or {}, codes, rel, problems)
-    share = tuple(ShareLink(**validate(doc, SHARE, rel, problems, ("share", i), "share field"))
-                  for i, _ in enumerate(top["share"] or []) if _is_mapping(doc, ("share", i), rel, problems))
+    share = tuple(
+        ShareLink(**validate(doc, SHARE, rel, problems, ("share", i), "share field"))
+        for i, _ in enumerate(top["share"] or [])
+        if _is_mapping(doc, ("share", i), rel, problems)
+    )
     problems.raise_errors()
     dirs = {k: root / top[k] for k in ("output_dir", "content_dir", "templates_dir", "static_dir", "i18n_dir")}
-    where = f"{rel}:{doc.pos(('output_dir',)).line}: output_dir" if "output_dir" in doc.data \
+    where = (
+        f"{rel}:{doc.pos(('output_dir',)).line}: output_dir"
+        if "output_dir" in doc.data
         else f"{rel}: output_dir (public by default)"
-    return SiteConfig(root, rel, top["base_url"], languages=tuple(languages), sections=sections, share=share,
-                      outdated_notice=top["outdated_notice"], output_from=where, **dirs)
+    )
+    return SiteConfig(
+        root,
+        rel,
+        top["base_url"],
+        languages=tuple(languages),
+        sections=sections,
+        share=share,
+        outdated_notice=top["outdated_notice"],
+        output_from=where,
+        **dirs,
+    )
 
 
 def _source_problem(rel: str, exc: SourceError) -> Problem:
@@ -213,8 +230,13 @@ def _languages(doc: YamlDoc, items: list[Any], rel: str, problems: Collector) ->
             name = values["name"] or _own_name(code)
             if not name:
                 pos = doc.pos(("languages", i, "code"))
-                problems.add(rel, pos.line, f"language '{code}' has no name in CLDR",
-                             "add 'name:' with the language's name in itself", column=pos.column)
+                problems.add(
+                    rel,
+                    pos.line,
+                    f"language '{code}' has no name in CLDR",
+                    "add 'name:' with the language's name in itself",
+                    column=pos.column,
+                )
             languages.append(Language(code, name or code, values["default"], values["locale"]))
     line = doc.pos(("languages",)).line
     codes = [lang.code for lang in languages]
@@ -232,8 +254,9 @@ def _own_name(code: str) -> str | None:
     return name.capitalize() if name else None
 
 
-def _sections(doc: YamlDoc, data: dict[str, Any], codes: list[str], rel: str,
-              problems: Collector) -> dict[str, dict[str, str]]:
+def _sections(
+    doc: YamlDoc, data: dict[str, Any], codes: list[str], rel: str, problems: Collector
+) -> dict[str, dict[str, str]]:
     schema = {name: Field(to_mapping, True, f"the URL word of '{name}' per language") for name in SECTIONS}
     values = validate(doc, schema, rel, problems, ("sections",), "section")
     sections: dict[str, dict[str, str]] = {}

@@ -7,18 +7,24 @@ item's id: stable across languages and used by references. This module reads fil
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from types import MappingProxyType
-from collections.abc import Callable
 
-from mecasite.content.schemas import COLLECTIONS, Collection
 from mecasite.config.settings import SiteConfig
 from mecasite.content.model import Item, ItemKey, Model, Text
+from mecasite.content.schemas import COLLECTIONS, Collection
+from mecasite.content.translations import is_unfinished
 from mecasite.problems import Collector, did_you_mean
 from mecasite.sources.fields import ID_RE, RESERVED, validate
-from mecasite.content.translations import is_unfinished
-from mecasite.sources.files import (Document, SourceError, is_editor_junk, parse_markdown_file, parse_yaml_file,
-                      read_text)
+from mecasite.sources.files import (
+    Document,
+    SourceError,
+    is_editor_junk,
+    parse_markdown_file,
+    parse_yaml_file,
+    read_text,
+)
 
 NEUTRAL = "item.yaml"
 
@@ -38,8 +44,12 @@ def item_folders(config: SiteConfig, problems: Collector) -> list[tuple[str, Pat
     found = []
     for folder in sorted(p for p in root.iterdir() if not is_editor_junk(p.name)):
         if folder.name not in COLLECTIONS or not folder.is_dir():
-            problems.add(config.rel(folder), 0, f"unknown collection '{folder.name}'",
-                         did_you_mean(folder.name, list(COLLECTIONS)))
+            problems.add(
+                config.rel(folder),
+                0,
+                f"unknown collection '{folder.name}'",
+                did_you_mean(folder.name, list(COLLECTIONS)),
+            )
             continue
         found += [(folder.name, item_dir) for item_dir in sorted(folder.iterdir()) if not is_editor_junk(item_dir.name)]
     return found
@@ -69,8 +79,12 @@ def _inside(config: SiteConfig, path: Path) -> bool:
 def load_item(config: SiteConfig, collection: Collection, item_dir: Path, problems: Collector) -> Item | None:
     rel = config.rel(item_dir)
     if not item_dir.is_dir() or not ID_RE.match(item_dir.name) or item_dir.name in RESERVED:
-        problems.add(rel, 0, f"'{item_dir.name}' is not an item folder",
-                     "each item is a folder named with lowercase a-z, digits and hyphens")
+        problems.add(
+            rel,
+            0,
+            f"'{item_dir.name}' is not an item folder",
+            "each item is a folder named with lowercase a-z, digits and hyphens",
+        )
         return None
     if not _inside(config, item_dir):
         problems.add(rel, 0, "symbolic link leading outside the project", "replace it with a real folder")
@@ -85,15 +99,22 @@ def load_item(config: SiteConfig, collection: Collection, item_dir: Path, proble
         return None
     values = validate(facts.meta, collection.neutral, config.rel(neutral), problems)
     texts, drafts = {}, {}
-    for name, path in sorted(files.items()):
+    for _name, path in sorted(files.items()):
         text = _load_text(config, collection, path, problems)
         if text and text.lang != config.default_language and is_unfinished(text):
             drafts[text.lang] = text
         elif text:
             texts[text.lang] = text
     lines = {k: facts.meta.pos((k,)).line for k in values}
-    return Item(collection.name, item_dir.name, config.rel(neutral), MappingProxyType(values),
-                MappingProxyType(texts), MappingProxyType(lines), MappingProxyType(drafts))
+    return Item(
+        collection.name,
+        item_dir.name,
+        config.rel(neutral),
+        MappingProxyType(values),
+        MappingProxyType(texts),
+        MappingProxyType(lines),
+        MappingProxyType(drafts),
+    )
 
 
 def _load_text(config: SiteConfig, collection: Collection, path: Path, problems: Collector) -> Text | None:
@@ -124,5 +145,3 @@ def _read(config: SiteConfig, path: Path, parse: Callable[[str], Document], prob
     except SourceError as exc:
         problems.add(rel, exc.line, exc.message, exc.hint, column=exc.column)
         return None
-
-

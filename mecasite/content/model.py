@@ -7,11 +7,11 @@ No I/O here.
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
-
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import MappingProxyType
-from typing import Any, Callable, Mapping, TypeAlias
+from typing import Any, TypeAlias
 
 ItemKey: TypeAlias = tuple[str, str]  # (collection, id)
 
@@ -54,25 +54,48 @@ class Item:
     facts: Mapping[str, Any]
     texts: Mapping[str, Text]
     lines: Mapping[str, int]
-    drafts: Mapping[str, Text] = field(default_factory=lambda: MappingProxyType({}))  # unfinished translations: the site falls back meanwhile
+    drafts: Mapping[str, Text] = field(
+        default_factory=lambda: MappingProxyType({})
+    )  # unfinished translations: the site falls back meanwhile
 
     @property
     def key(self) -> ItemKey:
         return (self.collection, self.id)
 
     def __reduce__(self) -> tuple[Callable[..., Item], tuple[object, ...]]:
-        return _item, (self.collection, self.id, self.path, dict(self.facts), dict(self.texts), dict(self.lines),
-                       dict(self.drafts))
+        return _item, (
+            self.collection,
+            self.id,
+            self.path,
+            dict(self.facts),
+            dict(self.texts),
+            dict(self.lines),
+            dict(self.drafts),
+        )
 
 
 def _text(lang: str, path: str, fields: dict[str, Any], body: str, body_line: int, lines: dict[str, int]) -> Text:
     return Text(lang, path, MappingProxyType(fields), body, body_line, MappingProxyType(lines))
 
 
-def _item(collection: str, item_id: str, path: str, facts: dict[str, Any], texts: dict[str, Text],
-          lines: dict[str, int], drafts: dict[str, Text]) -> Item:
-    return Item(collection, item_id, path, MappingProxyType(facts), MappingProxyType(texts),
-                MappingProxyType(lines), MappingProxyType(drafts))
+def _item(
+    collection: str,
+    item_id: str,
+    path: str,
+    facts: dict[str, Any],
+    texts: dict[str, Text],
+    lines: dict[str, int],
+    drafts: dict[str, Text],
+) -> Item:
+    return Item(
+        collection,
+        item_id,
+        path,
+        MappingProxyType(facts),
+        MappingProxyType(texts),
+        MappingProxyType(lines),
+        MappingProxyType(drafts),
+    )
 
 
 @dataclass(frozen=True)

@@ -25,15 +25,33 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
 
 from mecasite.config.settings import SiteConfig
 from mecasite.content.model import Item, Model, Text
-from mecasite.content.parity_blocks import (Block, Fact, a_or_an, compare_facts, describe, facts,  # noqa: F401
-                                            links, opening, plain, split_blocks)
-from mecasite.content.parity_names import (WORD, Names, has_name, is_name_like, is_strong,  # noqa: F401
-                                           missing_names, name_candidates, names_of)
+from mecasite.content.parity_blocks import (  # noqa: F401
+    Block,
+    Fact,
+    a_or_an,
+    compare_facts,
+    describe,
+    facts,
+    links,
+    opening,
+    plain,
+    split_blocks,
+)
+from mecasite.content.parity_names import (  # noqa: F401
+    WORD,
+    Names,
+    has_name,
+    is_name_like,
+    is_strong,
+    missing_names,
+    name_candidates,
+    names_of,
+)
 from mecasite.content.translations import UP_TO_DATE, digest, state_of
 from mecasite.problems import WARNING, Collector
 
@@ -43,6 +61,7 @@ FIELDS = ("title", "summary", "signature")  # compared for facts and names; the 
 
 
 # --- findings ----------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -81,8 +100,9 @@ def _tokens(block: Block, lang: str) -> set:
     return links(block.text) | {str(f) for f in facts(block.text, lang)} | words
 
 
-def align(source: Sequence[Block], translation: Sequence[Block], source_lang: str = "fr",
-          lang: str = "fr") -> list[tuple[int | None, int | None]]:
+def align(
+    source: Sequence[Block], translation: Sequence[Block], source_lang: str = "fr", lang: str = "fr"
+) -> list[tuple[int | None, int | None]]:
     """Pairs (source index, translation index), None for a block the other text has not: the alignment that
     pairs the most blocks of the same kind, preferring blocks that share links, facts and names."""
     n, m = len(source), len(translation)
@@ -114,8 +134,9 @@ def align(source: Sequence[Block], translation: Sequence[Block], source_lang: st
     return pairs
 
 
-def compare_blocks(source: Sequence[Block], translation: Sequence[Block], source_path: str,
-                   source_lang: str = "fr", lang: str = "fr") -> tuple[list[Finding], dict[int, int]]:
+def compare_blocks(
+    source: Sequence[Block], translation: Sequence[Block], source_path: str, source_lang: str = "fr", lang: str = "fr"
+) -> tuple[list[Finding], dict[int, int]]:
     """Findings for blocks added, missing or of another kind, and which translation block each source block
     corresponds to (for placing the other findings)."""
     findings: list[Finding] = []
@@ -126,23 +147,39 @@ def compare_blocks(source: Sequence[Block], translation: Sequence[Block], source
             matched[i] = j
             s, t = source[i], translation[j]
             if s.kind != t.kind:
-                findings.append(Finding(t.line, f"this translation has {a_or_an(t.kind)} where the original has "
-                                        f"{a_or_an(s.kind)} ('{opening(s)}', {source_path}:{s.line}), "
-                                        f"{after(translation, j)}"))
+                findings.append(
+                    Finding(
+                        t.line,
+                        f"this translation has {a_or_an(t.kind)} where the original has "
+                        f"{a_or_an(s.kind)} ('{opening(s)}', {source_path}:{s.line}), "
+                        f"{after(translation, j)}",
+                    )
+                )
             next_j = j + 1
         elif j is not None:
-            findings.append(Finding(translation[j].line, f"this translation has {a_or_an(translation[j].kind)} the "
-                                    f"original has not ('{opening(translation[j])}'), {after(translation, j)}"))
+            findings.append(
+                Finding(
+                    translation[j].line,
+                    f"this translation has {a_or_an(translation[j].kind)} the "
+                    f"original has not ('{opening(translation[j])}'), {after(translation, j)}",
+                )
+            )
             next_j = j + 1
         else:
             s = source[i]
             line = translation[next_j - 1].line if next_j > 0 else (translation[0].line if translation else 1)
-            findings.append(Finding(line, f"the original has {a_or_an(s.kind)} this translation has not "
-                                    f"('{opening(s)}', {source_path}:{s.line}), {after(translation, next_j)}"))
+            findings.append(
+                Finding(
+                    line,
+                    f"the original has {a_or_an(s.kind)} this translation has not "
+                    f"('{opening(s)}', {source_path}:{s.line}), {after(translation, next_j)}",
+                )
+            )
     return findings, matched
 
 
 # --- one translation ---------------------------------------------------------------------------------------
+
 
 def compare(source: Text, translation: Text, others: Mapping[str, Text], names: Names) -> list[Finding]:
     """Every divergence between an original and its translation, each once, at a line of the translation.
@@ -159,8 +196,10 @@ def compare(source: Text, translation: Text, others: Mapping[str, Text], names: 
         label = f"{name}: "
         findings += [Finding(line, label + m) for m in compare_facts(facts(src, source.lang), facts(tr, lang))]
         other_fields = {k: str(o.fields.get(name) or "") for k, o in others.items()}
-        findings += [Finding(line, f"{label}this translation lacks the name '{n}' that the original has")
-                     for n in missing_names(src, tr, lang, other_fields, names)]
+        findings += [
+            Finding(line, f"{label}this translation lacks the name '{n}' that the original has")
+            for n in missing_names(src, tr, lang, other_fields, names)
+        ]
 
     src_blocks = split_blocks(source.body, source.body_line)
     tr_blocks = split_blocks(translation.body, translation.body_line)
@@ -186,13 +225,15 @@ def compare(source: Text, translation: Text, others: Mapping[str, Text], names: 
         line, where = place(target)
         findings.append(Finding(line, f"this translation lacks the link to {target} that the original has{where}"))
     for target in sorted(tr_links - src_links):
-        findings.append(Finding(place_in_translation(target),
-                                f"this translation links to {target}, which the original does not"))
+        findings.append(
+            Finding(place_in_translation(target), f"this translation links to {target}, which the original does not")
+        )
 
     src_facts, tr_facts = facts(aligned_source, source.lang), facts(aligned_translation, lang)
     for message in compare_facts(src_facts, tr_facts):
-        findings.append(Finding(_fact_line(message, src_blocks, tr_blocks, matched, translation, source.lang, lang),
-                                message))
+        findings.append(
+            Finding(_fact_line(message, src_blocks, tr_blocks, matched, translation, source.lang, lang), message)
+        )
     other_bodies = {k: o.body for k, o in others.items()}
     for i, block in enumerate(src_blocks):
         j = matched.get(i)
@@ -200,8 +241,13 @@ def compare(source: Text, translation: Text, others: Mapping[str, Text], names: 
             continue  # the missing block is reported already
         for name in missing_names(block.text, tr_blocks[j].text, lang, other_bodies, names):
             line = tr_blocks[j].line
-            findings.append(Finding(line, f"this translation lacks the name '{name}' that the original has "
-                                    f"(in the {describe(block.kind)} that starts '{opening(block)}')"))
+            findings.append(
+                Finding(
+                    line,
+                    f"this translation lacks the name '{name}' that the original has "
+                    f"(in the {describe(block.kind)} that starts '{opening(block)}')",
+                )
+            )
     return findings
 
 
@@ -209,7 +255,7 @@ def _fact_line(message: str, src_blocks, tr_blocks, matched, translation: Text, 
     """The translation line of the block a fact finding is about: where the translation's or original's fact is."""
     values = re.findall(r"the (?:date|year|number) (\S+)|has (\S+)$", message)
     wanted = {v for pair in values for v in pair if v}
-    for j, block in enumerate(tr_blocks):
+    for _j, block in enumerate(tr_blocks):
         if any(f.value in wanted for f in facts(block.text, lang)):
             return block.line
     for i, block in enumerate(src_blocks):
@@ -219,6 +265,7 @@ def _fact_line(message: str, src_blocks, tr_blocks, matched, translation: Text, 
 
 
 # --- the check ---------------------------------------------------------------------------------------------
+
 
 def acknowledged(text: Text) -> tuple[str, ...]:
     return tuple(text.fields.get(ACK_FIELD) or ())
@@ -258,8 +305,14 @@ def check_parity(config: SiteConfig, model: Model, problems: Collector, items: I
             counts[(item.collection, item.id, lang)] = len(found)
             path = item.texts[lang].path
             for finding, code, expired in found:
-                hint = ("an acknowledgement of this finding expired: a text changed since; " if expired else "")
-                problems.add(path, finding.line, finding.message,
-                             f"{hint}check the translation against the original, or acknowledge this finding "
-                             f"with '{ACK_FIELD}: [{code}]' in the front matter", severity=WARNING, code=CODE)
+                hint = "an acknowledgement of this finding expired: a text changed since; " if expired else ""
+                problems.add(
+                    path,
+                    finding.line,
+                    finding.message,
+                    f"{hint}check the translation against the original, or acknowledge this finding "
+                    f"with '{ACK_FIELD}: [{code}]' in the front matter",
+                    severity=WARNING,
+                    code=CODE,
+                )
     return counts

@@ -12,6 +12,7 @@ from babel.dates import get_month_names
 
 # --- blocks ------------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Block:
     """One block of a Markdown body: its kind ("paragraph", "heading 2", "list item" ...), first line, text."""
@@ -66,8 +67,17 @@ def split_blocks(body: str, first_line: int = 1) -> tuple[Block, ...]:
                 flush()
             continue
         heading = _HEADING.match(line)
-        new_kind = (f"heading {len(heading.group(1))}" if heading else "rule" if _RULE.match(line)
-                    else "list item" if _ITEM.match(line) else "quote" if _QUOTE.match(line) else "")
+        new_kind = (
+            f"heading {len(heading.group(1))}"
+            if heading
+            else "rule"
+            if _RULE.match(line)
+            else "list item"
+            if _ITEM.match(line)
+            else "quote"
+            if _QUOTE.match(line)
+            else ""
+        )
         if kind == "paragraph" and _TABLE_RULE.match(line) and "|" in current[-1] and len(current) == 1:
             kind = "table"
         if new_kind and not (new_kind == "quote" and kind == "quote"):
@@ -85,7 +95,7 @@ def split_blocks(body: str, first_line: int = 1) -> tuple[Block, ...]:
 
 def _continues_item(lines: list[str], number: int) -> bool:
     """A blank line inside a list item: the item goes on when the next text is indented under it."""
-    rest = [line for line in lines[number + 1:] if line.strip()]
+    rest = [line for line in lines[number + 1 :] if line.strip()]
     return bool(rest) and rest[0].startswith(("  ", "\t")) and not _ITEM.match(rest[0])
 
 
@@ -132,6 +142,7 @@ def links(text: str) -> set[str]:
 
 
 # --- facts -------------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, order=True)
 class Fact:
@@ -204,8 +215,8 @@ def compare_facts(source: set[Fact], translation: set[Fact]) -> list[str]:
     for kind in ("date", "year", "number"):
         lost = [f for f in missing if f.kind == kind]
         added = [f for f in extra if f.kind == kind]
-        for old, new in zip(lost, added):
+        for old, new in zip(lost, added, strict=False):
             messages.append(f"this translation has {new} where the original has {old.value}")
-        messages += [f"this translation lacks {f} that the original has" for f in lost[len(added):]]
-        messages += [f"this translation has {f} that the original has not" for f in added[len(lost):]]
+        messages += [f"this translation lacks {f} that the original has" for f in lost[len(added) :]]
+        messages += [f"this translation has {f} that the original has not" for f in added[len(lost) :]]
     return messages

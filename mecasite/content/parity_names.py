@@ -4,11 +4,10 @@ as the item's own title in that language, or as CLDR names a country). Pure: no 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
 import unicodedata
-from functools import cached_property
-from typing import Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 from babel import Locale, UnknownLocaleError
 
@@ -25,8 +24,11 @@ _SENTENCE_END = re.compile(r"[.!?…]\s*$")
 @lru_cache(maxsize=65536)
 def is_strong(word: str) -> bool:
     """Written like a name in every language: an inner capital, a digit, or capitals only."""
-    return (any(c.isupper() for c in word[1:]) and not word[1:].replace("-", "").isupper()) or \
-        any(c.isdigit() for c in word) or (len(word) > 1 and word.replace("-", "").isupper())
+    return (
+        (any(c.isupper() for c in word[1:]) and not word[1:].replace("-", "").isupper())
+        or any(c.isdigit() for c in word)
+        or (len(word) > 1 and word.replace("-", "").isupper())
+    )
 
 
 @lru_cache(maxsize=16384)  # pure, and asked of the same text once per word of another translation
@@ -42,11 +44,11 @@ def name_candidates(text: str) -> frozenset[str]:
     for sentence_run in _runs(text):
         for match in WORD.finditer(sentence_run):
             word = match.group()
-            before = sentence_run[:match.start()].rstrip(" \u00a0\u202f«“\"„‘'([*_")
+            before = sentence_run[: match.start()].rstrip(" \u00a0\u202f«“\"„‘'([*_")
             starts = not before or _SENTENCE_END.search(before) is not None
             if word[0].isdigit() or re.fullmatch(r"[A-Z]&[A-Z]", word):
                 continue  # a number (facts compare those); a two-word abbreviation (R&D) is translated (F&E)
-            follows_name = re.search(r"(?<![\w&])[^\W_][\w&-]* $", sentence_run[:match.start()])
+            follows_name = re.search(r"(?<![\w&])[^\W_][\w&-]* $", sentence_run[: match.start()])
             if follows_name and is_strong(follows_name.group().strip()) and not is_strong(word):
                 continue  # 'MecaTech Cluster': the name is MecaTech's, followed by what it is
             if is_strong(word) or (word[0].isupper() and not starts):
@@ -61,7 +63,7 @@ def _runs(text: str) -> list[str]:
         for i, line in enumerate(block.split("\n")):
             marker = re.match(r"^\s*(?:#{1,6}|>|[-*+]|\d+[.)])\s+", line)
             if i == 0 or marker:
-                runs.append(line[marker.end():] if marker else line)
+                runs.append(line[marker.end() :] if marker else line)
             else:
                 runs[-1] += " " + line
     return runs
@@ -85,15 +87,21 @@ def _core(phrase: str, original: str) -> list[str]:
     'Business-Meets-Research Forum 2014' -> Business-Meets-Research, 2014 (Forum: translated, not a name)."""
     words = WORD.findall(phrase)
     kept = set(WORD.findall(original))
-    return list(dict.fromkeys(w for w in words if (is_strong(w) or w[0].isdigit() or w[0].isupper()) and w in kept
-                              and (is_strong(w) or w[0].isdigit() or w != words[0])))
+    return list(
+        dict.fromkeys(
+            w
+            for w in words
+            if (is_strong(w) or w[0].isdigit() or w[0].isupper())
+            and w in kept
+            and (is_strong(w) or w[0].isdigit() or w != words[0])
+        )
+    )
 
 
 def is_name_like(title: str) -> bool:
     """A title that is a name (Grande Région, Université de Grenoble), not a sentence about the item."""
     words = title.split()
-    return "," not in title and len(words) <= 5 and all(w[0].isupper() or w[0].isdigit() or len(w) <= 3
-                                                        for w in words)
+    return "," not in title and len(words) <= 5 and all(w[0].isupper() or w[0].isdigit() or len(w) <= 3 for w in words)
 
 
 @lru_cache(maxsize=16)
@@ -194,8 +202,9 @@ def kept(word: str, other: str, lang: str) -> bool:
     return word in name_candidates(other) or (is_strong(word) and has_name(other, word))
 
 
-def missing_names(source: str, translation: str, lang: str, others: Mapping[str, str], names: Names,
-                  scope: str | None = None) -> list[str]:
+def missing_names(
+    source: str, translation: str, lang: str, others: Mapping[str, str], names: Names, scope: str | None = None
+) -> list[str]:
     """The original's names that the translation lacks, in the order the original has them.
 
     Name-like item titles and country names are looked for always; other candidates when another translation
@@ -212,8 +221,11 @@ def missing_names(source: str, translation: str, lang: str, others: Mapping[str,
             if not names.found(translation, phrase, lang):
                 found.append(phrase)
     source_words = set(_parts(source))
-    unexplained = [w for w in _parts(translation if scope is None else scope)
-                   if len(w) > 1 and w[0].isupper() and w not in source_words]
+    unexplained = [
+        w
+        for w in _parts(translation if scope is None else scope)
+        if len(w) > 1 and w[0].isupper() and w not in source_words
+    ]
     for word in sorted(name_candidates(rest)):
         if names.found(translation, word, lang):
             continue

@@ -6,12 +6,24 @@ is translated. Adding a language adds files, never edits an `item.yaml`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from mecasite.config.settings import to_language_code
-from mecasite.sources.fields import (Field, Schema, list_of, to_bool, to_countries, to_date, to_id, to_ids, to_int,
-                                     to_slug, to_slugs, to_text)
+from mecasite.sources.fields import (
+    Field,
+    Schema,
+    list_of,
+    to_bool,
+    to_countries,
+    to_date,
+    to_id,
+    to_ids,
+    to_int,
+    to_slug,
+    to_slugs,
+    to_text,
+)
 
 
 @dataclass(frozen=True)
@@ -24,8 +36,12 @@ class Collection:
 
 
 # Parity findings a translator has checked, by the code `check` gives (see content/parity.py).
-PARITY_CHECKED = Field(list_of(to_text, "codes", "[1a2b3c-4d5e6f]"), False,
-                       "parity findings checked by the translator: the codes `check` gives", ())
+PARITY_CHECKED = Field(
+    list_of(to_text, "codes", "[1a2b3c-4d5e6f]"),
+    False,
+    "parity findings checked by the translator: the codes `check` gives",
+    (),
+)
 
 
 def _text_fields(slug: bool = True) -> dict[str, Field]:
@@ -50,31 +66,52 @@ def _page_text() -> dict[str, Field]:
 COLLECTIONS: Mapping[str, Collection] = {
     c.name: c
     for c in (
-        Collection("pages", "page", {
-            "home": Field(to_bool, False, "true for the page shown at each language's root", False),
-            "order": Field(to_int, False, "position in the main menu", 0),
-            "map_home": Field(to_countries, False, "partners map: the cluster's home country, e.g. BE", ()),
-            "map_priority": Field(to_countries, False, "partners map: priority countries, e.g. [NL, DE]", ()),
-            "map_distant": Field(to_countries, False, "partners map: long-distance operations, e.g. [CA, US]", ()),
-        }, _page_text()),
-        Collection("actions", "action", {
-            "date": Field(to_date, False, "when it happened: YYYY-MM-DD, YYYY-MM or YYYY"),
-            "partners": Field(to_ids, False, "ids of the partners involved", ()),
-            "related": Field(to_ids, False, "ids of related actions", ()),
-        }, _text_fields()),
-        Collection("partners", "partner", {
-            "country": Field(to_countries, True, "ISO code(s) of the country, e.g. FR or [BE, DE]"),
-        }, _text_fields()),
-        Collection("testimonials", "testimonial", {
-            "partner": Field(to_id, True, "id of the partner who speaks"),
-            "language": Field(to_language_code, True, "the language the quote was given in, e.g. en"),
-            "order": Field(to_int, False, "position in lists", 0),
-            "actions": Field(to_ids, False, "ids of the actions the quote speaks of", ()),
-        }, {
-            "signature": Field(to_text, True, "who speaks: role and organisation, in this language"),
-            "source_hash": Field(to_text, False, "written by the translation tools: do not edit"),
-            "parity_checked": PARITY_CHECKED,
-        }, has_pages=False),
+        Collection(
+            "pages",
+            "page",
+            {
+                "home": Field(to_bool, False, "true for the page shown at each language's root", False),
+                "order": Field(to_int, False, "position in the main menu", 0),
+                "map_home": Field(to_countries, False, "partners map: the cluster's home country, e.g. BE", ()),
+                "map_priority": Field(to_countries, False, "partners map: priority countries, e.g. [NL, DE]", ()),
+                "map_distant": Field(to_countries, False, "partners map: long-distance operations, e.g. [CA, US]", ()),
+            },
+            _page_text(),
+        ),
+        Collection(
+            "actions",
+            "action",
+            {
+                "date": Field(to_date, False, "when it happened: YYYY-MM-DD, YYYY-MM or YYYY"),
+                "partners": Field(to_ids, False, "ids of the partners involved", ()),
+                "related": Field(to_ids, False, "ids of related actions", ()),
+            },
+            _text_fields(),
+        ),
+        Collection(
+            "partners",
+            "partner",
+            {
+                "country": Field(to_countries, True, "ISO code(s) of the country, e.g. FR or [BE, DE]"),
+            },
+            _text_fields(),
+        ),
+        Collection(
+            "testimonials",
+            "testimonial",
+            {
+                "partner": Field(to_id, True, "id of the partner who speaks"),
+                "language": Field(to_language_code, True, "the language the quote was given in, e.g. en"),
+                "order": Field(to_int, False, "position in lists", 0),
+                "actions": Field(to_ids, False, "ids of the actions the quote speaks of", ()),
+            },
+            {
+                "signature": Field(to_text, True, "who speaks: role and organisation, in this language"),
+                "source_hash": Field(to_text, False, "written by the translation tools: do not edit"),
+                "parity_checked": PARITY_CHECKED,
+            },
+            has_pages=False,
+        ),
     )
 }
 

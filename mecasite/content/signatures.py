@@ -7,8 +7,8 @@
 from __future__ import annotations
 
 from mecasite.content.model import Model, sort_key
-from mecasite.problems import Collector
 from mecasite.content.translations import is_unfinished
+from mecasite.problems import Collector
 
 
 def check_signatures(model: Model, problems: Collector) -> None:
@@ -23,8 +23,11 @@ def check_signatures(model: Model, problems: Collector) -> None:
             signature = sort_key(text.fields.get("signature") or "")
             if signature and not any(name in signature for name in names):
                 title = partner.texts[next(iter(partner.texts))].title if partner.texts else partner.id
-                problems.add(text.path, text.lines.get("signature", 0),
-                             f"signature '{text.fields['signature']}' does not name the partner '{title}' "
-                             f"that this testimonial is shown with",
-                             f"check who speaks in the quote; 'partner: {partner.id}' is set in {quote.path}",
-                             code="signature")
+                problems.add(
+                    text.path,
+                    text.lines.get("signature", 0),
+                    f"signature '{text.fields['signature']}' does not name the partner '{title}' "
+                    f"that this testimonial is shown with",
+                    f"check who speaks in the quote; 'partner: {partner.id}' is set in {quote.path}",
+                    code="signature",
+                )

@@ -9,11 +9,12 @@ never the key. This module reads the string files; everything else in it is pure
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton
@@ -76,8 +77,16 @@ def _read(path: Path, rel: str, lang: str, lines: dict[tuple[str, str], int], pr
     return flat
 
 
-def _flatten(data: Any, prefix: tuple[str, ...], flat: dict[str, str], doc: YamlDoc, rel: str, lang: str,
-             lines: dict[tuple[str, str], int], problems: Collector) -> None:
+def _flatten(
+    data: Any,
+    prefix: tuple[str, ...],
+    flat: dict[str, str],
+    doc: YamlDoc,
+    rel: str,
+    lang: str,
+    lines: dict[tuple[str, str], int],
+    problems: Collector,
+) -> None:
     for key, value in data.items():
         path = prefix + (key,)
         if isinstance(value, dict):
@@ -95,15 +104,26 @@ def _compare(strings: Strings, problems: Collector) -> None:
         if lang == strings.default:
             continue
         for key in sorted(set(reference) - set(table)):
-            problems.add(strings.paths[lang], 0, f"missing interface string '{key}'",
-                         f"translate it from {strings.paths[strings.default]}", severity=ERROR, code="i18n-missing")
+            problems.add(
+                strings.paths[lang],
+                0,
+                f"missing interface string '{key}'",
+                f"translate it from {strings.paths[strings.default]}",
+                severity=ERROR,
+                code="i18n-missing",
+            )
         for key in sorted(set(table) - set(reference)):
-            problems.add(strings.paths[lang], strings.lines.get((lang, key), 0),
-                         f"interface string '{key}' is not in the default language",
-                         "remove it, or add it to the default language too", severity=WARNING, code="i18n-unknown")
+            problems.add(
+                strings.paths[lang],
+                strings.lines.get((lang, key), 0),
+                f"interface string '{key}' is not in the default language",
+                "remove it, or add it to the default language too",
+                severity=WARNING,
+                code="i18n-unknown",
+            )
 
 
-@lru_cache(maxsize=None)
+@cache
 def locale(lang: str) -> Locale:
     return Locale.parse(lang)
 
@@ -149,6 +169,11 @@ def check_unused(strings: Strings, used: set[str], template_sources: list[str], 
     for key in sorted(strings.table.get(strings.default, {})):
         if key in used or key in named or key.startswith(prefixes or ("\0",)):
             continue
-        problems.add(strings.paths[strings.default], strings.lines.get((strings.default, key), 0),
-                     f"interface string '{key}' is not used by any template",
-                     "remove it from every language, or show it in a template", severity=WARNING, code="i18n-unused")
+        problems.add(
+            strings.paths[strings.default],
+            strings.lines.get((strings.default, key), 0),
+            f"interface string '{key}' is not used by any template",
+            "remove it from every language, or show it in a template",
+            severity=WARNING,
+            code="i18n-unused",
+        )

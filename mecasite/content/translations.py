@@ -13,9 +13,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
 
 from mecasite.config.settings import SiteConfig
 from mecasite.content.model import Item, Model, Text
@@ -43,7 +43,7 @@ def digest(text: Text) -> str:
 
 @lru_cache(maxsize=4096)  # each source is compared with each of its translations
 def _digest(words: tuple[str, ...], body: str) -> str:
-    tracked = dict(zip(TRACKED, words))
+    tracked = dict(zip(TRACKED, words, strict=False))
     body = "\n".join(line.rstrip() for line in body.strip().split("\n"))
     data = json.dumps(tracked, sort_keys=True, ensure_ascii=False) + "\n" + body
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:12]
@@ -78,8 +78,14 @@ class State:
     line: int = 0
 
     def as_dict(self) -> dict[str, str]:
-        return {"collection": self.collection, "id": self.id, "lang": self.lang, "status": self.status,
-                "path": self.path, "source": self.source}
+        return {
+            "collection": self.collection,
+            "id": self.id,
+            "lang": self.lang,
+            "status": self.status,
+            "path": self.path,
+            "source": self.source,
+        }
 
 
 def item_folder(item: Item) -> str:
@@ -111,12 +117,12 @@ def state_of(config: SiteConfig, item: Item, lang: str, drafts: dict[str, Text] 
 
 def all_states(config: SiteConfig, model: Model) -> list[State]:
     """Every item in every language, in a stable order: the translation table."""
-    return [state_of(config, item, lang, dict(item.drafts)) for item in model.items.values()
-            for lang in config.codes]
+    return [state_of(config, item, lang, dict(item.drafts)) for item in model.items.values() for lang in config.codes]
 
 
-def check_translations(config: SiteConfig, model: Model, problems: Collector,
-                       items: Iterable[Item] | None = None) -> list[State]:
+def check_translations(
+    config: SiteConfig, model: Model, problems: Collector, items: Iterable[Item] | None = None
+) -> list[State]:
     """Warnings for what a translator still has to do; the site builds meanwhile, with fallbacks. Returns
     the states found, for `outdated`.
 
@@ -127,28 +133,46 @@ def check_translations(config: SiteConfig, model: Model, problems: Collector,
     for item in model.items.values() if items is None else items:
         source = item.texts.get(default)
         if source and is_unfinished(source):
-            problems.add(source.path, todo_line(source), f"text not written yet (still marked {TODO_WRITE})",
-                         "write the text, then remove the mark", severity=WARNING, code="text-unfinished")
+            problems.add(
+                source.path,
+                todo_line(source),
+                f"text not written yet (still marked {TODO_WRITE})",
+                "write the text, then remove the mark",
+                severity=WARNING,
+                code="text-unfinished",
+            )
         for state in (state_of(config, item, lang, dict(item.drafts)) for lang in config.codes):
             states.append(state)
             message, hint = _finding(state, item)
             if message:
-                problems.add(state.path, state.line, message, hint, severity=WARNING,
-                             code=f"translation-{state.status.replace(' ', '-')}")
+                problems.add(
+                    state.path,
+                    state.line,
+                    message,
+                    hint,
+                    severity=WARNING,
+                    code=f"translation-{state.status.replace(' ', '-')}",
+                )
     return states
 
 
 def _finding(state: State, item: Item) -> tuple[str, str]:
     command = f"python build.py translate {item.collection}/{item.id} --to {state.lang}"
     if state.status == MISSING:
-        return (f"missing translation ({state.lang})",
-                f"the page shows the source text until it exists; create it with: {command}")
+        return (
+            f"missing translation ({state.lang})",
+            f"the page shows the source text until it exists; create it with: {command}",
+        )
     if state.status == FALLBACK:
-        return (f"translation not finished (still marked {TODO})",
-                "translate the marked fields and text, then remove the marks; the source text is shown meanwhile")
+        return (
+            f"translation not finished (still marked {TODO})",
+            "translate the marked fields and text, then remove the marks; the source text is shown meanwhile",
+        )
     if state.status == OUTDATED:
-        return (f"translation outdated: {state.source} has changed since it was translated",
-                f"bring the text up to date, then run: {command} --refresh")
+        return (
+            f"translation outdated: {state.source} has changed since it was translated",
+            f"bring the text up to date, then run: {command} --refresh",
+        )
     return "", ""
 
 
@@ -179,19 +203,26 @@ def yaml_quote(value: str) -> str:
 
 def scaffold_translation(source: Text, lang: str, language_name: str, with_slug: bool) -> str:
     """A new translation file: the source's words to replace, each marked, and the source's digest."""
-    lines = ["---", f"# Translation into {language_name}. Replace every text marked {TODO} with its translation,",
-             "# then remove the marks. Until then the site shows the original text in this language.",
-             f"# {HASH_FIELD} records the version of the original this was translated from: do not edit it;",
-             "# `python build.py translate ... --refresh` updates it after you bring the text up to date."]
+    lines = [
+        "---",
+        f"# Translation into {language_name}. Replace every text marked {TODO} with its translation,",
+        "# then remove the marks. Until then the site shows the original text in this language.",
+        f"# {HASH_FIELD} records the version of the original this was translated from: do not edit it;",
+        "# `python build.py translate ... --refresh` updates it after you bring the text up to date.",
+    ]
     for name in TRACKED:
         value = source.fields.get(name)
         if value:
             lines.append(f"{name}: {yaml_quote(f'{TODO} {value}')}")
     if with_slug and source.slug:
         lines.append(f"slug: {source.slug}  # the last URL segment, in {language_name} words")
-    lines += [f"{HASH_FIELD}: {digest(source)}", "---",
-              f"<!-- {TODO}: replace the text below with its translation into {language_name}, then delete this line. -->",
-              source.body.strip(), ""]
+    lines += [
+        f"{HASH_FIELD}: {digest(source)}",
+        "---",
+        f"<!-- {TODO}: replace the text below with its translation into {language_name}, then delete this line. -->",
+        source.body.strip(),
+        "",
+    ]
     return "\n".join(lines)
 
 

@@ -10,27 +10,68 @@ from __future__ import annotations
 import hashlib
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import escape, unescape
-from typing import Any, Callable, Iterable, Protocol
+from typing import Any, Protocol
 
 import markdown
 import nh3
 from markdown.treeprocessors import Treeprocessor
 
+from mecasite.config.engine import engine_key
 from mecasite.markdown import engine as markdown_engine
 from mecasite.markdown.limits import PREFIX, TooComplex, check_complexity
 from mecasite.markdown.prose import ProseConverter
-from mecasite.config.engine import engine_key
 from mecasite.markdown.typography import typography
 
 # Resolves ("partner", "materalia", "") to a URL, or None when no such item exists.
 RefResolver = Callable[[str, str], "str | None"]
 
 TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt", "em", "figcaption",
-    "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "li", "ol", "p", "pre", "q", "s", "small",
-    "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "code",
+    "dd",
+    "del",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
 }
 ATTRIBUTES = {
     "*": {"id", "lang", "title", "dir"},
@@ -166,8 +207,9 @@ class MarkdownRenderer:
         try:
             raw = md.convert(text)
         except RecursionError:
-            raise TooComplex(f"{PREFIX}nested too deeply", 0, "nest lists, quotes and HTML elements less deeply") \
-                from None
+            raise TooComplex(
+                f"{PREFIX}nested too deeply", 0, "nest lists, quotes and HTML elements less deeply"
+            ) from None
         return raw, tuple(links.headings), tuple(links.refs)
 
     def save(self) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import xml.etree.ElementTree as etree
+
 import markdown
 from markdown import util
 from markdown.extensions.toc import remove_fnrefs, render_inner_html, slugify_unicode, strip_tags, unique
@@ -32,10 +33,24 @@ EXTRA_SYNTAX = ("[^", "*[", "{", "```", "~~~", "|", "<", "\n:", "\n :", "\n  :",
 # Inline patterns, by registered name, and what must occur in a text for their expression to match there.
 # Patterns not listed (from other extensions) are always tried.
 TRIGGERS: dict[str, tuple[str, ...]] = {
-    "backtick": ("`",), "escape": ("\\",), "footnote": ("[^",), "reference": ("[",), "link": ("[",),
-    "image_link": ("![",), "image_reference": ("![",), "short_reference": ("[",), "short_image_ref": ("![",),
-    "autolink": ("<",), "automail": ("<",), "linebreak": ("  \n",), "html": ("<",), "entity": ("&",),
-    "em_strong": ("*", "_"), "em_strong2": ("_",), "strong_em": ("*",), "not_strong": ("*", "_"),
+    "backtick": ("`",),
+    "escape": ("\\",),
+    "footnote": ("[^",),
+    "reference": ("[",),
+    "link": ("[",),
+    "image_link": ("![",),
+    "image_reference": ("![",),
+    "short_reference": ("[",),
+    "short_image_ref": ("![",),
+    "autolink": ("<",),
+    "automail": ("<",),
+    "linebreak": ("  \n",),
+    "html": ("<",),
+    "entity": ("&",),
+    "em_strong": ("*", "_"),
+    "em_strong2": ("_",),
+    "strong_em": ("*",),
+    "not_strong": ("*", "_"),
 }
 
 

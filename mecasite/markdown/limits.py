@@ -58,35 +58,73 @@ class Count:
 MAX_CHARS = 200_000
 SPLIT = "split it into several items or pages"
 RUNS = (
-    Run(("[" * 200, "]" * 200, "(" * 200), re.compile(r"\[{200,}|\]{200,}|\({200,}"),
-        "a run of more than 200 brackets", "write fewer brackets in a row"),
-    Run(("`" * 100,), re.compile(r"`{100,}"), "a run of more than 100 backticks",
-        "three backticks open a code block; a run of more is never needed"),
+    Run(
+        ("[" * 200, "]" * 200, "(" * 200),
+        re.compile(r"\[{200,}|\]{200,}|\({200,}"),
+        "a run of more than 200 brackets",
+        "write fewer brackets in a row",
+    ),
+    Run(
+        ("`" * 100,),
+        re.compile(r"`{100,}"),
+        "a run of more than 100 backticks",
+        "three backticks open a code block; a run of more is never needed",
+    ),
     # Line starts are found by a literal newline (which the regex engine skips to) rather than `^`.
-    Run((), re.compile(r"\n(?:[ \t]*(?:[-*+>]|\d+[.)])[ \t]+){64,}"), "list or quote markers nested more than 64 deep",
-        "nest lists and quotes at most 64 levels deep"),
-    Run((), re.compile(r"\n[ \t>]{256,}"), "a line indented or quoted more than 256 levels deep",
-        "indent lines by fewer than 256 spaces, tabs or '>'"),
+    Run(
+        (),
+        re.compile(r"\n(?:[ \t]*(?:[-*+>]|\d+[.)])[ \t]+){64,}"),
+        "list or quote markers nested more than 64 deep",
+        "nest lists and quotes at most 64 levels deep",
+    ),
+    Run(
+        (),
+        re.compile(r"\n[ \t>]{256,}"),
+        "a line indented or quoted more than 256 levels deep",
+        "indent lines by fewer than 256 spaces, tabs or '>'",
+    ),
 )
 COUNTS = (
-    Count(tuple("*_[`&<|"), re.compile(r"[*_\[`&<|]"), 5_000, "more than 5,000 of the signs * _ [ ` & < |",
-          SPLIT, exact=True),
+    Count(
+        tuple("*_[`&<|"),
+        re.compile(r"[*_\[`&<|]"),
+        5_000,
+        "more than 5,000 of the signs * _ [ ` & < |",
+        SPLIT,
+        exact=True,
+    ),
     Count(("<",), re.compile(r"<[A-Za-z!]"), 1_000, "more than 1,000 HTML tags, comments or <addresses>", SPLIT),
     Count(("\n",), re.compile(r"\n[ \t]*(?=\n)"), 5_000, "more than 5,000 blank lines", SPLIT),
-    Count(("\n",), re.compile(r"\n[ \t>]*(?:#|=+[ \t]*(?=\n|$)|-+[ \t]*(?=\n|$))"), 500,
-          "more than 500 headings (lines starting with # or underlined with = or -)", SPLIT),
-    Count(("*[",), re.compile(r"\*\["), 100, "more than 100 abbreviations (*[...]: lines)",
-          "define fewer abbreviations, or split the text", exact=True),
-    Count(("[^",), re.compile(r"\[\^"), 1_000, "more than 1,000 footnote marks ([^...])",
-          "use fewer footnotes, or split the text", exact=True),
+    Count(
+        ("\n",),
+        re.compile(r"\n[ \t>]*(?:#|=+[ \t]*(?=\n|$)|-+[ \t]*(?=\n|$))"),
+        500,
+        "more than 500 headings (lines starting with # or underlined with = or -)",
+        SPLIT,
+    ),
+    Count(
+        ("*[",),
+        re.compile(r"\*\["),
+        100,
+        "more than 100 abbreviations (*[...]: lines)",
+        "define fewer abbreviations, or split the text",
+        exact=True,
+    ),
+    Count(
+        ("[^",),
+        re.compile(r"\[\^"),
+        1_000,
+        "more than 1,000 footnote marks ([^...])",
+        "use fewer footnotes, or split the text",
+        exact=True,
+    ),
 )
 
 
 def check_complexity(text: str) -> None:
     """Raise TooComplex for a body beyond a limit: the first in this order (size, runs, counts)."""
     if len(text) > MAX_CHARS:
-        raise TooComplex(f"{PREFIX}longer than {MAX_CHARS:,} characters", text.count("\n", 0, MAX_CHARS) + 1,
-                         SPLIT)
+        raise TooComplex(f"{PREFIX}longer than {MAX_CHARS:,} characters", text.count("\n", 0, MAX_CHARS) + 1, SPLIT)
     lined = "\n" + text  # so that the first line starts with a newline too
     for run in RUNS:
         if run.needles and not any(needle in text for needle in run.needles):
@@ -99,8 +137,9 @@ def check_complexity(text: str) -> None:
             continue
         beyond = next(islice(count.pattern.finditer(lined), count.limit, None), None)
         if beyond:
-            raise TooComplex(PREFIX + count.what, _line(lined, beyond.start() + (beyond.group()[0] == "\n")),
-                             count.hint)
+            raise TooComplex(
+                PREFIX + count.what, _line(lined, beyond.start() + (beyond.group()[0] == "\n")), count.hint
+            )
 
 
 def _line(lined: str, position: int) -> int:

@@ -13,8 +13,8 @@ Texts reach this route only within markdown_limits' bounds, the same as Python-M
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from html import escape
-from typing import Callable
 
 from markdown.extensions.toc import slugify_unicode, unique
 
@@ -131,7 +131,7 @@ class _Page:
         opened = ""
         start = 0
         for match in TOKEN.finditer(span):
-            out.append(self._text(span[start:match.start()]))
+            out.append(self._text(span[start : match.start()]))
             start = match.end()
             if match.group(1) is not None:
                 out.append(self._link(match.group(1), match.group(2)))

@@ -11,10 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from mecasite.content.schemas import REFERENCES
 from mecasite.content.model import Item, ItemKey
-from mecasite.site.resolve import Site
+from mecasite.content.schemas import REFERENCES
 from mecasite.render.views import members
+from mecasite.site.resolve import Site
 
 
 @dataclass(frozen=True)
@@ -41,17 +41,27 @@ def change_between(old: Site, new: Site, keys: set[ItemKey]) -> Change:
     facts = {k for k in keys if _facts(before[k]) != _facts(after[k])}
     meta |= {(members(k[0]), lang) for k in facts for lang in codes}  # see Views.read_members
     removed = {path for k in keys for path in old.paths_of(k)} - {path for k in keys for path in new.paths_of(k)}
-    return Change(frozenset(meta), frozenset(body), frozenset(facts),
-                  moved=_moved(old, new, keys), languages=any(_languages(before[k]) != _languages(after[k])
-                                                                 for k in keys),
-                  removed=frozenset(removed))
+    return Change(
+        frozenset(meta),
+        frozenset(body),
+        frozenset(facts),
+        moved=_moved(old, new, keys),
+        languages=any(_languages(before[k]) != _languages(after[k]) for k in keys),
+        removed=frozenset(removed),
+    )
 
 
 def _moved(old: Site, new: Site, keys: set[ItemKey]) -> bool:
     """Whether a page appeared, went, or changed its address: only the pages of edited items can have."""
+
     def where(site: Site) -> set[tuple[str, str, ItemKey | None, str]]:
-        return {(path, page.kind, page.item, page.lang) for k in keys for path in site.paths_of(k)
-                for page in (site.by_path[path],)}
+        return {
+            (path, page.kind, page.item, page.lang)
+            for k in keys
+            for path in site.paths_of(k)
+            for page in (site.by_path[path],)
+        }
+
     return where(old) != where(new)
 
 
@@ -73,8 +83,13 @@ def _languages(item: Item | None) -> tuple[list[str], list[str]] | None:
 def _changed_meta(old: Item | None, new: Item | None, codes: Iterable[str]) -> set[str]:
     """Languages whose meta a page may have shown differs: every language when the item appeared or went,
     its facts or its set of texts changed; else the languages whose front matter changed."""
-    if old is None or new is None or dict(old.facts) != dict(new.facts) or set(old.texts) != set(new.texts) \
-            or set(old.drafts) != set(new.drafts):
+    if (
+        old is None
+        or new is None
+        or dict(old.facts) != dict(new.facts)
+        or set(old.texts) != set(new.texts)
+        or set(old.drafts) != set(new.drafts)
+    ):
         return set(codes)
     return {lang for lang in new.texts if dict(old.texts[lang].fields) != dict(new.texts[lang].fields)}
 

@@ -6,14 +6,14 @@ serves, from the last build's result. Everything an editor wrote is escaped here
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
-from typing import Iterable, Sequence
 
-from mecasite.problems import Collector, Problem
-from mecasite.site.resolve import Page, Site
 from mecasite.content.translations import state_of
+from mecasite.problems import Collector, Problem
 from mecasite.render.views import Views
+from mecasite.site.resolve import Page, Site
 
 STYLE = """<style>
 #preview-bar{position:sticky;top:0;z-index:9998;display:flex;flex-wrap:wrap;gap:.25rem .9rem;align-items:center;
@@ -53,24 +53,34 @@ def bar(site: Site, page: Page) -> str:
     if page.item:
         item = site.model.items[page.item]
         state = state_of(site.config, item, page.lang, dict(item.drafts))
-        parts.append(f'<span class="state s-{state.status.replace(" ", "-")}">{page.lang}: '
-                     f'{escape(state.status)}</span> <span>{escape(state.path)}</span>')
-    links = [f'<a href="{escape(a.url)}" hreflang="{a.lang}" lang="{a.lang}">{escape(a.name)}</a>'
-             + ("" if a.translated else " (fallback)")
-             for a in views.alternates(page) if not a.current]
+        parts.append(
+            f'<span class="state s-{state.status.replace(" ", "-")}">{page.lang}: '
+            f"{escape(state.status)}</span> <span>{escape(state.path)}</span>"
+        )
+    links = [
+        f'<a href="{escape(a.url)}" hreflang="{a.lang}" lang="{a.lang}">{escape(a.name)}</a>'
+        + ("" if a.translated else " (fallback)")
+        for a in views.alternates(page)
+        if not a.current
+    ]
     parts.append("<span>" + " · ".join(links) + "</span></div>")
     return "".join(parts)
 
 
 def overlay(problems: Sequence[Problem]) -> str:
     """The failed build's messages, as in the terminal, over the last good page."""
-    items = "".join(f"<li>{escape(p.location())}: {escape(p.message)}"
-                    + (f' <span class="hint">({escape(p.hint)})</span>' if p.hint else "") + "</li>"
-                    for p in problems)
+    items = "".join(
+        f"<li>{escape(p.location())}: {escape(p.message)}"
+        + (f' <span class="hint">({escape(p.hint)})</span>' if p.hint else "")
+        + "</li>"
+        for p in problems
+    )
     count = len(problems)
-    return (f'<div id="preview-overlay" role="alert"><h2>The site could not be rebuilt: {count} '
-            f'problem{"s" * (count != 1)}. The last good version is shown; fix the file and save.</h2>'
-            f"<ul>{items}</ul></div>")
+    return (
+        f'<div id="preview-overlay" role="alert"><h2>The site could not be rebuilt: {count} '
+        f"problem{'s' * (count != 1)}. The last good version is shown; fix the file and save.</h2>"
+        f"<ul>{items}</ul></div>"
+    )
 
 
 def inject(html: bytes, url: str, info: PreviewInfo, reload_script: str) -> bytes:

@@ -17,19 +17,19 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Mapping, TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 from urllib.parse import unquote, urlsplit
 
-from mecasite.preview.session import Session
+from mecasite.build.output_folder import RefusedOutput, check_output
 from mecasite.config.settings import SiteConfig, load_config
 from mecasite.preview.overlay import PreviewInfo, inject
+from mecasite.preview.session import Session
 from mecasite.problems import ContentError, Problem
-from mecasite.sources.files import is_editor_junk
-from mecasite.build.output_folder import check_output
-from mecasite.build.output_folder import RefusedOutput
 from mecasite.site.resolve import Site
+from mecasite.sources.files import is_editor_junk
 
 if TYPE_CHECKING:
     from tornado import web
@@ -52,6 +52,7 @@ def preview_config(config: SiteConfig, host: str, port: int) -> SiteConfig:
 
 
 # -- watching ---------------------------------------------------------------------------------------------
+
 
 def signature(paths: list[Path]) -> Signature:
     """A snapshot of every watched file: path -> (size, modification time in ns, inode). Folders count too,
@@ -150,6 +151,7 @@ class Rebuilder:
 
 # -- serving ----------------------------------------------------------------------------------------------
 
+
 def resolve_request(root: Path, path: str) -> Path | None:
     """The file a URL path names below `root`, or None for anything outside it or hidden."""
     decoded = unquote(path)
@@ -176,8 +178,9 @@ def allowed_hosts(host: str, port: int) -> set[str] | None:
     return {f"{name}:{port}" for name in names} | {f"[{name}]:{port}" for name in names if ":" in name}
 
 
-def make_app(root: Path, base_path: str, port: int, hosts: set[str] | None,
-             state: Mapping[str, PreviewInfo]) -> web.Application:
+def make_app(
+    root: Path, base_path: str, port: int, hosts: set[str] | None, state: Mapping[str, PreviewInfo]
+) -> web.Application:
     from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
     from tornado import web
 
@@ -207,10 +210,15 @@ def make_app(root: Path, base_path: str, port: int, hosts: set[str] | None,
             if decoded + "/" == base_path or (decoded == "/" and base_path != "/"):
                 self.redirect(base_path)
                 return
-            rel = decoded[len(base_path):] if decoded.startswith(base_path) else None
+            rel = decoded[len(base_path) :] if decoded.startswith(base_path) else None
             target = resolve_request(root, rel) if rel is not None else None
-            if target and rel is not None and target.name == "index.html" and not url.endswith("/") \
-                    and not rel.endswith("index.html"):
+            if (
+                target
+                and rel is not None
+                and target.name == "index.html"
+                and not url.endswith("/")
+                and not rel.endswith("index.html")
+            ):
                 self.redirect(url + "/")
                 return
             status = 200
@@ -239,6 +247,7 @@ def make_app(root: Path, base_path: str, port: int, hosts: set[str] | None,
 
 def _content_type(path: Path) -> str:
     import mimetypes
+
     kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return kind + ("; charset=utf-8" if kind.startswith("text/") or kind.endswith(("xml", "javascript")) else "")
 
@@ -246,6 +255,7 @@ def _content_type(path: Path) -> str:
 def reload_browsers() -> None:
     """Tell every open page to reload: after every build, none skipped (livereload's own throttle is bypassed)."""
     from livereload.handlers import LiveReloadHandler
+
     message = {"command": "reload", "path": "/", "liveCSS": False, "liveImg": False}
     for waiter in list(LiveReloadHandler.waiters):
         try:

@@ -21,28 +21,28 @@ from __future__ import annotations
 
 import gc
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Iterable
 
 from mecasite.build import pipeline as builder
-from mecasite.preview.changes import Change, change_between, references
-from mecasite.content.signatures import check_signatures
-from mecasite.content.schemas import COLLECTIONS
+from mecasite.build.links import HINT, Scan, broken_links, scan_files
+from mecasite.build.output_folder import check_output, ledger
+from mecasite.build.writer import content_digest, update_in_place
 from mecasite.config.settings import SiteConfig
 from mecasite.content.loader import load_item
-from mecasite.build.links import HINT, Scan, broken_links, scan_files
-from mecasite.render.body_links import merge_fallback_copies
-from mecasite.site.targets import Targets
-from mecasite.render.memo import Readers
 from mecasite.content.model import ItemKey, Model
-from mecasite.build.output_folder import check_output, ledger
-from mecasite.problems import WARNING, Collector, ContentError, Problem
-from mecasite.site.resolve import Site, resolve_site
 from mecasite.content.parity import check_parity
+from mecasite.content.schemas import COLLECTIONS
+from mecasite.content.signatures import check_signatures
 from mecasite.content.translations import check_translations, outdated
-from mecasite.build.writer import content_digest, update_in_place
+from mecasite.preview.changes import Change, change_between, references
+from mecasite.problems import WARNING, Collector, ContentError, Problem
+from mecasite.render.body_links import merge_fallback_copies
+from mecasite.render.memo import Readers
+from mecasite.site.resolve import Site, resolve_site
+from mecasite.site.targets import Targets
 
 
 @dataclass
@@ -82,8 +82,13 @@ class Session:
             self.readers.add(path, meta, body)
         self.hashes = outcome.digests
         gc.freeze()  # the loaded site lives on: keep the collector from walking it on every update
-        return Update(len(prepared.site.pages), len(outcome.written), full=True,
-                      problems=prepared.problems.problems, site=prepared.site)
+        return Update(
+            len(prepared.site.pages),
+            len(outcome.written),
+            full=True,
+            problems=prepared.problems.problems,
+            site=prepared.site,
+        )
 
     # -- updates -----------------------------------------------------------------------------------------
     def update(self, changed: Iterable[Path]) -> Update:
@@ -112,8 +117,9 @@ class Session:
         if self.config.outdated_notice:
             for key, source in outdated(states).items():
                 notices[key] = builder.last_changed(self.config.root, source)
-        renderer = old.renderer.for_site(site, problems, notices,
-                                         None if change.structure else (set(change.meta), set(change.body)))
+        renderer = old.renderer.for_site(
+            site, problems, notices, None if change.structure else (set(change.meta), set(change.body))
+        )
 
         affected = self._affected(old.site, site, change)
         # A translation's page reads its own text, not its source's: a source edited makes the translations
@@ -182,8 +188,11 @@ class Session:
             for ref in references(old.model.items.get(key)) | references(new.model.items.get(key)):
                 affected.update(new.paths_of(ref))
         for collection in {collection for collection, _ in change.facts}:
-            affected.update(new.list_page(collection, lang).output_path for lang in self.config.codes
-                            if ("list-" + collection, None, lang) in new.by_key)
+            affected.update(
+                new.list_page(collection, lang).output_path
+                for lang in self.config.codes
+                if ("list-" + collection, None, lang) in new.by_key
+            )
         return affected
 
     def _targets(self, change: Change, pages: list) -> Targets:

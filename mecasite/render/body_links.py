@@ -15,9 +15,9 @@ from html import unescape
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from mecasite.markdown.convert import PLACEHOLDER
 from mecasite.content.model import Item, ItemKey, Text
 from mecasite.content.schemas import COLLECTIONS, REF_KINDS
+from mecasite.markdown.convert import PLACEHOLDER
 from mecasite.problems import Problem, did_you_mean
 
 _HREF = re.compile(r'\shref="([^"]*)"')
@@ -39,7 +39,7 @@ def typed_links(converted_html: str, body: str, first_line: int, kinds: frozense
     for value in _HREF.findall(converted_html):
         href = unescape(value)
         if href.startswith(PLACEHOLDER):  # an id link: partner/acme#x -> partner:acme#x
-            kind, _, rest = href[len(PLACEHOLDER):].partition("/")
+            kind, _, rest = href[len(PLACEHOLDER) :].partition("/")
             href = f"{kind}:{rest}" if kind in kinds else href
         if href not in seen:
             seen.add(href)
@@ -86,7 +86,7 @@ def merge_fallback_copies(problems: list[Problem]) -> list[Problem]:
     merged: dict[Problem, tuple[bool, list[str]]] = {}
     for problem in problems:
         found = _FALLBACK.search(problem.message)
-        base = replace(problem, message=problem.message[:found.start()]) if found else problem
+        base = replace(problem, message=problem.message[: found.start()]) if found else problem
         own, langs = merged.get(base, (False, []))
         merged[base] = (own or not found, langs + ([found.group(1)] if found else []))
     out = []
@@ -96,9 +96,11 @@ def merge_fallback_copies(problems: list[Problem]) -> list[Problem]:
             continue
         where = ", ".join(sorted(set(langs)))
         plural = "s" if len(set(langs)) > 1 else ""
-        note = (f" (and on the {where} page{plural}, which show{'' if plural else 's'} this text as a fallback)"
-                if own else f" (on the {where} page{plural}, which show{'' if plural else 's'} this text as a "
-                "fallback)")
+        note = (
+            f" (and on the {where} page{plural}, which show{'' if plural else 's'} this text as a fallback)"
+            if own
+            else f" (on the {where} page{plural}, which show{'' if plural else 's'} this text as a fallback)"
+        )
         out.append(replace(base, message=base.message + note))
     return sorted(out)
 
@@ -133,8 +135,14 @@ class LinkCheck:
             message, hint = self._address(href)
         self.views.checked_links.add(final)
         if message:  # an anchor depends on the page's language; an unknown id or page does not
-            self.views.problems.add(text.path, found.line, message + (fallback if "no anchor" in message else ""), hint,
-                              found.column, code="link")
+            self.views.problems.add(
+                text.path,
+                found.line,
+                message + (fallback if "no anchor" in message else ""),
+                hint,
+                found.column,
+                code="link",
+            )
 
     def _address(self, href: str) -> tuple[str, str]:
         """(problem or "", hint) of an address typed by hand: it must lead to a page, and an anchor there; even
@@ -161,8 +169,13 @@ class LinkCheck:
         if url is None:
             known = [key[1] for key in self.views.site.model.items if key[0] == collection]
             hint = did_you_mean(item_id, known) if known else ""
-            return (f"link to unknown item '{kind}:{item_id}'", hint if hint.startswith("did you mean") else
-                    "links between items are written [text](partner:id), (action:id) or (page:id)", "")
+            return (
+                f"link to unknown item '{kind}:{item_id}'",
+                hint
+                if hint.startswith("did you mean")
+                else "links between items are written [text](partner:id), (action:id) or (page:id)",
+                "",
+            )
         final = url + (f"#{anchor}" if anchor else "")
         if not anchor or not COLLECTIONS[collection].has_pages:
             return "", "", final

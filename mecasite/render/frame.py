@@ -6,13 +6,14 @@ Made from the page and the site's views, for the layout template (`base.html`). 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Mapping, TypeAlias
+from typing import TypeAlias
 
 from mecasite.content.strings import date_text, language_in
+from mecasite.render.views import Alternate, Link, Views
 from mecasite.site.resolve import LISTS, Page
 from mecasite.sources.fields import PartialDate
-from mecasite.render.views import Alternate, Link, Views
 
 Translate: TypeAlias = Callable[..., str]  # t(key, **params): an interface string in the page's language
 Outdated: TypeAlias = Mapping[tuple[str, str, str], dt.date | None]  # (collection, id, lang) -> source changed
@@ -40,20 +41,30 @@ class Frame:
     indexable: bool
 
 
-def make_frame(views: Views, page: Page, title: str, description: str, t: Translate,
-               outdated: Outdated, feed_url: str) -> Frame:
+def make_frame(
+    views: Views, page: Page, title: str, description: str, t: Translate, outdated: Outdated, feed_url: str
+) -> Frame:
     """`outdated`: (collection, id, lang) -> when the source of that translation changed (None: unknown)."""
     site = views.site
     alternates = views.alternates(page)
     canonical_page = site.item_page(page.item, page.text_lang) if page.is_fallback and page.item else page
     default = next(a for a in alternates if a.lang == site.config.default_language)
     return Frame(
-        lang=page.lang, kind=page.kind, title=title, description=description, url=views.url(page),
-        canonical=views.abs_url(canonical_page or page), text_lang=page.text_lang or page.lang,
-        is_fallback=page.is_fallback, outdated_notice=_outdated_notice(views, page, t, outdated),
-        alternates=tuple(alternates), x_default=default.abs_url,
-        breadcrumbs=_breadcrumbs(views, page, title, t), nav=_nav(views, page, t),
-        share=tuple(views.share_links(page, title)), feed_url=feed_url,
+        lang=page.lang,
+        kind=page.kind,
+        title=title,
+        description=description,
+        url=views.url(page),
+        canonical=views.abs_url(canonical_page or page),
+        text_lang=page.text_lang or page.lang,
+        is_fallback=page.is_fallback,
+        outdated_notice=_outdated_notice(views, page, t, outdated),
+        alternates=tuple(alternates),
+        x_default=default.abs_url,
+        breadcrumbs=_breadcrumbs(views, page, title, t),
+        nav=_nav(views, page, t),
+        share=tuple(views.share_links(page, title)),
+        feed_url=feed_url,
         indexable=page.kind != "404" and not page.is_fallback,
     )
 
@@ -67,8 +78,11 @@ def _outdated_notice(views: Views, page: Page, t: Translate, outdated: Outdated)
     when = outdated[key]
     if when is None:
         return t("translation.outdated_undated", language=language)
-    return t("translation.outdated", language=language, date=date_text(
-        PartialDate(when.year, when.month, when.day), config.locale(page.lang)))
+    return t(
+        "translation.outdated",
+        language=language,
+        date=date_text(PartialDate(when.year, when.month, when.day), config.locale(page.lang)),
+    )
 
 
 def _breadcrumbs(views: Views, page: Page, title: str, t: Translate) -> tuple[Link, ...]:

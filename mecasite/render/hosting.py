@@ -11,10 +11,10 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
-from mecasite.site.resolve import Site
 from mecasite.render.views import Views
+from mecasite.site.resolve import Site
 
 HEADERS = """\
 # Netlify and Cloudflare Pages read this file; other hosts ignore it.
@@ -30,15 +30,19 @@ HEADERS = """\
 def redirects_file(site: Site, views: Views) -> str:
     """Netlify/Cloudflare `_redirects`: rules are tried in order; a rule never hides an existing file."""
     config, base = site.config, site.config.base_path
-    lines = ["# Netlify and Cloudflare Pages read this file; other hosts ignore it.",
-             "# Renamed pages: their old addresses (old_slugs) lead to the current ones."]
+    lines = [
+        "# Netlify and Cloudflare Pages read this file; other hosts ignore it.",
+        "# Renamed pages: their old addresses (old_slugs) lead to the current ones.",
+    ]
     for page in site.redirects:
         assert page.item is not None  # a redirect is an old address of an item's page...
         target = site.item_page(page.item, page.lang)
         assert target is not None  # ...made only in a language where that page has its own text
         lines.append(f"{base}{page.url}  {views.url(target)}  301")
-    lines.append("# The root sends each visitor to the first of their browser's languages that the site has "
-                 "(Netlify); elsewhere the root page does it.")
+    lines.append(
+        "# The root sends each visitor to the first of their browser's languages that the site has "
+        "(Netlify); elsewhere the root page does it."
+    )
     for code in config.codes:
         if code != config.default_language:
             lines.append(f"{base}  {base}{code}/  302!  Language={code}")

@@ -7,13 +7,14 @@ read: a page showing the timeline has read every action's title and date. Entrie
 
 from __future__ import annotations
 
-from typing import Callable, TypedDict
+from collections.abc import Callable
+from typing import TypedDict
 
 from markupsafe import Markup
 
-from mecasite.render import worldmap
-from mecasite.content.strings import country_name
 from mecasite.content.model import Item, ItemKey, sort_key
+from mecasite.content.strings import country_name
+from mecasite.render import worldmap
 from mecasite.render.views import ItemView, LazyItem, Quote, Views
 
 
@@ -35,8 +36,9 @@ def newest_actions(views: Views, lang: str, count: int) -> list[ItemView]:
 def _timeline(views: Views, lang: str) -> list[tuple[ItemKey, str, int | None]]:
     """(action, language of its text shown, year), newest first (by date, then title, descending), undated
     ones last (by title)."""
-    timeline: list[tuple[ItemKey, str, int | None]] = views.memoized(("timeline", lang),
-                                                                     lambda: _make_timeline(views, lang))
+    timeline: list[tuple[ItemKey, str, int | None]] = views.memoized(
+        ("timeline", lang), lambda: _make_timeline(views, lang)
+    )
     return timeline
 
 
@@ -59,8 +61,10 @@ def _make_timeline(views: Views, lang: str) -> list[tuple[ItemKey, str, int | No
 def partners_by_country(views: Views, lang: str) -> list[tuple[str, str, list[LazyItem]]]:
     """(code, localised country name, partners), by country name; multi-country partners last."""
     items = views.site.model.items
-    return [(code, name, [views.lazy_item(items[key], lang) for key in keys])
-            for code, name, keys in views.memoized(("partners", lang), lambda: _partners(views, lang))]
+    return [
+        (code, name, [views.lazy_item(items[key], lang) for key in keys])
+        for code, name, keys in views.memoized(("partners", lang), lambda: _partners(views, lang))
+    ]
 
 
 def _partners(views: Views, lang: str) -> list[tuple[str, str, list[ItemKey]]]:
@@ -98,11 +102,14 @@ def partner_map(views: Views, lang: str, t: Callable[..., str]) -> PartnerMap:
         views.read_meta(home.key, site.text(home, lang).lang)
     facts = home.facts if home else {}
     partners = sorted({c for p in site.model.collection("partners") for c in p.facts["country"]})
-    kinds = worldmap.classify((facts.get("map_home") or ("",))[0], facts.get("map_priority") or (),
-                              facts.get("map_distant") or (), partners)
+    kinds = worldmap.classify(
+        (facts.get("map_home") or ("",))[0], facts.get("map_priority") or (), facts.get("map_distant") or (), partners
+    )
     names = {code: country_name(code, lang) for code in kinds}
-    legend = [(kind, t(f"map.{kind}"), sorted((names[c] for c, k in kinds.items() if k == kind), key=sort_key))
-              for kind in worldmap.KINDS]
+    legend = [
+        (kind, t(f"map.{kind}"), sorted((names[c] for c, k in kinds.items() if k == kind), key=sort_key))
+        for kind in worldmap.KINDS
+    ]
     svg = worldmap.draw(kinds, names, t("map.title"), t("map.description"))
     return {"svg": Markup(svg), "legend": [entry for entry in legend if entry[2]]}
 

@@ -8,7 +8,8 @@ edit the preview keeps exactly the values that read nothing the edit changed. Pu
 
 from __future__ import annotations
 
-from typing import Any, Generic, Hashable, Iterable, TypeAlias, TypeVar
+from collections.abc import Hashable, Iterable
+from typing import Any, Generic, TypeAlias, TypeVar
 
 from mecasite.content.model import ItemKey
 
@@ -57,7 +58,7 @@ class Memo:
         self.entries[key] = (value, meta, body)
         self.readers.add(key, meta, body)
 
-    def without(self, meta: set[Read], body: set[Read]) -> "Memo":
+    def without(self, meta: set[Read], body: set[Read]) -> Memo:
         """A memo keeping the values that read none of `meta` and `body` (this one is left as it was)."""
         entries = dict(self.entries)
         for key in self.readers.of(meta, body):

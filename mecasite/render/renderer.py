@@ -11,39 +11,52 @@ import datetime as dt
 import hashlib
 import os
 import traceback
+from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any
 
 import jinja2
 from markupsafe import Markup, escape
 
-from mecasite.render import lists
-from mecasite.render.frame import make_frame
-from mecasite.render.hosting import HOST_FILES
-from mecasite.content.strings import MissingString, Strings, language_in
 from mecasite.config.engine import JINJA_OPTIONS
-from mecasite.problems import Collector
-from mecasite.site.resolve import Page, Site
+from mecasite.content.strings import MissingString, Strings, language_in
 from mecasite.markdown.convert import MarkdownRenderer
 from mecasite.markdown.typography import typography
+from mecasite.problems import Collector
+from mecasite.render import lists
 from mecasite.render.body_links import template_ids
+from mecasite.render.extra_files import feed_context, root_context, sitemap_context
+from mecasite.render.frame import make_frame
+from mecasite.render.hosting import HOST_FILES
 from mecasite.render.views import ItemView, LazyItem, Views
-
-FEED_ENTRIES = 50  # the newest actions in each feed, as feed readers expect (Hugo and others cap theirs too)
+from mecasite.site.resolve import Page, Site
 
 TEMPLATES = {
-    "home": "home.html", "page": "page.html", "action": "action.html", "partner": "partner.html",
-    "list-actions": "actions.html", "list-partners": "partners.html", "list-testimonials": "testimonials.html",
-    "404": "404.html", "redirect": "redirect.html",
+    "home": "home.html",
+    "page": "page.html",
+    "action": "action.html",
+    "partner": "partner.html",
+    "list-actions": "actions.html",
+    "list-partners": "partners.html",
+    "list-testimonials": "testimonials.html",
+    "404": "404.html",
+    "redirect": "redirect.html",
 }
 EXTRA_TEMPLATES = {"index.html": "root.html", "404.html": "root-404.html"}  # the extra files that are pages
 
 
 class Renderer:
-    def __init__(self, site: Site, strings: Strings, problems: Collector, static: dict[str, bytes],
-                 outdated: Mapping[tuple[str, str, str], dt.date | None] | None = None,
-                 markdown: MarkdownRenderer | None = None, bytecode_cache: jinja2.BytecodeCache | None = None):
+    def __init__(
+        self,
+        site: Site,
+        strings: Strings,
+        problems: Collector,
+        static: dict[str, bytes],
+        outdated: Mapping[tuple[str, str, str], dt.date | None] | None = None,
+        markdown: MarkdownRenderer | None = None,
+        bytecode_cache: jinja2.BytecodeCache | None = None,
+    ):
         """`markdown` and `bytecode_cache`: the converter and the compiled templates' cache the build hands in
         (build/caches.py); without them nothing is kept between runs."""
         self.site, self.strings, self.problems = site, strings, problems
@@ -54,16 +67,23 @@ class Renderer:
         self._typeset: dict[str, dict[str, str]] = {}  # lang -> key -> text, for strings without parameters
         self.views = Views(site, problems, markdown)
         self.views.template_ids = template_ids(
-            [p.read_text(encoding="utf-8", errors="replace") for p in sorted(site.config.templates_dir.rglob("*.html"))])
+            [p.read_text(encoding="utf-8", errors="replace") for p in sorted(site.config.templates_dir.rglob("*.html"))]
+        )
         self.static_hashes = {name: hashlib.sha256(data).hexdigest()[:10] for name, data in static.items()}
         self.env = self._environment(site.config.templates_dir, bytecode_cache)
 
     def _environment(self, folder: Path, bytecode_cache: jinja2.BytecodeCache | None) -> jinja2.Environment:
         env = jinja2.Environment(  # the options are engine.JINJA_OPTIONS, part of the engine key
-            loader=jinja2.FileSystemLoader(folder), bytecode_cache=bytecode_cache, **JINJA_OPTIONS)
-        env.globals.update(asset=self.asset, base_path=self.site.config.base_path, language_in=language_in,
-                           base_url=self.site.config.base_url, languages=self.site.config.languages,
-                           lang_attr=lang_attr)
+            loader=jinja2.FileSystemLoader(folder), bytecode_cache=bytecode_cache, **JINJA_OPTIONS
+        )
+        env.globals.update(
+            asset=self.asset,
+            base_path=self.site.config.base_path,
+            language_in=language_in,
+            base_url=self.site.config.base_url,
+            languages=self.site.config.languages,
+            lang_attr=lang_attr,
+        )
         return env
 
     def compile_templates(self) -> None:
@@ -95,6 +115,7 @@ class Renderer:
                 return typography(text.format(**params), lang)
             done[key] = typography(text, lang)
             return done[key]
+
         return t
 
     # -- pages ---------------------------------------------------------------------------------------------
@@ -109,8 +130,12 @@ class Renderer:
             try:
                 context = self._redirect_context(page) if page.kind == "redirect" else self._page_context(page)
             except MissingString as exc:  # asked for by the engine itself, not by a template
-                self.problems.add(self.strings.paths[self.strings.default], 0, f"unknown interface string {exc}",
-                                  "add it to the default language's strings, then translate it")
+                self.problems.add(
+                    self.strings.paths[self.strings.default],
+                    0,
+                    f"unknown interface string {exc}",
+                    "add it to the default language's strings, then translate it",
+                )
                 self.views.reads = None
                 continue
             html = self._render(TEMPLATES[page.kind], context)
@@ -118,8 +143,7 @@ class Renderer:
             if html is not None:
                 yield page.output_path, html.encode()
 
-    def for_site(self, site: Site, problems: Collector, outdated: Mapping,
-                 changed: tuple[set, set] | None) -> "Renderer":
+    def for_site(self, site: Site, problems: Collector, outdated: Mapping, changed: tuple[set, set] | None) -> Renderer:
         """A renderer of a changed site that keeps the compiled templates and the memo's values that read none
         of the (item, language) metas and bodies `changed` (None: the site's structure changed, keep none)."""
         other = copy.copy(self)
@@ -143,7 +167,7 @@ class Renderer:
     def _feed(self, lang: str, deps: dict | None) -> bytes | None:
         if deps is not None:
             self.views.reads = deps[self.feed_path(lang)] = (set(), set())
-        feed = self._render("atom.xml", self._feed_context(lang))
+        feed = self._render("atom.xml", feed_context(self, lang))
         self.views.reads = None
         return None if feed is None else feed.encode()
 
@@ -152,11 +176,14 @@ class Renderer:
         files) by output path, each rendered when called: their paths are known before any is rendered, so
         a render process can make them while the others render pages. None: it failed, with a problem."""
         files: dict[str, Callable[[], bytes | None]] = {
-            self.feed_path(lang): partial(self._feed, lang, deps) for lang in self.site.config.codes}
+            self.feed_path(lang): partial(self._feed, lang, deps) for lang in self.site.config.codes
+        }
         for template, target, context in (
-                ("root.html", "index.html", self._root_context), ("root-404.html", "404.html", self._root_context),
-                ("sitemap.xml", "sitemap.xml", self._sitemap_context),
-                ("robots.txt", "robots.txt", lambda: {"sitemap": self.site.config.base_url + "sitemap.xml"})):
+            ("root.html", "index.html", partial(root_context, self)),
+            ("root-404.html", "404.html", partial(root_context, self)),
+            ("sitemap.xml", "sitemap.xml", partial(sitemap_context, self)),
+            ("robots.txt", "robots.txt", lambda: {"sitemap": self.site.config.base_url + "sitemap.xml"}),
+        ):
             files[target] = partial(self._render_bytes, template, context)
         for name, make in HOST_FILES.items():
             files[name] = partial(lambda make: make(self.site, self.views).encode(), make)
@@ -195,8 +222,12 @@ class Renderer:
         except jinja2.TemplateNotFound as exc:
             self.problems.add(self._template_path(template), 0, f"template '{exc.name}' not found")
         except MissingString as exc:
-            self._runtime(template, exc, f"unknown interface string {exc}",
-                          f"add it to {self.strings.paths[self.strings.default]}")
+            self._runtime(
+                template,
+                exc,
+                f"unknown interface string {exc}",
+                f"add it to {self.strings.paths[self.strings.default]}",
+            )
         except (jinja2.TemplateError, TypeError, ValueError, KeyError, AttributeError) as exc:
             self._runtime(template, exc, f"template error: {exc}")
         return None
@@ -217,8 +248,11 @@ class Renderer:
 
     def _page_context(self, page: Page) -> dict:
         t = self.translator(page.lang)
-        context: dict[str, Any] = {"t": t, "lang": page.lang,
-                                   "partial": lambda name, item: self._partial(name, item, page.lang, t)}
+        context: dict[str, Any] = {
+            "t": t,
+            "lang": page.lang,
+            "partial": lambda name, item: self._partial(name, item, page.lang, t),
+        }
         if page.item:
             item = self.views.item(page.item, page.lang)
             context["item"] = item
@@ -233,58 +267,40 @@ class Renderer:
             context["map"] = lists.partner_map(self.views, page.lang, t)
         elif page.kind == "list-testimonials":
             context["quotes"] = lists.quotes(self.views, page.lang)
-        context["page"] = make_frame(self.views, page, title, description, t, self.outdated,
-                                     self.site.config.base_path + self.feed_path(page.lang))
+        context["page"] = make_frame(
+            self.views,
+            page,
+            title,
+            description,
+            t,
+            self.outdated,
+            self.site.config.base_path + self.feed_path(page.lang),
+        )
         return context
 
     def _partial(self, name: str, item: ItemView | LazyItem, lang: str, t: Callable) -> Markup:
         """`partial(template, item)` for templates: a piece of page about one item (a list's card), rendered
         once per item and language; it sees `item`, `lang` and `t`. List pages show hundreds, and the preview
         keeps them across edits."""
-        return self.views.memoized(("partial", name, item.key, lang), lambda: Markup(
-            self.env.get_template(name).render(item=item, lang=lang, t=t)), frozenset({(item.key, item.lang)}))
+        return self.views.memoized(
+            ("partial", name, item.key, lang),
+            lambda: Markup(self.env.get_template(name).render(item=item, lang=lang, t=t)),
+            frozenset({(item.key, item.lang)}),
+        )
 
     def _redirect_context(self, page: Page) -> dict:
         target = self.site.item_page(page.item, page.lang)
         item = self.views.item(page.item, page.lang)
-        return {"t": self.translator(page.lang), "lang": page.lang, "title": item.title,
-                "target": self.views.url(target), "target_abs": self.views.abs_url(target)}
-
-    # -- feeds, sitemap, root --------------------------------------------------------------------------------
-    def _feed_context(self, lang: str) -> dict:
-        actions = lists.newest_actions(self.views, lang, FEED_ENTRIES)
-        dated = [v.date.first_day() for v in actions if v.date]
-        updated = source_date() or (max(dated) if dated else dt.date(1970, 1, 1))
-        page = self.site.list_page("actions", lang)
-        return {"t": self.translator(lang), "lang": lang, "actions": actions, "updated": updated,
-                "feed_url": self.site.config.base_url + self.feed_path(lang), "list_url": self.views.abs_url(page),
-                "base_url": self.site.config.base_url}
-
-    def _sitemap_context(self) -> dict:
-        entries = []
-        for page in self.site.pages:
-            if page.kind in ("404", "redirect") or page.is_fallback:
-                continue
-            alternates = self.views.alternates(page)
-            default = next(a for a in alternates if a.lang == self.site.config.default_language)
-            entries.append((self.views.abs_url(page), [a for a in alternates if a.translated], default.abs_url))
-        return {"entries": entries}
-
-    def _root_context(self) -> dict:
-        default = self.site.config.default_language
-        homes = [(lang, self.views.url(self.site.home(lang.code)), self.views.abs_url(self.site.home(lang.code)))
-                 for lang in self.site.config.languages]
-        return {"t": self.translator(default), "lang": default, "homes": homes, "default": default,
-                "strings": {lang.code: self.translator(lang.code) for lang in self.site.config.languages}}
+        return {
+            "t": self.translator(page.lang),
+            "lang": page.lang,
+            "title": item.title,
+            "target": self.views.url(target),
+            "target_abs": self.views.abs_url(target),
+        }
 
 
 def lang_attr(text_lang: str, page_lang: str) -> Markup:
     """` lang="de"` where a text is not in the page's language, for templates. A Python function rather than a
     macro: templates call it dozens of times a page, and a macro call costs ten times more."""
     return Markup(f' lang="{escape(text_lang)}"') if text_lang != page_lang else Markup("")
-
-
-def source_date() -> dt.date | None:
-    """`SOURCE_DATE_EPOCH`, the reproducible-builds convention, as the feeds' update date."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "")
-    return dt.datetime.fromtimestamp(int(value), dt.timezone.utc).date() if value.isdigit() else None

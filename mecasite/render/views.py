@@ -7,24 +7,23 @@ logic of their own beyond layout. Pure functions, apart from the shared Markdown
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import quote
 
 from markupsafe import Markup
 
+from mecasite.content.model import Item, ItemKey, sort_key
 from mecasite.content.schemas import COLLECTIONS, REF_KINDS
 from mecasite.content.strings import country_name, date_text, language_name
+from mecasite.markdown.convert import MarkdownRenderer, Rendered, TooComplex, link
+from mecasite.problems import Collector
+from mecasite.render.body_links import LinkCheck, typed_links
 from mecasite.render.memo import Memo
 from mecasite.render.view_data import Alternate, Link, Quote
-from mecasite.markdown.convert import MarkdownRenderer, Rendered, TooComplex, link
-from mecasite.render.body_links import LinkCheck, typed_links
-from mecasite.content.model import sort_key
-from mecasite.content.model import Item, ItemKey
-from mecasite.problems import Collector
 from mecasite.site.resolve import Page, Site
 from mecasite.site.targets import Targets
-
 from mecasite.sources.fields import PartialDate
 
 
@@ -76,7 +75,7 @@ class LazyItem:
 
     __slots__ = ("key", "lang", "_views", "_page_lang", "_view")
 
-    def __init__(self, views: "Views", key: ItemKey, page_lang: str, text_lang: str):
+    def __init__(self, views: Views, key: ItemKey, page_lang: str, text_lang: str):
         self.key, self.lang, self._views, self._page_lang, self._view = key, text_lang, views, page_lang, None
 
     def __getattr__(self, name: str):
@@ -89,8 +88,9 @@ class Views:
     """Builds the views of one site. Values shared by many pages (converted bodies, list cards, the
     timeline) are kept in a memo, with what they read (see memo.py)."""
 
-    def __init__(self, site: Site, problems: Collector, markdown: MarkdownRenderer | None = None,
-                 memo: Memo | None = None):
+    def __init__(
+        self, site: Site, problems: Collector, markdown: MarkdownRenderer | None = None, memo: Memo | None = None
+    ):
         """`markdown`: the converter, with the build's cache if it has one (none by default)."""
         self.site, self.problems = site, problems
         self.markdown = markdown or MarkdownRenderer(frozenset(REF_KINDS))
@@ -169,8 +169,9 @@ class Views:
         """The body of the item's `text_lang` text, with its links leading to `page_lang` pages. Converted
         once per page language; a broken link or a body too complex to convert is reported against its file.
         """
-        return self.memoized(("body", item.key, text_lang, page_lang),
-                             lambda: self._render_text(item, text_lang, page_lang))
+        return self.memoized(
+            ("body", item.key, text_lang, page_lang), lambda: self._render_text(item, text_lang, page_lang)
+        )
 
     def _render_text(self, item: Item, text_lang: str, page_lang: str) -> Rendered:
         self._read_body(item.key, text_lang)
@@ -181,8 +182,12 @@ class Views:
             self.problems.add(text.path, text.body_line + max(exc.line - 1, 0), exc.message, exc.hint)
             return Rendered("", (), (), ())
         except Exception as exc:  # an extension refusing what it was given: the editor's text, not a template
-            self.problems.add(text.path, text.body_line, f"this text could not be converted: {exc}",
-                              "check the Markdown's special syntax ({: ...} attributes, fences, tables)")
+            self.problems.add(
+                text.path,
+                text.body_line,
+                f"this text could not be converted: {exc}",
+                "check the Markdown's special syntax ({: ...} attributes, fences, tables)",
+            )
             return Rendered("", (), (), ())
         for found in typed_links(converted.html, text.body, text.body_line, self.kinds):
             self.link_check.check(text, found, page_lang, converted.headings)
@@ -205,8 +210,13 @@ class Views:
             render_html=lambda: Markup(self.rendered(item, lang).html),
             render_quotes=lambda: tuple(self.quote(t.id, lang) for t in self._quotes_of(item)),
             linked=lambda which: self._linked(item, which, lang),
-            key=key, id=item.id, title=text.title, summary=text.summary, url=self.url(page) if page else "",
-            lang=text.lang, date=date,
+            key=key,
+            id=item.id,
+            title=text.title,
+            summary=text.summary,
+            url=self.url(page) if page else "",
+            lang=text.lang,
+            date=date,
             date_text=date_text(date, self.site.config.locale(lang)) if date else "",
             countries=tuple((c, country_name(c, lang)) for c in item.facts.get("country") or ()),
         )
@@ -264,10 +274,14 @@ class Views:
         if shown.lang != original.lang:
             translation = Markup(self.rendered(item, lang).html)
         return Quote(
-            id=item.id, partner=self.link(("partners", item.facts["partner"]), lang),
-            signature=shown.fields["signature"], signature_lang=shown.lang,
-            original=Markup(self.rendered_text(item, original.lang, lang).html), original_lang=original.lang,
-            translation=translation, translation_lang=shown.lang,
+            id=item.id,
+            partner=self.link(("partners", item.facts["partner"]), lang),
+            signature=shown.fields["signature"],
+            signature_lang=shown.lang,
+            original=Markup(self.rendered_text(item, original.lang, lang).html),
+            original_lang=original.lang,
+            translation=translation,
+            translation_lang=shown.lang,
         )
 
     # -- list entries ------------------------------------------------------------------------------
@@ -281,8 +295,11 @@ class Views:
         for code in self.site.config.codes:
             other = self._same_page(page, code)
             translated = not other.item or code in other.translated
-            result.append(Alternate(code, self._language_name(code), self.url(other), self.abs_url(other),
-                                    translated, code == page.lang))
+            result.append(
+                Alternate(
+                    code, self._language_name(code), self.url(other), self.abs_url(other), translated, code == page.lang
+                )
+            )
         return result
 
     def _same_page(self, page: Page, lang: str) -> Page:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from html import escape
 from pathlib import Path
-from typing import Iterable, Mapping, TypeAlias, TypedDict
+from typing import TypeAlias, TypedDict
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "countries.json"
 GAP = 16.0
@@ -62,25 +63,34 @@ def _path(rings: list[Ring], box: Box, offset: float, across: float, scale: floa
     return "".join(parts)
 
 
-def draw(kinds: Mapping[str, str], names: Mapping[str, str], title: str, description: str, id_prefix: str = "map") -> str:
+def draw(
+    kinds: Mapping[str, str], names: Mapping[str, str], title: str, description: str, id_prefix: str = "map"
+) -> str:
     """The map as SVG markup. `kinds`: country code -> one of KINDS; `names`: code -> name in the page's
     language (each coloured country carries it as its tooltip and accessible name)."""
     panels = _panels()
     width = panels[-1][2] + (panels[-1][1][2] - panels[-1][1][0]) * panels[-1][3]
     height = max(height for _, _, height in VIEW)
-    out = [f'<svg class="partner-map" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
-           f'aria-labelledby="{id_prefix}-title {id_prefix}-desc" xmlns="http://www.w3.org/2000/svg">',
-           f'<title id="{id_prefix}-title">{escape(title)}</title>',
-           f'<desc id="{id_prefix}-desc">{escape(description)}</desc>', "<defs>"]
+    out = [
+        f'<svg class="partner-map" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
+        f'aria-labelledby="{id_prefix}-title {id_prefix}-desc" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{id_prefix}-title">{escape(title)}</title>',
+        f'<desc id="{id_prefix}-desc">{escape(description)}</desc>',
+        "<defs>",
+    ]
     for name, box, offset, across, scale in panels:
         w, h = (box[2] - box[0]) * across, (box[3] - box[1]) * scale
-        out.append(f'<clipPath id="{id_prefix}-clip-{name}"><rect x="{offset:.1f}" y="0" width="{w:.1f}" '
-                   f'height="{h:.1f}"/></clipPath>')
+        out.append(
+            f'<clipPath id="{id_prefix}-clip-{name}"><rect x="{offset:.1f}" y="0" width="{w:.1f}" '
+            f'height="{h:.1f}"/></clipPath>'
+        )
     out.append("</defs>")
     for name, box, offset, across, scale in panels:
         w, h = (box[2] - box[0]) * across, (box[3] - box[1]) * scale
-        out.append(f'<g clip-path="url(#{id_prefix}-clip-{name})">'
-                   f'<rect class="sea" x="{offset:.1f}" y="0" width="{w:.1f}" height="{h:.1f}"/>')
+        out.append(
+            f'<g clip-path="url(#{id_prefix}-clip-{name})">'
+            f'<rect class="sea" x="{offset:.1f}" y="0" width="{w:.1f}" height="{h:.1f}"/>'
+        )
         for code, rings in shapes()["countries"].items():
             kind = kinds.get(code, "other")
             if not _visible(rings, box):
@@ -89,8 +99,9 @@ def draw(kinds: Mapping[str, str], names: Mapping[str, str], title: str, descrip
             if kind == "other":
                 out.append(f'<path class="country" d="{d}"/>')
             else:
-                out.append(f'<path class="country {kind}" d="{d}"><title>{escape(names.get(code, code))}'
-                           f"</title></path>")
+                out.append(
+                    f'<path class="country {kind}" d="{d}"><title>{escape(names.get(code, code))}</title></path>'
+                )
         out.append("</g>")
     out.append("</svg>")
     return "".join(out)
@@ -104,8 +115,12 @@ def _visible(rings: list[Ring], box: Box) -> bool:
 def classify(home: str, priority: Iterable[str], distant: Iterable[str], partners: Iterable[str]) -> dict[str, str]:
     """Each country's strongest relation: home, then priority neighbour, then partner, then long-distance."""
     kinds: dict[str, str] = {}
-    for kind, codes in (("home", [home] if home else []), ("priority", priority), ("partner", partners),
-                        ("distant", distant)):
+    for kind, codes in (
+        ("home", [home] if home else []),
+        ("priority", priority),
+        ("partner", partners),
+        ("distant", distant),
+    ):
         for code in codes:
             kinds.setdefault(code, kind)
     return kinds

@@ -8,13 +8,14 @@ Pure: no I/O here.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Iterable, Mapping, TypeAlias
+from typing import TypeAlias
 
-from mecasite.content.schemas import COLLECTIONS, REFERENCES
 from mecasite.config.settings import SiteConfig
 from mecasite.content.model import Item, ItemKey, Model, Text
+from mecasite.content.schemas import COLLECTIONS, REFERENCES
 from mecasite.problems import Collector, did_you_mean
 
 LISTS = ("actions", "partners", "testimonials")
@@ -55,9 +56,12 @@ class Site:
     @cached_property
     def pages(self) -> tuple[Page, ...]:
         """Every page: per language, its 404 and list pages, then the items' pages in id order."""
-        return tuple(page for lang in self.config.codes
-                     for pages in (self.fixed[lang], *(by_lang.get(lang, ()) for by_lang in self.item_pages.values()))
-                     for page in pages)
+        return tuple(
+            page
+            for lang in self.config.codes
+            for pages in (self.fixed[lang], *(by_lang.get(lang, ()) for by_lang in self.item_pages.values()))
+            for page in pages
+        )
 
     @property
     def redirects(self) -> tuple[Page, ...]:
@@ -88,8 +92,13 @@ class Site:
         raise KeyError(item.key)  # resolve_site guarantees a default-language text
 
 
-def resolve_site(config: SiteConfig, model: Model, problems: Collector, previous: Site | None = None,
-                 changed: frozenset[ItemKey] = frozenset()) -> Site:
+def resolve_site(
+    config: SiteConfig,
+    model: Model,
+    problems: Collector,
+    previous: Site | None = None,
+    changed: frozenset[ItemKey] = frozenset(),
+) -> Site:
     """Pages for every item and list in every language, URLs checked for clashes.
 
     With `previous` (the preview's last site, which resolved without errors), only the items in `changed` are
@@ -112,8 +121,7 @@ def resolve_site(config: SiteConfig, model: Model, problems: Collector, previous
         ordered = sorted(changed)
     removed = any(key not in model.items for key in changed)
     # A removed item breaks the references to it anywhere; otherwise only the changed items can be wrong.
-    _check_items(config, model, model.items.values() if removed else
-                 [model.items[k] for k in ordered], problems)
+    _check_items(config, model, model.items.values() if removed else [model.items[k] for k in ordered], problems)
     for key in changed:
         _remove(_flat(item_pages.get(key, {})), by_key, by_path, owners)
         if key not in model.items:
@@ -131,8 +139,15 @@ def _flat(by_lang: Mapping[str, tuple[Page, ...]]) -> list[Page]:
     return [page for pages in by_lang.values() for page in pages]
 
 
-def _add(config: SiteConfig, model: Model, pages: list[Page], by_key: dict[PageKey, Page], by_path: dict[str, Page],
-         owners: dict[str, Page], problems: Collector) -> None:
+def _add(
+    config: SiteConfig,
+    model: Model,
+    pages: list[Page],
+    by_key: dict[PageKey, Page],
+    by_path: dict[str, Page],
+    owners: dict[str, Page],
+    problems: Collector,
+) -> None:
     """Index new pages; a URL already taken (or taken twice among them) is a clash."""
     clashes: dict[str, list[Page]] = {}
     for page in pages:
@@ -158,8 +173,12 @@ def _add(config: SiteConfig, model: Model, pages: list[Page], by_key: dict[PageK
 
     for clash in sorted((sorted(c, key=order) for c in clashes.values()), key=lambda c: order(c[0])):
         sources = [_source(model, p) for p in clash]
-        problems.add(sources[0], 0, f"{len(clash)} pages on one URL '/{clash[0].url}': " + ", ".join(sources),
-                     "give each a different slug")
+        problems.add(
+            sources[0],
+            0,
+            f"{len(clash)} pages on one URL '/{clash[0].url}': " + ", ".join(sources),
+            "give each a different slug",
+        )
 
 
 def _key(page: Page) -> PageKey:
@@ -186,15 +205,23 @@ def _check_items(config: SiteConfig, model: Model, items: Iterable[Item], proble
         problems.add(where, 0, f"exactly one page must have 'home: true' (found {len(homes)})")
     for item in items:
         if default not in item.texts:
-            problems.add(item.path, 0, f"no text in the default language '{default}'",
-                         f"add {item.path.rsplit('/', 1)[0]}/{default}.md")
+            problems.add(
+                item.path,
+                0,
+                f"no text in the default language '{default}'",
+                f"add {item.path.rsplit('/', 1)[0]}/{default}.md",
+            )
         for field, target in REFERENCES.get(item.collection, {}).items():
             _check_refs(model, item, field, target, problems)
         if item.collection == "pages" and not item.facts.get("home"):
             for text in item.texts.values():
                 if not text.slug:
-                    problems.add(text.path, 1, "missing required field 'slug'",
-                                 "the last URL segment in this language, e.g. approach")
+                    problems.add(
+                        text.path,
+                        1,
+                        "missing required field 'slug'",
+                        "the last URL segment in this language, e.g. approach",
+                    )
 
 
 def _check_refs(model: Model, item: Item, field: str, target: str, problems: Collector) -> None:
@@ -203,13 +230,16 @@ def _check_refs(model: Model, item: Item, field: str, target: str, problems: Col
         if (target, ref) not in model.items:
             what = COLLECTIONS[target].ref
             known = [i.id for i in model.collection(target)]
-            problems.add(item.path, item.lines.get(field, 0), f"{field}: unknown {what} '{ref}'",
-                         did_you_mean(ref, known))
+            problems.add(
+                item.path, item.lines.get(field, 0), f"{field}: unknown {what} '{ref}'", did_you_mean(ref, known)
+            )
 
 
 def _fixed_pages(config: SiteConfig, lang: str) -> tuple[Page, ...]:
-    return (Page("404", lang, f"{lang}/404.html"),
-            *(Page("list-" + name, lang, f"{lang}/{config.sections[name][lang]}/") for name in LISTS))
+    return (
+        Page("404", lang, f"{lang}/404.html"),
+        *(Page("list-" + name, lang, f"{lang}/{config.sections[name][lang]}/") for name in LISTS),
+    )
 
 
 def _item_pages(config: SiteConfig, item: Item) -> dict[str, tuple[Page, ...]]:
@@ -231,8 +261,11 @@ def _item_pages(config: SiteConfig, item: Item) -> dict[str, tuple[Page, ...]]:
         pages = [Page(kind, lang, url, item.key, text_lang, translated)]
         if lang == text_lang and kind != "home":
             parent = url.rstrip("/").rsplit("/", 1)[0]
-            pages += [Page("redirect", lang, f"{parent}/{old}/", item.key, text_lang)
-                      for old in text.fields.get("old_slugs") or () if old != text.slug]
+            pages += [
+                Page("redirect", lang, f"{parent}/{old}/", item.key, text_lang)
+                for old in text.fields.get("old_slugs") or ()
+                if old != text.slug
+            ]
         result[lang] = tuple(pages)
     return result
 

@@ -20,7 +20,7 @@ class Targets:
 
     def address(self, path: str) -> str:
         """The address a visitor types for an output file: `en/index.html` -> `/international/en/`."""
-        return self.base_path + (path[:-len("index.html")] if path.endswith("index.html") else path)
+        return self.base_path + (path[: -len("index.html")] if path.endswith("index.html") else path)
 
     def resolve(self, href: str) -> tuple[str, str, str]:
         if href not in self._known:
@@ -35,7 +35,7 @@ class Targets:
             return "", "", unquote(parts.fragment)
         if not parts.path.startswith(self.base_path):
             return f"link '{href}' does not start with the site's base path '{self.base_path}'", "", ""
-        target = unquote(parts.path[len(self.base_path):])
+        target = unquote(parts.path[len(self.base_path) :])
         if target == "" or target.endswith("/"):
             target += "index.html"
         if target not in self.paths:

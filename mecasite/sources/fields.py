@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from mecasite.problems import Collector, did_you_mean
 from mecasite.sources.yamldoc import Path, YamlDoc
@@ -83,8 +84,10 @@ RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt
 def to_slug(value: Any) -> str:
     text = to_text(value)
     if len(text) > MAX_SLUG or not SLUG_RE.match(text):
-        raise FieldError(f"invalid slug {_show(value)}",
-                         f"use lowercase letters a-z, digits and single hyphens, at most {MAX_SLUG} characters")
+        raise FieldError(
+            f"invalid slug {_show(value)}",
+            f"use lowercase letters a-z, digits and single hyphens, at most {MAX_SLUG} characters",
+        )
     if text in RESERVED:
         raise FieldError(f"slug '{text}' is a reserved file name on Windows", "choose another word")
     return text
@@ -92,12 +95,14 @@ def to_slug(value: Any) -> str:
 
 def list_of(convert: Callable[[Any], str], what: str, example: str) -> Callable[[Any], tuple[str, ...]]:
     """A converter for a YAML list whose every entry `convert` accepts; nothing written means empty."""
+
     def to_list(value: Any) -> tuple[str, ...]:
         if value is None:
             return ()
         if not isinstance(value, list):
             raise FieldError(f"expected a list of {what}, found {_show(value)}", f"write {example}")
         return tuple(convert(v) for v in value)
+
     return to_list
 
 
@@ -156,8 +161,9 @@ class Field:
 Schema = Mapping[str, Field]
 
 
-def validate(doc: YamlDoc, schema: Schema, path: str, problems: Collector,
-             prefix: Path = (), what: str = "field") -> dict[str, Any]:
+def validate(
+    doc: YamlDoc, schema: Schema, path: str, problems: Collector, prefix: Path = (), what: str = "field"
+) -> dict[str, Any]:
     """Converted values of `doc` at `prefix`, every problem recorded with its line."""
     data = doc.data
     for key in prefix:
@@ -171,8 +177,13 @@ def validate(doc: YamlDoc, schema: Schema, path: str, problems: Collector,
     for key in data:
         if key not in schema:
             pos = doc.keys.get(prefix + (key,)) or doc.pos(prefix)
-            problems.add(path, pos.line, f"unknown {what} '{label(key)}'", did_you_mean(str(key), list(schema)),
-                         column=pos.column)
+            problems.add(
+                path,
+                pos.line,
+                f"unknown {what} '{label(key)}'",
+                did_you_mean(str(key), list(schema)),
+                column=pos.column,
+            )
     for key, field in schema.items():
         if data.get(key) is None:
             if field.required:

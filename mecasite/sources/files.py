@@ -36,21 +36,29 @@ class Document:
 def is_editor_junk(name: str) -> bool:
     """Files editors and their tools leave beside the real ones (hidden, backups, swap and temporary files):
     never content, never a reason to rebuild."""
-    return (name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".swx", ".tmp", ".bak", ".part"))
-            or name == "4913")
+    return (
+        name.startswith((".", "#", "~"))
+        or name.endswith(("~", ".swp", ".swx", ".tmp", ".bak", ".part"))
+        or name == "4913"
+    )
 
 
 def decode(data: bytes) -> str:
     """UTF-8 text with the BOM dropped and line ends made `\\n`."""
     if len(data) > MAX_BYTES:
-        raise SourceError(f"file is too large ({len(data):,} bytes; the limit is {MAX_BYTES:,})",
-                          hint="split it into several items or remove pasted binary data")
+        raise SourceError(
+            f"file is too large ({len(data):,} bytes; the limit is {MAX_BYTES:,})",
+            hint="split it into several items or remove pasted binary data",
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise SourceError(f"not UTF-8 text (bad byte 0x{data[exc.start]:02x} at byte offset {exc.start})",
-                          line, hint="save the file as UTF-8 in your editor") from exc
+        raise SourceError(
+            f"not UTF-8 text (bad byte 0x{data[exc.start]:02x} at byte offset {exc.start})",
+            line,
+            hint="save the file as UTF-8 in your editor",
+        ) from exc
     if "\x00" in text:
         raise SourceError("file contains a NUL character", hint="save the file as UTF-8 text")
     return text.replace("\r\n", "\n").replace("\r", "\n")
@@ -77,12 +85,13 @@ def parse_markdown_file(text: str) -> Document:
         raise SourceError("file is empty", 1, hint="start it with front matter between two '---' lines")
     lines = text.split("\n")
     if lines[0].rstrip() != FENCE:
-        raise SourceError("front matter missing", 1, 1,
-                          hint="the file must start with a '---' line, then the fields, then '---'")
+        raise SourceError(
+            "front matter missing", 1, 1, hint="the file must start with a '---' line, then the fields, then '---'"
+        )
     for number, line in enumerate(lines[1:], start=1):
         if line.rstrip() == FENCE:
             meta = _parse("\n".join(lines[1:number]), 1)
-            return Document(meta, "\n".join(lines[number + 1:]), number + 2)
+            return Document(meta, "\n".join(lines[number + 1 :]), number + 2)
     raise SourceError("front matter is not closed", 1, 1, hint="add a '---' line after the last field")
 
 
@@ -94,6 +103,9 @@ def _parse(text: str, offset: int) -> YamlDoc:
     if doc.data is None:
         doc.data = {}
     if not isinstance(doc.data, dict):
-        raise SourceError("expected fields (key: value lines), found a list or a single value",
-                          doc.pos(()).line, hint="write one 'field: value' per line")
+        raise SourceError(
+            "expected fields (key: value lines), found a list or a single value",
+            doc.pos(()).line,
+            hint="write one 'field: value' per line",
+        )
     return doc

@@ -88,8 +88,7 @@ class _Builder:
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    raise YamlError("more than one YAML document", *self._at(event),
-                                    hint="remove the extra '---' line")
+                    raise YamlError("more than one YAML document", *self._at(event), hint="remove the extra '---' line")
                 self.doc.data = self._node(next(self.events), (), 0)
         return self.doc
 
@@ -99,12 +98,16 @@ class _Builder:
 
     def _check(self, event: Any) -> None:
         if getattr(event, "anchor", None) or isinstance(event, yaml.AliasEvent):
-            raise YamlError("anchors and aliases (& and *) are not allowed", *self._at(event),
-                            hint="write the value out in full")
+            raise YamlError(
+                "anchors and aliases (& and *) are not allowed", *self._at(event), hint="write the value out in full"
+            )
         tag = getattr(event, "tag", None)
         if tag and tag != "!":
-            raise YamlError(f"YAML tags such as '{tag}' are not allowed", *self._at(event),
-                            hint="remove the tag; write a plain value")
+            raise YamlError(
+                f"YAML tags such as '{tag}' are not allowed",
+                *self._at(event),
+                hint="remove the tag; write a plain value",
+            )
 
     def _node(self, event: Any, path: Path, depth: int) -> Any:
         self._check(event)
@@ -139,8 +142,12 @@ class _Builder:
             key, key_pos = event.value, _pos(event.start_mark, self.offset)
             if key in result:
                 first = self.doc.keys[path + (key,)]
-                raise YamlError(f"duplicate key '{key}' (first at line {first.line})", key_pos.line,
-                                key_pos.column, hint="keep one of the two lines")
+                raise YamlError(
+                    f"duplicate key '{key}' (first at line {first.line})",
+                    key_pos.line,
+                    key_pos.column,
+                    hint="keep one of the two lines",
+                )
             self.doc.keys[path + (key,)] = key_pos
             result[key] = self._node(next(self.events), path + (key,), depth + 1)
         raise YamlError("unterminated mapping")  # pragma: no cover
@@ -177,8 +184,9 @@ def _unclosed_quote(lines: list[str], upto: int) -> tuple[int, int] | None:
     for number, line in enumerate(lines[: upto + 1]):
         key, sep, value = line.partition(": ")
         stripped = value.strip() if sep else line.strip().removeprefix("- ")
-        if stripped.startswith('"') and not (len(stripped) > 1 and stripped.rstrip().endswith('"')
-                                             and not stripped.rstrip().endswith('\\"')):
+        if stripped.startswith('"') and not (
+            len(stripped) > 1 and stripped.rstrip().endswith('"') and not stripped.rstrip().endswith('\\"')
+        ):
             return number, line.index('"')
     return None
 
