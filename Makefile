@@ -1,6 +1,6 @@
 # The two commands of README.md, each installing what it needs on a fresh machine with Python 3.11+:
 #   make serve   build the site and preview it at http://127.0.0.1:8000/ with live reload
-#   make test    run the whole test suite
+#   make test    run the whole test suite (make test-fast: the quick part, for while you work)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -10,7 +10,7 @@ BASE_URL ?=
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve build check test clean browser tools
+.PHONY: serve build check test test-fast lint clean browser tools
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { apt-get update -qq && apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); }
@@ -40,7 +40,18 @@ $(TOOLS)/.installed:
 	@touch $@
 tools: $(TOOLS)/.installed
 
-test: $(STAMP) browser tools
+# Lint, format and types: ruff and mypy (strict), configured in pyproject.toml.
+lint: $(STAMP)
+	$(BIN)/ruff check mecasite tests bench tools build.py
+	$(BIN)/ruff format --check mecasite tests bench tools build.py
+	$(BIN)/mypy
+
+# Units and small sites written from a dict, on every core: well under 30 s. No browser, no forked builds.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -n auto -m "not slow and not full"
+
+# Everything CI runs: lint, then the whole suite, browser included.
+test: $(STAMP) browser tools lint
 	$(BIN)/python -m pytest
 
 clean:

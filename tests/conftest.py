@@ -85,6 +85,27 @@ class Built:
         return sorted(self.out.rglob("*.html"))
 
 
+# The test files that drive a browser, fork builds, or generate hundreds of inputs: `make test` runs them,
+# `make test-fast` (units and small sites written from a dict) leaves them out.
+FULL_ONLY = {
+    "test_visitor.py",
+    "test_preview_browser.py",
+    "test_differential.py",
+    "test_fuzz.py",
+    "test_markdown_prose.py",
+    "test_incremental.py",
+    "test_hardening.py",
+    "test_serve.py",
+    "test_build_processes.py",
+}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.path.name in FULL_ONLY:
+            item.add_marker(pytest.mark.full)
+
+
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory) -> Built:
     """The real content, built with a base URL that has a path, as on the production host."""
