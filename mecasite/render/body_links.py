@@ -50,10 +50,10 @@ def typed_links(converted_html: str, body: str, first_line: int, kinds: frozense
 def position(body: str, href: str, first_line: int) -> tuple[int, int]:
     """The line (in the file whose body starts at `first_line`) and column where `href` was typed; the body's
     first line when it cannot be found as typed (a reference definition written another way)."""
-    for typed in (f"]({href}", f"<{href}>", href):
-        index = body.find(typed)
+    for before, after in (("](", ""), ("<", ">"), ("", "")):
+        index = body.find(f"{before}{href}{after}")
         if index >= 0:
-            index += len(typed) - len(href)
+            index += len(before)
             line_start = body.rfind("\n", 0, index) + 1
             return first_line + body.count("\n", 0, index), index - line_start + 1
     return first_line, 0
