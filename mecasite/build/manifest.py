@@ -192,9 +192,10 @@ def files_fingerprint(files: Iterable[tuple[str, int, int]]) -> str:
     return digest.hexdigest()
 
 
-def is_up_to_date(config: SiteConfig, inputs: Inputs) -> bool:
+def is_up_to_date(config: SiteConfig, inputs: Inputs, files: list[tuple[str, int, int]] | None = None) -> bool:
     """True when the last build had these inputs and its output is untouched since: the same time stamps,
-    and the same contents in the files that were changed just before it looked."""
+    and the same contents in the files that were changed just before it looked. `files`: the output's files,
+    if they were just walked."""
     try:
         saved = json.loads(_path(config).read_text())
         racy = [(str(path), str(digest)) for path, digest in saved.get("racy", [])]
@@ -204,7 +205,8 @@ def is_up_to_date(config: SiteConfig, inputs: Inputs) -> bool:
         saved.get("inputs") == inputs.stamp
         and all(content_of(path) == digest for path, digest in racy)
         and config.output_dir.is_dir()
-        and saved.get("output") == output_fingerprint(config.output_dir)
+        and saved.get("output")
+        == (output_fingerprint(config.output_dir) if files is None else files_fingerprint(files))
     )
 
 

@@ -147,9 +147,9 @@ def build(config: SiteConfig, jobs: int | None = None, force: bool = False) -> B
     changed since the last build (same inputs, output untouched), nothing is rendered or written. An output
     folder that must not be replaced (output_folder.py) stops the build before anything is read.
     """
-    check_output(config)
+    files = check_output(config)
     inputs = manifest.inputs_fingerprint(config, {})
-    if not force and manifest.is_up_to_date(config, inputs):
+    if not force and manifest.is_up_to_date(config, inputs, files):
         return BuildResult({}, manifest.saved_problems(config), None, up_to_date=True)
     prepared = prepare(config, parity=False)
     outcome = build_prepared(prepared, jobs)
