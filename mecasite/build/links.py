@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from html import escape, unescape
+from typing import TypeAlias
 from urllib.parse import urlsplit
 
 from mecasite.problems import Collector
@@ -44,7 +45,9 @@ def scan(html: str) -> Scan:
     return found
 
 
-Source = Callable[[str, str], tuple[str, int]]  # (page, href) -> (template, line) that wrote the link
+Source: TypeAlias = Callable[[str, str], tuple[str, int]]  # (page, href) -> (template, line) that wrote the link
+Deferred: TypeAlias = tuple[str, int, str, str, str, str]  # (template, line, href, target, anchor, page address)
+Pending: TypeAlias = tuple[str, str, str, str]  # (page path, href, target, anchor): an anchor on another page
 
 
 def check_page(
@@ -54,13 +57,13 @@ def check_page(
     problems: Collector,
     source: Source,
     skip: set[str] | frozenset[str] = frozenset(),
-) -> list[tuple[str, int, str, str, str, str]]:
+) -> list[Deferred]:
     """Check one rendered page's own links (`found`: its scan; `skip`: the addresses of its bodies' links,
     checked where they were typed), as far as the page alone allows, where it was rendered (a render process):
     every address must be a file of `targets`, every #anchor on the page itself one of its ids. A problem is
     reported at the template that wrote the link (`source`). Anchors on other pages are returned as
     (template, line, href, target, anchor, page address) for `check_anchors`."""
-    deferred: list = []
+    deferred: list[Pending] = []
     own = Scan(found.ids, found.links - skip) if skip else found
     for href, message in broken_links(path, own, targets, None, deferred):
         where, line = source(path, href)
@@ -71,7 +74,7 @@ def check_page(
     ]
 
 
-def check_anchors(deferred, ids_of: Callable[[str], set[str] | None], problems: Collector) -> None:
+def check_anchors(deferred: Iterable[Deferred], ids_of: Callable[[str], set[str] | None], problems: Collector) -> None:
     """The anchors `check_page` left: `ids_of(target)` gives a page's ids (None: not an HTML page)."""
     for where, line, href, target, fragment, _address in sorted(deferred):
         ids = ids_of(target)
@@ -83,18 +86,21 @@ HINT = "fix the link in the template"
 
 
 def broken_links(
-    path: str, found: Scan, targets: Targets, pages: Mapping[str, Scan] | None, deferred: list | None = None
+    path: str, found: Scan, targets: Targets, pages: Mapping[str, Scan] | None, deferred: list[Pending] | None = None
 ) -> list[tuple[str, str]]:
     """(href, message) of each broken link of one page. Anchors on other pages are checked against `pages`,
     or, without it, appended to `deferred` as (path, href, target, anchor)."""
-    broken = []
+    broken: list[tuple[str, str]] = []
     for href in sorted(found.links):
         message, target, fragment = targets.resolve(href)
         target = target or path  # a bare #anchor: on this page
         if not message and fragment and target != path and pages is None:
+            assert deferred is not None, "without `pages`, a caller collects the anchors on other pages"
             deferred.append((path, href, target, fragment))
         elif not message and fragment:
-            ids = found.ids if target == path else (pages[target].ids if target in pages else None)
+            ids = (
+                found.ids if target == path else (pages[target].ids if pages is not None and target in pages else None)
+            )
             if ids is not None and fragment not in ids:
                 message = _no_anchor(href)
         if message:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -224,6 +225,6 @@ def _check_anchors(staging: Staging, outcome: Outcome, problems: Collector) -> N
     check_anchors(outcome.deferred, lambda t: ids_of(t) if t.endswith(".html") else None, problems)
 
 
-def _bodies(site: Site):
+def _bodies(site: Site) -> Iterator[tuple[str, str]]:
     """(body, language) of every text: what the Markdown cache must keep."""
     return ((text.body, text.lang) for item in site.model.items.values() for text in item.texts.values())

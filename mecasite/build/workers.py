@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 
-from mecasite.build.links import Scan, Targets, check_page, scan
+from mecasite.build.links import Deferred, Scan, check_page, scan
 from mecasite.build.processes import CAN_FORK, fork_pool
 from mecasite.build.writer import Staging, content_digest
 from mecasite.problems import Collector, Problem
 from mecasite.render.body_links import merge_fallback_copies
+from mecasite.render.memo import Deps, Entry, Key
 from mecasite.render.renderer import Renderer
 from mecasite.site.resolve import Page
+from mecasite.site.targets import Targets
 
 PARALLEL_FROM = 400  # pages; below this, forking costs more than it saves
 SLICES_PER_JOB = 8  # smaller results, streamed back: the parent never holds them all at once
@@ -34,13 +36,13 @@ EXTRAS = -1  # the task that renders the extra files
 class Outcome:
     """What rendering left to the build: problems are in the renderer's collector."""
 
-    deferred: list[tuple[str, int, str, str, str, str]] = field(default_factory=list)  # links.check_page
+    deferred: list[Deferred] = field(default_factory=list)  # links.check_page
     written: list[tuple[str, int, int]] = field(default_factory=list)  # see Staging.written
     # With `track` (the preview): for each file, the digest of its bytes; for each page, its scan (also with
     # `keep_scans`) and what it read, as (item, language) metas and bodies.
     digests: dict[str, bytes] = field(default_factory=dict)
     scans: dict[str, Scan] = field(default_factory=dict)
-    deps: dict[str, tuple[set, set]] = field(default_factory=dict)
+    deps: Deps = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ class _Job:
     extras: dict[str, Callable[[], bytes | None]]
     staging: Staging
     targets: Targets
-    extra_deps: dict | None  # filled by the extra files as they render, when tracking
+    extra_deps: Deps | None  # filled by the extra files as they render, when tracking
     keep_scans: bool  # send back each page's links and anchors (tracking does too)
 
 
@@ -67,7 +69,7 @@ def render_into(
 ) -> Outcome:
     """Render every page and extra file, and write them and `static` into `staging`, links checked. With
     `track`, the outcome holds what the preview keeps; with `keep_scans`, each page's links and anchors."""
-    extra_deps: dict | None = {} if track else None
+    extra_deps: Deps | None = {} if track else None
     extras = renderer.extras(extra_deps)
     staging.claim([p.output_path for p in pages] + sorted({**extras, **static}))
     start = len(staging.written)
@@ -105,12 +107,12 @@ class _TaskResult:
 
     problems: list[Problem]
     used_strings: set[str]
-    deferred: list[tuple[str, int, str, str, str, str]]
+    deferred: list[Deferred]
     written: list[tuple[str, int, int]]
     digests: dict[str, bytes] = field(default_factory=dict)
     scans: dict[str, Scan] = field(default_factory=dict)
-    deps: dict[str, tuple[set, set]] = field(default_factory=dict)
-    cards: list = field(default_factory=list)  # the list cards rendered, as memo entries
+    deps: Deps = field(default_factory=dict)
+    cards: list[tuple[Key, Entry]] = field(default_factory=list)  # the list cards rendered, as memo entries
 
 
 def _render_task(job: _Job, task: tuple[int, int]) -> _TaskResult:
@@ -120,7 +122,8 @@ def _render_task(job: _Job, task: tuple[int, int]) -> _TaskResult:
     checked = Collector()
     problems_before, written_before = len(renderer.problems.problems), len(staging.written)
     memo_before = len(renderer.views.memo.entries)
-    deps: dict | None = {} if track else None
+    deps: Deps | None = {} if track else None
+    files: Iterator[tuple[str, bytes | None]]
     if index == EXTRAS:
         files = ((path, make()) for path, make in job.extras.items())
     else:
@@ -146,7 +149,7 @@ def _render_task(job: _Job, task: tuple[int, int]) -> _TaskResult:
     result.problems = renderer.problems.problems[problems_before:] + checked.problems
     result.used_strings = renderer.used_strings
     result.written = staging.written[written_before:]
-    if track:
+    if job.extra_deps is not None and deps is not None:  # tracking
         result.deps = dict(job.extra_deps) if index == EXTRAS else deps
         result.cards = [
             (key, entry)
@@ -159,12 +162,12 @@ def _render_task(job: _Job, task: tuple[int, int]) -> _TaskResult:
 _FORKED: _Job | None = None  # what forked workers inherit
 
 
-def _forked_task(task: tuple[int, int]):
+def _forked_task(task: tuple[int, int]) -> _TaskResult:
     assert _FORKED is not None
     return _render_task(_FORKED, task)
 
 
-def _render_forked(job: _Job, jobs: int) -> list:
+def _render_forked(job: _Job, jobs: int) -> list[_TaskResult]:
     """The tasks shared by `jobs` forked processes; the extra files first (the longest single task)."""
     global _FORKED
     _FORKED = job

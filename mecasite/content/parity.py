@@ -94,7 +94,7 @@ def after(blocks: Sequence[Block], index: int) -> str:
     return f"after the {describe(before.kind)} that starts '{opening(before)}'"
 
 
-def _tokens(block: Block, lang: str) -> set:
+def _tokens(block: Block, lang: str) -> set[str]:
     """What a block says in any language: its links, facts and strongly written names (for aligning blocks)."""
     words = {w for w in WORD.findall(block.text) if is_strong(w)}
     return links(block.text) | {str(f) for f in facts(block.text, lang)} | words
@@ -166,6 +166,7 @@ def compare_blocks(
             )
             next_j = j + 1
         else:
+            assert i is not None  # align pairs each block with a block or None, never None with None
             s = source[i]
             line = translation[next_j - 1].line if next_j > 0 else (translation[0].line if translation else 1)
             findings.append(
@@ -251,7 +252,15 @@ def compare(source: Text, translation: Text, others: Mapping[str, Text], names: 
     return findings
 
 
-def _fact_line(message: str, src_blocks, tr_blocks, matched, translation: Text, src_lang: str, lang: str) -> int:
+def _fact_line(
+    message: str,
+    src_blocks: Sequence[Block],
+    tr_blocks: Sequence[Block],
+    matched: Mapping[int, int],
+    translation: Text,
+    src_lang: str,
+    lang: str,
+) -> int:
     """The translation line of the block a fact finding is about: where the translation's or original's fact is."""
     values = re.findall(r"the (?:date|year|number) (\S+)|has (\S+)$", message)
     wanted = {v for pair in values for v in pair if v}
@@ -295,11 +304,13 @@ def item_findings(config: SiteConfig, item: Item, names: Names) -> dict[str, lis
     return result
 
 
-def check_parity(config: SiteConfig, model: Model, problems: Collector, items: Iterable[Item] | None = None) -> dict:
+def check_parity(
+    config: SiteConfig, model: Model, problems: Collector, items: Iterable[Item] | None = None
+) -> dict[tuple[str, str, str], int]:
     """Warnings for up-to-date translations that differ from their original; returns (collection, id, lang) ->
     number of findings, for the dashboard. `items` limits the check to some items (the preview's edits)."""
     names = names_of(model, config.default_language)
-    counts = {}
+    counts: dict[tuple[str, str, str], int] = {}
     for item in model.items.values() if items is None else items:
         for lang, found in item_findings(config, item, names).items():
             counts[(item.collection, item.id, lang)] = len(found)

@@ -169,7 +169,7 @@ def _months(lang: str) -> dict[str, int]:
 
 
 @lru_cache(maxsize=16)
-def _date_patterns(lang: str) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+def _date_patterns(lang: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     months = "|".join(sorted(map(re.escape, _months(lang) | _months("en")), key=len, reverse=True))
     day_first = re.compile(rf"(?<!\d)(\d{{1,2}})(?:er|st|nd|rd|th|e|\.)?\s+({months})\.?\s+(\d{{4}})(?!\d)", re.I)
     month_first = re.compile(rf"(?<![\w])({months})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)", re.I)
@@ -208,7 +208,7 @@ def facts(text: str, lang: str) -> frozenset[Fact]:
     return frozenset(found)
 
 
-def compare_facts(source: set[Fact], translation: set[Fact]) -> list[str]:
+def compare_facts(source: frozenset[Fact], translation: frozenset[Fact]) -> list[str]:
     """Messages for facts changed, missing or added; a changed one is said once ('2011 where ... 2010')."""
     missing, extra = sorted(source - translation), sorted(translation - source)
     messages = []

@@ -22,7 +22,7 @@ from markdown.treeprocessors import Treeprocessor
 from mecasite.config.engine import engine_key
 from mecasite.markdown import engine as markdown_engine
 from mecasite.markdown.limits import PREFIX, TooComplex, check_complexity
-from mecasite.markdown.prose import ProseConverter
+from mecasite.markdown.prose import Heading, Parts, ProseConverter, Ref
 from mecasite.markdown.typography import typography
 
 # Resolves ("partner", "materalia", "") to a URL, or None when no such item exists.
@@ -89,8 +89,8 @@ CLEANER = nh3.Cleaner(tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES, lin
 @dataclass(frozen=True)
 class Rendered:
     html: str
-    headings: tuple[tuple[int, str, str], ...]  # (level, id, text)
-    refs: tuple[tuple[str, str], ...]  # (kind, id) of items linked to
+    headings: tuple[Heading, ...]
+    refs: tuple[Ref, ...]  # items linked to
     bad_refs: tuple[str, ...]  # references to items that do not exist
 
 
@@ -104,8 +104,8 @@ class _Links(Treeprocessor):
         self.reset()
 
     def reset(self) -> None:
-        self.headings: list = []
-        self.refs: list = []
+        self.headings: list[Heading] = []
+        self.refs: list[Ref] = []
 
     def run(self, root: etree.Element) -> None:
         for element in root.iter():
@@ -138,15 +138,15 @@ class Converted:
     """A body converted and cleaned, with id links still as placeholders: the same in every page language."""
 
     html: str
-    headings: tuple[tuple[int, str, str], ...]
-    refs: tuple[tuple[str, str], ...]
+    headings: tuple[Heading, ...]
+    refs: tuple[Ref, ...]
 
 
 def link(converted: Converted, resolver: RefResolver) -> Rendered:
     """Fill in the id links for one page; a link to an item that does not exist loses its address."""
     bad: list[str] = []
 
-    def fill(match: re.Match) -> str:
+    def fill(match: re.Match[str]) -> str:
         kind, item_id, anchor = match.group(1), unescape(match.group(2)), match.group(3) or ""
         url = resolver(kind, item_id)
         if url is None:
@@ -196,7 +196,7 @@ class MarkdownRenderer:
             self._converters[name] = (md, links)
         self.prose = ProseConverter(kinds, PLACEHOLDER, typography)  # most texts: see markdown_prose
 
-    def _convert_fully(self, text: str, lang: str, converter: str) -> tuple[str, tuple, tuple]:
+    def _convert_fully(self, text: str, lang: str, converter: str) -> Parts:
         """Python-Markdown (a converter with or without `extra`), on a text within the limits (markdown_limits).
         The stack is the one bound they leave to Python: nesting (of HTML, definition lists) deep enough
         to exhaust it is refused as too deep."""

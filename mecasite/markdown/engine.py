@@ -18,7 +18,7 @@ import html
 import xml.etree.ElementTree as etree
 
 import markdown
-from markdown import util
+from markdown import inlinepatterns, util
 from markdown.extensions.toc import remove_fnrefs, render_inner_html, slugify_unicode, strip_tags, unique
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
@@ -61,13 +61,13 @@ class SkippingInlineProcessor(InlineProcessor):
     renames it, this override is simply not called and conversions stay correct, only slower (a test notices).
     """
 
-    _patterns: list = []
+    _patterns: list[inlinepatterns.Pattern] = []
     _needs: list[tuple[str, ...]] = []
 
     def run(self, tree: etree.Element, ancestors: list[str] | None = None) -> etree.Element:
         registry = self.inlinePatterns
         if len(self._patterns) != len(registry):  # once (indexing the registry sorts it, every time)
-            self._patterns = [registry[i] for i in range(len(registry))]
+            self._patterns = [registry[i] for i in range(len(registry))]  # type: ignore[misc]  # the stubs say the registry holds tree processors
             self._needs = [()] * len(registry)
             for name, triggers in TRIGGERS.items():
                 if name in registry:
@@ -78,7 +78,7 @@ class SkippingInlineProcessor(InlineProcessor):
         if isinstance(data, util.AtomicString):
             return data
         patterns, needs = self._patterns, self._needs
-        apply = self._InlineProcessor__applyPattern
+        apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]  # private: the stubs do not declare it
         start = 0
         while patternIndex < len(patterns):
             needed = needs[patternIndex]
@@ -99,7 +99,7 @@ class HeadingIds(Treeprocessor):
     """Gives each heading the id the `toc` extension would: its text, slugified, unique within the body."""
 
     def run(self, root: etree.Element) -> None:
-        used = {el.get("id") for el in root.iter() if "id" in el.attrib}
+        used = {el.attrib["id"] for el in root.iter() if "id" in el.attrib}
         for el in root.iter():
             if el.tag in ("h1", "h2", "h3", "h4", "h5", "h6") and "id" not in el.attrib:
                 el.set("id", unique(slugify_unicode(self._name(el), "-"), used))

@@ -37,7 +37,7 @@ class Run:
     """A run too long, or nesting too deep, on one line: refused at the first match of `pattern`."""
 
     needles: tuple[str, ...]  # one of these must occur for the pattern to match (a fast pre-check)
-    pattern: re.Pattern
+    pattern: re.Pattern[str]
     what: str
     hint: str
 
@@ -48,7 +48,7 @@ class Count:
     bound when `exact` is false, the count itself when it is true)."""
 
     signs: tuple[str, ...]
-    pattern: re.Pattern
+    pattern: re.Pattern[str]
     limit: int
     what: str
     hint: str

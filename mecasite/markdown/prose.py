@@ -15,8 +15,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from html import escape
+from typing import TypeAlias
 
 from markdown.extensions.toc import slugify_unicode, unique
+
+Heading: TypeAlias = tuple[int, str, str]  # (level, id, text)
+Ref: TypeAlias = tuple[str, str]  # (kind, id) of an item linked to
+Parts: TypeAlias = tuple[str, tuple[Heading, ...], tuple[Ref, ...]]  # (HTML before cleaning, headings, id references)
 
 # Outside plain prose anywhere: raw HTML, escapes, code, tabs, carriage returns, Python-Markdown's placeholder
 # characters and the syntax of `extra` (attribute lists, tables, fences); images, reference definitions and
@@ -56,7 +61,7 @@ class ProseConverter:
     def __init__(self, kinds: frozenset[str], placeholder: str, typeset: Callable[[str, str], str]):
         self.kinds, self.placeholder, self.typeset = kinds, placeholder, typeset
 
-    def convert(self, text: str, lang: str) -> tuple[str, tuple, tuple] | None:
+    def convert(self, text: str, lang: str) -> Parts | None:
         """(HTML before cleaning, headings, id references) or None: not plain prose."""
         if not _plain(text):
             return None
@@ -84,8 +89,8 @@ class _Page:
     def __init__(self, converter: ProseConverter, lang: str):
         self.converter, self.lang = converter, lang
         self.ids: set[str] = set()
-        self.headings: list[tuple[int, str, str]] = []
-        self.refs: list[tuple[str, str]] = []
+        self.headings: list[Heading] = []
+        self.refs: list[Ref] = []
         self.last = ""
 
     def block(self, block: str) -> str:

@@ -22,7 +22,7 @@ _NARROW = frozenset(";!?")
 _FR_SIGNS = re.compile(r"[;!?:»«]")
 
 
-def _fr_space(match: re.Match) -> str:
+def _fr_space(match: re.Match[str]) -> str:
     if match.group(1):  # inside « »: a non-breaking space, even before ; ! ?
         return "«" + NBSP
     return NNBSP if match.group(2) in _NARROW else NBSP

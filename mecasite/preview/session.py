@@ -36,12 +36,13 @@ from mecasite.content.model import ItemKey, Model
 from mecasite.content.parity import check_parity
 from mecasite.content.schemas import COLLECTIONS
 from mecasite.content.signatures import check_signatures
-from mecasite.content.translations import check_translations, outdated
+from mecasite.content.translations import State, check_translations, outdated
 from mecasite.preview.changes import Change, change_between, references
 from mecasite.problems import WARNING, Collector, ContentError, Problem
 from mecasite.render.body_links import merge_fallback_copies
-from mecasite.render.memo import Readers
-from mecasite.site.resolve import Site, resolve_site
+from mecasite.render.memo import Deps, Readers
+from mecasite.render.renderer import Renderer
+from mecasite.site.resolve import Page, Site, resolve_site
 from mecasite.site.targets import Targets
 
 
@@ -64,9 +65,9 @@ class Session:
         self.config = config
         self.prepared: builder.Prepared | None = None
         self.hashes: dict[str, bytes] = {}  # output path -> digest of the bytes written
-        self.scans: dict = {}  # output path -> its anchors and links
-        self.deps: dict[str, tuple[set, set]] = {}  # output path -> (items whose meta, whose body it read)
-        self.readers = Readers()  # the same, the other way round: (item, language) -> output paths
+        self.scans: dict[str, Scan] = {}  # output path -> its anchors and links
+        self.deps: Deps = {}  # output path -> (items whose meta, whose body it read)
+        self.readers: Readers[str] = Readers()  # the same, the other way round: (item, language) -> output paths
         self.targets: Targets | None = None  # where links lead, for the files as they are
 
     # -- full build --------------------------------------------------------------------------------------
@@ -154,7 +155,7 @@ class Session:
         gc.freeze()
         return Update(len(pages), written, len(change.removed), problems=problems.problems, site=site)
 
-    def _resolve(self, old: builder.Prepared, keys: set[ItemKey], problems: Collector) -> tuple[Site, list]:
+    def _resolve(self, old: builder.Prepared, keys: set[ItemKey], problems: Collector) -> tuple[Site, list[State]]:
         """The site with the edited items read again, resolved and checked, and the edited items' translation
         states; raise ContentError."""
         items = dict(old.site.model.items)
@@ -195,7 +196,7 @@ class Session:
             )
         return affected
 
-    def _targets(self, change: Change, pages: list) -> Targets:
+    def _targets(self, change: Change, pages: list[Page]) -> Targets:
         """Every file the output will hold, for the links of what is rendered again (the same as long as no
         page moved)."""
         if self.targets is None or change.moved:
@@ -203,7 +204,9 @@ class Session:
             self.targets = Targets(paths, self.config.base_path)
         return self.targets
 
-    def _check_links(self, files: dict[str, bytes], change: Change, renderer, problems: Collector) -> dict:
+    def _check_links(
+        self, files: dict[str, bytes], change: Change, renderer: Renderer, problems: Collector
+    ) -> dict[str, Scan]:
         """The rendered pages' own links (a body's were checked where it was converted), against every file
         the output will hold; the scans of all pages, updated. Raise ContentError for a broken link, at the
         template that wrote it."""
@@ -213,6 +216,7 @@ class Session:
         fresh, _ = scan_files(files)
         scans.update(fresh)
         targets = renderer.views.targets
+        assert targets is not None  # set by _update_items before rendering
         skip = renderer.views.checked_links
         for path, found in sorted(fresh.items()):
             for href, message in broken_links(path, Scan(found.ids, found.links - skip), targets, scans):

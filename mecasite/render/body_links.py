@@ -12,13 +12,17 @@ import difflib
 import re
 from dataclasses import dataclass, replace
 from html import unescape
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from mecasite.content.model import Item, ItemKey, Text
 from mecasite.content.schemas import COLLECTIONS, REF_KINDS
 from mecasite.markdown.convert import PLACEHOLDER
+from mecasite.markdown.prose import Heading
 from mecasite.problems import Problem, did_you_mean
+
+if TYPE_CHECKING:
+    from mecasite.render.views import Views  # which makes a LinkCheck: imported for the type only
 
 _HREF = re.compile(r'\shref="([^"]*)"')
 _TEMPLATE_ID = re.compile(r'\bid="([A-Za-z][\w-]*)"')  # literal ids only: an id made of an expression is not known
@@ -112,11 +116,11 @@ class LinkCheck:
     """Checks one body's links for the views (`views`: their site, converter, problems, the templates' ids and
     every file the build writes), where each was typed; records what each becomes in `views.checked_links`."""
 
-    def __init__(self, views: Any):
+    def __init__(self, views: Views):
         self.views = views
         self._headings: dict[tuple[ItemKey, str], frozenset[str]] = {}
 
-    def check(self, text: Text, found: BodyLink, page_lang: str, headings: tuple) -> None:
+    def check(self, text: Text, found: BodyLink, page_lang: str, headings: tuple[Heading, ...]) -> None:
         """One link of a body, checked where it was typed (see body_links.py); what it leads to on the page is
         recorded, so that the check of rendered pages leaves it alone."""
         href, kind = found.href, found.href.partition(":")[0]

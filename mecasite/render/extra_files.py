@@ -8,6 +8,7 @@ import os
 from typing import TYPE_CHECKING
 
 from mecasite.render import lists
+from mecasite.render.view_data import Context
 
 if TYPE_CHECKING:
     from mecasite.render.renderer import Renderer
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 FEED_ENTRIES = 50  # the newest actions in each feed, as feed readers expect (Hugo and others cap theirs too)
 
 
-def feed_context(r: Renderer, lang: str) -> dict:
+def feed_context(r: Renderer, lang: str) -> Context:
     actions = lists.newest_actions(r.views, lang, FEED_ENTRIES)
     dated = [v.date.first_day() for v in actions if v.date]
     updated = source_date() or (max(dated) if dated else dt.date(1970, 1, 1))
@@ -31,7 +32,7 @@ def feed_context(r: Renderer, lang: str) -> dict:
     }
 
 
-def sitemap_context(r: Renderer) -> dict:
+def sitemap_context(r: Renderer) -> Context:
     entries = []
     for page in r.site.pages:
         if page.kind in ("404", "redirect") or page.is_fallback:
@@ -42,7 +43,7 @@ def sitemap_context(r: Renderer) -> dict:
     return {"entries": entries}
 
 
-def root_context(r: Renderer) -> dict:
+def root_context(r: Renderer) -> Context:
     default = r.site.config.default_language
     homes = [
         (lang, r.views.url(r.site.home(lang.code)), r.views.abs_url(r.site.home(lang.code)))

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import TypeAlias
 
 from mecasite.content.strings import date_text, language_in
-from mecasite.render.views import Alternate, Link, Views
+from mecasite.render.view_data import Alternate, Link
+from mecasite.render.views import Views
 from mecasite.site.resolve import LISTS, Page
 from mecasite.sources.fields import PartialDate
 

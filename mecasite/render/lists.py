@@ -15,7 +15,8 @@ from markupsafe import Markup
 from mecasite.content.model import Item, ItemKey, sort_key
 from mecasite.content.strings import country_name
 from mecasite.render import worldmap
-from mecasite.render.views import ItemView, LazyItem, Quote, Views
+from mecasite.render.view_data import ItemView, Quote
+from mecasite.render.views import LazyItem, Views
 
 
 def actions_by_year(views: Views, lang: str) -> list[tuple[int | None, list[LazyItem]]]:

@@ -16,6 +16,9 @@ from mecasite.content.model import ItemKey
 Read: TypeAlias = tuple[ItemKey, str]  # (item key, language)
 K = TypeVar("K", bound=Hashable)  # what reads: a memo's keys, the preview's output paths
 Entry: TypeAlias = tuple[Any, frozenset[Read], frozenset[Read]]  # (value, metas read, bodies read)
+Key: TypeAlias = tuple[Hashable, ...]  # what a value is kept under: ("body", item key, text language, page language)...
+Reads: TypeAlias = tuple[set[Read], set[Read]]  # (metas read, bodies read), recorded as a page renders
+Deps: TypeAlias = dict[str, Reads]  # output path -> what making that file read
 
 
 class Readers(Generic[K]):
@@ -47,14 +50,14 @@ class Memo:
     """Values by key, each with the metas and bodies it read, and the readers of each (dropping what an edit
     changed then costs what it drops, not the size of the site)."""
 
-    def __init__(self, entries: dict[Hashable, Entry] | None = None, readers: Readers[Hashable] | None = None):
-        self.entries: dict[Hashable, Entry] = entries or {}
-        self.readers: Readers[Hashable] = readers or Readers()
+    def __init__(self, entries: dict[Key, Entry] | None = None, readers: Readers[Key] | None = None):
+        self.entries: dict[Key, Entry] = entries or {}
+        self.readers: Readers[Key] = readers or Readers()
 
-    def get(self, key: Hashable) -> Entry | None:
+    def get(self, key: Key) -> Entry | None:
         return self.entries.get(key)
 
-    def put(self, key: Hashable, value: Any, meta: frozenset[Read], body: frozenset[Read]) -> None:
+    def put(self, key: Key, value: Any, meta: frozenset[Read], body: frozenset[Read]) -> None:
         self.entries[key] = (value, meta, body)
         self.readers.add(key, meta, body)
 

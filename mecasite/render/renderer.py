@@ -7,11 +7,10 @@ StrictUndefined: a typo in a template is an error naming the template and line, 
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import hashlib
 import os
 import traceback
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -27,9 +26,11 @@ from mecasite.problems import Collector
 from mecasite.render import lists
 from mecasite.render.body_links import template_ids
 from mecasite.render.extra_files import feed_context, root_context, sitemap_context
-from mecasite.render.frame import make_frame
+from mecasite.render.frame import Outdated, Translate, make_frame
 from mecasite.render.hosting import HOST_FILES
-from mecasite.render.views import ItemView, LazyItem, Views
+from mecasite.render.memo import Deps, Read
+from mecasite.render.view_data import Context, ItemView
+from mecasite.render.views import LazyItem, Views
 from mecasite.site.resolve import Page, Site
 
 TEMPLATES = {
@@ -53,7 +54,7 @@ class Renderer:
         strings: Strings,
         problems: Collector,
         static: dict[str, bytes],
-        outdated: Mapping[tuple[str, str, str], dt.date | None] | None = None,
+        outdated: Outdated | None = None,
         markdown: MarkdownRenderer | None = None,
         bytecode_cache: jinja2.BytecodeCache | None = None,
     ):
@@ -101,7 +102,7 @@ class Renderer:
             raise jinja2.TemplateRuntimeError(f"no static file '{name}'")
         return f"{self.site.config.base_path}static/{name}?v={self.static_hashes[name]}"
 
-    def translator(self, lang: str) -> Callable[..., str]:
+    def translator(self, lang: str) -> Translate:
         """`t(key, **params)` for templates. A string without parameters is looked up and typeset once per
         language (a page asks for some thirty)."""
         done = self._typeset.setdefault(lang, {})
@@ -119,7 +120,7 @@ class Renderer:
         return t
 
     # -- pages ---------------------------------------------------------------------------------------------
-    def render_pages(self, pages, deps: dict | None = None) -> Iterator[tuple[str, bytes]]:
+    def render_pages(self, pages: Iterable[Page], deps: Deps | None = None) -> Iterator[tuple[str, bytes]]:
         """(output path, bytes) of each page that rendered; the others have added their problem.
 
         With `deps`, records for each page the items whose meta and body it read: {output path: (set, set)}.
@@ -143,7 +144,9 @@ class Renderer:
             if html is not None:
                 yield page.output_path, html.encode()
 
-    def for_site(self, site: Site, problems: Collector, outdated: Mapping, changed: tuple[set, set] | None) -> Renderer:
+    def for_site(
+        self, site: Site, problems: Collector, outdated: Outdated, changed: tuple[set[Read], set[Read]] | None
+    ) -> Renderer:
         """A renderer of a changed site that keeps the compiled templates and the memo's values that read none
         of the (item, language) metas and bodies `changed` (None: the site's structure changed, keep none)."""
         other = copy.copy(self)
@@ -154,24 +157,24 @@ class Renderer:
         other.used_strings = set(self.used_strings)
         return other
 
-    def render_feeds(self, deps: dict | None = None, langs=None) -> dict[str, bytes]:
+    def render_feeds(self, deps: Deps | None = None, langs: Iterable[str] | None = None) -> dict[str, bytes]:
         """Each language's Atom feed, or those of `langs` (with `deps`, recording what each read, as
         `render_pages` does)."""
-        files = {}
+        files: dict[str, bytes] = {}
         for lang in langs or self.site.config.codes:
             feed = self._feed(lang, deps)
             if feed is not None:
                 files[self.feed_path(lang)] = feed
         return files
 
-    def _feed(self, lang: str, deps: dict | None) -> bytes | None:
+    def _feed(self, lang: str, deps: Deps | None) -> bytes | None:
         if deps is not None:
             self.views.reads = deps[self.feed_path(lang)] = (set(), set())
         feed = self._render("atom.xml", feed_context(self, lang))
         self.views.reads = None
         return None if feed is None else feed.encode()
 
-    def extras(self, deps: dict | None = None) -> dict[str, Callable[[], bytes | None]]:
+    def extras(self, deps: Deps | None = None) -> dict[str, Callable[[], bytes | None]]:
         """The files that are not pages of one language (feeds, root page and 404, sitemap, robots, host
         files) by output path, each rendered when called: their paths are known before any is rendered, so
         a render process can make them while the others render pages. None: it failed, with a problem."""
@@ -189,12 +192,12 @@ class Renderer:
             files[name] = partial(lambda make: make(self.site, self.views).encode(), make)
         return files
 
-    def render_extras(self, deps: dict | None = None) -> dict[str, bytes]:
+    def render_extras(self, deps: Deps | None = None) -> dict[str, bytes]:
         """Every file of `extras`, rendered."""
         rendered = {path: make() for path, make in self.extras(deps).items()}
         return {path: data for path, data in rendered.items() if data is not None}
 
-    def _render_bytes(self, template: str, context: Callable[[], dict]) -> bytes | None:
+    def _render_bytes(self, template: str, context: Callable[[], Context]) -> bytes | None:
         out = self._render(template, context())
         return None if out is None else out.encode()
 
@@ -214,7 +217,7 @@ class Renderer:
     def feed_path(self, lang: str) -> str:
         return self.site.list_page("actions", lang).url + "atom.xml"
 
-    def _render(self, template: str, context: dict) -> str | None:
+    def _render(self, template: str, context: Context) -> str | None:
         try:
             return self.env.get_template(template).render(context)
         except jinja2.TemplateSyntaxError as exc:
@@ -246,9 +249,9 @@ class Renderer:
                 break
         self.problems.add(self._template_path(where), line, message, hint, code="template")
 
-    def _page_context(self, page: Page) -> dict:
+    def _page_context(self, page: Page) -> Context:
         t = self.translator(page.lang)
-        context: dict[str, Any] = {
+        context: Context = {
             "t": t,
             "lang": page.lang,
             "partial": lambda name, item: self._partial(name, item, page.lang, t),
@@ -278,7 +281,7 @@ class Renderer:
         )
         return context
 
-    def _partial(self, name: str, item: ItemView | LazyItem, lang: str, t: Callable) -> Markup:
+    def _partial(self, name: str, item: ItemView | LazyItem, lang: str, t: Translate) -> Markup:
         """`partial(template, item)` for templates: a piece of page about one item (a list's card), rendered
         once per item and language; it sees `item`, `lang` and `t`. List pages show hundreds, and the preview
         keeps them across edits."""
@@ -288,8 +291,10 @@ class Renderer:
             frozenset({(item.key, item.lang)}),
         )
 
-    def _redirect_context(self, page: Page) -> dict:
+    def _redirect_context(self, page: Page) -> Context:
+        assert page.item is not None  # a redirect is an old address of an item's page
         target = self.site.item_page(page.item, page.lang)
+        assert target is not None  # made only for an item that has a page in that language
         item = self.views.item(page.item, page.lang)
         return {
             "t": self.translator(page.lang),

@@ -7,9 +7,9 @@ logic of their own beyond layout. Pure functions, apart from the shared Markdown
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -17,55 +17,25 @@ from markupsafe import Markup
 from mecasite.content.model import Item, ItemKey, sort_key
 from mecasite.content.schemas import COLLECTIONS, REF_KINDS
 from mecasite.content.strings import country_name, date_text, language_name
-from mecasite.markdown.convert import MarkdownRenderer, Rendered, TooComplex, link
+from mecasite.markdown.convert import MarkdownRenderer, Rendered, link
+from mecasite.markdown.limits import TooComplex
 from mecasite.problems import Collector
 from mecasite.render.body_links import LinkCheck, typed_links
-from mecasite.render.memo import Memo
-from mecasite.render.view_data import Alternate, Link, Quote
+from mecasite.render.memo import Key, Memo, Read, Reads
+from mecasite.render.view_data import Alternate, ItemView, Link, Quote
 from mecasite.site.resolve import Page, Site
 from mecasite.site.targets import Targets
-from mecasite.sources.fields import PartialDate
+
+T = TypeVar("T")  # a value kept in the memo
 
 
 @dataclass(frozen=True)
-class ItemView:
-    """An item as a template shows it in one language. The body, quotes and lists of linked items are made
-    only when a template asks for them: a list page shows titles, and converting every body there would cost
-    more than the list (and a page records reading only the items it really shows)."""
+class Reverse:
+    """References read the other way (empty for an item nobody refers to): the ids of the actions each
+    partner took part in; the testimonials that speak of each partner or action, by its key."""
 
-    key: ItemKey
-    id: str
-    title: str
-    summary: str
-    url: str
-    lang: str  # the language of the text shown
-    date: PartialDate | None
-    date_text: str
-    countries: tuple[tuple[str, str], ...]  # (code, localised name)
-    render_html: Callable[[], Markup] = field(repr=False, compare=False)
-    render_quotes: Callable[[], tuple] = field(repr=False, compare=False)
-    linked: Callable[[str], tuple[Link, ...]] = field(repr=False, compare=False)  # "partners", "actions"...
-
-    @property
-    def html(self) -> Markup:
-        return self.render_html()
-
-    @property
-    def quotes(self) -> tuple[Quote, ...]:
-        return self.render_quotes()
-
-    @property
-    def partners(self) -> tuple[Link, ...]:
-        return self.linked("partners")
-
-    @property
-    def actions(self) -> tuple[Link, ...]:
-        """The actions a partner took part in, or a testimonial speaks of."""
-        return self.linked("actions")
-
-    @property
-    def related(self) -> tuple[Link, ...]:
-        return self.linked("related")
+    actions_of: defaultdict[str, tuple[str, ...]]
+    quotes_of: defaultdict[ItemKey, tuple[ItemKey, ...]]
 
 
 class LazyItem:
@@ -76,9 +46,10 @@ class LazyItem:
     __slots__ = ("key", "lang", "_views", "_page_lang", "_view")
 
     def __init__(self, views: Views, key: ItemKey, page_lang: str, text_lang: str):
-        self.key, self.lang, self._views, self._page_lang, self._view = key, text_lang, views, page_lang, None
+        self.key, self.lang, self._views, self._page_lang = key, text_lang, views, page_lang
+        self._view: ItemView | None = None
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:  # any of ItemView's attributes
         if self._view is None:
             self._view = self._views.item(self.key, self._page_lang)
         return getattr(self._view, name)
@@ -107,9 +78,9 @@ class Views:
         # re-renders a page only when something it shows has changed (see preview/session.py). Both are read per
         # (item, text language): editing the Dutch text touches only the pages that show the Dutch text.
         # None while building: nothing is recorded.
-        self.reads: tuple[set, set] | None = None
+        self.reads: Reads | None = None
 
-    def memoized(self, key: tuple, compute: Callable[[], Any], seed: frozenset = frozenset()) -> Any:
+    def memoized(self, key: Key, compute: Callable[[], T], seed: frozenset[Read] = frozenset()) -> T:
         """`compute()` once per key. What it read (and `seed`, reads made for it before) counts as read by
         every page that uses the value."""
         entry = self.memo.get(key)
@@ -127,7 +98,7 @@ class Views:
         if self.reads is not None:
             self.reads[0].update(entry[1])
             self.reads[1].update(entry[2])
-        return entry[0]
+        return cast(T, entry[0])  # kept under a key that only this `compute` makes
 
     def read_meta(self, key: ItemKey, lang: str) -> None:
         if self.reads is not None:
@@ -228,7 +199,7 @@ class Views:
             return self._links("actions", self._actions_of(item), lang)
         return self._links("actions", item.facts.get("related") or (), lang)
 
-    def _links(self, collection: str, ids, lang: str) -> tuple[Link, ...]:
+    def _links(self, collection: str, ids: Iterable[str], lang: str) -> tuple[Link, ...]:
         links = [self.link((collection, i), lang) for i in ids if (collection, i) in self.site.model.items]
         return tuple(sorted(links, key=lambda link: sort_key(link.title)))
 
@@ -240,28 +211,28 @@ class Views:
     def _actions_of(self, item: Item) -> tuple[str, ...]:
         """Actions a partner took part in: derived from the actions' references, never typed twice."""
         if item.collection == "partners":
-            return self._index()[("actions-of", item.id)]
+            return self._index().actions_of[item.id]
         if item.collection == "testimonials":
             return tuple(item.facts.get("actions") or ())
         return ()
 
     def _quotes_of(self, item: Item) -> tuple[Item, ...]:
-        return tuple(self.site.model.items[key] for key in self._index()[("quotes-of", item.collection, item.id)])
+        return tuple(self.site.model.items[key] for key in self._index().quotes_of[item.key])
 
-    def _index(self) -> dict:
+    def _index(self) -> Reverse:
         """Reverse references, computed once: who took part in what, which quotes speak of what. From the
         facts alone (the preview keeps none of the memo when facts change)."""
         return self.memoized(("reverse",), self._make_index)
 
-    def _make_index(self) -> dict:
-        index: dict = defaultdict(tuple)
+    def _make_index(self) -> Reverse:
+        index = Reverse(defaultdict(tuple), defaultdict(tuple))
         for action in self.site.model.collection("actions"):
             for partner in action.facts["partners"]:
-                index[("actions-of", partner)] += (action.id,)
+                index.actions_of[partner] += (action.id,)
         for testimonial in self.site.model.collection("testimonials"):
-            index[("quotes-of", "partners", testimonial.facts["partner"])] += (testimonial.key,)
+            index.quotes_of[("partners", testimonial.facts["partner"])] += (testimonial.key,)
             for action in testimonial.facts["actions"]:
-                index[("quotes-of", "actions", action)] += (testimonial.key,)
+                index.quotes_of[("actions", action)] += (testimonial.key,)
         return index
 
     def quote(self, item_id: str, lang: str) -> Quote:
