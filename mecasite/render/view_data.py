@@ -1,4 +1,5 @@
-"""The plain values templates receive: items, links, language alternates, quotes. Frozen data; no logic."""
+"""The values templates receive: items, links, language alternates, quotes. Frozen data; an item's view converts
+its body only when a template asks for it, and only reads the site."""
 
 from __future__ import annotations
 
