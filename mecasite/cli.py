@@ -22,7 +22,6 @@ from mecasite.commands.scaffold import KINDS, new_item, translate
 from mecasite.config.settings import SiteConfig, load_config
 from mecasite.content.loader import load_content
 from mecasite.content.model import Model
-from mecasite.content.parity import check_parity
 from mecasite.content.translations import all_states
 from mecasite.problems import WARNING, Collector, ContentError, Problem
 
@@ -221,6 +220,8 @@ def load_model(config: SiteConfig) -> Model:
 def cmd_translations(config: SiteConfig, args: argparse.Namespace) -> int:
     model = load_model(config)
     states = all_states(config, model)
+    from mecasite.content.parity import check_parity  # only this command and check need it
+
     parity = check_parity(config, model, Collector())
     print(table(config, states), end="")
     folder = args.report_dir if args.report_dir.is_absolute() else config.root / args.report_dir

@@ -24,7 +24,6 @@ from mecasite.build.reading import read_content
 from mecasite.build.workers import Outcome, render_into
 from mecasite.build.writer import InMemory, Staging, WriteError
 from mecasite.config.settings import SiteConfig
-from mecasite.content.parity import check_parity
 from mecasite.content.signatures import check_signatures
 from mecasite.content.strings import check_unused, load_strings
 from mecasite.content.translations import check_translations, outdated
@@ -108,6 +107,8 @@ def prepare(config: SiteConfig, read_only: bool = False, parity: bool = True) ->
     check_signatures(model, problems)
     states = check_translations(config, model, problems)
     if parity:
+        from mecasite.content.parity import check_parity  # imported when asked for: a build never needs it
+
         check_parity(config, model, problems)
     problems.raise_errors()
     notices = {}
