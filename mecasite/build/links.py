@@ -9,7 +9,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from html import escape, unescape
+from html import unescape
 from typing import TypeAlias
 from urllib.parse import urlsplit
 
@@ -108,19 +108,9 @@ def broken_links(
     return broken
 
 
-def scan_files(files: Mapping[str, bytes]) -> tuple[dict[str, Scan], Callable[[str, str], int]]:
-    """The scans of in-memory pages, and a `line_of(path, href)` to name the line of a broken link."""
-    texts = {path: data.decode() for path, data in files.items() if path.endswith(".html")}
-    return {path: scan(text) for path, text in texts.items()}, lambda path, href: line_in(texts[path], href)
-
-
-def line_in(html: str, href: str) -> int:
-    """The line of the first attribute holding `href` (as written, escaped), 0 if not found."""
-    for quoted in (f'"{href}"', f'"{escape(href)}"'):
-        index = html.find(quoted)
-        if index >= 0:
-            return html.count("\n", 0, index) + 1
-    return 0
+def scan_files(files: Mapping[str, bytes]) -> dict[str, Scan]:
+    """The scans of in-memory pages (the preview's updates)."""
+    return {path: scan(data.decode()) for path, data in files.items() if path.endswith(".html")}
 
 
 def _no_anchor(href: str) -> str:

@@ -24,7 +24,6 @@ from mecasite.config.engine import engine_key
 from mecasite.config.settings import SiteConfig
 from mecasite.problems import Problem
 
-CACHE = ".cache"
 RACY_NS = 3_000_000_000  # a file changed this recently may change again with the same size and time stamp
 
 
@@ -175,7 +174,7 @@ def inputs_fingerprint(config: SiteConfig, options: Mapping[str, object]) -> Inp
 
 def _path(config: SiteConfig) -> Path:
     key = hashlib.sha256(str(config.output_dir).encode()).hexdigest()[:16]
-    return config.root / CACHE / f"manifest-{key}.json"
+    return config.cache_dir / f"manifest-{key}.json"
 
 
 def output_fingerprint(out: Path) -> str:

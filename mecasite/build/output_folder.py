@@ -20,7 +20,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from mecasite.config.settings import ENGINE, SiteConfig
+from mecasite.config.engine import PACKAGE
+from mecasite.config.settings import SiteConfig
 
 MARKER = ".mecasite-output"
 MARKER_NOTE = (
@@ -111,14 +112,14 @@ class Ledger:
         return self.path(out).with_suffix(".pending")
 
     def _forget_gone(self) -> None:
-        for ledger in self.folder.glob("*.files"):
+        for ledger in [*self.folder.glob("*.files"), *self.folder.glob("*.pending")]:  # a pending one alone too
             try:
                 with open(ledger, encoding="utf-8") as f:
                     out = json.loads(f.readline()).get("out")
             except (OSError, ValueError, AttributeError):
                 out = None
             if not out or not os.path.isdir(out):
-                ledger.unlink(missing_ok=True)
+                ledger.with_suffix(".files").unlink(missing_ok=True)
                 ledger.with_suffix(".pending").unlink(missing_ok=True)
 
     def append(self, out: Path, entries: Iterable[tuple[str, int | None, int | None]]) -> None:
@@ -244,7 +245,7 @@ def _sources(config: SiteConfig) -> list[tuple[Path, str]]:
         (config.templates_dir, "the templates folder"),
         (config.static_dir, "the static files folder"),
         (config.i18n_dir, "the interface strings folder"),
-        (ENGINE, "the generator's own code"),
+        (PACKAGE, "the generator's own code"),
         (config.root / ".git", "the project's git repository"),
         (config.cache_dir, "the build cache"),
     ]

@@ -22,7 +22,6 @@ from mecasite.sources.yamldoc import Path as KeyPath
 from mecasite.sources.yamldoc import YamlDoc
 
 SECTIONS = ("actions", "partners", "testimonials")
-ENGINE = Path(__file__).resolve().parents[1]  # the generator's own code: a build reads it, and is keyed by it
 
 
 @dataclass(frozen=True)

@@ -213,7 +213,7 @@ class Session:
         scans = dict(self.scans)
         for path in change.removed:
             scans.pop(path, None)
-        fresh, _ = scan_files(files)
+        fresh = scan_files(files)
         scans.update(fresh)
         targets = renderer.views.targets
         assert targets is not None  # set by _update_items before rendering
