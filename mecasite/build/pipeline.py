@@ -1,9 +1,9 @@
 """The build pipeline: config -> sources -> model -> resolved site -> rendered files -> atomic write.
 
-Everything is gathered and validated before anything is rendered. Pages are rendered into a staging folder
-(by several processes on a large site, see parallel.py) and their links checked there; the staging folder
-replaces the output in one swap only when nothing is wrong, so a failed build leaves the previous output
-untouched. `check` is the same build with a staging folder that writes nothing.
+The model is gathered and validated before anything is rendered (`prepare`); each body's links are checked as
+it is converted (render/body_links.py). Pages are rendered into a staging folder (by several processes on a
+large site, see workers.py) and the templates' own links checked there; the staging folder replaces the
+output in one swap only when nothing is wrong, so a failed build leaves the previous output untouched. `check` is the same build with a staging folder that writes nothing.
 """
 
 from __future__ import annotations

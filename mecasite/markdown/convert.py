@@ -182,8 +182,8 @@ class ConversionCache(Protocol):
 
 class MarkdownRenderer:
     """Reusable converters (building a `Markdown` instance per page costs more than the page): the short
-    route for plain prose (markdown_prose), and Python-Markdown for the rest, lean or with `extra` for the texts
-    that use its syntax (markdown_engine)."""
+    route for plain prose (prose.py), and Python-Markdown for the rest, lean or with `extra` for the texts
+    that use its syntax (engine.py)."""
 
     def __init__(self, kinds: frozenset[str], cache: ConversionCache | None = None):
         self.cache = cache
@@ -194,10 +194,10 @@ class MarkdownRenderer:
             links = _Links(md, kinds)
             md.treeprocessors.register(links, "mecasite-links", 1)
             self._converters[name] = (md, links)
-        self.prose = ProseConverter(kinds, PLACEHOLDER, typography)  # most texts: see markdown_prose
+        self.prose = ProseConverter(kinds, PLACEHOLDER, typography)  # most texts: see prose.py
 
     def _convert_fully(self, text: str, lang: str, converter: str) -> Parts:
-        """Python-Markdown (a converter with or without `extra`), on a text within the limits (markdown_limits).
+        """Python-Markdown (a converter with or without `extra`), on a text within the limits (limits.py).
         The stack is the one bound they leave to Python: nesting (of HTML, definition lists) deep enough
         to exhaust it is refused as too deep."""
         md, links = self._converters[converter]
@@ -237,7 +237,7 @@ class MarkdownRenderer:
         check_complexity(text)
         extra = markdown_engine.needs_extra(text)
         prose = None if extra else self.prose.convert(text, lang)
-        if prose is not None:  # written as the cleaner would leave it (markdown_prose; the tests hold it to that)
+        if prose is not None:  # written as the cleaner would leave it (prose.py; the tests hold it to that)
             return Converted(*prose)
         digest = body_digest(text, lang, self.salt) if self.cache else b""
         cached = self.cache.get(digest) if self.cache else None

@@ -7,7 +7,7 @@ abbreviations and footnotes, in raw HTML tags and autolinks, and in blocks; nest
 each line cost more, and nesting deep enough exhausts the stack. So instead of a clock, which would refuse
 on a slow machine what a fast one accepts, the input is bounded: its size, and counts of exactly those
 constructs, each limit far above what real content uses (the largest body today has 2,722 characters, 15
-signs, 5 headings). Both conversion routes (markdown_prose, Python-Markdown) are behind this one gate, so
+signs, 5 headings). Both conversion routes (prose.py, Python-Markdown) are behind this one gate, so
 they refuse the same texts with the same message.
 
 Every check is a substring count or a regular-expression scan, linear in the text; the line of the first
