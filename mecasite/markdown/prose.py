@@ -7,7 +7,7 @@ typography and id links applied) as the cleaner (nh3) leaves it: only the tags w
 addresses with no scheme or a safe one. Any text using anything more, or anything whose reading is less than
 obvious (nesting, odd spacing, lazy lines, an address the cleaner would drop), is declined and takes
 Python-Markdown and the cleaner. The tests hold the output to both on the real content and generated text.
-Texts reach this route only within markdown_limits' bounds, the same as Python-Markdown's. No I/O here.
+Texts reach this route only within limits.py's bounds, the same as Python-Markdown's. No I/O here.
 """
 
 from __future__ import annotations
