@@ -8,15 +8,13 @@ output in one swap only when nothing is wrong, so a failed build leaves the prev
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from mecasite.build import manifest
 from mecasite.build.caches import markdown_converter, template_cache
+from mecasite.build.history import last_changed
 from mecasite.build.links import check_anchors, scan
 from mecasite.build.output_folder import check_output, ledger
 from mecasite.build.processes import WorkerDied
@@ -57,20 +55,6 @@ def read_static(config: SiteConfig, problems: Collector) -> dict[str, bytes]:
         elif path.is_file():
             files[rel] = path.read_bytes()
     return files
-
-
-def last_changed(root: Path, path: str) -> dt.date | None:
-    """The date of the last commit that changed `path`, if the project is a git repository (else None).
-
-    From the commit, not the file's modification time, so that every clone builds the same page.
-    """
-    try:
-        out = subprocess.run(
-            ["git", "log", "-1", "--format=%cs", "--", path], cwd=root, capture_output=True, text=True, timeout=10
-        )
-        return dt.date.fromisoformat(out.stdout.strip()) if out.returncode == 0 and out.stdout.strip() else None
-    except (OSError, ValueError, subprocess.SubprocessError):
-        return None
 
 
 def read_templates(config: SiteConfig) -> list[str]:
@@ -114,7 +98,7 @@ def prepare(config: SiteConfig, read_only: bool = False, parity: bool = True) ->
     notices = {}
     if config.outdated_notice:
         sources = outdated(states)
-        dates = {path: last_changed(config.root, path) for path in set(sources.values())}
+        dates = last_changed(config.root, sources.values())
         notices = {key: dates[path] for key, path in sources.items()}
     return Prepared(
         config,

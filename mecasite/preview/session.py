@@ -27,6 +27,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from mecasite.build import pipeline as builder
+from mecasite.build.history import last_changed
 from mecasite.build.links import HINT, Scan, broken_links, scan_files
 from mecasite.build.output_folder import check_output, ledger
 from mecasite.build.writer import content_digest, update_in_place
@@ -116,8 +117,10 @@ class Session:
         change = change_between(old.site, site, keys)
         notices = {k: v for k, v in old.renderer.outdated.items() if k[:2] not in keys}
         if self.config.outdated_notice:
-            for key, source in outdated(states).items():
-                notices[key] = builder.last_changed(self.config.root, source)
+            sources = outdated(states)
+            dates = last_changed(self.config.root, sources.values())
+            for key, source in sources.items():
+                notices[key] = dates[source]
         renderer = old.renderer.for_site(
             site, problems, notices, None if change.structure else (set(change.meta), set(change.body))
         )
