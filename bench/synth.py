@@ -39,10 +39,14 @@ def sentence(rng: random.Random, lang: str, n: int) -> str:
 
 
 RICH = 0.1  # texts that also hold a table: beyond plain prose, so Python-Markdown converts them
+QUOTED = 0.05  # texts with a quotation block (beyond prose too)
+CODE = 0.05  # texts with a `code span` (an article number, a standard's name: beyond prose too)
 
 
 def body(rng: random.Random, lang: str, links: list[tuple[str, str, str]]) -> str:
-    """About 300 words: three sections, emphasis, a list and a few id links; one text in ten, a table."""
+    """About 300 words: three sections, some with `###` sub-sections, emphasis, a bulleted or numbered list,
+    id links inside and at the end of sentences; a share of texts beyond plain prose (a table, a quotation,
+    a code span), as editors write them: the real content is all prose, an independent corpus is not."""
     parts = []
     for section in range(3):
         parts.append(f"## {sentence(rng, lang, 4)[:-1]} {section + 1}")
@@ -51,10 +55,25 @@ def body(rng: random.Random, lang: str, links: list[tuple[str, str, str]]) -> st
         para[0] = f"**{first} {second}** {rest}"
         if links:
             kind, item_id, title = links[section % len(links)]
-            para[1] += f" See [{title}]({kind}:{item_id}) and *{rng.choice(WORDS[lang])}*."
+            if rng.random() < 0.5:
+                para[1] += f" See [{title}]({kind}:{item_id}) and *{rng.choice(WORDS[lang])}*."
+            else:  # a link that ends its sentence
+                para[2] = para[2][:-1] + f" [{title}]({kind}:{item_id})."
+        if section == 2 and rng.random() < CODE:
+            para[2] += f" Ref. `{rng.choice(WORDS[lang]).upper()}-{rng.randint(100, 999)}`."
         parts.append(" ".join(para))
         if section == 1:
-            parts.append("\n".join(f"- {sentence(rng, lang, rng.randint(5, 9))}" for _ in range(4)))
+            ordered = rng.random() < 0.3
+            parts.append(
+                "\n".join(
+                    f"{f'{n}.' if ordered else '-'} {sentence(rng, lang, rng.randint(5, 9))}" for n in range(1, 5)
+                )
+            )
+        if rng.random() < 0.4:
+            parts.append(f"### {sentence(rng, lang, 3)[:-1]}")
+            parts.append(sentence(rng, lang, rng.randint(15, 25)))
+    if rng.random() < QUOTED:
+        parts.append(f"> {sentence(rng, lang, 14)}")
     if rng.random() < RICH:
         rows = [f"| {rng.randint(2005, 2025)} | {rng.choice(WORDS[lang])} | {rng.randint(1, 40)} |" for _ in range(3)]
         parts.append("\n".join(["| | | |", "|---|---|---:|", *rows]))
