@@ -12,14 +12,14 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from mecasite.build import manifest
+from mecasite.build import manifest, records
 from mecasite.build.caches import markdown_converter, template_cache
 from mecasite.build.history import last_changed
 from mecasite.build.links import check_anchors, scan
 from mecasite.build.output_folder import check_output, ledger
 from mecasite.build.processes import WorkerDied
 from mecasite.build.reading import read_content
-from mecasite.build.workers import Outcome, render_into
+from mecasite.build.workers import Outcome, Redo, render_into
 from mecasite.build.writer import InMemory, Staging, WriteError
 from mecasite.config.settings import SiteConfig
 from mecasite.content.signatures import check_signatures
@@ -130,27 +130,54 @@ def build(config: SiteConfig, jobs: int | None = None, force: bool = False) -> B
     """Render into a staging folder (pages in parallel on large sites), check, then swap it into place.
 
     A failed build throws the staging folder away: the previous output stays exactly as it was. When nothing
-    changed since the last build (same inputs, output untouched), nothing is rendered or written. An output
-    folder that must not be replaced (output_folder.py) stops the build before anything is read.
+    changed since the last build (same inputs, output untouched), nothing is rendered or written. After an
+    edit to content only the pages it affects are rendered again, the rest carried over (records.py); `force`
+    renders everything. An output folder that must not be replaced (output_folder.py) stops the build before
+    anything is read.
     """
     files = check_output(config)
     inputs = manifest.inputs_fingerprint(config, {})
     if not force and manifest.is_up_to_date(config, inputs, files):
         return BuildResult({}, manifest.saved_problems(config), None, up_to_date=True)
+    frame = records.frame_of(config)
     prepared = prepare(config, parity=False)
-    outcome = build_prepared(prepared, jobs)
+    previous = None if force else records.load(config, frame, files)
+    redo = records.redo(previous, prepared.renderer) if previous else None
+    if previous and redo:
+        prepared.renderer.used_strings |= previous.used_strings  # those of the pages kept
+    records.forget(config)  # until this build is in place: a failure must not leave records of another output
+    outcome = build_prepared(prepared, jobs, reads=True, redo=redo)
     manifest.record(config, inputs, prepared.problems.problems, outcome.written)
+    records.save(
+        config,
+        records.Records(
+            frame,
+            manifest.files_fingerprint(outcome.written),
+            dict(prepared.site.model.items),
+            outcome.deps,
+            outcome.page_problems,
+            dict(prepared.renderer.outdated),
+            frozenset(prepared.renderer.used_strings),
+        ),
+    )
     prepared.renderer.views.markdown.prune(lambda: _bodies(prepared.site))
     prepared.renderer.views.markdown.close()  # its file whole now, not when the collector gets to it
     return BuildResult({}, prepared.problems.problems, prepared.site, written=len(outcome.written))
 
 
 def build_prepared(
-    prepared: Prepared, jobs: int | None = None, track: bool = False, staging: Staging | None = None
+    prepared: Prepared,
+    jobs: int | None = None,
+    track: bool = False,
+    staging: Staging | None = None,
+    reads: bool = False,
+    redo: Redo | None = None,
 ) -> Outcome:
     """Render a prepared site into a staging folder, check it, then swap it into place; raise ContentError
     and leave the output as it was. With `track`, the outcome also holds what the preview keeps: each file's
-    digest, each page's scan and what it read. `staging` may be one that writes nothing (writer.InMemory)."""
+    digest, each page's scan and what it read; with `reads`, what each page read and raised (for records.py).
+    `redo`: render only those files, keep the others. `staging` may be one that writes nothing
+    (writer.InMemory)."""
     config = prepared.config
     staging = staging or Staging(config.output_dir, ledger(config))
     try:
@@ -163,6 +190,8 @@ def build_prepared(
                 jobs,
                 track,
                 keep_scans=not staging.readable,
+                reads=reads,
+                redo=redo,
             )
         except WriteError as exc:  # two files on one path: slugs are checked before, so only a template can
             raise ContentError([Problem(config.rel(config.output_dir), message=str(exc))]) from None

@@ -43,6 +43,20 @@ class Outcome:
     digests: dict[str, bytes] = field(default_factory=dict)
     scans: dict[str, Scan] = field(default_factory=dict)
     deps: Deps = field(default_factory=dict)
+    # With `reads` (a build that records what it did, for the next one to be incremental): what each page
+    # read (deps, above) and the problems found while rendering it, before merging.
+    page_problems: dict[str, list[Problem]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Redo:
+    """What an incremental build renders again (changes.plan), and what the last build found for the files
+    it keeps: what each read, and the problems each raised (build/records.py)."""
+
+    paths: frozenset[str]  # pages
+    extras: frozenset[str] | None  # extra files; None: all of them
+    problems: dict[str, list[Problem]]
+    deps: Deps
 
 
 @dataclass(frozen=True)
@@ -54,8 +68,9 @@ class _Job:
     extras: dict[str, Callable[[], bytes | None]]
     staging: Staging
     targets: Targets
-    extra_deps: Deps | None  # filled by the extra files as they render, when tracking
+    extra_deps: Deps | None  # filled by the extra files as they render, when tracking or recording reads
     keep_scans: bool  # send back each page's links and anchors (tracking does too)
+    track: bool  # the preview: digests, scans and list cards too
 
 
 def render_into(
@@ -66,22 +81,39 @@ def render_into(
     jobs: int | None = None,
     track: bool = False,
     keep_scans: bool = False,
+    reads: bool = False,
+    redo: Redo | None = None,
 ) -> Outcome:
     """Render every page and extra file, and write them and `static` into `staging`, links checked. With
-    `track`, the outcome holds what the preview keeps; with `keep_scans`, each page's links and anchors."""
-    extra_deps: Deps | None = {} if track else None
+    `track`, the outcome holds what the preview keeps; with `keep_scans`, each page's links and anchors; with
+    `reads`, what each page read and the problems it raised. With `redo` (an incremental build), only its
+    pages and extra files are rendered; every other file is kept from the current output."""
+    extra_deps: Deps | None = {} if track or reads else None
     extras = renderer.extras(extra_deps)
     staging.claim([p.output_path for p in pages] + sorted({**extras, **static}))
     start = len(staging.written)
     for path, data in static.items():
         staging.write(path, data)
+    all_paths = frozenset(p.output_path for p in pages) | frozenset(extras) | frozenset(static)
+    kept: list[str] = []
+    if redo is not None:
+        again = redo.paths | (extras.keys() if redo.extras is None else redo.extras)
+        kept = sorted(all_paths - static.keys() - again)
+        staging.keep(kept)
+        pages = tuple(p for p in pages if p.output_path in redo.paths)
+        extras = {path: make for path, make in extras.items() if path in again}
     outcome = Outcome(written=staging.written[start:])  # the tasks' files come back with their results
+    if redo is not None:  # what the kept files read and raised, as if they had been rendered again
+        for path in kept:
+            renderer.problems.extend(redo.problems.get(path, ()))
+            outcome.page_problems[path] = redo.problems.get(path, [])
+            if path in redo.deps:
+                outcome.deps[path] = redo.deps[path]
     if track:
         outcome.digests = {path: content_digest(data) for path, data in static.items()}
-    paths = frozenset(p.output_path for p in pages) | frozenset(extras) | frozenset(static)
-    targets = Targets(paths, renderer.site.config.base_path)
+    targets = Targets(all_paths, renderer.site.config.base_path)
     renderer.views.targets = targets  # bodies' links are checked against it where they are converted
-    job = _Job(renderer, pages, extras, staging, targets, extra_deps, keep_scans or track)
+    job = _Job(renderer, pages, extras, staging, targets, extra_deps, keep_scans or track, track)
     jobs = jobs or ((os.cpu_count() or 1) if len(pages) >= PARALLEL_FROM else 1)
     forked = jobs > 1 and CAN_FORK
     results = _render_forked(job, jobs) if forked else [_render_task(job, (EXTRAS, 1)), _render_task(job, (0, 1))]
@@ -93,6 +125,7 @@ def render_into(
         outcome.digests.update(result.digests)
         outcome.scans.update(result.scans)
         outcome.deps.update(result.deps)
+        outcome.page_problems.update(result.page_problems)
         for key, entry in result.cards if forked else ():  # the preview's first edits need not make them
             renderer.views.memo.put(key, *entry)
     # One problem for a link that fails on several pages showing one text; sorted, so that the report does
@@ -113,34 +146,42 @@ class _TaskResult:
     scans: dict[str, Scan] = field(default_factory=dict)
     deps: Deps = field(default_factory=dict)
     cards: list[tuple[Key, Entry]] = field(default_factory=list)  # the list cards rendered, as memo entries
+    page_problems: dict[str, list[Problem]] = field(default_factory=dict)
 
 
 def _render_task(job: _Job, task: tuple[int, int]) -> _TaskResult:
     """Render every `count`-th page from `index` (or, for EXTRAS, the extra files), write and check them."""
     index, count = task
-    renderer, staging, track = job.renderer, job.staging, job.extra_deps is not None
+    renderer, staging, track, reads = job.renderer, job.staging, job.track, job.extra_deps is not None
     checked = Collector()
     problems_before, written_before = len(renderer.problems.problems), len(staging.written)
     memo_before = len(renderer.views.memo.entries)
-    deps: Deps | None = {} if track else None
+    deps: Deps | None = {} if reads else None
     files: Iterator[tuple[str, bytes | None]]
     if index == EXTRAS:
         files = ((path, make()) for path, make in job.extras.items())
     else:
         files = renderer.render_pages(job.pages[index::count], deps)
     result = _TaskResult([], set(), [], [])
+    mark = len(renderer.problems.problems)  # problems raised so far: the next ones are the next file's
     for path, data in files:
+        if reads:
+            result.page_problems[path] = renderer.problems.problems[mark:]
+            mark = len(renderer.problems.problems)
         if data is None:
             continue
         staging.write(path, data)
         if path.endswith(".html"):
             html = data.decode()
             found = scan(html)
+            before = len(checked.problems)
             result.deferred += check_page(
                 path, found, job.targets, checked, renderer.source_of, renderer.views.checked_links
             )
             if job.keep_scans:
                 result.scans[path] = found
+            if reads:
+                result.page_problems[path] += checked.problems[before:]
         if track:
             result.digests[path] = content_digest(data)
         else:
@@ -149,8 +190,9 @@ def _render_task(job: _Job, task: tuple[int, int]) -> _TaskResult:
     result.problems = renderer.problems.problems[problems_before:] + checked.problems
     result.used_strings = renderer.used_strings
     result.written = staging.written[written_before:]
-    if job.extra_deps is not None and deps is not None:  # tracking
+    if job.extra_deps is not None and deps is not None:  # tracking or recording reads
         result.deps = dict(job.extra_deps) if index == EXTRAS else deps
+    if track:
         result.cards = [
             (key, entry)
             for key, entry in list(renderer.views.memo.entries.items())[memo_before:]

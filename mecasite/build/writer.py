@@ -80,12 +80,14 @@ class Staging:
 
     def write(self, path: str, data: bytes) -> None:
         """Write one new file. Only the folders this process has not made yet are created, and the file is
-        opened once: ten thousand pages make this a hot path."""
+        opened once: ten thousand pages make this a hot path. Never over an existing file (O_EXCL): in a fresh
+        staging folder one exists only if it was kept, and writing would go through its link into the live
+        output."""
         safe_relative(path)
         folder = path.rpartition("/")[0]
         if folder not in self._folders:
             self._make_folder(folder)
-        fd = os.open(os.path.join(self.root, path), os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _BINARY, 0o666)
+        fd = os.open(os.path.join(self.root, path), os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o666)
         try:
             view = memoryview(data)
             while view:
@@ -93,6 +95,22 @@ class Staging:
             self.written.append((path, len(data), os.fstat(fd).st_mtime_ns))
         finally:
             os.close(fd)
+
+    def keep(self, paths: Iterable[str]) -> None:
+        """Carry files of the current output over unchanged (an incremental build): hard links where the file
+        system has them, so the old site stays whole until the swap and nothing is copied; else copies."""
+        for path in paths:
+            safe_relative(path)
+            folder = path.rpartition("/")[0]
+            if folder not in self._folders:
+                self._make_folder(folder)
+            source, target = os.path.join(self.out, path), os.path.join(self.root, path)
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copy2(source, target)
+            st = os.stat(target)
+            self.written.append((path, st.st_size, st.st_mtime_ns))
 
     def _make_folder(self, folder: str) -> None:
         try:

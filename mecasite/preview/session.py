@@ -3,18 +3,10 @@
 A `Session` keeps the last good build in memory: the model, the renderer (compiled templates, and a memo of
 converted bodies, list cards and orders with what each read, see memo.py), and for every page the items whose
 meta (title, summary, slug, facts, which translations exist) and whose body it read while rendering. An edit
-to content re-reads only the changed items, re-resolves and re-checks them (changes.py says what changed),
-then re-renders:
-
-- every page of an item whose meta changed (a new item has no recorded reads yet);
-- every page that read a changed item's meta or body, in a language whose text changed;
-- when an item appears, disappears or changes its facts: its collection's list pages and the pages of the
-  items it points to (their derived lists of actions and quotes change);
-- every translated page whose "original updated" notice appears, goes or changes its date;
-
-and rewrites only the files whose bytes differ, each one atomically. Templates, interface strings, static
-files or the configuration changing means a full build. The published build (`builder.build`) never uses
-this: it always renders everything into a fresh folder.
+to content re-reads only the changed items, re-resolves and re-checks them, re-renders the pages
+`build/changes.py` `plan` names (the same rule a build after an edit follows, from its records), and
+rewrites only the files whose bytes differ, each one atomically, through the writer. Templates, interface
+strings, static files or the configuration changing means a full build.
 """
 
 from __future__ import annotations
@@ -27,6 +19,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from mecasite.build import pipeline as builder
+from mecasite.build.changes import Change, change_between, plan
 from mecasite.build.history import last_changed
 from mecasite.build.links import HINT, Scan, broken_links, scan_files
 from mecasite.build.output_folder import check_output, ledger
@@ -38,7 +31,6 @@ from mecasite.content.parity import check_parity
 from mecasite.content.schemas import COLLECTIONS
 from mecasite.content.signatures import check_signatures
 from mecasite.content.translations import State, check_translations, outdated
-from mecasite.preview.changes import Change, change_between, references
 from mecasite.problems import WARNING, Collector, ContentError, Problem
 from mecasite.render.body_links import merge_fallback_copies
 from mecasite.render.memo import Deps, Readers
@@ -114,37 +106,29 @@ class Session:
         assert old is not None
         problems = Collector()
         site, states = self._resolve(old, keys, problems)
-        change = change_between(old.site, site, keys)
         notices = {k: v for k, v in old.renderer.outdated.items() if k[:2] not in keys}
         if self.config.outdated_notice:
             sources = outdated(states)
             dates = last_changed(self.config.root, sources.values())
             for key, source in sources.items():
                 notices[key] = dates[source]
+        change = change_between(old.site, site, keys)
         renderer = old.renderer.for_site(
             site, problems, notices, None if change.structure else (set(change.meta), set(change.body))
         )
 
-        affected = self._affected(old.site, site, change)
-        # A translation's page reads its own text, not its source's: a source edited makes the translations
-        # outdated (or up to date again) without any of their reads changing.
-        unset = object()
-        for key in notices.keys() | old.renderer.outdated.keys():
-            if notices.get(key, unset) != old.renderer.outdated.get(key, unset):
-                page = site.item_page(key[:2], key[2])
-                if page is not None:
-                    affected.add(page.output_path)
-        pages = [site.by_path[path] for path in sorted(affected) if path in site.by_path]
+        feeds = {lang: renderer.feed_path(lang) for lang in self.config.codes}
+        todo = plan(old.site, site, change, self.readers, (old.renderer.outdated, notices), feeds)
+        pages = list(todo.pages)
         deps = dict(self.deps)
         for path in change.removed:
             deps.pop(path, None)
         renderer.views.targets = self._targets(change, pages)
         files = dict(renderer.render_pages(pages, deps))
-        feeds = {renderer.feed_path(lang): lang for lang in self.config.codes}
-        if change.moved or change.facts or change.languages:  # the sitemap and host files list pages
+        if todo.extras:
             files.update(renderer.render_extras(deps))
-        elif affected & feeds.keys():
-            files.update(renderer.render_feeds(deps, [feeds[path] for path in sorted(affected & feeds.keys())]))
+        elif todo.feeds:
+            files.update(renderer.render_feeds(deps, list(todo.feeds)))
         renderer.views.markdown.save()
         problems.replace_all(merge_fallback_copies(problems.problems))
         problems.raise_errors()
@@ -182,22 +166,6 @@ class Session:
         problems.extend(p for p in old.problems.problems if p.severity == WARNING and not p.path.startswith(folders))
         problems.raise_errors()
         return site, states
-
-    def _affected(self, old: Site, new: Site, change: Change) -> set[str]:
-        """Output paths to re-render (see the module's docstring)."""
-        touched = {key for key, _ in change.meta} | change.facts  # new, removed or renamed pages included
-        affected = {path for site in (old, new) for key in touched for path in site.paths_of(key)}
-        affected |= self.readers.of(change.meta, change.body)
-        for key in change.facts:  # the items it pointed to, or points to now, list it
-            for ref in references(old.model.items.get(key)) | references(new.model.items.get(key)):
-                affected.update(new.paths_of(ref))
-        for collection in {collection for collection, _ in change.facts}:
-            affected.update(
-                new.list_page(collection, lang).output_path
-                for lang in self.config.codes
-                if ("list-" + collection, None, lang) in new.by_key
-            )
-        return affected
 
     def _targets(self, change: Change, pages: list[Page]) -> Targets:
         """Every file the output will hold, for the links of what is rendered again (the same as long as no

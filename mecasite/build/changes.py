@@ -1,20 +1,23 @@
-"""What an edit changed: the two versions of the edited items compared, for the preview's updates.
+"""What an edit changed, and which pages to render again: for the preview's updates and incremental builds.
 
 Pages record what they read per (item, language), as metas (title, summary, slug, facts, which translations
 exist) and bodies; a `Change` says which of those an edit changed, and what else moved: pages appearing or
-going, references between items, the set of translations. Pure: no I/O here.
+going, references between items, the set of translations. `plan` turns it into the pages and extra files to
+render again. Both the preview (from the site it keeps) and a build (from the records of the last one,
+records.py) call it: one rule for what an edit affects. Pure: no I/O here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from mecasite.content.model import Item, ItemKey
 from mecasite.content.schemas import REFERENCES
+from mecasite.render.memo import Readers
 from mecasite.render.views import members
-from mecasite.site.resolve import Site
+from mecasite.site.resolve import Page, Site
 
 
 @dataclass(frozen=True)
@@ -103,3 +106,59 @@ def _changed_bodies(old: Item | None, new: Item | None) -> set[str]:
 
 def _facts(item: Item | None) -> dict[str, Any] | None:
     return None if item is None else dict(item.facts)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to render again after an edit."""
+
+    change: Change
+    pages: tuple[Page, ...]  # in output-path order
+    extras: bool  # all extra files (sitemap, host files, feeds): pages moved, facts or translations changed
+    feeds: tuple[str, ...]  # else the languages whose feed shows what changed
+
+
+def plan(
+    old: Site,
+    new: Site,
+    change: Change,
+    readers: Readers[str],
+    notices: tuple[Mapping[Any, Any], Mapping[Any, Any]],
+    feed_paths: Mapping[str, str],
+) -> Plan:
+    """The pages to render again after the `change` from `old` to `new` (change_between):
+
+    - every page of an item whose meta changed (a new item has no recorded reads yet);
+    - every page that read a changed item's meta or body, in a language whose text changed;
+    - when an item appears, disappears or changes its facts: its collection's list pages and the pages of the
+      items it points to (their derived lists of actions and quotes change);
+    - every translated page whose "original updated" notice appears, goes or changes its date (`notices`:
+      before and after, by (collection, id, language));
+
+    and the extra files that list pages or show a changed text (`feed_paths`: language -> its feed's path).
+    """
+    touched = {key for key, _ in change.meta} | change.facts  # new, removed or renamed pages included
+    affected = {path for site in (old, new) for key in touched for path in site.paths_of(key)}
+    affected |= readers.of(change.meta, change.body)
+    for key in change.facts:  # the items it pointed to, or points to now, list it
+        for ref in references(old.model.items.get(key)) | references(new.model.items.get(key)):
+            affected.update(new.paths_of(ref))
+    for collection in {collection for collection, _ in change.facts}:
+        affected.update(
+            new.list_page(collection, lang).output_path
+            for lang in new.config.codes
+            if ("list-" + collection, None, lang) in new.by_key
+        )
+    # A translation's page reads its own text, not its source's: a source edited makes the translations
+    # outdated (or up to date again) without any of their reads changing.
+    before, after = notices
+    unset = object()
+    for key in before.keys() | after.keys():
+        if before.get(key, unset) != after.get(key, unset):
+            page = new.item_page(key[:2], key[2])
+            if page is not None:
+                affected.add(page.output_path)
+    pages = tuple(new.by_path[path] for path in sorted(affected) if path in new.by_path)
+    extras = change.moved or bool(change.facts) or change.languages  # the sitemap and host files list pages
+    feeds = () if extras else tuple(lang for lang, path in sorted(feed_paths.items()) if path in affected)
+    return Plan(change, pages, extras, feeds)

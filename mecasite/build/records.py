@@ -1,0 +1,139 @@
+"""What a build leaves for the next one, so that a build after an edit renders only what the edit affects.
+
+After each build that swapped its output into place, the records keep: the model it rendered, what each page
+read (per item and language, meta and body: render/memo.py), the problems each page raised, the "original
+updated" notices and the interface strings used, with a fingerprint of everything else the pages depend on
+(the configuration, templates, static files, interface strings, the engine) and of the output it left.
+The next build loads and checks the whole content as always, then, when that frame and the output are as
+recorded, compares the models and asks `changes.plan` (the preview's own rule) which pages and extra files
+to render again; every other file is carried over from the current output into the staging folder (hard
+links), and the swap stays atomic. Lektor keeps such records in SQLite; a pickle in `.cache/` is enough
+here: it is read and written whole, by one process, and anything unreadable simply means a full build.
+
+Two cases render everything: a page appeared, went or changed its address (a link typed as an address is
+not a recorded read), and anything outside `content/` changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+from collections.abc import Iterable
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from mecasite.build.changes import change_between, plan
+from mecasite.build.manifest import content_of, files_fingerprint, tree_fingerprint
+from mecasite.build.workers import Redo
+from mecasite.config.engine import engine_key
+from mecasite.config.settings import SiteConfig
+from mecasite.content.model import Item, ItemKey, Model
+from mecasite.problems import Collector, Problem
+from mecasite.render.memo import Deps, Readers
+from mecasite.render.renderer import Renderer
+from mecasite.site.resolve import resolve_site
+
+VERSION = 1  # of the records' shape: another version is not read
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A fingerprint of what pages depend on besides the content (see manifest.tree_fingerprint for `racy`)."""
+
+    stamp: str
+    racy: tuple[tuple[str, str], ...]
+
+    def holds(self, other: Frame) -> bool:
+        """Whether `other` (recorded) still describes the files: the same stamp, and the same contents in
+        the files that were changed just before it was taken."""
+        return self.stamp == other.stamp and all(content_of(path) == digest for path, digest in other.racy)
+
+
+@dataclass(frozen=True)
+class Records:
+    frame: Frame
+    output: str  # manifest.files_fingerprint of the files the build left
+    items: dict[ItemKey, Item]
+    deps: Deps
+    page_problems: dict[str, list[Problem]]  # as raised, before fallback copies are merged
+    notices: dict[Any, Any]  # (collection, id, language) -> the date of the original's last change
+    used_strings: frozenset[str]
+
+
+def frame_of(config: SiteConfig) -> Frame:
+    files = [config.root / config.path, config.templates_dir, config.static_dir, config.i18n_dir]
+    found = tree_fingerprint([path for path in files if path.exists()])
+    extra = {
+        "version": VERSION,
+        "engine": engine_key(),
+        "base_url": config.base_url,
+        "out": str(config.output_dir),
+        "epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
+    }
+    return Frame(found.stamp + json.dumps(extra, sort_keys=True), found.racy)
+
+
+def _path(config: SiteConfig) -> str:
+    key = hashlib.sha256(str(config.output_dir).encode()).hexdigest()[:16]
+    return str(config.cache_dir / f"records-{key}.pickle")
+
+
+def load(config: SiteConfig, frame: Frame, output: Iterable[tuple[str, int, int]]) -> Records | None:
+    """The last build's records, if they describe this frame and the output as it is now; else None."""
+    try:
+        with open(_path(config), "rb") as file:
+            records = pickle.load(file)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+    if not isinstance(records, Records) or not frame.holds(records.frame):
+        return None
+    return records if records.output == files_fingerprint(output) else None
+
+
+def save(config: SiteConfig, records: Records) -> None:
+    """Written atomically; a failure only costs the next build its shortcut."""
+    path = _path(config)
+    tmp = f"{path}.tmp-{os.getpid()}"
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(tmp, "wb") as file:
+            pickle.dump(records, file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+
+
+def forget(config: SiteConfig) -> None:
+    """Drop the records (a build that cannot record what it read: the next one renders everything)."""
+    try:
+        os.unlink(_path(config))
+    except OSError:
+        pass
+
+
+def redo(previous: Records, renderer: Renderer) -> Redo | None:
+    """What to render again, given the last build's records and the newly loaded site; None: everything."""
+    site = renderer.site
+    keys = {
+        key
+        for key in previous.items.keys() | site.model.items.keys()
+        if previous.items.get(key) != site.model.items.get(key)
+    }
+    old = resolve_site(site.config, Model(MappingProxyType(previous.items)), Collector())
+    change = change_between(old, site, keys)
+    if change.moved:
+        return None
+    readers: Readers[str] = Readers()
+    for path, (meta, body) in previous.deps.items():
+        readers.add(path, meta, body)
+    feeds = {lang: renderer.feed_path(lang) for lang in site.config.codes}
+    todo = plan(old, site, change, readers, (previous.notices, renderer.outdated), feeds)
+    paths = frozenset(page.output_path for page in todo.pages)
+    extras = None if todo.extras else frozenset(feeds[lang] for lang in todo.feeds)
+    return Redo(paths, extras, previous.page_problems, previous.deps)

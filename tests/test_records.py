@@ -1,0 +1,94 @@
+"""A build after an edit renders only what the edit affects, and leaves the site a clean build would.
+
+The records of the last build (build/records.py) say what each page read; the next build renders again the
+pages that read what changed and carries every other file over (a hard link: the same file, not a copy).
+The randomized differential test (test_differential.py) checks many edits byte for byte; these tests say
+what the shortcut does, and when it steps aside.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from sitekit import REPO, tree_digest
+
+from mecasite.build import records
+from mecasite.build.pipeline import build
+from mecasite.config.settings import load_config
+
+
+def real_project(root: Path) -> Path:
+    """A copy of the real project (content, templates, static files, strings, config)."""
+    for name in ("content", "templates", "static", "i18n"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "site_config.yaml", root / "site_config.yaml")
+    return root / "site_config.yaml"
+
+
+def inodes(out: Path) -> dict[str, int]:
+    return {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+
+
+def clean_build_of(config_path: Path, root: Path) -> str:
+    """The digest of a clean build of the same tree, elsewhere, with no cache."""
+    shutil.copytree(config_path.parent, root, ignore=shutil.ignore_patterns(".cache", "public", ".public*"))
+    build(load_config(root / "site_config.yaml"))
+    return tree_digest(root / "public")
+
+
+def test_a_body_edit_renders_again_only_the_pages_that_show_that_text(tmp_path):
+    config_path = real_project(tmp_path / "site")
+    config = load_config(config_path)
+    build(config)
+    out = config.output_dir
+    before = inodes(out)
+
+    source = tmp_path / "site/content/partners/materalia/de.md"
+    source.write_text(source.read_text().replace("\n\n", "\n\nEin neuer Satz.\n\n", 1))
+    build(config)
+
+    after = inodes(out)
+    again = {path for path in after if after[path] != before.get(path)}
+    assert "de/partner/materalia/index.html" in again
+    assert "fr/partenaires/materalia/index.html" not in again  # the French page shows the French text
+    assert 1 <= len([p for p in again if p.endswith(".html")]) < len(before) // 4
+    assert tree_digest(out) == clean_build_of(config_path, tmp_path / "clean")
+
+
+def test_a_template_edit_renders_everything(tmp_path):
+    config_path = real_project(tmp_path / "site")
+    config = load_config(config_path)
+    build(config)
+    before = inodes(config.output_dir)
+    base = tmp_path / "site/templates/base.html"
+    base.write_text(base.read_text().replace("</body>", "<!-- edited -->\n</body>"))
+    build(config)
+    after = inodes(config.output_dir)
+    pages = [path for path in after if path.endswith("index.html")]
+    assert all(after[path] != before.get(path) for path in pages)
+    assert tree_digest(config.output_dir) == clean_build_of(config_path, tmp_path / "clean")
+
+
+def test_force_and_a_changed_output_render_everything(tmp_path):
+    config_path = real_project(tmp_path / "site")
+    config = load_config(config_path)
+    build(config)
+    first = inodes(config.output_dir)
+    build(config, force=True)
+    second = inodes(config.output_dir)
+    assert not first.keys() & {path for path in second if second[path] == first[path]} - {".mecasite-output"}
+    frame = records.frame_of(config)
+    assert records.load(config, frame, []) is None  # records of another output are not used
+
+
+def test_unreadable_records_mean_a_full_build(tmp_path):
+    config_path = real_project(tmp_path / "site")
+    config = load_config(config_path)
+    build(config)
+    for path in (tmp_path / "site/.cache").glob("records-*.pickle"):
+        path.write_bytes(b"not a pickle")
+    source = tmp_path / "site/content/partners/materalia/fr.md"
+    source.write_text(source.read_text() + "\nUne phrase de plus.\n")
+    build(config)
+    assert tree_digest(config.output_dir) == clean_build_of(config_path, tmp_path / "clean")
