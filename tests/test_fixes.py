@@ -67,6 +67,14 @@ CASES = {
         f"{ACTION}:1:7: field 'date': expected a date, found '12 mai 2016' "
         "(write 2016-05-12: 12 May 2016, day first as in Belgium)",
     ),
+    **{
+        f"a month alone: {typed}": (
+            action_dated(typed),
+            f"{ACTION}:1:7: field 'date': expected a date, found '{typed}' "
+            "(write 2016-05 for May 2016: the field takes YYYY-MM-DD, YYYY-MM or YYYY)",
+        )
+        for typed in ("May 2016", "mai 2016", "mei 2016", "Mai 2016", "05/2016")
+    },
     "impossible date, day first": (
         action_dated("31/02/2016"),
         f"{ACTION}:1:7: field 'date': '31/02/2016' is not a real date "
@@ -93,8 +101,8 @@ CASES = {
         """(double it: 'L''action', or use the other kind of quotes: "L'action")""",
     ),
     "quote inside double quotes": (
-        {PARTNER: 'country: BE\n', "content/partners/acme/en.md": '---\ntitle: "The "best" fair"\n---\n'},
-        "content/partners/acme/en.md:2:13: the quote \" inside text quoted with \" ends the text too early "
+        {PARTNER: "country: BE\n", "content/partners/acme/en.md": '---\ntitle: "The "best" fair"\n---\n'},
+        'content/partners/acme/en.md:2:13: the quote " inside text quoted with " ends the text too early '
         """(put a backslash before it: "The \\"best\\" fair", or use the other kind of quotes: 'The "best" fair')""",
     ),
     "a neutral field in a language file": (
@@ -122,3 +130,53 @@ def test_each_mistake_has_its_fix(tmp_path, capsys, files, expected):
     err = capsys.readouterr().err
     assert expected in err.splitlines(), err
     assert "Traceback" not in err
+
+
+def test_a_correct_country_code_still_shows_its_name_in_each_language(tmp_path):
+    from conftest import Built
+
+    from mecasite.build.pipeline import build
+
+    config = load_config(
+        write_site(tmp_path, {PARTNER: "country: NL\n", "content/partners/acme/nl.md": text("Acme", "acme")})
+    )
+    build(config)
+    site = Built(tmp_path / "public", config)
+    names = {
+        lang: site.doc(f"/international/{lang}/{section}/acme/").find("span", class_="country")["text"]
+        for lang, section in (("fr", "partenaires"), ("en", "partners"), ("nl", "partners"))
+    }
+    assert names == {"fr": "Pays-Bas", "en": "Netherlands", "nl": "Nederland"}
+
+
+def test_new_makes_the_plain_id_of_a_name_and_says_so(tmp_path):
+    config = load_config(write_site(tmp_path, {}))
+    model = load_content(config, Collector())
+    created = new_item(config, model, "partner", "Flanders Make", country="BE")
+    assert created.message == (
+        "content/partners/flanders-make/: created item.yaml and fr.md; fill in the parts marked TODO(write) "
+        "(the id of 'Flanders Make' is flanders-make: other texts link to it as (partner:flanders-make))"
+    )
+    assert 'title: "TODO(write) Flanders Make"' in (tmp_path / "content/partners/flanders-make/fr.md").read_text()
+    problems = Collector()
+    assert load_content(config, problems).get("partners", "flanders-make") is not None
+    assert not problems.errors
+    with pytest.raises(ContentError) as refused:
+        new_item(config, model, "partner", "« »", country="BE")
+    assert refused.value.problems[0].format() == (
+        "« »: '« »' cannot be an id (use lowercase letters a-z, digits and hyphens, e.g. texas-am-university)"
+    )
+
+
+def test_build_py_outside_its_virtual_environment_says_how_to_install(tmp_path):
+    """`python -S` leaves out site-packages, as a system Python without the libraries would."""
+    result = subprocess.run(
+        [sys.executable, "-S", str(REPO / "build.py"), "check"], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"build.py: the libraries the site is built with are not installed for {sys.executable} (missing: jinja2, "
+        "markdown, pyyaml, babel, nh3, livereload, tornado). Install them once with `make serve` (it creates .venv "
+        "and previews the site), or with `python3 -m venv .venv && .venv/bin/pip install -e .`; then run "
+        "`.venv/bin/python build.py ...`\n"
+    )
