@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Mapping
 from functools import cache
 
 from babel import Locale
@@ -62,7 +63,7 @@ def country_for(typed: str) -> str:
     code = typed.strip().upper()
     if code in territories():
         return code
-    aliases: dict[str, list[str]] = get_global("territory_aliases")
+    aliases: Mapping[str, list[str]] = get_global("territory_aliases")
     replacement = aliases.get(code, [])
     if len(replacement) == 1 and replacement[0] in territories():  # UK -> GB; not SU -> many
         return replacement[0]
