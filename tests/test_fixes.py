@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from sitekit import REPO, minimal_files, text, write_site
+from sitekit import REPO, text, write_site
 
 from mecasite.cli import main
 from mecasite.commands.scaffold import new_item

@@ -14,8 +14,7 @@ from mecasite.config.settings import SiteConfig
 from mecasite.content.model import Model
 from mecasite.content.translations import TODO_WRITE, digest, scaffold_translation, stamp, yaml_quote
 from mecasite.problems import ContentError, Problem, did_you_mean
-from mecasite.sources.corrections import plain_form
-from mecasite.sources.fields import ID_RE, RESERVED
+from mecasite.sources.fields import ID_RE, RESERVED, plain_of
 from mecasite.sources.files import read_text
 
 KINDS = {"action": "actions", "partner": "partners", "testimonial": "testimonials", "page": "pages"}
@@ -154,7 +153,7 @@ def new_item(
 ) -> Created:
     """The neutral file and the default-language file of a new item."""
     collection = KINDS[kind]
-    typed, name = name, name if ID_RE.match(name) else plain_form(name)
+    typed, name = name, name if ID_RE.match(name) else plain_of(name)
     if not ID_RE.match(name) or name in RESERVED:
         raise _fail(
             typed,

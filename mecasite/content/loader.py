@@ -16,8 +16,7 @@ from mecasite.content.model import Item, ItemKey, Model, Text
 from mecasite.content.schemas import COLLECTIONS, Collection
 from mecasite.content.translations import is_unfinished
 from mecasite.problems import Collector, did_you_mean
-from mecasite.sources.corrections import plain_form
-from mecasite.sources.fields import ID_RE, RESERVED, validate
+from mecasite.sources.fields import ID_RE, RESERVED, plain_of, validate
 from mecasite.sources.files import (
     Document,
     SourceError,
@@ -122,7 +121,7 @@ def load_item(config: SiteConfig, collection: Collection, item_dir: Path, proble
 
 def _folder_hint(name: str) -> str:
     rule = "each item is a folder named with lowercase a-z, digits and hyphens"
-    plain = plain_form(name)
+    plain = plain_of(name)
     return f"rename it {plain}: {rule}" if plain and plain != name and plain not in RESERVED else rule
 
 

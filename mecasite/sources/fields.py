@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -123,9 +124,17 @@ def _date_error(value: Any, text: str) -> FieldError:
 RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 
 
+def plain_of(text: str) -> str:
+    """The plain form of a name that differs from a slug only by accents, spaces, capitals or apostrophes
+    (`Flanders Make` -> `flanders-make`); '' for anything else (`../etc`, `a/b`)."""
+    slip = re.fullmatch(r"[^\W_]+(?:[ '’_-]+[^\W_]+)*", unicodedata.normalize("NFC", text))
+    return plain_form(text) if slip else ""
+
+
 def plain_hint(text: str, rule: str, otherwise: str) -> str:
-    """`write ete: <rule>` when the plain form of `text` (no accents, spaces or capitals) would be accepted."""
-    plain = plain_form(text)
+    """`write ete: <rule>` when `text` has a plain form (`plain_of`); a slash, a dot or a control character
+    is not a slip to correct, so gets the rule alone (`otherwise`)."""
+    plain = plain_of(text)
     return f"write {plain}: {rule}" if plain and plain != text and len(plain) <= MAX_SLUG else otherwise
 
 
