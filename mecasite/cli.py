@@ -17,7 +17,7 @@ from typing import TextIO
 from mecasite.build.output_folder import RefusedOutput
 from mecasite.build.pipeline import build, check_site
 from mecasite.build.writer import write_file_atomic
-from mecasite.commands.report import as_json, dashboard, table
+from mecasite.commands.report import as_json, dashboard_for, table
 from mecasite.commands.scaffold import KINDS, new_item, translate
 from mecasite.config.settings import SiteConfig, load_config
 from mecasite.content.loader import load_content
@@ -226,7 +226,7 @@ def cmd_translations(config: SiteConfig, args: argparse.Namespace) -> int:
     print(table(config, states), end="")
     folder = args.report_dir if args.report_dir.is_absolute() else config.root / args.report_dir
     write_file_atomic(folder / "translations.json", as_json(config, states, parity).encode())
-    write_file_atomic(folder / "translations.html", dashboard(config, states, parity).encode())
+    write_file_atomic(folder / "translations.html", dashboard_for(config, model, states, parity, folder).encode())
     print(f"report written to {folder / 'translations.html'} and translations.json")
     return 0
 

@@ -73,7 +73,7 @@ def test_slugs_refuse_paths_and_odd_characters():
 
 
 def test_countries_one_or_several():
-    assert to_countries("nl") == ("NL",)
+    assert to_countries("NL") == ("NL",)  # lowercase "nl" is refused with its fix: see test_fixes.py
     assert to_countries(["BE", "DE"]) == ("BE", "DE")
 
 

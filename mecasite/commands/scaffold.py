@@ -14,7 +14,7 @@ from mecasite.config.settings import SiteConfig
 from mecasite.content.model import Model
 from mecasite.content.translations import TODO_WRITE, digest, scaffold_translation, stamp, yaml_quote
 from mecasite.problems import ContentError, Problem, did_you_mean
-from mecasite.sources.fields import ID_RE
+from mecasite.sources.fields import ID_RE, RESERVED, plain_of
 from mecasite.sources.files import read_text
 
 KINDS = {"action": "actions", "partner": "partners", "testimonial": "testimonials", "page": "pages"}
@@ -153,9 +153,12 @@ def new_item(
 ) -> Created:
     """The neutral file and the default-language file of a new item."""
     collection = KINDS[kind]
-    if not ID_RE.match(name):
+    typed, name = name, name if ID_RE.match(name) else plain_of(name)
+    if not ID_RE.match(name) or name in RESERVED:
         raise _fail(
-            name, f"'{name}' cannot be an id", "use lowercase letters a-z, digits and hyphens, e.g. texas-am-university"
+            typed,
+            f"'{typed}' cannot be an id",
+            "use lowercase letters a-z, digits and hyphens, e.g. texas-am-university",
         )
     folder = config.content_dir / collection / name
     rel = config.rel(folder)
@@ -180,7 +183,7 @@ def new_item(
     else:
         text = TEXT_TEMPLATE.format(
             mark=mark,
-            title=yaml_quote(f"{TODO_WRITE} {name.replace('-', ' ')}"),
+            title=yaml_quote(f"{TODO_WRITE} {typed if typed != name else name.replace('-', ' ')}"),
             slug=f"slug: {name}  # the last URL segment in this language\n",
             summary=yaml_quote(f"{TODO_WRITE} one or two sentences for lists and search"),
         )
@@ -188,4 +191,8 @@ def new_item(
     paths = (folder / "item.yaml", folder / f"{default}.md")
     paths[0].write_text(neutral, encoding="utf-8")
     paths[1].write_text(text, encoding="utf-8")
-    return Created(paths, f"{rel}/: created item.yaml and {default}.md; fill in the parts marked {TODO_WRITE}")
+    done = f"{rel}/: created item.yaml and {default}.md; fill in the parts marked {TODO_WRITE}"
+    if typed != name:
+        ref = next(k for k, c in KINDS.items() if c == collection)
+        done += f" (the id of '{typed}' is {name}: other texts link to it as ({ref}:{name}))"
+    return Created(paths, done)

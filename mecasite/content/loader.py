@@ -16,7 +16,7 @@ from mecasite.content.model import Item, ItemKey, Model, Text
 from mecasite.content.schemas import COLLECTIONS, Collection
 from mecasite.content.translations import is_unfinished
 from mecasite.problems import Collector, did_you_mean
-from mecasite.sources.fields import ID_RE, RESERVED, validate
+from mecasite.sources.fields import ID_RE, RESERVED, plain_of, validate
 from mecasite.sources.files import (
     Document,
     SourceError,
@@ -83,7 +83,7 @@ def load_item(config: SiteConfig, collection: Collection, item_dir: Path, proble
             rel,
             0,
             f"'{item_dir.name}' is not an item folder",
-            "each item is a folder named with lowercase a-z, digits and hyphens",
+            _folder_hint(item_dir.name),
         )
         return None
     if not _inside(config, item_dir):
@@ -97,7 +97,9 @@ def load_item(config: SiteConfig, collection: Collection, item_dir: Path, proble
     facts = _read(config, neutral, parse_yaml_file, problems)
     if facts is None:
         return None
-    values = validate(facts.meta, collection.neutral, config.rel(neutral), problems)
+    per_language = (f"each language's file ({config.default_language}.md, ...)", "it is written in each language")
+    misplaced = {name: per_language for name, field in collection.text.items() if not field.internal}
+    values = validate(facts.meta, collection.neutral, config.rel(neutral), problems, elsewhere=misplaced)
     texts, drafts = {}, {}
     for _name, path in sorted(files.items()):
         text = _load_text(config, collection, path, problems)
@@ -117,6 +119,12 @@ def load_item(config: SiteConfig, collection: Collection, item_dir: Path, proble
     )
 
 
+def _folder_hint(name: str) -> str:
+    rule = "each item is a folder named with lowercase a-z, digits and hyphens"
+    plain = plain_of(name)
+    return f"rename it {plain}: {rule}" if plain and plain != name and plain not in RESERVED else rule
+
+
 def _load_text(config: SiteConfig, collection: Collection, path: Path, problems: Collector) -> Text | None:
     rel = config.rel(path)
     lang, dot, ext = path.name.partition(".")
@@ -127,7 +135,8 @@ def _load_text(config: SiteConfig, collection: Collection, path: Path, problems:
     doc = _read(config, path, parse_markdown_file, problems)
     if doc is None:
         return None
-    fields = validate(doc.meta, collection.text, rel, problems)
+    neutral = (f"{rel.rsplit('/', 1)[0]}/{NEUTRAL}", "it is the same in every language")
+    fields = validate(doc.meta, collection.text, rel, problems, elsewhere=dict.fromkeys(collection.neutral, neutral))
     if collection.name == "pages" and not fields.get("slug"):
         fields.pop("slug", None)
     lines = {k: doc.meta.pos((k,)).line for k in fields}

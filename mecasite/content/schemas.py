@@ -44,11 +44,15 @@ PARITY_CHECKED = Field(
 )
 
 
+# The fingerprint `translate` writes (content/translations.py): never typed, so never suggested.
+INTERNAL_HASH = Field(to_text, False, "written by the translation tools: do not edit", internal=True)
+
+
 def _text_fields(slug: bool = True) -> dict[str, Field]:
     fields = {
         "title": Field(to_text, True, "the page title in this language"),
         "summary": Field(to_text, True, "one or two sentences for lists and the meta description"),
-        "source_hash": Field(to_text, False, "written by the translation tools: do not edit"),
+        "source_hash": INTERNAL_HASH,
         "parity_checked": PARITY_CHECKED,
     }
     if slug:
@@ -107,7 +111,7 @@ COLLECTIONS: Mapping[str, Collection] = {
             },
             {
                 "signature": Field(to_text, True, "who speaks: role and organisation, in this language"),
-                "source_hash": Field(to_text, False, "written by the translation tools: do not edit"),
+                "source_hash": INTERNAL_HASH,
                 "parity_checked": PARITY_CHECKED,
             },
             has_pages=False,

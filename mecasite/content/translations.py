@@ -20,6 +20,7 @@ from functools import lru_cache
 from mecasite.config.settings import SiteConfig
 from mecasite.content.model import Item, Model, Text
 from mecasite.problems import WARNING, Collector
+from mecasite.sources.files import SourceError, parse_markdown_file
 
 TODO = "TODO(translate)"  # written by `translate` in a new translation
 TODO_WRITE = "TODO(write)"  # written by `new` in a new item's first text
@@ -34,6 +35,14 @@ OUTDATED = "outdated"
 MISSING = "missing"
 FALLBACK = "fallback"
 STATES = (SOURCE, UP_TO_DATE, OUTDATED, FALLBACK, MISSING)
+# What `check` calls each state, in its messages and on the translations dashboard alike.
+WORDS = {
+    SOURCE: "original",
+    UP_TO_DATE: "up to date",
+    OUTDATED: "translation outdated",
+    FALLBACK: "translation not finished",
+    MISSING: "missing translation",
+}
 
 
 def digest(text: Text) -> str:
@@ -47,6 +56,23 @@ def _digest(words: tuple[str, ...], body: str) -> str:
     body = "\n".join(line.rstrip() for line in body.strip().split("\n"))
     data = json.dumps(tracked, sort_keys=True, ensure_ascii=False) + "\n" + body
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:12]
+
+
+def file_words(file_text: str) -> tuple[tuple[str, ...], str] | None:
+    """The tracked fields and the body of a text file's content, as `digest` reads them from the model (for a
+    version read from git history); None if it does not parse."""
+    try:
+        doc = parse_markdown_file(file_text)
+    except SourceError:
+        return None
+    data = doc.meta.data if isinstance(doc.meta.data, dict) else {}
+    return tuple(v.strip() if isinstance(v := data.get(name), str) else "" for name in TRACKED), doc.body
+
+
+def file_digest(file_text: str) -> str | None:
+    """`digest` of a text file's content, without loading it into the model."""
+    words = file_words(file_text)
+    return _digest(*words) if words else None
 
 
 def is_unfinished(text: Text) -> bool:
@@ -143,7 +169,7 @@ def check_translations(
             )
         for state in (state_of(config, item, lang, dict(item.drafts)) for lang in config.codes):
             states.append(state)
-            message, hint = _finding(state, item)
+            message, hint = finding(state)
             if message:
                 problems.add(
                     state.path,
@@ -156,21 +182,22 @@ def check_translations(
     return states
 
 
-def _finding(state: State, item: Item) -> tuple[str, str]:
-    command = f"python build.py translate {item.collection}/{item.id} --to {state.lang}"
+def finding(state: State) -> tuple[str, str]:
+    """What `check` says of a state, and what to do about it; ("", "") when there is nothing to do."""
+    command = f"python build.py translate {state.collection}/{state.id} --to {state.lang}"
     if state.status == MISSING:
         return (
-            f"missing translation ({state.lang})",
+            f"{WORDS[MISSING]} ({state.lang})",
             f"the page shows the source text until it exists; create it with: {command}",
         )
     if state.status == FALLBACK:
         return (
-            f"translation not finished (still marked {TODO})",
+            f"{WORDS[FALLBACK]} (still marked {TODO})",
             "translate the marked fields and text, then remove the marks; the source text is shown meanwhile",
         )
     if state.status == OUTDATED:
         return (
-            f"translation outdated: {state.source} has changed since it was translated",
+            f"{WORDS[OUTDATED]}: {state.source} has changed since it was translated",
             f"bring the text up to date, then run: {command} --refresh",
         )
     return "", ""

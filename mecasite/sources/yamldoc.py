@@ -171,8 +171,12 @@ def parse_yaml(text: str, line_offset: int = 0) -> YamlDoc:
         if opened is not None and problem != "quoted text is not closed":
             # A quote left open swallows the next lines until the next quote; the parser stumbles later.
             mark, problem = yaml.Mark("", 0, opened[0], opened[1], None, 0), "quoted text is not closed"
-        pos = _pos(mark, line_offset) if mark else Pos(0, 0)
         line_text = lines[mark.line] if mark and mark.line < len(lines) else ""
+        inner = _quote_inside(line_text) if mark and problem != "quoted text is not closed" else None
+        if mark and inner:
+            column, problem, hint = inner
+            return _raise(problem, Pos(mark.line + 1 + line_offset, column + 1), hint)
+        pos = _pos(mark, line_offset) if mark else Pos(0, 0)
         hint = UNCLOSED_HINTS.get(problem) or _hint_for(f"{problem} {exc.context}", line_text)
         return _raise(problem, pos, hint)
     except yaml.YAMLError as exc:
@@ -188,6 +192,49 @@ def _unclosed_quote(lines: list[str], upto: int) -> tuple[int, int] | None:
             len(stripped) > 1 and stripped.rstrip().endswith('"') and not stripped.rstrip().endswith('\\"')
         ):
             return number, line.index('"')
+    return None
+
+
+def _quote_inside(line: str) -> tuple[int, str, str] | None:
+    """(0-based column, message, hint) for a quoted value that a quote of its own kind ends too early, as in
+    `title: 'L'action'`. The hint gives the value both ways: the quote doubled (escaped in "..."), or the
+    text in the other kind of quotes."""
+    key, sep, _ = line.partition(": ")
+    start = len(key) + len(sep) if sep else len(line) - len(line.lstrip().removeprefix("- ").lstrip())
+    value = line[start:].strip()
+    start = line.find(value, start)
+    mark = value[:1]
+    if mark not in ("'", '"'):
+        return None
+    end = _closing(value, mark)
+    if end is None or not value[end + 1 :].strip() or value[end + 1 :].lstrip().startswith("#"):
+        return None
+    inner = value[1:-1] if value.endswith(mark) else value[1:]
+    if mark == "'":
+        text = inner.replace("''", "'")
+        same, how, other = "'" + text.replace("'", "''") + "'", "double it", '"'
+    else:
+        text = inner.replace('\\"', '"')
+        same, how, other = '"' + text.replace('"', '\\"') + '"', "put a backslash before it", "'"
+    hint = f"{how}: {same}"
+    if other not in text:
+        hint += f", or use the other kind of quotes: {other}{text}{other}"
+    return start + end, f"the quote {mark} inside text quoted with {mark} ends the text too early", hint
+
+
+def _closing(value: str, mark: str) -> int | None:
+    """Where the quoted text that opens `value` ends, as YAML reads it ('' and \\" do not end it)."""
+    i = 1
+    while i < len(value):
+        if mark == "'" and value.startswith("''", i):
+            i += 2
+            continue
+        if mark == '"' and value[i] == "\\":
+            i += 2
+            continue
+        if value[i] == mark:
+            return i
+        i += 1
     return None
 
 
