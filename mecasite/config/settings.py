@@ -55,6 +55,8 @@ class SiteConfig:
     static_dir: Path = field(default=Path("static"))
     i18n_dir: Path = field(default=Path("i18n"))
     output_from: str = "output_dir"  # where the output folder was given, for messages: `--out ..`
+    # The preview (never a build or `check`): drafts are shown, and unfinished texts are warnings, not errors.
+    preview: bool = False
 
     @property
     def default_language(self) -> str:

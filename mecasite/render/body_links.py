@@ -15,11 +15,12 @@ from html import unescape
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
+from mecasite.content.drafts import draft_hint, is_draft
 from mecasite.content.model import Item, ItemKey, Text
 from mecasite.content.schemas import COLLECTIONS, REF_KINDS
 from mecasite.markdown.convert import PLACEHOLDER
 from mecasite.markdown.prose import Heading
-from mecasite.problems import Problem, did_you_mean
+from mecasite.problems import WARNING, Problem, did_you_mean
 
 if TYPE_CHECKING:
     from mecasite.render.views import Views  # which makes a LinkCheck: imported for the type only
@@ -127,6 +128,8 @@ class LinkCheck:
         fallback = fallback_note(text.lang, page_lang)
         if kind in REF_KINDS:
             message, hint, final = self._ref(found, page_lang)
+            if not message:
+                self._warn_draft(text, found)
         elif ":" in href.split("/", 1)[0] or urlsplit(href).netloc or href == "#":
             return  # another site (https:, mailto:, or what the cleaner left of a script address): not ours
         elif href.startswith("#"):
@@ -170,6 +173,13 @@ class LinkCheck:
         item_id, _, anchor = rest.partition("#")
         collection = REF_KINDS[kind]
         url = self.views.ref_url(kind, item_id, page_lang)
+        draft = self.views.site.unpublished.get((collection, item_id))
+        if url is None and draft is not None:
+            return (
+                f"link to '{kind}:{item_id}', a draft that is not published",
+                draft_hint(draft, "or write the name as plain text until it is"),
+                "",
+            )
         if url is None:
             known = [key[1] for key in self.views.site.model.items if key[0] == collection]
             hint = did_you_mean(item_id, known) if known else ""
@@ -188,6 +198,25 @@ class LinkCheck:
         if unquote(anchor) in anchors or unquote(anchor) in self.views.template_ids:
             return "", "", final
         return f"broken link '{found.href}': no anchor '#{anchor}' on that page", closest(anchor, anchors), final
+
+    def _warn_draft(self, text: Text, found: BodyLink) -> None:
+        """In the preview, where drafts are shown: a published text's link to a draft is a warning (a build
+        refuses it, see `_ref`)."""
+        kind, _, rest = found.href.partition(":")
+        target = self.views.site.model.items.get((REF_KINDS[kind], rest.partition("#")[0]))
+        collection, item_id = text.path.rsplit("/", 3)[-3:-1]
+        source = self.views.site.model.items.get((collection, item_id))
+        if target is None or source is None or not is_draft(target) or is_draft(source):
+            return
+        self.views.problems.add(
+            text.path,
+            found.line,
+            f"link to '{kind}:{target.id}', a draft that is not published",
+            draft_hint(target, "or write the name as plain text until it is"),
+            found.column,
+            severity=WARNING,
+            code="draft-link",
+        )
 
     def headings(self, item: Item, text_lang: str) -> frozenset[str]:
         """The anchors of an item's body in a language (from the Markdown pass alone: no links checked)."""
