@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from html import unescape
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from mecasite.content.drafts import draft_hint, is_draft
 from mecasite.content.model import Item, ItemKey, Text
@@ -21,6 +21,7 @@ from mecasite.content.schemas import COLLECTIONS, REF_KINDS
 from mecasite.markdown.convert import PLACEHOLDER
 from mecasite.markdown.prose import Heading
 from mecasite.problems import WARNING, Problem, did_you_mean
+from mecasite.site.targets import closest_ids, own_path
 
 if TYPE_CHECKING:
     from mecasite.render.views import Views  # which makes a LinkCheck: imported for the type only
@@ -113,6 +114,12 @@ def merge_fallback_copies(problems: list[Problem]) -> list[Problem]:
 LINK_HINT = "link to another page of the site with its id: [text](partner:id), (action:id) or (page:id)"
 
 
+def _key_of(text: Text) -> ItemKey:
+    """The item a text belongs to, from its path: content/<collection>/<id>/<lang>.md."""
+    collection, item_id = text.path.rsplit("/", 3)[-3:-1]
+    return (collection, item_id)
+
+
 class LinkCheck:
     """Checks one body's links for the views (`views`: their site, converter, problems, the templates' ids and
     every file the build writes), where each was typed; records what each becomes in `views.checked_links`."""
@@ -130,16 +137,22 @@ class LinkCheck:
             message, hint, final = self._ref(found, page_lang)
             if not message:
                 self._warn_draft(text, found)
-        elif ":" in href.split("/", 1)[0] or urlsplit(href).netloc or href == "#":
-            return  # another site (https:, mailto:, or what the cleaner left of a script address): not ours
+        elif href == "#":
+            return  # what the cleaner left of a script address
         elif href.startswith("#"):
             final, hint = href, ""
             own = {h[1] for h in headings} | self.views.template_ids
             message = "" if unquote(href[1:]) in own else f"broken link '{href}': no anchor '{href}' on this page"
             hint = closest(unquote(href[1:]), {h[1] for h in headings}) if message else ""
         else:
+            config = self.views.site.config
+            page = self.views.site.item_page(_key_of(text), text.lang)  # where the text was written
+            here = config.base_path + (page.url if page else "")
+            path = own_path(href, (config.base_url, *config.known_base_urls), config.base_path, here)
+            if path is None:
+                return  # another site (https:, mailto:): not ours to check offline
             final = href
-            message, hint = self._address(href)
+            message, hint = self._address(href, path)
         self.views.checked_links.add(final)
         if message:  # an anchor depends on the page's language; an unknown id or page does not
             self.views.problems.add(
@@ -151,20 +164,35 @@ class LinkCheck:
                 code="link",
             )
 
-    def _address(self, href: str) -> tuple[str, str]:
-        """(problem or "", hint) of an address typed by hand: it must lead to a page, and an anchor there; even
-        a right one is better written with the id, which follows the language and a change of slug."""
-        message, target, anchor = self.views.targets.resolve(href) if self.views.targets else ("", "", "")
-        page = self.views.site.by_path.get(target) if target else None
-        id_form = ""
-        if page is not None and page.item is not None:
-            id_form = f"{COLLECTIONS[page.item[0]].ref}:{page.item[1]}" + (f"#{anchor}" if anchor else "")
-        if not message and anchor and page is not None and page.item is not None:
-            item = self.views.site.model.items[page.item]
-            anchors = self.headings(item, self.views.site.text(item, page.lang).lang)
+    def _address(self, href: str, path: str) -> tuple[str, str]:
+        """(problem, hint) of an address of this site typed by hand (`path`: where it leads): one that leads
+        to an item's page is refused for its id form, which follows the language and a change of slug or
+        address; one that leads nowhere gets the closest ids. A list page or a static file has no id."""
+        site = self.views.site
+        if self.views.targets is None:
+            return "", ""
+        message, target, anchor = self.views.targets.resolve(path)
+        if message and not path.startswith(site.config.base_path):  # `/fr/...`: the base path left out
+            retry = self.views.targets.resolve(site.config.base_path + path.lstrip("/"))
+            message, target, anchor = retry if not retry[0] else (message, target, anchor)
+        if message:
+            ids = closest_ids(path, site.model)
+            hint = f"the closest ids: {', '.join(ids)}; write the link as [text]({ids[0]})" if ids else LINK_HINT
+            return (f"broken link '{href}': no such page" if "no such page" in message else message), hint
+        page = site.by_path.get(target)
+        if page is None or page.item is None:
+            return "", ""
+        item = site.model.items[page.item]
+        if anchor:
+            anchors = self.headings(item, site.text(item, page.lang).lang)
             if anchor not in anchors and anchor not in self.views.template_ids:
                 return f"broken link '{href}': no anchor '#{anchor}' on that page", closest(anchor, anchors)
-        return message, (f"use the id instead: [text]({id_form})" if id_form else LINK_HINT) if message else ""
+        form = f"{COLLECTIONS[page.item[0]].ref}:{page.item[1]}" + (f"#{anchor}" if anchor else "")
+        return (
+            f"link typed as the address of a page of this site '{href}'",
+            f"use [{site.text(item, page.lang).title}]({form}): an id link follows the language and survives a "
+            "change of slug or address",
+        )
 
     def _ref(self, found: BodyLink, page_lang: str) -> tuple[str, str, str]:
         """(problem or "", hint, the address it becomes) of an id link, its anchor checked against the target
@@ -204,8 +232,7 @@ class LinkCheck:
         refuses it, see `_ref`)."""
         kind, _, rest = found.href.partition(":")
         target = self.views.site.model.items.get((REF_KINDS[kind], rest.partition("#")[0]))
-        collection, item_id = text.path.rsplit("/", 3)[-3:-1]
-        source = self.views.site.model.items.get((collection, item_id))
+        source = self.views.site.model.items.get(_key_of(text))
         if target is None or source is None or not is_draft(target) or is_draft(source):
             return
         self.views.problems.add(
