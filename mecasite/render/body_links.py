@@ -20,7 +20,7 @@ from mecasite.content.model import Item, ItemKey, Text
 from mecasite.content.schemas import COLLECTIONS, REF_KINDS
 from mecasite.markdown.convert import PLACEHOLDER
 from mecasite.markdown.prose import Heading
-from mecasite.problems import WARNING, Problem, did_you_mean
+from mecasite.problems import WARNING, Collector, Problem, did_you_mean
 from mecasite.site.targets import closest_ids, own_path
 
 if TYPE_CHECKING:
@@ -126,7 +126,7 @@ class LinkCheck:
 
     def __init__(self, views: Views):
         self.views = views
-        self._headings: dict[tuple[ItemKey, str], frozenset[str]] = {}
+        self._headings: dict[tuple[ItemKey, str], tuple[Heading, ...]] = {}
 
     def check(self, text: Text, found: BodyLink, page_lang: str, headings: tuple[Heading, ...]) -> None:
         """One link of a body, checked where it was typed (see body_links.py); what it leads to on the page is
@@ -134,7 +134,7 @@ class LinkCheck:
         href, kind = found.href, found.href.partition(":")[0]
         fallback = fallback_note(text.lang, page_lang)
         if kind in REF_KINDS:
-            message, hint, final = self._ref(found, page_lang)
+            message, hint, final = self._ref(found, page_lang, text.lang)
             if not message:
                 self._warn_draft(text, found)
         elif href == "#":
@@ -194,9 +194,10 @@ class LinkCheck:
             "change of slug or address",
         )
 
-    def _ref(self, found: BodyLink, page_lang: str) -> tuple[str, str, str]:
+    def _ref(self, found: BodyLink, page_lang: str, text_lang: str) -> tuple[str, str, str]:
         """(problem or "", hint, the address it becomes) of an id link, its anchor checked against the target
-        page's headings and the templates' ids."""
+        page's headings and the templates' ids; the anchors offered are those of the target in the language
+        the link was written in, the same on every page showing the text."""
         kind, _, rest = found.href.partition(":")
         item_id, _, anchor = rest.partition("#")
         collection = REF_KINDS[kind]
@@ -225,7 +226,8 @@ class LinkCheck:
         anchors = self.headings(target, self.views.site.text(target, page_lang).lang)
         if unquote(anchor) in anchors or unquote(anchor) in self.views.template_ids:
             return "", "", final
-        return f"broken link '{found.href}': no anchor '#{anchor}' on that page", closest(anchor, anchors), final
+        offered = self.headings(target, self.views.site.text(target, text_lang).lang)
+        return f"broken link '{found.href}': no anchor '#{anchor}' on that page", closest(anchor, offered), final
 
     def _warn_draft(self, text: Text, found: BodyLink) -> None:
         """In the preview, where drafts are shown: a published text's link to a draft is a warning (a build
@@ -246,13 +248,54 @@ class LinkCheck:
         )
 
     def headings(self, item: Item, text_lang: str) -> frozenset[str]:
-        """The anchors of an item's body in a language (from the Markdown pass alone: no links checked)."""
+        """The anchors of an item's page showing its `text_lang` text: its headings' and, on a translation,
+        its source's too (views.py keeps them there, so a link written in the source works on every page)."""
+        found = {h[1] for h in self._converted_headings(item, text_lang)}
+        default = self.views.site.config.default_language
+        if text_lang != default and default in item.texts:
+            found |= {h[1] for h in self.source_headings(item)}
+        return frozenset(found)
+
+    def source_headings(self, item: Item) -> tuple[Heading, ...]:
+        """The headings of the item's default-language text, in order."""
+        return self._converted_headings(item, self.views.site.config.default_language)
+
+    def _converted_headings(self, item: Item, text_lang: str) -> tuple[Heading, ...]:
+        """From the Markdown pass alone: no links checked."""
         self.views._read_body(item.key, text_lang)
         key = (item.key, text_lang)
         if key not in self._headings:
             try:
-                converted = self.views.markdown.convert(item.texts[text_lang].body, text_lang)
-                self._headings[key] = frozenset(h[1] for h in converted.headings)
+                self._headings[key] = self.views.markdown.convert(item.texts[text_lang].body, text_lang).headings
             except Exception:  # reported where that body itself is converted
-                self._headings[key] = frozenset()
+                self._headings[key] = ()
         return self._headings[key]
+
+
+_LEVEL_ONE = re.compile(r" {0,3}#(?:[ \t]|$)")
+_SETEXT_ONE = re.compile(r" {0,3}=+[ \t]*$")
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+
+
+def warn_level_one(text: Text, problems: Collector) -> None:
+    """A warning at each level-1 heading of a body (`# Title`, or a line underlined with `===`): the page
+    title is the page's one h1."""
+    fence, previous = "", ""
+    for offset, line in enumerate(text.body.split("\n")):
+        opened = _FENCE.match(line)
+        if fence:
+            fence = "" if opened and opened.group(1).startswith(fence) else fence
+        elif opened:
+            fence = opened.group(1)
+        elif _LEVEL_ONE.match(line) or (_SETEXT_ONE.match(line) and previous.strip()):
+            at = offset if _LEVEL_ONE.match(line) else offset - 1
+            problems.add(
+                text.path,
+                text.body_line + at,
+                "level-1 heading in the text: the page title is already the page's heading",
+                "start it with '##', and its sub-headings with '###'",
+                1,
+                severity=WARNING,
+                code="heading",
+            )
+        previous = "" if fence else line
