@@ -189,8 +189,8 @@ def test_no_message_names_a_generated_file(tmp_path, capsys):
     assert main(["build", "--config", str(config)]) == 1
     err = capsys.readouterr().err.splitlines()
     assert (
-        "content/actions/fair/fr.md:8:19: broken link '/international/fr/nulle-part/': no such page (the closest "
-        "ids: action:fair, page:home, partner:acme; write the link as [text](action:fair))" in err
+        "content/actions/fair/fr.md:8:19: broken link '/international/fr/nulle-part/': no such page (link to "
+        "another page of the site with its id: [text](partner:id), (action:id) or (page:id))" in err
     )
     assert (
         "content/actions/fair/en.md:7: this text could not be converted: cannot serialize True (type bool) "

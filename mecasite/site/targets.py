@@ -67,13 +67,14 @@ def own_path(href: str, base_urls: Iterable[str], base_path: str, here: str) -> 
 
 
 def closest_ids(address: str, model: Model, most: int = 3) -> list[str]:
-    """The id links (`partner:materalia`) whose id or slug in any language is closest to the address's last
-    segment: what an editor who typed a wrong address most likely meant."""
+    """The id links (`partner:materalia`) whose id or slug in any language is close to the address's last
+    segment, closest first: what an editor who typed a wrong address most likely meant (none when nothing is
+    close)."""
     word = unquote(urlsplit(address).path).rstrip("/").rsplit("/", 1)[-1]
     forms: dict[str, str] = {}
     for item in model.items.values():
         form = f"{COLLECTIONS[item.collection].ref}:{item.id}"
         for name in (item.id, *(text.slug for text in item.texts.values() if text.slug)):
             forms.setdefault(name, form)
-    near = difflib.get_close_matches(word, sorted(forms), n=most * 3, cutoff=0.0) if word else []
+    near = difflib.get_close_matches(word, sorted(forms), n=most * 3, cutoff=0.6) if word else []
     return list(dict.fromkeys(forms[name] for name in near))[:most]
