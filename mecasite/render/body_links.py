@@ -3,7 +3,9 @@
 A body's links are checked as the body is converted, against what is known before any page is rendered: the
 items and their pages, every file the build writes (`site.targets.Targets`), the headings of every body and the
 ids the templates write. So a broken link is reported once, at `content/...:line:column`, never at a generated
-page; only a template's own links are left to the check of rendered pages (build/links.py). Pure: no I/O.
+page; only a template's own links are left to the check of rendered pages (build/links.py). An address of one
+of our pages typed by hand is refused for its id form, a link from a published text to a draft is refused, and
+a level-1 heading warns. Pure: no I/O.
 """
 
 from __future__ import annotations
