@@ -22,6 +22,7 @@ from mecasite.build.reading import read_content
 from mecasite.build.workers import Outcome, Redo, render_into
 from mecasite.build.writer import InMemory, Staging, WriteError
 from mecasite.config.settings import SiteConfig
+from mecasite.content.drafts import published
 from mecasite.content.signatures import check_signatures
 from mecasite.content.strings import check_unused, load_strings
 from mecasite.content.translations import check_translations, outdated
@@ -87,7 +88,8 @@ def prepare(config: SiteConfig, read_only: bool = False, parity: bool = True) ->
     strings = load_strings(config, problems)
     static = read_static(config, problems)
     problems.raise_errors()
-    site = resolve_site(config, model, problems)
+    model, drafts = published(config, model)  # a build leaves drafts out entirely; the preview shows them
+    site = resolve_site(config, model, problems, unpublished=drafts)
     check_signatures(model, problems)
     states = check_translations(config, model, problems)
     if parity:

@@ -55,6 +55,11 @@ class SiteConfig:
     static_dir: Path = field(default=Path("static"))
     i18n_dir: Path = field(default=Path("i18n"))
     output_from: str = "output_dir"  # where the output folder was given, for messages: `--out ..`
+    # The preview (never a build or `check`): drafts are shown, and unfinished texts are warnings, not errors.
+    preview: bool = False
+    # Every base URL the site was given (the file's, then --base-url): a full address typed with any of them
+    # is an address of this site (render/body_links.py).
+    known_base_urls: tuple[str, ...] = ()
 
     @property
     def default_language(self) -> str:
@@ -91,7 +96,8 @@ class SiteConfig:
         changed = replace(self, output_dir=Path(os.path.abspath(out)), output_from=f"--out {out}") if out else self
         if base_url is not None:
             try:
-                changed = replace(changed, base_url=to_base_url(base_url))
+                known = (*changed.known_base_urls, changed.base_url)
+                changed = replace(changed, base_url=to_base_url(base_url), known_base_urls=known)
             except FieldError as exc:
                 raise ContentError([_problem("--base-url", exc)]) from None
         return changed

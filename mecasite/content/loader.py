@@ -14,7 +14,7 @@ from types import MappingProxyType
 from mecasite.config.settings import SiteConfig
 from mecasite.content.model import Item, ItemKey, Model, Text
 from mecasite.content.schemas import COLLECTIONS, Collection
-from mecasite.content.translations import is_unfinished
+from mecasite.content.translations import find_marks, is_unfinished
 from mecasite.problems import Collector, did_you_mean
 from mecasite.sources.fields import ID_RE, RESERVED, plain_of, validate
 from mecasite.sources.files import (
@@ -132,15 +132,24 @@ def _load_text(config: SiteConfig, collection: Collection, path: Path, problems:
         hint = did_you_mean(lang, list(config.codes)) if ext == "md" else f"texts are named {config.codes[0]}.md, ..."
         problems.add(rel, 0, f"unexpected file '{path.name}'", hint)
         return None
-    doc = _read(config, path, parse_markdown_file, problems)
+    raw: list[str] = []
+
+    def parse(file_text: str) -> Document:
+        raw.append(file_text)  # kept for the columns of TODO marks in the front matter
+        return parse_markdown_file(file_text)
+
+    doc = _read(config, path, parse, problems)
     if doc is None:
         return None
     neutral = (f"{rel.rsplit('/', 1)[0]}/{NEUTRAL}", "it is the same in every language")
     fields = validate(doc.meta, collection.text, rel, problems, elsewhere=dict.fromkeys(collection.neutral, neutral))
     if collection.name == "pages" and not fields.get("slug"):
         fields.pop("slug", None)
-    lines = {k: doc.meta.pos((k,)).line for k in fields}
-    return Text(lang, rel, MappingProxyType(fields), doc.body, doc.body_line, MappingProxyType(lines))
+    positions = {k: doc.meta.pos((k,)) for k in fields}
+    lines = {k: pos.line for k, pos in positions.items()}
+    starts = {k: (pos.line, pos.column) for k, pos in positions.items()}
+    marks = find_marks(raw[0].split("\n"), fields, starts, doc.body, doc.body_line)
+    return Text(lang, rel, MappingProxyType(fields), doc.body, doc.body_line, MappingProxyType(lines), marks)
 
 
 def _read(config: SiteConfig, path: Path, parse: Callable[[str], Document], problems: Collector) -> Document | None:

@@ -26,6 +26,8 @@ class Text:
     body: str
     body_line: int
     lines: Mapping[str, int]
+    # (line, column, mark) of every TODO mark in the words of the text (tracked fields and body), in order
+    marks: tuple[tuple[int, int, str], ...] = ()
 
     @property
     def title(self) -> str:
@@ -41,7 +43,7 @@ class Text:
 
     def __reduce__(self) -> tuple[Callable[..., Text], tuple[object, ...]]:
         """Pickled as plain data (a large site is loaded by two processes, see build/reading.py)."""
-        return _text, (self.lang, self.path, dict(self.fields), self.body, self.body_line, dict(self.lines))
+        return _text, (self.lang, self.path, dict(self.fields), self.body, self.body_line, dict(self.lines), self.marks)
 
 
 @dataclass(frozen=True)
@@ -74,8 +76,16 @@ class Item:
         )
 
 
-def _text(lang: str, path: str, fields: dict[str, Any], body: str, body_line: int, lines: dict[str, int]) -> Text:
-    return Text(lang, path, MappingProxyType(fields), body, body_line, MappingProxyType(lines))
+def _text(
+    lang: str,
+    path: str,
+    fields: dict[str, Any],
+    body: str,
+    body_line: int,
+    lines: dict[str, int],
+    marks: tuple[tuple[int, int, str], ...],
+) -> Text:
+    return Text(lang, path, MappingProxyType(fields), body, body_line, MappingProxyType(lines), marks)
 
 
 def _item(

@@ -7,7 +7,7 @@ is translated. Adding a language adds files, never edits an `item.yaml`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mecasite.config.settings import to_language_code
 from mecasite.sources.fields import (
@@ -118,6 +118,12 @@ COLLECTIONS: Mapping[str, Collection] = {
         ),
     )
 }
+
+# In every collection's item.yaml: work in progress, shown by the preview, left out of builds and `check`.
+DRAFT = Field(
+    to_bool, False, "true while the item is work in progress: the preview shows it, builds leave it out", False
+)
+COLLECTIONS = {name: replace(c, neutral={**c.neutral, "draft": DRAFT}) for name, c in COLLECTIONS.items()}
 
 REF_KINDS: Mapping[str, str] = {c.ref: c.name for c in COLLECTIONS.values()}
 

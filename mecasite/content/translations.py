@@ -4,6 +4,8 @@ A translation's front matter carries `source_hash`, the digest of the default-la
 from, written by `build.py translate` (never by hand). When the source text changes, the digest no longer
 matches and the translation is *outdated*. A translation file that still holds the `TODO(translate)` marks
 written by `translate` is *unfinished*: the site keeps showing the source text (a *fallback*) until it is done.
+A default-language text still marked `TODO(write)` or `TODO(translate)` has nothing to fall back on: each mark
+is an error for a build and `check` (a warning in the preview), unless the item is a draft (`draft: true`).
 
 Pure functions on the model, plus the small text edits `translate --refresh` makes to a file's front matter.
 """
@@ -13,18 +15,18 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
 from mecasite.config.settings import SiteConfig
 from mecasite.content.model import Item, Model, Text
-from mecasite.problems import WARNING, Collector
+from mecasite.problems import ERROR, WARNING, Collector
 from mecasite.sources.files import SourceError, parse_markdown_file
 
 TODO = "TODO(translate)"  # written by `translate` in a new translation
 TODO_WRITE = "TODO(write)"  # written by `new` in a new item's first text
-_MARK = re.compile(r"TODO\((?:translate|write)\)")
+MARK = re.compile(r"TODO\((?:translate|write)\)")
 HASH_FIELD = "source_hash"
 # Front-matter fields that carry the words a translator changes; `slug` is per language, not translated text.
 TRACKED = ("title", "summary", "signature")
@@ -77,16 +79,38 @@ def file_digest(file_text: str) -> str | None:
 
 def is_unfinished(text: Text) -> bool:
     """True while a text still holds a TODO mark from `translate` or `new`."""
-    return bool(_MARK.search(text.body)) or any(_MARK.search(str(text.fields.get(name) or "")) for name in TRACKED)
+    return bool(MARK.search(text.body)) or any(MARK.search(str(text.fields.get(name) or "")) for name in TRACKED)
+
+
+def find_marks(
+    file_lines: list[str],
+    fields: Mapping[str, object],
+    starts: Mapping[str, tuple[int, int]],
+    body: str,
+    body_line: int,
+) -> tuple[tuple[int, int, str], ...]:
+    """(line, column, mark) of every TODO mark in a text's words: the tracked fields' values (as typed, from
+    where each value starts) and the body. Comments of the front matter do not count: they explain the marks."""
+    found = []
+    for name in TRACKED:
+        in_value = MARK.search(str(fields.get(name) or ""))
+        if name in starts and in_value:
+            line, column = starts[name]
+            typed = file_lines[line - 1] if 0 < line <= len(file_lines) else ""
+            hits = list(MARK.finditer(typed, max(column - 1, 0)))
+            found += [(line, m.start() + 1, m.group()) for m in hits] or [(line, column, in_value.group())]
+    for offset, typed in enumerate(body.split("\n")):
+        found += [(body_line + offset, m.start() + 1, m.group()) for m in MARK.finditer(typed)]
+    return tuple(sorted(found))
 
 
 def todo_line(text: Text) -> int:
     """The first line holding a TODO mark, for the editor to jump to."""
     for name in TRACKED:
-        if _MARK.search(str(text.fields.get(name) or "")):
+        if MARK.search(str(text.fields.get(name) or "")):
             return text.lines.get(name, 1)
     for offset, line in enumerate(text.body.split("\n")):
-        if _MARK.search(line):
+        if MARK.search(line):
             return text.body_line + offset
     return 1
 
@@ -149,8 +173,8 @@ def all_states(config: SiteConfig, model: Model) -> list[State]:
 def check_translations(
     config: SiteConfig, model: Model, problems: Collector, items: Iterable[Item] | None = None
 ) -> list[State]:
-    """Warnings for what a translator still has to do; the site builds meanwhile, with fallbacks. Returns
-    the states found, for `outdated`.
+    """Warnings for what a translator still has to do; the site builds meanwhile, with fallbacks. A TODO mark
+    in a default-language text is an error (`unfinished_source`). Returns the states found, for `outdated`.
 
     `items` limits the check to some items (the preview re-checks only the ones an edit changed).
     """
@@ -158,15 +182,8 @@ def check_translations(
     states = []
     for item in model.items.values() if items is None else items:
         source = item.texts.get(default)
-        if source and is_unfinished(source):
-            problems.add(
-                source.path,
-                todo_line(source),
-                f"text not written yet (still marked {TODO_WRITE})",
-                "write the text, then remove the mark",
-                severity=WARNING,
-                code="text-unfinished",
-            )
+        if source:
+            unfinished_source(config, item, source, problems)
         for state in (state_of(config, item, lang, dict(item.drafts)) for lang in config.codes):
             states.append(state)
             message, hint = finding(state)
@@ -180,6 +197,23 @@ def check_translations(
                     code=f"translation-{state.status.replace(' ', '-')}",
                 )
     return states
+
+
+def unfinished_source(config: SiteConfig, item: Item, source: Text, problems: Collector) -> None:
+    """Every TODO mark left in a default-language text, each at its line and column: an error, since the
+    text would go live as it is (a warning in the preview, which shows the marks highlighted)."""
+    marks = (source.marks or ((todo_line(source), 0, TODO_WRITE),)) if is_unfinished(source) else ()
+    for line, column, mark in marks:
+        problems.add(
+            source.path,
+            line,
+            f"text not finished (still marked {mark})",
+            f"write the text and remove the mark; to keep the item unpublished meanwhile, add 'draft: true' "
+            f"to {item.path}",
+            column,
+            severity=WARNING if config.preview else ERROR,
+            code="text-unfinished",
+        )
 
 
 def finding(state: State) -> tuple[str, str]:

@@ -11,7 +11,7 @@ import hashlib
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape, unescape
 from typing import Any, Protocol
 
@@ -156,6 +156,27 @@ def link(converted: Converted, resolver: RefResolver) -> Rendered:
 
     html = _PLACED.sub(fill, converted.html)
     return Rendered(html, converted.headings, converted.refs, tuple(bad))
+
+
+def keep_anchors(rendered: Rendered, source: tuple[Heading, ...], taken: frozenset[str]) -> Rendered:
+    """A translation's body that also answers to its source's heading anchors, so that a link written in the
+    source text (`action:intermat#résultats`) works on every page showing that text as a fallback: an empty
+    `<span id>` inside the matching heading (same position, when both have as many headings), else at the top.
+    Ids the translation has already, or the page's own (`taken`), are not repeated."""
+    own = {h[1] for h in rendered.headings}
+    missing = [(i, h[1]) for i, h in enumerate(source) if h[1] not in own and h[1] not in taken]
+    if not missing:
+        return rendered
+    html, top = rendered.html, []
+    for index, anchor in missing:
+        span = f'<span id="{escape(anchor)}"></span>'
+        heading = rendered.headings[index] if len(source) == len(rendered.headings) else None
+        opening = f'<h{heading[0]} id="{escape(heading[1])}">' if heading else ""
+        if opening and opening in html:
+            html = html.replace(opening, opening + span, 1)
+        else:
+            top.append(span)
+    return replace(rendered, html="".join(top) + html)
 
 
 def cache_salt(kinds: frozenset[str]) -> bytes:

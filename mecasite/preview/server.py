@@ -48,7 +48,7 @@ def preview_config(config: SiteConfig, host: str, port: int) -> SiteConfig:
     path = urlsplit(config.base_url).path
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     local = config.with_overrides(out=config.root / PREVIEW / "site", base_url=f"http://{shown}:{port}{path}")
-    return replace(local, output_from=f"the preview folder {PREVIEW}/site")
+    return replace(local, output_from=f"the preview folder {PREVIEW}/site", preview=True)
 
 
 # -- watching ---------------------------------------------------------------------------------------------

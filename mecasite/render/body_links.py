@@ -3,7 +3,9 @@
 A body's links are checked as the body is converted, against what is known before any page is rendered: the
 items and their pages, every file the build writes (`site.targets.Targets`), the headings of every body and the
 ids the templates write. So a broken link is reported once, at `content/...:line:column`, never at a generated
-page; only a template's own links are left to the check of rendered pages (build/links.py). Pure: no I/O.
+page; only a template's own links are left to the check of rendered pages (build/links.py). An address of one
+of our pages typed by hand is refused for its id form, a link from a published text to a draft is refused, and
+a level-1 heading warns. Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ import re
 from dataclasses import dataclass, replace
 from html import unescape
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
+from mecasite.content.drafts import draft_hint, is_draft
 from mecasite.content.model import Item, ItemKey, Text
 from mecasite.content.schemas import COLLECTIONS, REF_KINDS
 from mecasite.markdown.convert import PLACEHOLDER
 from mecasite.markdown.prose import Heading
-from mecasite.problems import Problem, did_you_mean
+from mecasite.problems import WARNING, Collector, Problem, did_you_mean
+from mecasite.site.targets import closest_ids, own_path
 
 if TYPE_CHECKING:
     from mecasite.render.views import Views  # which makes a LinkCheck: imported for the type only
@@ -112,13 +116,19 @@ def merge_fallback_copies(problems: list[Problem]) -> list[Problem]:
 LINK_HINT = "link to another page of the site with its id: [text](partner:id), (action:id) or (page:id)"
 
 
+def _key_of(text: Text) -> ItemKey:
+    """The item a text belongs to, from its path: content/<collection>/<id>/<lang>.md."""
+    collection, item_id = text.path.rsplit("/", 3)[-3:-1]
+    return (collection, item_id)
+
+
 class LinkCheck:
     """Checks one body's links for the views (`views`: their site, converter, problems, the templates' ids and
     every file the build writes), where each was typed; records what each becomes in `views.checked_links`."""
 
     def __init__(self, views: Views):
         self.views = views
-        self._headings: dict[tuple[ItemKey, str], frozenset[str]] = {}
+        self._headings: dict[tuple[ItemKey, str], tuple[Heading, ...]] = {}
 
     def check(self, text: Text, found: BodyLink, page_lang: str, headings: tuple[Heading, ...]) -> None:
         """One link of a body, checked where it was typed (see body_links.py); what it leads to on the page is
@@ -126,17 +136,25 @@ class LinkCheck:
         href, kind = found.href, found.href.partition(":")[0]
         fallback = fallback_note(text.lang, page_lang)
         if kind in REF_KINDS:
-            message, hint, final = self._ref(found, page_lang)
-        elif ":" in href.split("/", 1)[0] or urlsplit(href).netloc or href == "#":
-            return  # another site (https:, mailto:, or what the cleaner left of a script address): not ours
+            message, hint, final = self._ref(found, page_lang, text.lang)
+            if not message:
+                self._warn_draft(text, found)
+        elif href == "#":
+            return  # what the cleaner left of a script address
         elif href.startswith("#"):
             final, hint = href, ""
             own = {h[1] for h in headings} | self.views.template_ids
             message = "" if unquote(href[1:]) in own else f"broken link '{href}': no anchor '{href}' on this page"
             hint = closest(unquote(href[1:]), {h[1] for h in headings}) if message else ""
         else:
+            config = self.views.site.config
+            page = self.views.site.item_page(_key_of(text), text.lang)  # where the text was written
+            here = config.base_path + (page.url if page else "")
+            path = own_path(href, (config.base_url, *config.known_base_urls), config.base_path, here)
+            if path is None:
+                return  # another site (https:, mailto:): not ours to check offline
             final = href
-            message, hint = self._address(href)
+            message, hint = self._address(href, path)
         self.views.checked_links.add(final)
         if message:  # an anchor depends on the page's language; an unknown id or page does not
             self.views.problems.add(
@@ -148,28 +166,51 @@ class LinkCheck:
                 code="link",
             )
 
-    def _address(self, href: str) -> tuple[str, str]:
-        """(problem or "", hint) of an address typed by hand: it must lead to a page, and an anchor there; even
-        a right one is better written with the id, which follows the language and a change of slug."""
-        message, target, anchor = self.views.targets.resolve(href) if self.views.targets else ("", "", "")
-        page = self.views.site.by_path.get(target) if target else None
-        id_form = ""
-        if page is not None and page.item is not None:
-            id_form = f"{COLLECTIONS[page.item[0]].ref}:{page.item[1]}" + (f"#{anchor}" if anchor else "")
-        if not message and anchor and page is not None and page.item is not None:
-            item = self.views.site.model.items[page.item]
-            anchors = self.headings(item, self.views.site.text(item, page.lang).lang)
+    def _address(self, href: str, path: str) -> tuple[str, str]:
+        """(problem, hint) of an address of this site typed by hand (`path`: where it leads): one that leads
+        to an item's page is refused for its id form, which follows the language and a change of slug or
+        address; one that leads nowhere gets the closest ids. A list page or a static file has no id."""
+        site = self.views.site
+        if self.views.targets is None:
+            return "", ""
+        message, target, anchor = self.views.targets.resolve(path)
+        if message and not path.startswith(site.config.base_path):  # `/fr/...`: the base path left out
+            retry = self.views.targets.resolve(site.config.base_path + path.lstrip("/"))
+            message, target, anchor = retry if not retry[0] else (message, target, anchor)
+        if message:
+            ids = closest_ids(path, site.model)
+            hint = f"the closest ids: {', '.join(ids)}; write the link as [text]({ids[0]})" if ids else LINK_HINT
+            return (f"broken link '{href}': no such page" if "no such page" in message else message), hint
+        page = site.by_path.get(target)
+        if page is None or page.item is None:
+            return "", ""
+        item = site.model.items[page.item]
+        if anchor:
+            anchors = self.headings(item, site.text(item, page.lang).lang)
             if anchor not in anchors and anchor not in self.views.template_ids:
                 return f"broken link '{href}': no anchor '#{anchor}' on that page", closest(anchor, anchors)
-        return message, (f"use the id instead: [text]({id_form})" if id_form else LINK_HINT) if message else ""
+        form = f"{COLLECTIONS[page.item[0]].ref}:{page.item[1]}" + (f"#{anchor}" if anchor else "")
+        return (
+            f"link typed as the address of a page of this site '{href}'",
+            f"use [{site.text(item, page.lang).title}]({form}): an id link follows the language and survives a "
+            "change of slug or address",
+        )
 
-    def _ref(self, found: BodyLink, page_lang: str) -> tuple[str, str, str]:
+    def _ref(self, found: BodyLink, page_lang: str, text_lang: str) -> tuple[str, str, str]:
         """(problem or "", hint, the address it becomes) of an id link, its anchor checked against the target
-        page's headings and the templates' ids."""
+        page's headings and the templates' ids; the anchors offered are those of the target in the language
+        the link was written in, the same on every page showing the text."""
         kind, _, rest = found.href.partition(":")
         item_id, _, anchor = rest.partition("#")
         collection = REF_KINDS[kind]
         url = self.views.ref_url(kind, item_id, page_lang)
+        draft = self.views.site.unpublished.get((collection, item_id))
+        if url is None and draft is not None:
+            return (
+                f"link to '{kind}:{item_id}', a draft that is not published",
+                draft_hint(draft, "or write the name as plain text until it is"),
+                "",
+            )
         if url is None:
             known = [key[1] for key in self.views.site.model.items if key[0] == collection]
             hint = did_you_mean(item_id, known) if known else ""
@@ -187,16 +228,76 @@ class LinkCheck:
         anchors = self.headings(target, self.views.site.text(target, page_lang).lang)
         if unquote(anchor) in anchors or unquote(anchor) in self.views.template_ids:
             return "", "", final
-        return f"broken link '{found.href}': no anchor '#{anchor}' on that page", closest(anchor, anchors), final
+        offered = self.headings(target, self.views.site.text(target, text_lang).lang)
+        return f"broken link '{found.href}': no anchor '#{anchor}' on that page", closest(anchor, offered), final
+
+    def _warn_draft(self, text: Text, found: BodyLink) -> None:
+        """In the preview, where drafts are shown: a published text's link to a draft is a warning (a build
+        refuses it, see `_ref`)."""
+        kind, _, rest = found.href.partition(":")
+        target = self.views.site.model.items.get((REF_KINDS[kind], rest.partition("#")[0]))
+        source = self.views.site.model.items.get(_key_of(text))
+        if target is None or source is None or not is_draft(target) or is_draft(source):
+            return
+        self.views.problems.add(
+            text.path,
+            found.line,
+            f"link to '{kind}:{target.id}', a draft that is not published",
+            draft_hint(target, "or write the name as plain text until it is"),
+            found.column,
+            severity=WARNING,
+            code="draft-link",
+        )
 
     def headings(self, item: Item, text_lang: str) -> frozenset[str]:
-        """The anchors of an item's body in a language (from the Markdown pass alone: no links checked)."""
+        """The anchors of an item's page showing its `text_lang` text: its headings' and, on a translation,
+        its source's too (views.py keeps them there, so a link written in the source works on every page)."""
+        found = {h[1] for h in self._converted_headings(item, text_lang)}
+        default = self.views.site.config.default_language
+        if text_lang != default and default in item.texts:
+            found |= {h[1] for h in self.source_headings(item)}
+        return frozenset(found)
+
+    def source_headings(self, item: Item) -> tuple[Heading, ...]:
+        """The headings of the item's default-language text, in order."""
+        return self._converted_headings(item, self.views.site.config.default_language)
+
+    def _converted_headings(self, item: Item, text_lang: str) -> tuple[Heading, ...]:
+        """From the Markdown pass alone: no links checked."""
         self.views._read_body(item.key, text_lang)
         key = (item.key, text_lang)
         if key not in self._headings:
             try:
-                converted = self.views.markdown.convert(item.texts[text_lang].body, text_lang)
-                self._headings[key] = frozenset(h[1] for h in converted.headings)
+                self._headings[key] = self.views.markdown.convert(item.texts[text_lang].body, text_lang).headings
             except Exception:  # reported where that body itself is converted
-                self._headings[key] = frozenset()
+                self._headings[key] = ()
         return self._headings[key]
+
+
+_LEVEL_ONE = re.compile(r" {0,3}#(?:[ \t]|$)")
+_SETEXT_ONE = re.compile(r" {0,3}=+[ \t]*$")
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+
+
+def warn_level_one(text: Text, problems: Collector) -> None:
+    """A warning at each level-1 heading of a body (`# Title`, or a line underlined with `===`): the page
+    title is the page's one h1."""
+    fence, previous = "", ""
+    for offset, line in enumerate(text.body.split("\n")):
+        opened = _FENCE.match(line)
+        if fence:
+            fence = "" if opened and opened.group(1).startswith(fence) else fence
+        elif opened:
+            fence = opened.group(1)
+        elif _LEVEL_ONE.match(line) or (_SETEXT_ONE.match(line) and previous.strip()):
+            at = offset if _LEVEL_ONE.match(line) else offset - 1
+            problems.add(
+                text.path,
+                text.body_line + at,
+                "level-1 heading in the text: the page title is already the page's heading",
+                "start it with '##', and its sub-headings with '###'",
+                1,
+                severity=WARNING,
+                code="heading",
+            )
+        previous = "" if fence else line

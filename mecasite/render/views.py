@@ -17,10 +17,10 @@ from markupsafe import Markup
 from mecasite.content.model import Item, ItemKey, sort_key
 from mecasite.content.schemas import COLLECTIONS, REF_KINDS
 from mecasite.content.strings import country_name, date_text, language_name
-from mecasite.markdown.convert import MarkdownRenderer, Rendered, link
+from mecasite.markdown.convert import MarkdownRenderer, Rendered, keep_anchors, link
 from mecasite.markdown.limits import TooComplex
 from mecasite.problems import Collector
-from mecasite.render.body_links import LinkCheck, typed_links
+from mecasite.render.body_links import LinkCheck, typed_links, warn_level_one
 from mecasite.render.memo import Key, Memo, Read, Reads
 from mecasite.render.view_data import Alternate, ItemView, Link, Quote
 from mecasite.site.resolve import Page, Site
@@ -162,7 +162,13 @@ class Views:
             return Rendered("", (), (), ())
         for found in typed_links(converted.html, text.body, text.body_line, self.kinds):
             self.link_check.check(text, found, page_lang, converted.headings)
-        return link(converted, lambda kind, item_id: self.ref_url(kind, item_id, page_lang))
+        warn_level_one(text, self.problems)
+        rendered = link(converted, lambda kind, item_id: self.ref_url(kind, item_id, page_lang))
+        default = self.site.config.default_language
+        if text_lang == default or default not in item.texts:
+            return rendered
+        # The source's anchors too: a link written in the source text is right on every page showing it.
+        return keep_anchors(rendered, self.link_check.source_headings(item), self.template_ids)
 
     def link(self, key: ItemKey, lang: str) -> Link:
         item = self.site.model.items[key]

@@ -10,13 +10,15 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from dataclasses import field as data_field
 from functools import cached_property, lru_cache
 from typing import TypeAlias
 
 from mecasite.config.settings import SiteConfig
+from mecasite.content.drafts import draft_hint, is_draft
 from mecasite.content.model import Item, ItemKey, Model, Text
 from mecasite.content.schemas import COLLECTIONS, REFERENCES
-from mecasite.problems import Collector, did_you_mean
+from mecasite.problems import ERROR, WARNING, Collector, did_you_mean
 
 LISTS = ("actions", "partners", "testimonials")
 PageKey: TypeAlias = tuple[str, str | None, str]  # (kind-or-collection, id-or-None, lang)
@@ -52,6 +54,9 @@ class Site:
     by_key: Mapping[PageKey, Page]
     by_path: Mapping[str, Page]  # output path -> page
     url_owners: Mapping[str, Page]  # url_key(url) -> page: what a changed page must not clash with
+    # Drafts left out of a build (`draft: true`), for the messages of what links to them; empty in the preview,
+    # whose model holds them.
+    unpublished: Mapping[ItemKey, Item] = data_field(default_factory=dict)
 
     @cached_property
     def pages(self) -> tuple[Page, ...]:
@@ -98,8 +103,10 @@ def resolve_site(
     problems: Collector,
     previous: Site | None = None,
     changed: frozenset[ItemKey] = frozenset(),
+    unpublished: Mapping[ItemKey, Item] | None = None,
 ) -> Site:
-    """Pages for every item and list in every language, URLs checked for clashes.
+    """Pages for every item and list in every language, URLs checked for clashes. `unpublished`: the drafts
+    a build leaves out of `model`, which published items may not refer to.
 
     With `previous` (the preview's last site, which resolved without errors), only the items in `changed` are
     resolved again and checked; the rest is taken from it.
@@ -121,7 +128,9 @@ def resolve_site(
         ordered = sorted(changed)
     removed = any(key not in model.items for key in changed)
     # A removed item breaks the references to it anywhere; otherwise only the changed items can be wrong.
-    _check_items(config, model, model.items.values() if removed else [model.items[k] for k in ordered], problems)
+    drafts = unpublished or {}
+    checked = model.items.values() if removed else [model.items[k] for k in ordered]
+    _check_items(config, model, checked, problems, drafts)
     for key in changed:
         _remove(_flat(item_pages.get(key, {})), by_key, by_path, owners)
         if key not in model.items:
@@ -132,7 +141,7 @@ def resolve_site(
     if added:
         item_pages = {key: item_pages[key] for key in model.items}
     _add(config, model, [p for k in new for p in _flat(new[k])], by_key, by_path, owners, problems)
-    return Site(config, model, fixed, item_pages, by_key, by_path, owners)
+    return Site(config, model, fixed, item_pages, by_key, by_path, owners, drafts)
 
 
 def _flat(by_lang: Mapping[str, tuple[Page, ...]]) -> list[Page]:
@@ -197,7 +206,9 @@ def _remove(pages: list[Page], by_key: dict[PageKey, Page], by_path: dict[str, P
                 by_key.pop(("home", None, page.lang), None)
 
 
-def _check_items(config: SiteConfig, model: Model, items: Iterable[Item], problems: Collector) -> None:
+def _check_items(
+    config: SiteConfig, model: Model, items: Iterable[Item], problems: Collector, drafts: Mapping[ItemKey, Item]
+) -> None:
     default = config.default_language
     homes = [i for i in model.collection("pages") if i.facts.get("home")]
     if len(homes) != 1:
@@ -212,7 +223,7 @@ def _check_items(config: SiteConfig, model: Model, items: Iterable[Item], proble
                 f"add {item.path.rsplit('/', 1)[0]}/{default}.md",
             )
         for field, target in REFERENCES.get(item.collection, {}).items():
-            _check_refs(model, item, field, target, problems)
+            _check_refs(config, model, item, field, target, problems, drafts)
         if item.collection == "pages" and not item.facts.get("home"):
             for text in item.texts.values():
                 if not text.slug:
@@ -224,10 +235,29 @@ def _check_items(config: SiteConfig, model: Model, items: Iterable[Item], proble
                     )
 
 
-def _check_refs(model: Model, item: Item, field: str, target: str, problems: Collector) -> None:
+def _check_refs(
+    config: SiteConfig,
+    model: Model,
+    item: Item,
+    field: str,
+    target: str,
+    problems: Collector,
+    drafts: Mapping[ItemKey, Item],
+) -> None:
     value = item.facts.get(field) or ()
     for ref in (value,) if isinstance(value, str) else value:
-        if (target, ref) not in model.items:
+        draft = drafts.get((target, ref)) or model.items.get((target, ref))
+        if draft is not None and is_draft(draft) and not is_draft(item):
+            what = COLLECTIONS[target].ref
+            problems.add(
+                item.path,
+                item.lines.get(field, 0),
+                f"{field}: {what} '{ref}' is a draft, not published",
+                draft_hint(draft, f"or remove '{ref}' here"),
+                severity=WARNING if config.preview else ERROR,
+                code="draft-link",
+            )
+        elif (target, ref) not in model.items:
             what = COLLECTIONS[target].ref
             known = [i.id for i in model.collection(target)]
             problems.add(

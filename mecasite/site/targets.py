@@ -6,7 +6,12 @@ links are checked where they are converted, and the rendered pages' own links af
 
 from __future__ import annotations
 
-from urllib.parse import unquote, urlsplit
+import difflib
+from collections.abc import Iterable
+from urllib.parse import unquote, urljoin, urlsplit
+
+from mecasite.content.model import Model
+from mecasite.content.schemas import COLLECTIONS
 
 
 class Targets:
@@ -41,3 +46,35 @@ class Targets:
         if target not in self.paths:
             return f"broken link '{href}': no such page", "", ""
         return "", target, unquote(parts.fragment)
+
+
+def own_path(href: str, base_urls: Iterable[str], base_path: str, here: str) -> str | None:
+    """The path on this site an address typed in a body leads to, or None for another site's address.
+
+    A full address of one of the site's base URLs (any scheme) becomes its path under `base_path`; a relative
+    one (`../materalia/`) is read from `here`, the address of the page it is on; an absolute path is kept."""
+    parts = urlsplit(href)
+    if parts.scheme in ("http", "https") or parts.netloc:
+        bare = href.split("//", 1)[-1]
+        for base in base_urls:
+            prefix = base.split("//", 1)[-1]
+            if bare.startswith(prefix) or bare + "/" == prefix:
+                return base_path + bare[len(prefix) :]
+        return None
+    if ":" in href.split("/", 1)[0]:
+        return None  # mailto:, tel:, or what the cleaner left of a script address
+    return href if href.startswith("/") else urljoin(here, href)
+
+
+def closest_ids(address: str, model: Model, most: int = 3) -> list[str]:
+    """The id links (`partner:materalia`) whose id or slug in any language is close to the address's last
+    segment, closest first: what an editor who typed a wrong address most likely meant (none when nothing is
+    close)."""
+    word = unquote(urlsplit(address).path).rstrip("/").rsplit("/", 1)[-1]
+    forms: dict[str, str] = {}
+    for item in model.items.values():
+        form = f"{COLLECTIONS[item.collection].ref}:{item.id}"
+        for name in (item.id, *(text.slug for text in item.texts.values() if text.slug)):
+            forms.setdefault(name, form)
+    near = difflib.get_close_matches(word, sorted(forms), n=most * 3, cutoff=0.6) if word else []
+    return list(dict.fromkeys(forms[name] for name in near))[:most]
