@@ -15,6 +15,7 @@ from typing import TypeAlias
 
 from mecasite.config.settings import SiteConfig
 from mecasite.content.model import Item, ItemKey, Model, Text
+from mecasite.content.redirects import FILE as REDIRECTS
 from mecasite.content.schemas import COLLECTIONS, REFERENCES
 from mecasite.problems import Collector, did_you_mean
 
@@ -32,6 +33,7 @@ class Page:
     item: ItemKey | None = None
     text_lang: str = ""  # the language of the text shown; differs from `lang` on a fallback page
     translated: tuple[str, ...] = ()  # languages in which this page has its own text (hreflang)
+    to: str = ""  # a deleted item's old address (content/redirects.yaml): the collection whose list it leads to
 
     @cached_property
     def output_path(self) -> str:
@@ -65,8 +67,18 @@ class Site:
 
     @property
     def redirects(self) -> tuple[Page, ...]:
-        """Old addresses of renamed pages (`old_slugs`); each leads to its item's page in the same language."""
+        """Old addresses of renamed pages (`old_slugs`), each leading to its item's page in the same language,
+        and of deleted items (`content/redirects.yaml`), each leading to its section's page."""
         return tuple(p for p in self.pages if p.kind == "redirect")
+
+    def redirect_target(self, page: Page) -> Page:
+        """Where an old address leads: its item's page, or a deleted item's section (the home page for a free
+        page) in the same language."""
+        if page.item:
+            target = self.item_page(page.item, page.lang)
+            assert target is not None  # an item has a page in every language
+            return target
+        return self.home(page.lang) if page.to == "pages" else self.list_page(page.to, page.lang)
 
     def item_page(self, key: ItemKey, lang: str) -> Page | None:
         return self.by_key.get((key[0], key[1], lang))
@@ -110,7 +122,7 @@ def resolve_site(
     by_path: dict[str, Page]
     owners: dict[str, Page]
     if previous is None:
-        fixed = {lang: _fixed_pages(config, lang) for lang in config.codes}
+        fixed = {lang: _fixed_pages(config, lang) + _gone_pages(model, lang) for lang in config.codes}
         item_pages, by_key, by_path, owners = {}, {}, {}, {}
         _add(config, model, [p for pages in fixed.values() for p in pages], by_key, by_path, owners, problems)
         changed = frozenset(model.items)
@@ -172,12 +184,13 @@ def _add(
         return -1 if page.item is None else position.get(page.item, len(position))
 
     for clash in sorted((sorted(c, key=order) for c in clashes.values()), key=lambda c: order(c[0])):
-        sources = [_source(model, p) for p in clash]
+        sources = [_source(config, model, p) for p in clash]
+        gone = any(p.to for p in clash)
         problems.add(
             sources[0],
             0,
             f"{len(clash)} pages on one URL '/{clash[0].url}': " + ", ".join(sources),
-            "give each a different slug",
+            f"a page has this address again: remove it from {sources[0]}" if gone else "give each a different slug",
         )
 
 
@@ -242,6 +255,10 @@ def _fixed_pages(config: SiteConfig, lang: str) -> tuple[Page, ...]:
     )
 
 
+def _gone_pages(model: Model, lang: str) -> tuple[Page, ...]:
+    return tuple(Page("redirect", lang, gone.url, to=gone.collection) for gone in model.gone if gone.lang == lang)
+
+
 def _item_pages(config: SiteConfig, item: Item) -> dict[str, tuple[Page, ...]]:
     """The item's page in each language (its own text, or the fallback's), then its old addresses there."""
     collection = COLLECTIONS[item.collection]
@@ -259,7 +276,7 @@ def _item_pages(config: SiteConfig, item: Item) -> dict[str, tuple[Page, ...]]:
             url = f"{lang}/{config.sections[item.collection][lang]}/{text.slug}/"
             kind = collection.ref
         pages = [Page(kind, lang, url, item.key, text_lang, translated)]
-        if lang == text_lang and kind != "home":
+        if kind != "home":  # a fallback page shows the text at its slug: its old slugs redirect there too
             parent = url.rstrip("/").rsplit("/", 1)[0]
             pages += [
                 Page("redirect", lang, f"{parent}/{old}/", item.key, text_lang)
@@ -276,7 +293,9 @@ def url_key(url: str) -> str:
     return unicodedata.normalize("NFC", url).casefold()
 
 
-def _source(model: Model, page: Page) -> str:
+def _source(config: SiteConfig, model: Model, page: Page) -> str:
+    if page.to:
+        return config.rel(config.content_dir / REDIRECTS)
     if not page.item:
         return f"the {page.kind} page ({page.lang})"
     item = model.items[page.item]
