@@ -61,13 +61,15 @@ def _refused(config: SiteConfig, key: ItemKey, refs: list[Ref], what: str, fix: 
     problems = [_problem(ref, what) for ref in refs]
     files = len({ref.path for ref in refs})
     count = f"{len(refs)} reference{'s' * (len(refs) != 1)} in {files} file{'s' * (files != 1)}"
-    problems.append(Problem(show(config, key), message=f"not deleted: {count} still name {what}", hint=fix))
+    verb = "names" if len(refs) == 1 else "name"
+    problems.append(Problem(show(config, key), message=f"not deleted: {count} still {verb} {what}", hint=fix))
     return ContentError(problems)
 
 
 def _problem(ref: Ref, what: str) -> Problem:
     if ref.field and not ref.in_list:
-        hint = f"this field must name an item: delete {ref.path.rsplit('/', 2)[0].split('/', 1)[-1]} first, or name another"
+        owner = "/".join(ref.path.split("/")[-3:-1])  # content/testimonials/x/item.yaml -> testimonials/x
+        hint = f"this field must name an item: delete {owner} first, or name another"
         return Problem(ref.path, ref.line, ref.column, f"{ref.typed} names {what}", hint)
     if not ref.field and not ref.typed.startswith("["):
         return Problem(ref.path, ref.line, ref.column, f"{ref.typed} links to {what}", "write it as plain text")
