@@ -17,6 +17,8 @@ from typing import TextIO
 from mecasite.build.output_folder import RefusedOutput
 from mecasite.build.pipeline import build, check_site
 from mecasite.build.writer import write_file_atomic
+from mecasite.commands.delete import delete_item
+from mecasite.commands.rename import rename_id, rename_slug
 from mecasite.commands.report import as_json, dashboard_for, table
 from mecasite.commands.scaffold import KINDS, new_item, translate
 from mecasite.config.settings import SiteConfig, load_config
@@ -117,6 +119,26 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("name", metavar="NAME", help="the new item's id: lowercase a-z, digits and hyphens")
     n.add_argument("--country", metavar="CODE", help="for a partner: its ISO country code, e.g. FR")
     n.add_argument("--partner", metavar="ID", help="for a testimonial: the partner who speaks (default: NAME)")
+    mv = sub.add_parser(
+        "rename",
+        parents=[common],
+        help="change an item's id, or one language's slug",
+        description="With NEW_ID: move the item's folder (git mv in a git checkout) and make every reference and "
+        "id link follow. With --slug LANG NEW: change that language's slug and keep the old address "
+        "(old_slugs). Says what it changed; review it with git diff.",
+    )
+    mv.add_argument("item", metavar="ITEM", help="the item: partners/materalia, or just its id")
+    mv.add_argument("new_id", nargs="?", metavar="NEW_ID", help="its new id, e.g. partners/materalia-cluster")
+    mv.add_argument("--slug", nargs=2, metavar=("LANG", "NEW"), help="change the slug of one language instead")
+    rm = sub.add_parser(
+        "delete",
+        parents=[common],
+        help="delete an item, once nothing refers to it",
+        description="List every reference to the item and refuse while any remains; with --unlink, turn its "
+        "links into plain text and take it out of other items' lists. Its old addresses lead to its section.",
+    )
+    rm.add_argument("item", metavar="ITEM", help="the item: actions/vitamin, or just its id")
+    rm.add_argument("--unlink", action="store_true", help="make links to it plain text, remove it from lists")
     return main
 
 
@@ -131,6 +153,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "translations": cmd_translations,
             "translate": cmd_translate,
             "new": cmd_new,
+            "rename": cmd_rename,
+            "delete": cmd_delete,
         }
         return commands[args.command](config, args)
     except ContentError as exc:
@@ -238,4 +262,23 @@ def cmd_translate(config: SiteConfig, args: argparse.Namespace) -> int:
 
 def cmd_new(config: SiteConfig, args: argparse.Namespace) -> int:
     print(new_item(config, load_model(config), args.kind, args.name, args.country, args.partner).message)
+    return 0
+
+
+def cmd_rename(config: SiteConfig, args: argparse.Namespace) -> int:
+    if (args.new_id is None) == (args.slug is None):
+        print("build.py rename: give either NEW_ID or --slug LANG NEW", file=sys.stderr)
+        return 2
+    model = load_model(config)
+    done = (
+        rename_slug(config, model, args.item, *args.slug)
+        if args.slug
+        else rename_id(config, model, args.item, args.new_id)
+    )
+    print("\n".join(done.lines))
+    return 0
+
+
+def cmd_delete(config: SiteConfig, args: argparse.Namespace) -> int:
+    print("\n".join(delete_item(config, load_model(config), args.item, args.unlink).lines))
     return 0

@@ -14,6 +14,7 @@ from mecasite.build.processes import CAN_FORK, WorkerDied, fork_pool
 from mecasite.config.settings import SiteConfig
 from mecasite.content.loader import item_folders, load_items
 from mecasite.content.model import Item, ItemKey, Model
+from mecasite.content.redirects import load_gone
 from mecasite.problems import Collector, Problem
 
 PARALLEL_FROM = 1000  # item folders; below this, a second process costs more than it saves
@@ -23,7 +24,7 @@ def read_content(config: SiteConfig, problems: Collector) -> Model:
     """What `content.loader.load_content` gives, read in two processes on a large site."""
     folders = item_folders(config, problems)
     if len(folders) < PARALLEL_FROM or not CAN_FORK:
-        return Model(MappingProxyType(load_items(config, folders, problems)))
+        return Model(MappingProxyType(load_items(config, folders, problems)), load_gone(config, problems))
     half = len(folders) // 2
     try:
         with fork_pool(1, "content-reading") as pool:
@@ -37,7 +38,7 @@ def read_content(config: SiteConfig, problems: Collector) -> Model:
     problems.extend(found)  # in the order a single process finds them
     problems.extend(mine.problems)
     items.update(second)
-    return Model(MappingProxyType(items))
+    return Model(MappingProxyType(items), load_gone(config, problems))
 
 
 def _load_part(config: SiteConfig, folders: list[tuple[str, Path]]) -> tuple[dict[ItemKey, Item], list[Problem]]:

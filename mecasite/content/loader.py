@@ -13,6 +13,8 @@ from types import MappingProxyType
 
 from mecasite.config.settings import SiteConfig
 from mecasite.content.model import Item, ItemKey, Model, Text
+from mecasite.content.redirects import FILE as REDIRECTS
+from mecasite.content.redirects import load_gone
 from mecasite.content.schemas import COLLECTIONS, Collection
 from mecasite.content.translations import find_marks, is_unfinished
 from mecasite.problems import Collector, did_you_mean
@@ -30,9 +32,10 @@ NEUTRAL = "item.yaml"
 
 
 def load_content(config: SiteConfig, problems: Collector) -> Model:
-    """Every item under the content folder, in one process; problems are collected, not raised. (The build
+    """Every item under the content folder (and the deleted ones' addresses), in one process; problems are collected, not raised. (The build
     reads a large site in two processes, see build/reading.py: it calls `item_folders` and `load_items`.)"""
-    return Model(MappingProxyType(load_items(config, item_folders(config, problems), problems)))
+    items = load_items(config, item_folders(config, problems), problems)
+    return Model(MappingProxyType(items), load_gone(config, problems))
 
 
 def item_folders(config: SiteConfig, problems: Collector) -> list[tuple[str, Path]]:
@@ -42,7 +45,7 @@ def item_folders(config: SiteConfig, problems: Collector) -> list[tuple[str, Pat
         problems.add(config.rel(root), 0, "content folder not found", "create it or set content_dir")
         return []
     found = []
-    for folder in sorted(p for p in root.iterdir() if not is_editor_junk(p.name)):
+    for folder in sorted(p for p in root.iterdir() if not is_editor_junk(p.name) and p.name != REDIRECTS):
         if folder.name not in COLLECTIONS or not folder.is_dir():
             problems.add(
                 config.rel(folder),

@@ -109,8 +109,18 @@ def _item(
 
 
 @dataclass(frozen=True)
+class Gone:
+    """An address of a deleted item (`content/redirects.yaml`): it leads to its section's page in its language."""
+
+    url: str  # relative to the site root: fr/actions/trade-fair/
+    lang: str
+    collection: str  # whose list page it leads to; "pages": the home page
+
+
+@dataclass(frozen=True)
 class Model:
     items: Mapping[ItemKey, Item]
+    gone: tuple[Gone, ...] = ()
     _by_collection: dict[str, list[Item]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def collection(self, name: str) -> list[Item]:

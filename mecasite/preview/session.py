@@ -156,7 +156,7 @@ class Session:
         problems.raise_errors()
         if items.keys() != old.site.model.items.keys():
             items = dict(sorted(items.items()))  # the order a full load gives
-        model = Model(MappingProxyType(items))
+        model = Model(MappingProxyType(items), old.site.model.gone)  # redirects.yaml edited: a full build
         site = resolve_site(self.config, model, problems, old.site, frozenset(keys))
         check_signatures(model, problems)
         changed_items = [items[k] for k in sorted(keys) if k in items]

@@ -2,7 +2,7 @@
 
 - `_redirects` (Netlify, Cloudflare Pages): the visitor's language at the root (Netlify's `Language=`
   condition; elsewhere the root page's links and script do it), per-language 404 pages, and permanent
-  redirects from renamed pages' old addresses.
+  redirects from renamed pages' old addresses and from deleted items' (to their section).
 - `_headers` (Netlify, Cloudflare Pages): long caching for fingerprinted static files, safe defaults.
 - `.nojekyll` (GitHub Pages): serve the folder as it is.
 - `404.html` at the root (GitHub Pages, GitLab Pages, S3 and nginx use one 404 page for the whole site) is
@@ -32,13 +32,10 @@ def redirects_file(site: Site, views: Views) -> str:
     config, base = site.config, site.config.base_path
     lines = [
         "# Netlify and Cloudflare Pages read this file; other hosts ignore it.",
-        "# Renamed pages: their old addresses (old_slugs) lead to the current ones.",
+        "# Renamed pages: their old addresses (old_slugs) lead to the current ones; deleted ones, to their section.",
     ]
     for page in site.redirects:
-        assert page.item is not None  # a redirect is an old address of an item's page...
-        target = site.item_page(page.item, page.lang)
-        assert target is not None  # ...made only in a language where that page has its own text
-        lines.append(f"{base}{page.url}  {views.url(target)}  301")
+        lines.append(f"{base}{page.url}  {views.url(site.redirect_target(page))}  301")
     lines.append(
         "# The root sends each visitor to the first of their browser's languages that the site has "
         "(Netlify); elsewhere the root page does it."

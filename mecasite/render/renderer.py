@@ -292,14 +292,17 @@ class Renderer:
         )
 
     def _redirect_context(self, page: Page) -> Context:
-        assert page.item is not None  # a redirect is an old address of an item's page
-        target = self.site.item_page(page.item, page.lang)
-        assert target is not None  # made only for an item that has a page in that language
-        item = self.views.item(page.item, page.lang)
+        """An old address: of a renamed page (to the item's page), or of a deleted item (to its section)."""
+        target = self.site.redirect_target(page)
+        t = self.translator(page.lang)
+        if target.item:
+            title = self.views.item(target.item, page.lang).title
+        else:
+            title = t(f"{target.kind.removeprefix('list-')}.title")
         return {
-            "t": self.translator(page.lang),
+            "t": t,
             "lang": page.lang,
-            "title": item.title,
+            "title": title,
             "target": self.views.url(target),
             "target_abs": self.views.abs_url(target),
         }

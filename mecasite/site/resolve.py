@@ -8,17 +8,18 @@ Pure: no I/O here.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as data_field
 from functools import cached_property, lru_cache
 from typing import TypeAlias
 
 from mecasite.config.settings import SiteConfig
-from mecasite.content.drafts import draft_hint, is_draft
 from mecasite.content.model import Item, ItemKey, Model, Text
-from mecasite.content.schemas import COLLECTIONS, REFERENCES
-from mecasite.problems import ERROR, WARNING, Collector, did_you_mean
+from mecasite.content.redirects import FILE as REDIRECTS
+from mecasite.content.schemas import COLLECTIONS
+from mecasite.problems import Collector
+from mecasite.site.references import check_items
 
 LISTS = ("actions", "partners", "testimonials")
 PageKey: TypeAlias = tuple[str, str | None, str]  # (kind-or-collection, id-or-None, lang)
@@ -34,6 +35,7 @@ class Page:
     item: ItemKey | None = None
     text_lang: str = ""  # the language of the text shown; differs from `lang` on a fallback page
     translated: tuple[str, ...] = ()  # languages in which this page has its own text (hreflang)
+    to: str = ""  # a deleted item's old address (content/redirects.yaml): the collection whose list it leads to
 
     @cached_property
     def output_path(self) -> str:
@@ -70,8 +72,18 @@ class Site:
 
     @property
     def redirects(self) -> tuple[Page, ...]:
-        """Old addresses of renamed pages (`old_slugs`); each leads to its item's page in the same language."""
+        """Old addresses of renamed pages (`old_slugs`), each leading to its item's page in the same language,
+        and of deleted items (`content/redirects.yaml`), each leading to its section's page."""
         return tuple(p for p in self.pages if p.kind == "redirect")
+
+    def redirect_target(self, page: Page) -> Page:
+        """Where an old address leads: its item's page, or a deleted item's section (the home page for a free
+        page) in the same language."""
+        if page.item:
+            target = self.item_page(page.item, page.lang)
+            assert target is not None  # an item has a page in every language
+            return target
+        return self.home(page.lang) if page.to == "pages" else self.list_page(page.to, page.lang)
 
     def item_page(self, key: ItemKey, lang: str) -> Page | None:
         return self.by_key.get((key[0], key[1], lang))
@@ -117,7 +129,7 @@ def resolve_site(
     by_path: dict[str, Page]
     owners: dict[str, Page]
     if previous is None:
-        fixed = {lang: _fixed_pages(config, lang) for lang in config.codes}
+        fixed = {lang: _fixed_pages(config, lang) + _gone_pages(model, lang) for lang in config.codes}
         item_pages, by_key, by_path, owners = {}, {}, {}, {}
         _add(config, model, [p for pages in fixed.values() for p in pages], by_key, by_path, owners, problems)
         changed = frozenset(model.items)
@@ -130,7 +142,7 @@ def resolve_site(
     # A removed item breaks the references to it anywhere; otherwise only the changed items can be wrong.
     drafts = unpublished or {}
     checked = model.items.values() if removed else [model.items[k] for k in ordered]
-    _check_items(config, model, checked, problems, drafts)
+    check_items(config, model, checked, problems, drafts)
     for key in changed:
         _remove(_flat(item_pages.get(key, {})), by_key, by_path, owners)
         if key not in model.items:
@@ -181,12 +193,13 @@ def _add(
         return -1 if page.item is None else position.get(page.item, len(position))
 
     for clash in sorted((sorted(c, key=order) for c in clashes.values()), key=lambda c: order(c[0])):
-        sources = [_source(model, p) for p in clash]
+        sources = [_source(config, model, p) for p in clash]
+        gone = any(p.to for p in clash)
         problems.add(
             sources[0],
             0,
             f"{len(clash)} pages on one URL '/{clash[0].url}': " + ", ".join(sources),
-            "give each a different slug",
+            f"a page has this address again: remove it from {sources[0]}" if gone else "give each a different slug",
         )
 
 
@@ -206,70 +219,15 @@ def _remove(pages: list[Page], by_key: dict[PageKey, Page], by_path: dict[str, P
                 by_key.pop(("home", None, page.lang), None)
 
 
-def _check_items(
-    config: SiteConfig, model: Model, items: Iterable[Item], problems: Collector, drafts: Mapping[ItemKey, Item]
-) -> None:
-    default = config.default_language
-    homes = [i for i in model.collection("pages") if i.facts.get("home")]
-    if len(homes) != 1:
-        where = homes[1].path if len(homes) > 1 else config.content_dir.name + "/pages"
-        problems.add(where, 0, f"exactly one page must have 'home: true' (found {len(homes)})")
-    for item in items:
-        if default not in item.texts:
-            problems.add(
-                item.path,
-                0,
-                f"no text in the default language '{default}'",
-                f"add {item.path.rsplit('/', 1)[0]}/{default}.md",
-            )
-        for field, target in REFERENCES.get(item.collection, {}).items():
-            _check_refs(config, model, item, field, target, problems, drafts)
-        if item.collection == "pages" and not item.facts.get("home"):
-            for text in item.texts.values():
-                if not text.slug:
-                    problems.add(
-                        text.path,
-                        1,
-                        "missing required field 'slug'",
-                        "the last URL segment in this language, e.g. approach",
-                    )
-
-
-def _check_refs(
-    config: SiteConfig,
-    model: Model,
-    item: Item,
-    field: str,
-    target: str,
-    problems: Collector,
-    drafts: Mapping[ItemKey, Item],
-) -> None:
-    value = item.facts.get(field) or ()
-    for ref in (value,) if isinstance(value, str) else value:
-        draft = drafts.get((target, ref)) or model.items.get((target, ref))
-        if draft is not None and is_draft(draft) and not is_draft(item):
-            what = COLLECTIONS[target].ref
-            problems.add(
-                item.path,
-                item.lines.get(field, 0),
-                f"{field}: {what} '{ref}' is a draft, not published",
-                draft_hint(draft, f"or remove '{ref}' here"),
-                severity=WARNING if config.preview else ERROR,
-                code="draft-link",
-            )
-        elif (target, ref) not in model.items:
-            what = COLLECTIONS[target].ref
-            known = [i.id for i in model.collection(target)]
-            problems.add(
-                item.path, item.lines.get(field, 0), f"{field}: unknown {what} '{ref}'", did_you_mean(ref, known)
-            )
-
-
 def _fixed_pages(config: SiteConfig, lang: str) -> tuple[Page, ...]:
     return (
         Page("404", lang, f"{lang}/404.html"),
         *(Page("list-" + name, lang, f"{lang}/{config.sections[name][lang]}/") for name in LISTS),
     )
+
+
+def _gone_pages(model: Model, lang: str) -> tuple[Page, ...]:
+    return tuple(Page("redirect", lang, gone.url, to=gone.collection) for gone in model.gone if gone.lang == lang)
 
 
 def _item_pages(config: SiteConfig, item: Item) -> dict[str, tuple[Page, ...]]:
@@ -289,7 +247,7 @@ def _item_pages(config: SiteConfig, item: Item) -> dict[str, tuple[Page, ...]]:
             url = f"{lang}/{config.sections[item.collection][lang]}/{text.slug}/"
             kind = collection.ref
         pages = [Page(kind, lang, url, item.key, text_lang, translated)]
-        if lang == text_lang and kind != "home":
+        if kind != "home":  # a fallback page shows the text at its slug: its old slugs redirect there too
             parent = url.rstrip("/").rsplit("/", 1)[0]
             pages += [
                 Page("redirect", lang, f"{parent}/{old}/", item.key, text_lang)
@@ -306,7 +264,9 @@ def url_key(url: str) -> str:
     return unicodedata.normalize("NFC", url).casefold()
 
 
-def _source(model: Model, page: Page) -> str:
+def _source(config: SiteConfig, model: Model, page: Page) -> str:
+    if page.to:
+        return config.rel(config.content_dir / REDIRECTS)
     if not page.item:
         return f"the {page.kind} page ({page.lang})"
     item = model.items[page.item]
