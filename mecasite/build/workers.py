@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 
@@ -61,7 +61,7 @@ class _Job:
 def render_into(
     renderer: Renderer,
     pages: tuple[Page, ...],
-    static: dict[str, bytes],
+    static: Mapping[str, bytes],
     staging: Staging,
     jobs: int | None = None,
     track: bool = False,
@@ -71,7 +71,7 @@ def render_into(
     `track`, the outcome holds what the preview keeps; with `keep_scans`, each page's links and anchors."""
     extra_deps: Deps | None = {} if track else None
     extras = renderer.extras(extra_deps)
-    staging.claim([p.output_path for p in pages] + sorted({**extras, **static}))
+    staging.claim([p.output_path for p in pages] + sorted({*extras, *static}))
     start = len(staging.written)
     for path, data in static.items():
         staging.write(path, data)

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
+from mecasite.content.attachments import find
 from mecasite.content.model import Item, ItemKey, sort_key
 from mecasite.content.schemas import COLLECTIONS, REF_KINDS
 from mecasite.content.strings import country_name, date_text, language_name
@@ -21,6 +22,8 @@ from mecasite.markdown.convert import MarkdownRenderer, Rendered, link
 from mecasite.markdown.limits import TooComplex
 from mecasite.problems import Collector
 from mecasite.render.body_links import LinkCheck, typed_links
+from mecasite.render.body_media import is_file_ref, place_files
+from mecasite.render.media import MediaTable, Picture, picture
 from mecasite.render.memo import Key, Memo, Read, Reads
 from mecasite.render.view_data import Alternate, ItemView, Link, Quote
 from mecasite.site.resolve import Page, Site
@@ -74,6 +77,7 @@ class Views:
         self.targets: Targets | None = None
         self.checked_links: set[str] = set()
         self.link_check = LinkCheck(self)
+        self.media: MediaTable = {}  # what the build made of the files beside the text (render/media.py)
         # While a page renders: the items whose title/facts (meta) and whose body it read, so that the preview
         # re-renders a page only when something it shows has changed (see preview/session.py). Both are read per
         # (item, text language): editing the Dutch text touches only the pages that show the Dutch text.
@@ -161,8 +165,26 @@ class Views:
             )
             return Rendered("", (), (), ())
         for found in typed_links(converted.html, text.body, text.body_line, self.kinds):
-            self.link_check.check(text, found, page_lang, converted.headings)
-        return link(converted, lambda kind, item_id: self.ref_url(kind, item_id, page_lang))
+            if not is_file_ref(found.href):  # a file of the item's folder: placed below
+                self.link_check.check(text, found, page_lang, converted.headings)
+        rendered = link(converted, lambda kind, item_id: self.ref_url(kind, item_id, page_lang))
+        if "<img" not in rendered.html and not item.files:
+            return rendered
+        config = self.site.config
+        html = place_files(rendered.html, item, text, self.media, self.problems, config.base_path, config.locale(page_lang))
+        return Rendered(html, rendered.headings, rendered.refs, rendered.bad_refs)
+
+    def image(self, item: Item, lang: str, place: str, lazy: bool) -> Markup:
+        """An item's own image (an action's `image:`, a partner's `logo:`) as `<picture>`, or nothing; its
+        alternative text is the text's `image_alt` (a logo's: the partner's name)."""
+        name = item.facts.get("image") or item.facts.get("logo")
+        text = self.site.text(item, lang)
+        found = self.media.get(find(item, name, text.lang) or "") if name else None
+        if not isinstance(found, Picture):
+            return Markup("")
+        alt = text.fields.get("image_alt") if item.collection == "actions" else text.title
+        css = "logo" if item.collection == "partners" else "item-image"
+        return Markup(picture(found, alt or "", self.site.config.base_path, place, lazy, css))
 
     def link(self, key: ItemKey, lang: str) -> Link:
         item = self.site.model.items[key]
@@ -190,6 +212,8 @@ class Views:
             date=date,
             date_text=date_text(date, self.site.config.locale(lang)) if date else "",
             countries=tuple((c, country_name(c, lang)) for c in item.facts.get("country") or ()),
+            website=item.facts.get("website") or "",
+            picture=lambda place="body", lazy=True: self.image(item, lang, place, lazy),
         )
 
     def _linked(self, item: Item, which: str, lang: str) -> tuple[Link, ...]:
@@ -247,6 +271,7 @@ class Views:
         return Quote(
             id=item.id,
             partner=self.link(("partners", item.facts["partner"]), lang),
+            logo=self.image(self.site.model.items[("partners", item.facts["partner"])], lang, "logo", True),
             signature=shown.fields["signature"],
             signature_lang=shown.lang,
             original=Markup(self.rendered_text(item, original.lang, lang).html),
