@@ -13,7 +13,7 @@ import warnings
 from dataclasses import dataclass
 
 import PIL
-from PIL import Image, ImageCms, ImageOps, features
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError, features
 
 from mecasite.build.svg import SvgError, sanitize_svg, svg_size
 
@@ -93,7 +93,7 @@ def _open(name: str, data: bytes, expected: str) -> Image.Image:
             ) from None
         except ImageError:
             raise
-        except (OSError, ValueError, SyntaxError, EOFError, Image.UnidentifiedImageError):
+        except (OSError, ValueError, SyntaxError, EOFError, UnidentifiedImageError):
             raise ImageError(
                 f"{name} is not a readable image (damaged or incomplete)", "export it again from the original"
             ) from None
@@ -125,7 +125,11 @@ def _publish(image: Image.Image, ext: str) -> Made:
     files = []
     for fmt in (*MODERN, fallback):
         for target in sorted({min(w, width) for w in WIDTHS}):
-            scaled = clean if target == width else clean.resize((target, round(height * target / width)), Image.LANCZOS)
+            scaled = (
+                clean
+                if target == width
+                else clean.resize((target, round(height * target / width)), Image.Resampling.LANCZOS)
+            )
             out = io.BytesIO()
             options: dict[str, object] = {"optimize": True} if fmt in ("png", "jpeg") else {}
             if fmt in QUALITY:

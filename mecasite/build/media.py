@@ -161,7 +161,13 @@ def _picture(rel: str, key: str, width: int, height: int, made: list[tuple[int, 
 
 
 def _document(
-    rel: str, name: str, data: bytes, source: Path, table: dict[str, Picture | Document], files: OutputFiles, problems: Collector
+    rel: str,
+    name: str,
+    data: bytes,
+    source: Path,
+    table: dict[str, Picture | Document],
+    files: OutputFiles,
+    problems: Collector,
 ) -> None:
     ext = "." + name.rpartition(".")[2].lower()
     if len(data) > MAX_DOCUMENT_BYTES:
@@ -174,7 +180,9 @@ def _document(
         )
         return
     if not data.startswith(MAGIC[ext]):
-        problems.add(rel, 0, f"{name} is not a {ext[1:].upper()} file", "export it again, or give it its real extension")
+        problems.add(
+            rel, 0, f"{name} is not a {ext[1:].upper()} file", "export it again, or give it its real extension"
+        )
         return
     out = f"media/{_stem(name)}-{hashlib.sha256(data).hexdigest()[:10]}{ext}"
     files.sources[out] = source

@@ -96,7 +96,7 @@ class Prepared:
     def static_files(self) -> Mapping[str, bytes]:
         """The static files as output files (`static/site.css`), and the media (read when written)."""
         static = {f"static/{name}": data for name, data in self.static.items()}
-        return ChainMap(static, self.media.files) if self.media else static
+        return ChainMap(static, self.media.files) if self.media else static  # type: ignore[arg-type]  # read only
 
 
 def prepare(config: SiteConfig, read_only: bool = False, parity: bool = True) -> Prepared:

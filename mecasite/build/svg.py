@@ -72,7 +72,7 @@ def sanitize_svg(data: bytes) -> bytes:
             if attr_name.lower().startswith("on"):
                 raise SvgError(f"SVG with an event handler ({attr_name}= on <{name}>)")
             if attr in REFERENCE_ATTRS and not value.strip().startswith("#"):
-                raise SvgError(f"SVG with a reference to another file: {attr_name}=\"{value[:60]}\" on <{name}>")
+                raise SvgError(f'SVG with a reference to another file: {attr_name}="{value[:60]}" on <{name}>')
             if attr_ns not in ("", XLINK_NS, "http://www.w3.org/XML/1998/namespace"):
                 del element.attrib[attr]
                 continue
@@ -80,7 +80,7 @@ def sanitize_svg(data: bytes) -> bytes:
                 _check_style(value, f"{attr_name}= on <{name}>")
     ET.register_namespace("", SVG_NS)
     ET.register_namespace("xlink", XLINK_NS)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=False)
+    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=False))
 
 
 def _length(value: str | None) -> float | None:

@@ -103,7 +103,9 @@ def load_item(config: SiteConfig, collection: Collection, item_dir: Path, proble
     for name, path in sorted(files.items()):
         if is_attachment(name):
             if os.path.islink(path) and not _inside(config, path):
-                problems.add(config.rel(path), 0, "symbolic link leading outside the project", "replace it with a real file")
+                problems.add(
+                    config.rel(path), 0, "symbolic link leading outside the project", "replace it with a real file"
+                )
             elif path.is_file():
                 attached[name] = config.rel(path)
             continue

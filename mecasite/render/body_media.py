@@ -14,8 +14,10 @@ from html import unescape
 from mecasite.content.attachments import DECORATIVE, FILE_REF, find, missing_hint
 from mecasite.content.model import Item, Text
 from mecasite.problems import Collector
-from mecasite.render.body_links import position
-from mecasite.render.media import Document, MediaTable, Picture, place_media
+from mecasite.render.body_links import BodyLink, position
+from mecasite.render.media import Document, MediaTable, Picture, picture, place_media
+
+STATIC = "static"  # [the map](static:map.svg): a file of the site's own static/ folder
 
 _SRC = re.compile(r'<img\b[^>]*?\ssrc="([^"]*)"[^>]*>')
 _ALT = re.compile(r'\salt="([^"]*)"')
@@ -28,7 +30,14 @@ def is_file_ref(href: str) -> bool:
 
 
 def place_files(
-    html: str, item: Item, text: Text, media: MediaTable, problems: Collector, base_path: str, locale: str
+    html: str,
+    item: Item,
+    text: Text,
+    page_lang: str,
+    media: MediaTable,
+    problems: Collector,
+    base_path: str,
+    locale: str,
 ) -> str:
     """`html` (the body of `text`) with its files placed; each file missing, or image without alternative
     text, reported where it was typed."""
@@ -56,11 +65,36 @@ def place_files(
         if name in seen or not is_file_ref(name):
             continue
         seen.add(name)
-        if find(item, name, text.lang) is None:
+        if find(item, name, page_lang) is None:
             report(name, f"no file '{name}' in {folder}/", missing_hint(item))
 
     def lookup(name: str) -> Picture | Document | None:
-        path = find(item, name, text.lang) if is_file_ref(name) else None
+        path = find(item, name, page_lang) if is_file_ref(name) else None
         return media.get(path) if path else None
 
-    return place_media(html, lookup, base_path, locale)
+    return place_media(html, lookup, is_file_ref, base_path, locale)
+
+
+def check_static(found: BodyLink, text: Text, static: dict[str, str], problems: Collector) -> None:
+    """A link to a file of `static/` (`static:map.svg`) names one that is there."""
+    name = found.href.partition(":")[2]
+    if name not in static:
+        shown = ", ".join(sorted(static)) or "none"
+        problems.add(
+            text.path, found.line, f"no file '{name}' in static/", f"files there: {shown}", found.column, code="link"
+        )
+
+
+def item_picture(
+    media: MediaTable, item: Item, text: Text, page_lang: str, base_path: str, place: str, lazy: bool
+) -> str:
+    """An item's own image (an action's `image:`, a partner's `logo:`) as `<picture>`, or "": the page
+    language's own file first; its alternative text is the text's `image_alt` (a logo's: the partner's name,
+    which the logo spells)."""
+    name = item.facts.get("image") or item.facts.get("logo")
+    found = media.get(find(item, name, page_lang) or "") if name else None
+    if not isinstance(found, Picture):
+        return ""
+    alt = text.fields.get("image_alt") if item.collection == "actions" else text.title
+    css = "logo" if item.collection == "partners" else "item-image"
+    return picture(found, alt or "", base_path, place, lazy, css)

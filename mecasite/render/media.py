@@ -55,9 +55,7 @@ class Document:
 MediaTable = Mapping[str, "Picture | Document"]
 
 
-def picture(
-    image: Picture, alt: str, base_path: str, place: str = "body", lazy: bool = True, css: str = ""
-) -> str:
+def picture(image: Picture, alt: str, base_path: str, place: str = "body", lazy: bool = True, css: str = "") -> str:
     """`<picture>` for `image`: a `<source>` per modern format, the fallback as `<img>` with its width and
     height (no layout shift); `lazy` below the fold."""
     formats = image.formats()
@@ -77,7 +75,7 @@ def picture(
     sizes = SIZES[place]
     sources = "".join(f'<source type="{MIME[f]}" srcset="{srcset(f)}" sizes="{sizes}">' for f in formats[:-1])
     return (
-        f"<picture>{sources}<img{attrs} src=\"{base_path}{largest.path}\" srcset=\"{srcset(fallback)}\" "
+        f'<picture>{sources}<img{attrs} src="{base_path}{largest.path}" srcset="{srcset(fallback)}" '
         f'sizes="{sizes}" alt="{escape(alt)}" width="{image.width}" height="{image.height}"{loading}></picture>'
     )
 
@@ -103,22 +101,25 @@ _LINK = re.compile(r'<a href="([^"]*)"([^>]*)>(.*?)</a>', re.S)
 Lookup = Callable[[str], "Picture | Document | None"]
 
 
-def place_media(html: str, lookup: Lookup, base_path: str, locale: str) -> str:
+def place_media(html: str, lookup: Lookup, is_file: Callable[[str], bool], base_path: str, locale: str) -> str:
     """A converted body with its typed file names made into pictures and document links. An image whose
-    alternative text is `""` is decorative on purpose (`alt=""`)."""
+    alternative text is `""` is decorative on purpose (`alt=""`). A file that is not there (reported where it
+    was typed) leaves no address behind: a missing image is left out, a link keeps its text."""
 
     def image(match: re.Match[str]) -> str:
         attrs = dict(_ATTR.findall(match.group(0)))
-        found = lookup(unescape(attrs.get("src", "")))
+        src = unescape(attrs.get("src", ""))
+        found = lookup(src)
         if not isinstance(found, Picture):
-            return match.group(0)
+            return "" if is_file(src) else match.group(0)
         text = unescape(attrs.get("alt", ""))
         return picture(found, "" if text == '""' else text, base_path)
 
     def document(match: re.Match[str]) -> str:
-        found = lookup(unescape(match.group(1)))
+        href = unescape(match.group(1))
+        found = lookup(href)
         if found is None:
-            return match.group(0)
+            return match.group(3) if is_file(href) else match.group(0)
         path = found.path if isinstance(found, Document) else found.variants[-1].path
         link = f'<a href="{escape(base_path + path)}"{match.group(2)}>{match.group(3)}</a>'
         return link + (document_note(found, locale) if isinstance(found, Document) else "")

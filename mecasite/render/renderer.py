@@ -69,11 +69,12 @@ class Renderer:
         self.used_strings: set[str] = {"translation.outdated", "translation.outdated_undated"}
         self._typeset: dict[str, dict[str, str]] = {}  # lang -> key -> text, for strings without parameters
         self.views = Views(site, problems, markdown)
+        self.static_hashes = {name: hashlib.sha256(data).hexdigest()[:10] for name, data in static.items()}
+        self.views.static = self.static_hashes
         self.views.media = media or {}  # what the build made of the files beside the text (build/media.py)
         self.views.template_ids = template_ids(
             [p.read_text(encoding="utf-8", errors="replace") for p in sorted(site.config.templates_dir.rglob("*.html"))]
         )
-        self.static_hashes = {name: hashlib.sha256(data).hexdigest()[:10] for name, data in static.items()}
         self.env = self._environment(site.config.templates_dir, bytecode_cache)
 
     def _environment(self, folder: Path, bytecode_cache: jinja2.BytecodeCache | None) -> jinja2.Environment:
@@ -160,7 +161,7 @@ class Renderer:
         memo = self.views.memo.without(*changed) if changed is not None else None
         other.views = Views(site, problems, self.views.markdown, memo)  # the same converters and cache
         other.views.template_ids, other.views.targets = self.views.template_ids, self.views.targets
-        other.views.media = self.views.media
+        other.views.media, other.views.static = self.views.media, self.views.static
         other.used_strings = set(self.used_strings)
         return other
 

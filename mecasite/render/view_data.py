@@ -65,7 +65,9 @@ class ItemView:
     linked: Callable[[str], tuple[Link, ...]] = field(repr=False, compare=False)  # "partners", "actions"...
     website: str = ""  # a partner's site, as a source gives it
     # The item's image or logo as `<picture>` (empty without one): picture(place, lazy), place from media.SIZES.
-    picture: Callable[..., Markup] = field(default=lambda place="body", lazy=True: Markup(""), repr=False, compare=False)
+    picture: Callable[..., Markup] = field(
+        default=lambda place="body", lazy=True: Markup(""), repr=False, compare=False
+    )
 
     @property
     def html(self) -> Markup:

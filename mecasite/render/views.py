@@ -14,7 +14,6 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from mecasite.content.attachments import find
 from mecasite.content.model import Item, ItemKey, sort_key
 from mecasite.content.schemas import COLLECTIONS, REF_KINDS
 from mecasite.content.strings import country_name, date_text, language_name
@@ -22,8 +21,8 @@ from mecasite.markdown.convert import MarkdownRenderer, Rendered, link
 from mecasite.markdown.limits import TooComplex
 from mecasite.problems import Collector
 from mecasite.render.body_links import LinkCheck, typed_links
-from mecasite.render.body_media import is_file_ref, place_files
-from mecasite.render.media import MediaTable, Picture, picture
+from mecasite.render.body_media import STATIC, check_static, is_file_ref, item_picture, place_files
+from mecasite.render.media import MediaTable
 from mecasite.render.memo import Key, Memo, Read, Reads
 from mecasite.render.view_data import Alternate, ItemView, Link, Quote
 from mecasite.site.resolve import Page, Site
@@ -67,9 +66,10 @@ class Views:
     ):
         """`markdown`: the converter, with the build's cache if it has one (none by default)."""
         self.site, self.problems = site, problems
-        self.markdown = markdown or MarkdownRenderer(frozenset(REF_KINDS))
+        self.markdown = markdown or MarkdownRenderer(frozenset(REF_KINDS) | {STATIC})
         self.memo = memo or Memo()
-        self.kinds = frozenset(REF_KINDS)
+        self.kinds = frozenset(REF_KINDS) | {STATIC}
+        self.static: dict[str, str] = {}  # the site's own static files: name -> content hash (set by the renderer)
         # Set by the renderer and the build before pages are rendered: the templates' literal ids, and every
         # file the build writes; body links become the addresses in `checked_links` (the check of rendered
         # pages leaves those alone: they were checked where they were typed).
@@ -124,7 +124,11 @@ class Views:
         return self.site.config.base_url + page.url
 
     def ref_url(self, kind: str, item_id: str, lang: str) -> str | None:
-        """URL of an item linked by id; testimonials live on their list page, at their anchor."""
+        """URL of an item linked by id; testimonials live on their list page, at their anchor; a static file's
+        (`static:logo.svg`) with its content hash."""
+        if kind == STATIC:
+            found = self.static.get(item_id)
+            return f"{self.site.config.base_path}static/{item_id}?v={found}" if found else None
         collection = REF_KINDS[kind]
         item = self.site.model.get(collection, item_id)
         if not item:
@@ -165,26 +169,24 @@ class Views:
             )
             return Rendered("", (), (), ())
         for found in typed_links(converted.html, text.body, text.body_line, self.kinds):
-            if not is_file_ref(found.href):  # a file of the item's folder: placed below
+            if found.href.startswith(f"{STATIC}:"):
+                check_static(found, text, self.static, self.problems)
+            elif not is_file_ref(found.href):  # a file of the item's folder: placed below
                 self.link_check.check(text, found, page_lang, converted.headings)
         rendered = link(converted, lambda kind, item_id: self.ref_url(kind, item_id, page_lang))
         if "<img" not in rendered.html and not item.files:
             return rendered
         config = self.site.config
-        html = place_files(rendered.html, item, text, self.media, self.problems, config.base_path, config.locale(page_lang))
+        html = place_files(
+            rendered.html, item, text, page_lang, self.media, self.problems, config.base_path, config.locale(page_lang)
+        )
         return Rendered(html, rendered.headings, rendered.refs, rendered.bad_refs)
 
     def image(self, item: Item, lang: str, place: str, lazy: bool) -> Markup:
-        """An item's own image (an action's `image:`, a partner's `logo:`) as `<picture>`, or nothing; its
-        alternative text is the text's `image_alt` (a logo's: the partner's name)."""
-        name = item.facts.get("image") or item.facts.get("logo")
-        text = self.site.text(item, lang)
-        found = self.media.get(find(item, name, text.lang) or "") if name else None
-        if not isinstance(found, Picture):
-            return Markup("")
-        alt = text.fields.get("image_alt") if item.collection == "actions" else text.title
-        css = "logo" if item.collection == "partners" else "item-image"
-        return Markup(picture(found, alt or "", self.site.config.base_path, place, lazy, css))
+        """An item's own image or logo as `<picture>`, or nothing (body_media.py)."""
+        return Markup(
+            item_picture(self.media, item, self.site.text(item, lang), lang, self.site.config.base_path, place, lazy)
+        )
 
     def link(self, key: ItemKey, lang: str) -> Link:
         item = self.site.model.items[key]
