@@ -267,3 +267,67 @@ def test_preview_shows_a_replaced_and_a_new_image(tmp_path):
     (folder / "en.md").write_text(text("The fair", "fair", body="![The plan](plan.png)", image_alt='"The hall"'))
     session.update([folder / "plan.png", folder / "en.md"])
     assert 'alt="The plan" width="50" height="40"' in (tmp_path / "preview/en/actions/fair/index.html").read_text()
+
+
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 10 10">{}</svg>'
+HOSTILE_SVG = {
+    "script": (SVG.format("<script>alert(1)</script>"), "SVG with a <script> element, which is not allowed"),
+    "event handler": (SVG.format('<rect onclick="alert(1)"/>'), "SVG with an event handler (onclick= on <rect>)"),
+    "foreignObject": (
+        SVG.format("<foreignObject><p>x</p></foreignObject>"),
+        "SVG with a <foreignObject> element, which is not allowed",
+    ),
+    "external image": (
+        SVG.format('<image href="https://evil.example/x.png"/>'),
+        "SVG with a <image> element, which is not allowed",
+    ),
+    "javascript href": (
+        SVG.format('<a xlink:href="javascript:alert(1)"><rect/></a>'),
+        "SVG with a <a> element, which is not allowed",
+    ),
+    "external use": (
+        SVG.format('<use href="https://evil.example/s.svg#x"/>'),
+        'SVG with a reference to another file: href="https://evil.example/s.svg#x" on <use>',
+    ),
+    "xlink use": (
+        SVG.format('<use xlink:href="other.svg#x"/>'),
+        'SVG with a reference to another file: href="other.svg#x" on <use>',
+    ),
+    "style import": (
+        SVG.format("<style>@import url(https://evil.example/a.css);</style>"),
+        "SVG with a style that loads or runs something (<style>)",
+    ),
+    "style url": (
+        SVG.format('<rect style="fill: url(https://evil.example/p)"/>'),
+        "SVG with a reference to another file: url(https://evil.example/p) (style= on <rect>)",
+    ),
+    "entities": (
+        '<!DOCTYPE svg [<!ENTITY a "aaaa">]><svg xmlns="http://www.w3.org/2000/svg">&a;</svg>',
+        "SVG with a DOCTYPE or entities (they can expand without end or read files)",
+    ),
+    "not svg": ('<html xmlns="http://www.w3.org/1999/xhtml"/>', "not an SVG image (its first element is not <svg>)"),
+}
+
+
+@pytest.mark.parametrize("svg, message", HOSTILE_SVG.values(), ids=list(HOSTILE_SVG))
+def test_hostile_svg_is_refused(svg, message):
+    from mecasite.build.svg import SvgError, sanitize_svg
+
+    with pytest.raises(SvgError) as caught:
+        sanitize_svg(svg.encode())
+    assert caught.value.message == message
+
+
+def test_local_references_pass():
+    from mecasite.build.svg import sanitize_svg
+
+    clean = sanitize_svg(
+        SVG.format('<defs><linearGradient id="g"/></defs><rect fill="url(#g)"/><use href="#g"/>').encode()
+    )
+    assert b'fill="url(#g)"' in clean and b'href="#g"' in clean
+
+
+def test_check_writes_no_image_cache(tmp_path):
+    config = site_with_images(tmp_path)
+    assert main(["check", "--config", str(config)]) == 0
+    assert not (tmp_path / ".cache/images").exists()
