@@ -17,11 +17,12 @@ from mecasite.config.engine import engine_key
 from mecasite.config.settings import SiteConfig
 from mecasite.content.schemas import REF_KINDS
 from mecasite.markdown.convert import MarkdownRenderer
+from mecasite.render.body_media import STATIC
 
 
 def markdown_converter(config: SiteConfig, read_only: bool = False) -> MarkdownRenderer:
     """The Markdown converter, with the site's cache of converted bodies."""
-    return MarkdownRenderer(frozenset(REF_KINDS), BodyCache(config.cache_dir / "markdown.sqlite", read_only))
+    return MarkdownRenderer(frozenset(REF_KINDS) | {STATIC}, BodyCache(config.cache_dir / "markdown.sqlite", read_only))
 
 
 def template_cache(config: SiteConfig, read_only: bool = False) -> TemplateCache:

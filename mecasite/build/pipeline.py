@@ -9,19 +9,22 @@ output in one swap only when nothing is wrong, so a failed build leaves the prev
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections import ChainMap
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from mecasite.build import manifest, records
 from mecasite.build.caches import markdown_converter, template_cache
 from mecasite.build.history import last_changed
 from mecasite.build.links import check_anchors, scan
+from mecasite.build.media import Media, process_media
 from mecasite.build.output_folder import check_output, ledger
 from mecasite.build.processes import WorkerDied
 from mecasite.build.reading import read_content
 from mecasite.build.workers import Outcome, Redo, render_into
 from mecasite.build.writer import InMemory, Staging, WriteError
 from mecasite.config.settings import SiteConfig
+from mecasite.content.attachments import check_files
 from mecasite.content.drafts import published
 from mecasite.content.signatures import check_signatures
 from mecasite.content.strings import check_unused, load_strings
@@ -73,10 +76,12 @@ class Prepared:
     renderer: Renderer
     static: dict[str, bytes]
     problems: Collector
+    media: Media | None = None  # the files beside the text, processed (build/media.py)
 
-    def static_files(self) -> dict[str, bytes]:
-        """The static files as output files (`static/site.css`)."""
-        return {f"static/{name}": data for name, data in self.static.items()}
+    def static_files(self) -> Mapping[str, bytes]:
+        """The static files as output files (`static/site.css`), and the media (read when written)."""
+        static = {f"static/{name}": data for name, data in self.static.items()}
+        return ChainMap(static, self.media.files) if self.media else static  # type: ignore[arg-type]  # read only
 
 
 def prepare(config: SiteConfig, read_only: bool = False, parity: bool = True) -> Prepared:
@@ -87,8 +92,11 @@ def prepare(config: SiteConfig, read_only: bool = False, parity: bool = True) ->
     model = read_content(config, problems)
     strings = load_strings(config, problems)
     static = read_static(config, problems)
+    check_files(model, problems)
     problems.raise_errors()
     model, drafts = published(config, model)  # a build leaves drafts out entirely; the preview shows them
+    media = process_media(config, model, problems, read_only)  # a draft's images are not published either
+    problems.raise_errors()
     site = resolve_site(config, model, problems, unpublished=drafts)
     check_signatures(model, problems)
     states = check_translations(config, model, problems)
@@ -113,9 +121,11 @@ def prepare(config: SiteConfig, read_only: bool = False, parity: bool = True) ->
             notices,
             markdown_converter(config, read_only),
             template_cache(config, read_only),
+            media.table,
         ),
         static,
         problems,
+        media,
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 
@@ -76,7 +76,7 @@ class _Job:
 def render_into(
     renderer: Renderer,
     pages: tuple[Page, ...],
-    static: dict[str, bytes],
+    static: Mapping[str, bytes],
     staging: Staging,
     jobs: int | None = None,
     track: bool = False,
@@ -90,7 +90,7 @@ def render_into(
     pages and extra files are rendered; every other file is kept from the current output."""
     extra_deps: Deps | None = {} if track or reads else None
     extras = renderer.extras(extra_deps)
-    staging.claim([p.output_path for p in pages] + sorted({**extras, **static}))
+    staging.claim([p.output_path for p in pages] + sorted({*extras, *static}))
     start = len(staging.written)
     for path, data in static.items():
         staging.write(path, data)

@@ -12,6 +12,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from mecasite.config.settings import SiteConfig
+from mecasite.content.attachments import FILES_HINT, is_attachment
 from mecasite.content.model import Item, ItemKey, Model, Text
 from mecasite.content.redirects import FILE as REDIRECTS
 from mecasite.content.redirects import load_gone
@@ -103,8 +104,16 @@ def load_item(config: SiteConfig, collection: Collection, item_dir: Path, proble
     per_language = (f"each language's file ({config.default_language}.md, ...)", "it is written in each language")
     misplaced = {name: per_language for name, field in collection.text.items() if not field.internal}
     values = validate(facts.meta, collection.neutral, config.rel(neutral), problems, elsewhere=misplaced)
-    texts, drafts = {}, {}
-    for _name, path in sorted(files.items()):
+    texts, drafts, attached = {}, {}, {}
+    for name, path in sorted(files.items()):
+        if is_attachment(name):
+            if os.path.islink(path) and not _inside(config, path):
+                problems.add(
+                    config.rel(path), 0, "symbolic link leading outside the project", "replace it with a real file"
+                )
+            elif path.is_file():
+                attached[name] = config.rel(path)
+            continue
         text = _load_text(config, collection, path, problems)
         if text and text.lang != config.default_language and is_unfinished(text):
             drafts[text.lang] = text
@@ -119,6 +128,7 @@ def load_item(config: SiteConfig, collection: Collection, item_dir: Path, proble
         MappingProxyType(texts),
         MappingProxyType(lines),
         MappingProxyType(drafts),
+        MappingProxyType(attached),
     )
 
 
@@ -132,7 +142,11 @@ def _load_text(config: SiteConfig, collection: Collection, path: Path, problems:
     rel = config.rel(path)
     lang, dot, ext = path.name.partition(".")
     if ext != "md" or lang not in config.codes:
-        hint = did_you_mean(lang, list(config.codes)) if ext == "md" else f"texts are named {config.codes[0]}.md, ..."
+        hint = (
+            did_you_mean(lang, list(config.codes))
+            if ext == "md"
+            else f"texts are named {config.codes[0]}.md, ...; beside them an item may hold {FILES_HINT}"
+        )
         problems.add(rel, 0, f"unexpected file '{path.name}'", hint)
         return None
     raw: list[str] = []

@@ -59,6 +59,8 @@ class Item:
     drafts: Mapping[str, Text] = field(
         default_factory=lambda: MappingProxyType({})
     )  # unfinished translations: the site falls back meanwhile
+    # Images and documents beside the text (content/attachments.py): file name -> project-relative path.
+    files: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def key(self) -> ItemKey:
@@ -73,6 +75,7 @@ class Item:
             dict(self.texts),
             dict(self.lines),
             dict(self.drafts),
+            dict(self.files),
         )
 
 
@@ -96,6 +99,7 @@ def _item(
     texts: dict[str, Text],
     lines: dict[str, int],
     drafts: dict[str, Text],
+    files: dict[str, str],
 ) -> Item:
     return Item(
         collection,
@@ -105,6 +109,7 @@ def _item(
         MappingProxyType(texts),
         MappingProxyType(lines),
         MappingProxyType(drafts),
+        MappingProxyType(files),
     )
 
 

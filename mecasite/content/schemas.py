@@ -17,12 +17,14 @@ from mecasite.sources.fields import (
     to_bool,
     to_countries,
     to_date,
+    to_file_name,
     to_id,
     to_ids,
     to_int,
     to_slug,
     to_slugs,
     to_text,
+    to_web_address,
 )
 
 
@@ -89,14 +91,20 @@ COLLECTIONS: Mapping[str, Collection] = {
                 "date": Field(to_date, False, "when it happened: YYYY-MM-DD, YYYY-MM or YYYY"),
                 "partners": Field(to_ids, False, "ids of the partners involved", ()),
                 "related": Field(to_ids, False, "ids of related actions", ()),
+                "image": Field(to_file_name, False, "an image in the action's folder, e.g. photo.jpg"),
             },
-            _text_fields(),
+            {
+                **_text_fields(),
+                "image_alt": Field(to_text, False, 'what the image shows, in this language ("" if decorative)'),
+            },
         ),
         Collection(
             "partners",
             "partner",
             {
                 "country": Field(to_countries, True, "ISO code(s) of the country, e.g. FR or [BE, DE]"),
+                "logo": Field(to_file_name, False, "the partner's logo, a file in its folder, e.g. logo.svg"),
+                "website": Field(to_web_address, False, "the partner's site, as a source gives it: https://..."),
             },
             _text_fields(),
         ),

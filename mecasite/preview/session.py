@@ -25,6 +25,7 @@ from mecasite.build.links import HINT, Scan, broken_links, scan_files
 from mecasite.build.output_folder import check_output, ledger
 from mecasite.build.writer import content_digest, update_in_place
 from mecasite.config.settings import SiteConfig
+from mecasite.content.attachments import is_attachment
 from mecasite.content.loader import load_item
 from mecasite.content.model import ItemKey, Model
 from mecasite.content.parity import check_parity
@@ -96,7 +97,9 @@ class Session:
                 parts = Path(os.path.abspath(path)).relative_to(content).parts
             except ValueError:
                 return self.build()  # a template, string, static file or the config: everything may change
-            if len(parts) < 2 or parts[0] not in COLLECTIONS:
+            if len(parts) < 2 or parts[0] not in COLLECTIONS or (len(parts) > 2 and is_attachment(parts[-1])):
+                # An image or document saved, added or removed: the media table is made again (from the cache
+                # but for that file) with everything that shows it.
                 return self.build()
             keys.add((parts[0], parts[1]))
         return self._update_items(keys) if keys else Update(0, 0, site=self.prepared.site)
@@ -135,7 +138,7 @@ class Session:
 
         scans = self._check_links(files, change, renderer, problems)
         written = self._write(files, change.removed)
-        self.prepared = builder.Prepared(self.config, site, renderer, old.static, problems)
+        self.prepared = builder.Prepared(self.config, site, renderer, old.static, problems, old.media)
         self.scans, self.deps = scans, deps
         for path in files.keys() & deps.keys():
             self.readers.add(path, *deps[path])

@@ -3,7 +3,7 @@
 - `_redirects` (Netlify, Cloudflare Pages): the visitor's language at the root (Netlify's `Language=`
   condition; elsewhere the root page's links and script do it), per-language 404 pages, and permanent
   redirects from renamed pages' old addresses and from deleted items' (to their section).
-- `_headers` (Netlify, Cloudflare Pages): long caching for fingerprinted static files, safe defaults.
+- `_headers` (Netlify, Cloudflare Pages): long caching for fingerprinted static files and media, safe defaults.
 - `.nojekyll` (GitHub Pages): serve the folder as it is.
 - `404.html` at the root (GitHub Pages, GitLab Pages, S3 and nginx use one 404 page for the whole site) is
   rendered from a template by the renderer; the README gives the nginx rules.
@@ -23,6 +23,8 @@ HEADERS = """\
   Referrer-Policy: strict-origin-when-cross-origin
   X-Frame-Options: SAMEORIGIN
 {base}static/*
+  Cache-Control: public, max-age=31536000, immutable
+{base}media/*
   Cache-Control: public, max-age=31536000, immutable
 """
 

@@ -28,6 +28,7 @@ from mecasite.render.body_links import template_ids
 from mecasite.render.extra_files import feed_context, root_context, sitemap_context
 from mecasite.render.frame import Outdated, Translate, make_frame
 from mecasite.render.hosting import HOST_FILES
+from mecasite.render.media import MediaTable, absolute
 from mecasite.render.memo import Deps, Read
 from mecasite.render.view_data import Context, ItemView
 from mecasite.render.views import LazyItem, Views
@@ -57,6 +58,7 @@ class Renderer:
         outdated: Outdated | None = None,
         markdown: MarkdownRenderer | None = None,
         bytecode_cache: jinja2.BytecodeCache | None = None,
+        media: MediaTable | None = None,
     ):
         """`markdown` and `bytecode_cache`: the converter and the compiled templates' cache the build hands in
         (build/caches.py); without them nothing is kept between runs."""
@@ -67,10 +69,12 @@ class Renderer:
         self.used_strings: set[str] = {"translation.outdated", "translation.outdated_undated"}
         self._typeset: dict[str, dict[str, str]] = {}  # lang -> key -> text, for strings without parameters
         self.views = Views(site, problems, markdown)
+        self.static_hashes = {name: hashlib.sha256(data).hexdigest()[:10] for name, data in static.items()}
+        self.views.static = self.static_hashes
+        self.views.media = media or {}  # what the build made of the files beside the text (build/media.py)
         self.views.template_ids = template_ids(
             [p.read_text(encoding="utf-8", errors="replace") for p in sorted(site.config.templates_dir.rglob("*.html"))]
         )
-        self.static_hashes = {name: hashlib.sha256(data).hexdigest()[:10] for name, data in static.items()}
         self.env = self._environment(site.config.templates_dir, bytecode_cache)
 
     def _environment(self, folder: Path, bytecode_cache: jinja2.BytecodeCache | None) -> jinja2.Environment:
@@ -84,6 +88,9 @@ class Renderer:
             base_url=self.site.config.base_url,
             languages=self.site.config.languages,
             lang_attr=lang_attr,
+        )
+        env.filters["absolute_media"] = lambda html: Markup(
+            absolute(str(html), self.site.config.base_path, self.site.config.base_url)
         )
         return env
 
@@ -154,6 +161,7 @@ class Renderer:
         memo = self.views.memo.without(*changed) if changed is not None else None
         other.views = Views(site, problems, self.views.markdown, memo)  # the same converters and cache
         other.views.template_ids, other.views.targets = self.views.template_ids, self.views.targets
+        other.views.media, other.views.static = self.views.media, self.views.static
         other.used_strings = set(self.used_strings)
         return other
 

@@ -42,6 +42,7 @@ class Quote:
     original_lang: str
     translation: Markup | None
     translation_lang: str
+    logo: Markup = Markup("")  # the partner's logo beside the quote (empty without one)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,11 @@ class ItemView:
     render_html: Callable[[], Markup] = field(repr=False, compare=False)
     render_quotes: Callable[[], tuple[Quote, ...]] = field(repr=False, compare=False)
     linked: Callable[[str], tuple[Link, ...]] = field(repr=False, compare=False)  # "partners", "actions"...
+    website: str = ""  # a partner's site, as a source gives it
+    # The item's image or logo as `<picture>` (empty without one): picture(place, lazy), place from media.SIZES.
+    picture: Callable[..., Markup] = field(
+        default=lambda place="body", lazy=True: Markup(""), repr=False, compare=False
+    )
 
     @property
     def html(self) -> Markup:

@@ -21,6 +21,8 @@ from mecasite.markdown.convert import MarkdownRenderer, Rendered, keep_anchors, 
 from mecasite.markdown.limits import TooComplex
 from mecasite.problems import Collector
 from mecasite.render.body_links import LinkCheck, typed_links, warn_level_one
+from mecasite.render.body_media import STATIC, check_static, is_file_ref, item_picture, place_files
+from mecasite.render.media import MediaTable
 from mecasite.render.memo import Key, Memo, Read, Reads
 from mecasite.render.view_data import Alternate, ItemView, Link, Quote
 from mecasite.site.resolve import Page, Site
@@ -64,9 +66,10 @@ class Views:
     ):
         """`markdown`: the converter, with the build's cache if it has one (none by default)."""
         self.site, self.problems = site, problems
-        self.markdown = markdown or MarkdownRenderer(frozenset(REF_KINDS))
+        self.markdown = markdown or MarkdownRenderer(frozenset(REF_KINDS) | {STATIC})
         self.memo = memo or Memo()
-        self.kinds = frozenset(REF_KINDS)
+        self.kinds = frozenset(REF_KINDS) | {STATIC}
+        self.static: dict[str, str] = {}  # the site's own static files: name -> content hash (set by the renderer)
         # Set by the renderer and the build before pages are rendered: the templates' literal ids, and every
         # file the build writes; body links become the addresses in `checked_links` (the check of rendered
         # pages leaves those alone: they were checked where they were typed).
@@ -74,6 +77,7 @@ class Views:
         self.targets: Targets | None = None
         self.checked_links: set[str] = set()
         self.link_check = LinkCheck(self)
+        self.media: MediaTable = {}  # what the build made of the files beside the text (render/media.py)
         # While a page renders: the items whose title/facts (meta) and whose body it read, so that the preview
         # re-renders a page only when something it shows has changed (see preview/session.py). Both are read per
         # (item, text language): editing the Dutch text touches only the pages that show the Dutch text.
@@ -120,7 +124,11 @@ class Views:
         return self.site.config.base_url + page.url
 
     def ref_url(self, kind: str, item_id: str, lang: str) -> str | None:
-        """URL of an item linked by id; testimonials live on their list page, at their anchor."""
+        """URL of an item linked by id; testimonials live on their list page, at their anchor; a static file's
+        (`static:logo.svg`) with its content hash."""
+        if kind == STATIC:
+            found = self.static.get(item_id)
+            return f"{self.site.config.base_path}static/{item_id}?v={found}" if found else None
         collection = REF_KINDS[kind]
         item = self.site.model.get(collection, item_id)
         if not item:
@@ -161,14 +169,28 @@ class Views:
             )
             return Rendered("", (), (), ())
         for found in typed_links(converted.html, text.body, text.body_line, self.kinds):
-            self.link_check.check(text, found, page_lang, converted.headings)
+            if found.href.startswith(f"{STATIC}:"):
+                check_static(found, text, self.static, self.problems)
+            elif not is_file_ref(found.href):  # a file of the item's folder: placed below
+                self.link_check.check(text, found, page_lang, converted.headings)
         warn_level_one(text, self.problems)
         rendered = link(converted, lambda kind, item_id: self.ref_url(kind, item_id, page_lang))
-        default = self.site.config.default_language
-        if text_lang == default or default not in item.texts:
+        config = self.site.config
+        if text_lang != config.default_language and config.default_language in item.texts:
+            # The source's anchors too: a link written in the source text is right on every page showing it.
+            rendered = keep_anchors(rendered, self.link_check.source_headings(item), self.template_ids)
+        if "<img" not in rendered.html and not item.files:
             return rendered
-        # The source's anchors too: a link written in the source text is right on every page showing it.
-        return keep_anchors(rendered, self.link_check.source_headings(item), self.template_ids)
+        html = place_files(
+            rendered.html, item, text, page_lang, self.media, self.problems, config.base_path, config.locale(page_lang)
+        )
+        return Rendered(html, rendered.headings, rendered.refs, rendered.bad_refs)
+
+    def image(self, item: Item, lang: str, place: str, lazy: bool) -> Markup:
+        """An item's own image or logo as `<picture>`, or nothing (body_media.py)."""
+        return Markup(
+            item_picture(self.media, item, self.site.text(item, lang), lang, self.site.config.base_path, place, lazy)
+        )
 
     def link(self, key: ItemKey, lang: str) -> Link:
         item = self.site.model.items[key]
@@ -196,6 +218,8 @@ class Views:
             date=date,
             date_text=date_text(date, self.site.config.locale(lang)) if date else "",
             countries=tuple((c, country_name(c, lang)) for c in item.facts.get("country") or ()),
+            website=item.facts.get("website") or "",
+            picture=lambda place="body", lazy=True: self.image(item, lang, place, lazy),
         )
 
     def _linked(self, item: Item, which: str, lang: str) -> tuple[Link, ...]:
@@ -253,6 +277,7 @@ class Views:
         return Quote(
             id=item.id,
             partner=self.link(("partners", item.facts["partner"]), lang),
+            logo=self.image(self.site.model.items[("partners", item.facts["partner"])], lang, "logo", True),
             signature=shown.fields["signature"],
             signature_lang=shown.lang,
             original=Markup(self.rendered_text(item, original.lang, lang).html),

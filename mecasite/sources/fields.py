@@ -177,6 +177,24 @@ def to_id(value: Any) -> str:
 to_ids = list_of(to_id, "ids", "[id-one, id-two]")
 
 
+FILE_NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\.[A-Za-z0-9]{2,5}$")
+
+
+def to_file_name(value: Any) -> str:
+    """A file in the item's own folder: a plain name, never a path."""
+    text = to_text(value)
+    if not FILE_NAME_RE.match(text) or ".." in text:
+        raise FieldError(f"expected a file name, found {_show(value)}", "name a file in the item's folder: photo.jpg")
+    return text
+
+
+def to_web_address(value: Any) -> str:
+    text = to_text(value)
+    if not re.fullmatch(r"https?://[^\s/$.?#][^\s]*", text):
+        raise FieldError(f"expected a web address, found {_show(value)}", "write it whole: https://www.example.org/")
+    return text
+
+
 def to_country(value: Any) -> str:
     """A two-letter code CLDR knows as a country: `UK`, `EU` and `nl` are refused with the code to write."""
     text = to_text(value)

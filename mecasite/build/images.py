@@ -1,0 +1,141 @@
+"""One image file made into the files a page shows: safe, stripped of metadata, in several widths and formats.
+
+Every raster image is opened with Pillow behind limits (file size, pixels: a decompression bomb is an error
+before any pixel is decoded, width), its content must match its extension, its orientation is applied first
+and its colours converted to sRGB; it is then written again from its pixels alone, so that no EXIF (camera,
+GPS position), XMP, comment or profile reaches the site. SVG goes through svg.py. Pure: bytes in, bytes out.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+
+import PIL
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError, features
+
+from mecasite.build.svg import SvgError, sanitize_svg, svg_size
+
+WIDTHS = (480, 960, 1600)  # from the layout: a card, the text column, the column on a sharp screen
+MAX_BYTES = 25_000_000  # an image file larger than this is a camera original, not a web image
+MAX_WIDTH = 12_000  # pixels, either side
+MAX_PIXELS = 60_000_000  # beyond this, Pillow would decode a decompression bomb
+MODERN = ("avif", "webp") if features.check("avif") else ("webp",)
+QUALITY = {"avif": 60, "webp": 80, "jpeg": 82}
+# What the cache key says about the operation: change it whenever the files made would change.
+OPERATION = f"v1 widths={','.join(map(str, WIDTHS))} formats={','.join(MODERN)} q={QUALITY} pillow={PIL.__version__}"
+# The format each extension promises (Pillow's names).
+EXPECTED = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP", ".avif": "AVIF", ".gif": "GIF"}
+
+
+class ImageError(Exception):
+    """A file the site cannot publish: `message` names it, `hint` says what to do."""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+@dataclass(frozen=True)
+class Made:
+    """What one image became: its size (after orientation), and each published file by (width, format)."""
+
+    width: int
+    height: int
+    files: tuple[tuple[int, str, bytes], ...]
+
+
+def make_image(name: str, data: bytes) -> Made:
+    """`data` (the file `name`) as published files; ImageError for anything the site should not publish."""
+    if len(data) > MAX_BYTES:
+        raise ImageError(
+            f"{name} is {len(data) / 1_000_000:.1f} MB, more than the {MAX_BYTES // 1_000_000} MB an image may be",
+            "export it for the web (a photo of 3000 pixels is a few MB at most)",
+        )
+    ext = "." + name.rpartition(".")[2].lower()
+    if ext == ".svg":
+        try:
+            clean = sanitize_svg(data)
+            width, height = svg_size(clean)
+        except SvgError as exc:
+            raise ImageError(f"{name}: {exc.message}", exc.hint) from None
+        return Made(width, height, ((width, "svg", clean),))
+    image = _open(name, data, EXPECTED[ext])
+    return _publish(image, ext)
+
+
+def _open(name: str, data: bytes, expected: str) -> Image.Image:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data), formats=list(EXPECTED.values()))
+            found = image.format or "?"
+            if found != expected:
+                ext = {"JPEG": "jpg"}.get(found, found.lower())
+                raise ImageError(
+                    f"{name} holds a {found} image, not {expected}",
+                    f"rename it with its real extension: {name.rpartition('.')[0]}.{ext}",
+                )
+            width, height = image.size
+            if max(width, height) > MAX_WIDTH:
+                raise ImageError(
+                    f"{name} is {width} x {height} pixels, more than the {MAX_WIDTH} an image may have on a side",
+                    f"resize it to {WIDTHS[-1]} pixels wide or a little more",
+                )
+            if width * height > MAX_PIXELS:
+                raise Image.DecompressionBombError("too many pixels")
+            image.load()
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise ImageError(
+                f"{name} would decode to more than {MAX_PIXELS // 1_000_000} million pixels",
+                "export it again at web size; a file this small with so many pixels is made to crash programs",
+            ) from None
+        except ImageError:
+            raise
+        except (OSError, ValueError, SyntaxError, EOFError, UnidentifiedImageError):
+            raise ImageError(
+                f"{name} is not a readable image (damaged or incomplete)", "export it again from the original"
+            ) from None
+    return image
+
+
+def _srgb(image: Image.Image) -> Image.Image:
+    """Orientation applied, colours in sRGB, and nothing else kept: no EXIF, XMP, comment or profile."""
+    image = ImageOps.exif_transpose(image) or image
+    profile = image.info.get("icc_profile")
+    alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
+    mode = "RGBA" if alpha else "RGB"
+    if profile and image.mode in ("RGB", "RGBA", "CMYK", "L"):
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+            target = ImageCms.createProfile("sRGB")
+            image = ImageCms.profileToProfile(image, source, target, outputMode=mode) or image
+        except (ImageCms.PyCMSError, OSError):
+            pass  # a broken profile: the pixels as they are
+    clean = image.convert(mode)
+    clean.info = {}
+    return clean
+
+
+def _publish(image: Image.Image, ext: str) -> Made:
+    clean = _srgb(image)
+    width, height = clean.size
+    fallback = "png" if clean.mode == "RGBA" or ext in (".png", ".gif") else "jpeg"
+    files = []
+    for fmt in (*MODERN, fallback):
+        for target in sorted({min(w, width) for w in WIDTHS}):
+            scaled = (
+                clean
+                if target == width
+                else clean.resize((target, round(height * target / width)), Image.Resampling.LANCZOS)
+            )
+            out = io.BytesIO()
+            options: dict[str, object] = {"optimize": True} if fmt in ("png", "jpeg") else {}
+            if fmt in QUALITY:
+                options["quality"] = QUALITY[fmt]
+            if fmt == "jpeg":
+                options["progressive"] = True
+            scaled.save(out, fmt.upper(), **options)
+            files.append((target, fmt, out.getvalue()))
+    return Made(width, height, tuple(files))
