@@ -41,9 +41,11 @@ _REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
 def _source_files() -> list[Path]:
-    """The package's files that make the output: its code and its data (the map's shapes)."""
+    """The package's files that make the output: its code and its data (the map's shapes, the cards' font)."""
     return sorted(
-        p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix in (".py", ".json")
+        p
+        for p in PACKAGE.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix in (".py", ".json", ".ttf")
     )
 
 
