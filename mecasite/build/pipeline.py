@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mecasite.build import manifest
-from mecasite.build.caches import markdown_converter, template_cache
+from mecasite.build.caches import card_store, markdown_converter, template_cache
+from mecasite.build.cards import CardStore
 from mecasite.build.links import check_anchors, scan
 from mecasite.build.output_folder import check_output, ledger
 from mecasite.build.processes import WorkerDied
@@ -39,6 +40,7 @@ class BuildResult:
     site: Site | None = None
     written: int = 0
     up_to_date: bool = False  # nothing changed since the last build: nothing was written
+    cards_drawn: int = 0  # social cards drawn (not found in the cache)
 
 
 def read_static(config: SiteConfig, problems: Collector) -> dict[str, bytes]:
@@ -88,6 +90,7 @@ class Prepared:
     renderer: Renderer
     static: dict[str, bytes]
     problems: Collector
+    cards: CardStore | None = None  # the social cards' cache; a fresh one when None
 
     def static_files(self) -> dict[str, bytes]:
         """The static files as output files (`static/site.css`)."""
@@ -130,6 +133,7 @@ def prepare(config: SiteConfig, read_only: bool = False, parity: bool = True) ->
         ),
         static,
         problems,
+        card_store(config, read_only),
     )
 
 
@@ -158,7 +162,11 @@ def build(config: SiteConfig, jobs: int | None = None, force: bool = False) -> B
     manifest.record(config, inputs, prepared.problems.problems, outcome.written)
     prepared.renderer.views.markdown.prune(lambda: _bodies(prepared.site))
     prepared.renderer.views.markdown.close()  # its file whole now, not when the collector gets to it
-    return BuildResult({}, prepared.problems.problems, prepared.site, written=len(outcome.written))
+    cards = _cards(prepared)
+    cards.prune()
+    return BuildResult(
+        {}, prepared.problems.problems, prepared.site, written=len(outcome.written), cards_drawn=cards.drawn
+    )
 
 
 def build_prepared(
@@ -168,13 +176,14 @@ def build_prepared(
     and leave the output as it was. With `track`, the outcome also holds what the preview keeps: each file's
     digest, each page's scan and what it read. `staging` may be one that writes nothing (writer.InMemory)."""
     config = prepared.config
+    cards = _cards(prepared).files(prepared.renderer.cards(prepared.site.pages), jobs)  # before the staging
     staging = staging or Staging(config.output_dir, ledger(config))
     try:
         try:
             outcome = render_into(
                 prepared.renderer,
                 prepared.site.pages,
-                prepared.static_files(),
+                {**prepared.static_files(), **cards},
                 staging,
                 jobs,
                 track,
@@ -206,6 +215,12 @@ def check_site(config: SiteConfig) -> list[Problem]:
     prepared = prepare(config, read_only=True)
     build_prepared(prepared, staging=InMemory(config.output_dir))
     return prepared.problems.problems
+
+
+def _cards(prepared: Prepared) -> CardStore:
+    if prepared.cards is None:
+        prepared.cards = card_store(prepared.config)
+    return prepared.cards
 
 
 def _check_anchors(staging: Staging, outcome: Outcome, problems: Collector) -> None:

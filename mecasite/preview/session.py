@@ -27,6 +27,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from mecasite.build import pipeline as builder
+from mecasite.build.caches import card_store
 from mecasite.build.links import HINT, Scan, broken_links, scan_files
 from mecasite.build.output_folder import check_output, ledger
 from mecasite.build.writer import content_digest, update_in_place
@@ -137,6 +138,8 @@ class Session:
             deps.pop(path, None)
         renderer.views.targets = self._targets(change, pages)
         files = dict(renderer.render_pages(pages, deps))
+        cards = old.cards or card_store(self.config)  # a title edited: its new card (the old one stays till a build)
+        files.update(cards.files({p: c for p, c in renderer.cards(pages).items() if p not in self.hashes}))
         feeds = {renderer.feed_path(lang): lang for lang in self.config.codes}
         if change.moved or change.facts or change.languages:  # the sitemap and host files list pages
             files.update(renderer.render_extras(deps))
@@ -148,7 +151,7 @@ class Session:
 
         scans = self._check_links(files, change, renderer, problems)
         written = self._write(files, change.removed)
-        self.prepared = builder.Prepared(self.config, site, renderer, old.static, problems)
+        self.prepared = builder.Prepared(self.config, site, renderer, old.static, problems, cards)
         self.scans, self.deps = scans, deps
         for path in files.keys() & deps.keys():
             self.readers.add(path, *deps[path])

@@ -25,10 +25,12 @@ from mecasite.markdown.typography import typography
 from mecasite.problems import Collector
 from mecasite.render import lists
 from mecasite.render.body_links import template_ids
+from mecasite.render.cards import Card, palette_from_css
 from mecasite.render.extra_files import feed_context, root_context, sitemap_context
 from mecasite.render.frame import Outdated, Translate, make_frame
 from mecasite.render.hosting import HOST_FILES
 from mecasite.render.memo import Deps, Read
+from mecasite.render.share import card, cards_of, share_image
 from mecasite.render.view_data import Context, ItemView
 from mecasite.render.views import LazyItem, Views
 from mecasite.site.resolve import Page, Site
@@ -71,6 +73,7 @@ class Renderer:
             [p.read_text(encoding="utf-8", errors="replace") for p in sorted(site.config.templates_dir.rglob("*.html"))]
         )
         self.static_hashes = {name: hashlib.sha256(data).hexdigest()[:10] for name, data in static.items()}
+        self.palette = palette_from_css(static.get("site.css", b"").decode(errors="replace"))  # the cards'
         self.env = self._environment(site.config.templates_dir, bytecode_cache)
 
     def _environment(self, folder: Path, bytecode_cache: jinja2.BytecodeCache | None) -> jinja2.Environment:
@@ -143,6 +146,10 @@ class Renderer:
             self.views.reads = None
             if html is not None:
                 yield page.output_path, html.encode()
+
+    def cards(self, pages: Iterable[Page]) -> dict[str, Card]:
+        """The social cards of `pages` by output path (share.py), for the build to draw and write."""
+        return cards_of(self.views, self.translator, self.palette, pages)
 
     def for_site(
         self, site: Site, problems: Collector, outdated: Outdated, changed: tuple[set[Read], set[Read]] | None
@@ -259,10 +266,11 @@ class Renderer:
         if page.item:
             item = self.views.item(page.item, page.lang)
             context["item"] = item
-            title, description = item.title, item.summary
+            title, description, text_lang = item.title, item.summary, item.lang
         else:
             title = t(f"{page.kind.removeprefix('list-')}.title")
             description = t(f"{page.kind.removeprefix('list-')}.description")
+            text_lang = page.lang
         if page.kind == "list-actions":
             context["years"] = lists.actions_by_year(self.views, page.lang)
         elif page.kind == "list-partners":
@@ -278,6 +286,7 @@ class Renderer:
             t,
             self.outdated,
             self.site.config.base_path + self.feed_path(page.lang),
+            share_image(card(title, text_lang, self.translator, self.palette)),  # own images: pass `own`
         )
         return context
 
