@@ -2,8 +2,8 @@
 
 A card is the page's title, in the language of the text the page shows, with the site's name, on the site's
 colours (read from the stylesheet's custom properties), 1200 x 630 as Open Graph and X ask. A card is a frozen
-value (`Card`): what is drawn, nothing else, so pages that show the same title in the same language (a
-fallback copy and its original) share one file, and its key names the file and the cached copy
+value (`Card`): what is drawn, nothing else, so pages that show the same text (a fallback copy and its
+original, a partner's name in every language) share one file, and its key names the file and the cached copy
 (build/cards.py). Drawing is pure: a `Card` in, PNG bytes out (measured: a flat PNG of a few colours is a
 third of the size of a JPEG at quality 85, and has no blur around the letters).
 
@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import PIL
-from PIL import Image, ImageDraw, ImageFont, features
+from PIL import Image, ImageDraw, ImageFont
 
 WIDTH, HEIGHT = 1200, 630
 FONT = Path(__file__).resolve().parents[1] / "data" / "fonts" / "DejaVuSans-Bold.ttf"
@@ -37,7 +37,6 @@ _SPACING = 1.22  # line height, as a multiple of the size
 _ELLIPSIS = "…"
 _LEVELS = 16  # shades between the background and the text
 _SOFT = 215  # the section name: a little softer than the title
-_RAQM = features.check("raqm")  # without it Pillow refuses a `language`
 
 
 @dataclass(frozen=True)
@@ -69,8 +68,7 @@ def palette_from_css(css: str) -> Palette:
 class Card:
     """What one card shows: everything that is drawn, and nothing else."""
 
-    title: str
-    lang: str  # the language of the title (raqm shapes by it)
+    title: str  # in the language of the text the page shows, as are the two below
     site: str  # the site's name, in that language
     section: str  # the site's section ("International"), in that language
     palette: Palette = Palette()
@@ -180,7 +178,7 @@ def draw_card(card: Card) -> bytes:
     size, lines = fit(card.title, width, HEIGHT - _TITLE_TOP - _MARGIN - _BAND * 2)
     y = float(_TITLE_TOP)
     for line in lines:
-        draw.text((_MARGIN, y), line, font=_font(size), fill=255, language=card.lang if _RAQM else None)
+        draw.text((_MARGIN, y), line, font=_font(size), fill=255)
         y += size * _SPACING
     levels = mask.point([round(v * (_LEVELS - 1) / 255) for v in range(256)])
     image = Image.frombytes("P", (WIDTH, HEIGHT), levels.tobytes())

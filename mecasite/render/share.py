@@ -42,7 +42,7 @@ def share_image(card: Card, own: ShareImage | None = None) -> ShareImage:
 def card(title: str, lang: str, translator: Callable[[str], Callable[..., str]], palette: Palette) -> Card:
     """The card of a page whose text, in `lang`, has `title`: the site's name in that language too."""
     t = translator(lang)
-    return Card(title, lang, t("site.name"), t("site.section"), palette)
+    return Card(title, t("site.name"), t("site.section"), palette)
 
 
 def card_of(views: Views, translator: Callable[[str], Callable[..., str]], palette: Palette, page: Page) -> Card | None:
@@ -59,7 +59,7 @@ def card_of(views: Views, translator: Callable[[str], Callable[..., str]], palet
 def cards_of(
     views: Views, translator: Callable[[str], Callable[..., str]], palette: Palette, pages: Iterable[Page]
 ) -> dict[str, Card]:
-    """The cards of `pages` by output path: pages with the same title in the same language share one."""
+    """The cards of `pages` by output path: pages showing the same text share one."""
     return {c.path: c for page in pages if (c := card_of(views, translator, palette, page)) is not None}
 
 
