@@ -331,3 +331,19 @@ def test_check_writes_no_image_cache(tmp_path):
     config = site_with_images(tmp_path)
     assert main(["check", "--config", str(config)]) == 0
     assert not (tmp_path / ".cache/images").exists()
+
+
+def test_an_action_s_own_image_is_its_share_picture_and_a_logo_is_not(built):
+    """A share preview reads JPEG or PNG: the widest file in the original's format, its real size declared."""
+    html = (built / "fr/actions/salon/index.html").read_text()
+    url = re.search(r'<meta property="og:image" content="([^"]+)"', html).group(1)
+    assert re.fullmatch(r"https://[^\s]+/international/media/hall-[0-9a-f]{10}-1200\.jpg", url)
+    with Image.open(built / url.split("/international/", 1)[1]) as image:
+        assert image.size == (1200, 2000)
+    assert '<meta property="og:image:width" content="1200">' in html
+    assert '<meta property="og:image:height" content="2000">' in html
+    assert '<meta property="og:image:alt" content="Le hall du salon">' in html
+    nl = (built / "nl/acties/salon/index.html").read_text()  # the Dutch override, 800 x 600
+    assert re.search(r'og:image" content="[^"]+/media/hall-nl-[0-9a-f]{10}-800\.jpg"', nl)
+    partner = (built / "fr/partenaires/acme/index.html").read_text()
+    assert re.search(r'og:image" content="[^"]+/static/cards/[0-9a-f]+\.png"', partner)

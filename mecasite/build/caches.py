@@ -1,4 +1,5 @@
-"""The caches a build hands to rendering: converted Markdown bodies and compiled templates, under `.cache/`.
+"""The caches a build hands to rendering: converted Markdown bodies and compiled templates, under `.cache/`;
+and the drawn social cards (cards.py), which the build itself writes.
 
 Rendering and Markdown know them only through the interfaces they are handed (`MarkdownRenderer`'s cache,
 Jinja's `BytecodeCache`); both are keyed by the engine key (config/engine.py), so that a new library, option
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import jinja2
 
+from mecasite.build.cards import CardStore
 from mecasite.build.markdown_cache import BodyCache
 from mecasite.config.engine import engine_key
 from mecasite.config.settings import SiteConfig
@@ -23,6 +25,11 @@ from mecasite.render.body_media import STATIC
 def markdown_converter(config: SiteConfig, read_only: bool = False) -> MarkdownRenderer:
     """The Markdown converter, with the site's cache of converted bodies."""
     return MarkdownRenderer(frozenset(REF_KINDS) | {STATIC}, BodyCache(config.cache_dir / "markdown.sqlite", read_only))
+
+
+def card_store(config: SiteConfig, read_only: bool = False) -> CardStore:
+    """The social cards, drawn or from `.cache/cards/`."""
+    return CardStore(config.cache_dir / "cards", read_only)
 
 
 def template_cache(config: SiteConfig, read_only: bool = False) -> TemplateCache:

@@ -14,7 +14,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from mecasite.build import manifest, records
-from mecasite.build.caches import markdown_converter, template_cache
+from mecasite.build.caches import card_store, markdown_converter, template_cache
+from mecasite.build.cards import CardStore
 from mecasite.build.history import last_changed
 from mecasite.build.links import check_anchors, scan
 from mecasite.build.media import Media, process_media
@@ -41,6 +42,7 @@ class BuildResult:
     site: Site | None = None
     written: int = 0
     up_to_date: bool = False  # nothing changed since the last build: nothing was written
+    cards_drawn: int = 0  # social cards drawn (not found in the cache)
 
 
 def read_static(config: SiteConfig, problems: Collector) -> dict[str, bytes]:
@@ -77,6 +79,7 @@ class Prepared:
     static: dict[str, bytes]
     problems: Collector
     media: Media | None = None  # the files beside the text, processed (build/media.py)
+    cards: CardStore | None = None  # the social cards' cache; a fresh one when None
 
     def static_files(self) -> Mapping[str, bytes]:
         """The static files as output files (`static/site.css`), and the media (read when written)."""
@@ -126,6 +129,7 @@ def prepare(config: SiteConfig, read_only: bool = False, parity: bool = True) ->
         static,
         problems,
         media,
+        card_store(config, read_only),
     )
 
 
@@ -174,7 +178,11 @@ def build(config: SiteConfig, jobs: int | None = None, force: bool = False) -> B
     )
     prepared.renderer.views.markdown.prune(lambda: _bodies(prepared.site))
     prepared.renderer.views.markdown.close()  # its file whole now, not when the collector gets to it
-    return BuildResult({}, prepared.problems.problems, prepared.site, written=len(outcome.written))
+    cards = _cards(prepared)
+    cards.prune()
+    return BuildResult(
+        {}, prepared.problems.problems, prepared.site, written=len(outcome.written), cards_drawn=cards.drawn
+    )
 
 
 def build_prepared(
@@ -191,13 +199,14 @@ def build_prepared(
     `redo`: render only those files, keep the others. `staging` may be one that writes nothing
     (writer.InMemory)."""
     config = prepared.config
+    cards = _cards(prepared).files(prepared.renderer.cards(prepared.site.pages), jobs)  # before the staging
     staging = staging or Staging(config.output_dir, ledger(config))
     try:
         try:
             outcome = render_into(
                 prepared.renderer,
                 prepared.site.pages,
-                prepared.static_files(),
+                ChainMap(cards, prepared.static_files()),  # type: ignore[arg-type]  # read only
                 staging,
                 jobs,
                 track,
@@ -231,6 +240,12 @@ def check_site(config: SiteConfig) -> list[Problem]:
     prepared = prepare(config, read_only=True)
     build_prepared(prepared, staging=InMemory(config.output_dir))
     return prepared.problems.problems
+
+
+def _cards(prepared: Prepared) -> CardStore:
+    if prepared.cards is None:
+        prepared.cards = card_store(prepared.config)
+    return prepared.cards
 
 
 def _check_anchors(staging: Staging, outcome: Outcome, problems: Collector) -> None:

@@ -43,9 +43,11 @@ _INSTALLED = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._]*?)-([0-9][^-]*?)(?:-py[0-9.
 
 
 def _source_files() -> list[Path]:
-    """The package's files that make the output: its code and its data (the map's shapes)."""
+    """The package's files that make the output: its code and its data (the map's shapes, the cards' font)."""
     return sorted(
-        p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix in (".py", ".json")
+        p
+        for p in PACKAGE.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix in (".py", ".json", ".ttf")
     )
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from mecasite.build import pipeline as builder
+from mecasite.build.caches import card_store
 from mecasite.build.changes import Change, change_between, plan
 from mecasite.build.history import last_changed
 from mecasite.build.links import HINT, Scan, broken_links, scan_files
@@ -34,8 +35,10 @@ from mecasite.content.signatures import check_signatures
 from mecasite.content.translations import State, check_translations, outdated
 from mecasite.problems import WARNING, Collector, ContentError, Problem
 from mecasite.render.body_links import merge_fallback_copies
+from mecasite.render.cards import Card
 from mecasite.render.memo import Deps, Readers
 from mecasite.render.renderer import Renderer
+from mecasite.render.share import card_of
 from mecasite.site.resolve import Page, Site, resolve_site
 from mecasite.site.targets import Targets
 
@@ -63,6 +66,7 @@ class Session:
         self.deps: Deps = {}  # output path -> (items whose meta, whose body it read)
         self.readers: Readers[str] = Readers()  # the same, the other way round: (item, language) -> output paths
         self.targets: Targets | None = None  # where links lead, for the files as they are
+        self.page_cards: dict[str, str] = {}  # page's output path -> its social card's
 
     # -- full build --------------------------------------------------------------------------------------
     def build(self) -> Update:
@@ -76,6 +80,9 @@ class Session:
         for path, (meta, body) in self.deps.items():
             self.readers.add(path, meta, body)
         self.hashes = outcome.digests
+        self.page_cards = {
+            path: card.path for path, card in _page_cards(prepared.renderer, prepared.site.pages).items()
+        }
         gc.freeze()  # the loaded site lives on: keep the collector from walking it on every update
         return Update(
             len(prepared.site.pages),
@@ -128,6 +135,13 @@ class Session:
             deps.pop(path, None)
         renderer.views.targets = self._targets(change, pages)
         files = dict(renderer.render_pages(pages, deps))
+        fresh = _page_cards(renderer, pages)  # a title edited: its new card, and the old one removed if unused
+        page_cards = {**self.page_cards, **{path: card.path for path, card in fresh.items()}}
+        for path in change.removed:
+            page_cards.pop(path, None)
+        unused = sorted(set(self.page_cards.values()) - set(page_cards.values()))
+        cards = old.cards or card_store(self.config)
+        files.update(cards.files({c.path: c for c in fresh.values() if c.path not in self.hashes}))
         if todo.extras:
             files.update(renderer.render_extras(deps))
         elif todo.feeds:
@@ -137,9 +151,9 @@ class Session:
         problems.raise_errors()
 
         scans = self._check_links(files, change, renderer, problems)
-        written = self._write(files, change.removed)
-        self.prepared = builder.Prepared(self.config, site, renderer, old.static, problems, old.media)
-        self.scans, self.deps = scans, deps
+        written = self._write(files, [*change.removed, *unused])
+        self.prepared = builder.Prepared(self.config, site, renderer, old.static, problems, old.media, cards)
+        self.scans, self.deps, self.page_cards = scans, deps, page_cards
         for path in files.keys() & deps.keys():
             self.readers.add(path, *deps[path])
         gc.freeze()
@@ -210,6 +224,12 @@ class Session:
         for path in removed:
             self.hashes.pop(path, None)
         return len(changed)
+
+
+def _page_cards(renderer: Renderer, pages: Iterable[Page]) -> dict[str, Card]:
+    """Each page's social card, by the page's output path."""
+    found = ((page.output_path, card_of(renderer.views, renderer.translator, renderer.palette, page)) for page in pages)
+    return {path: card for path, card in found if card is not None}
 
 
 __all__ = ["Session", "Update", "ContentError"]

@@ -1,4 +1,4 @@
-"""The frame around every page: head metadata, menu, language switcher, breadcrumbs, share links.
+"""The frame around every page: head metadata, share previews, menu, language switcher, breadcrumbs, share links.
 
 Made from the page and the site's views, for the layout template (`base.html`). Pure: no I/O here.
 """
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TypeAlias
 
 from mecasite.content.strings import date_text, language_in
+from mecasite.render.share import ShareImage, og_locale
 from mecasite.render.view_data import Alternate, Link
 from mecasite.render.views import Views
 from mecasite.site.resolve import LISTS, Page
@@ -40,14 +41,27 @@ class Frame:
     share: tuple[tuple[str, str], ...]
     feed_url: str
     indexable: bool
+    image: ShareImage  # og:image, its path below the output folder (image_url: its address)
+    image_url: str
+    locale: str  # og:locale, of the text shown (a fallback copy's is its original's)
+    locale_alternates: tuple[str, ...]  # og:locale:alternate: the page's other translations, not fallback copies
 
 
 def make_frame(
-    views: Views, page: Page, title: str, description: str, t: Translate, outdated: Outdated, feed_url: str
+    views: Views,
+    page: Page,
+    title: str,
+    description: str,
+    t: Translate,
+    outdated: Outdated,
+    feed_url: str,
+    image: ShareImage,
 ) -> Frame:
-    """`outdated`: (collection, id, lang) -> when the source of that translation changed (None: unknown)."""
+    """`outdated`: (collection, id, lang) -> when the source of that translation changed (None: unknown);
+    `image`: what a share shows (share.share_image)."""
     site = views.site
     alternates = views.alternates(page)
+    text_lang = page.text_lang or page.lang
     canonical_page = site.item_page(page.item, page.text_lang) if page.is_fallback and page.item else page
     default = next(a for a in alternates if a.lang == site.config.default_language)
     return Frame(
@@ -57,7 +71,7 @@ def make_frame(
         description=description,
         url=views.url(page),
         canonical=views.abs_url(canonical_page or page),
-        text_lang=page.text_lang or page.lang,
+        text_lang=text_lang,
         is_fallback=page.is_fallback,
         outdated_notice=_outdated_notice(views, page, t, outdated),
         alternates=tuple(alternates),
@@ -67,6 +81,12 @@ def make_frame(
         share=tuple(views.share_links(page, title)),
         feed_url=feed_url,
         indexable=page.kind != "404" and not page.is_fallback,
+        image=image,
+        image_url=site.config.base_url + image.path,
+        locale=og_locale(site.config, text_lang),
+        locale_alternates=tuple(
+            og_locale(site.config, a.lang) for a in alternates if a.translated and a.lang != text_lang
+        ),
     )
 
 

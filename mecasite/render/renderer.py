@@ -25,11 +25,13 @@ from mecasite.markdown.typography import typography
 from mecasite.problems import Collector
 from mecasite.render import lists
 from mecasite.render.body_links import template_ids
+from mecasite.render.cards import Card, palette_from_css
 from mecasite.render.extra_files import feed_context, root_context, sitemap_context
 from mecasite.render.frame import Outdated, Translate, make_frame
 from mecasite.render.hosting import HOST_FILES
 from mecasite.render.media import MediaTable, absolute
 from mecasite.render.memo import Deps, Read
+from mecasite.render.share import card, cards_of, own_image, share_image
 from mecasite.render.view_data import Context, ItemView
 from mecasite.render.views import LazyItem, Views
 from mecasite.site.resolve import Page, Site
@@ -75,6 +77,7 @@ class Renderer:
         self.views.template_ids = template_ids(
             [p.read_text(encoding="utf-8", errors="replace") for p in sorted(site.config.templates_dir.rglob("*.html"))]
         )
+        self.palette = palette_from_css(static.get("site.css", b"").decode(errors="replace"))  # the cards'
         self.env = self._environment(site.config.templates_dir, bytecode_cache)
 
     def _environment(self, folder: Path, bytecode_cache: jinja2.BytecodeCache | None) -> jinja2.Environment:
@@ -150,6 +153,10 @@ class Renderer:
             self.views.reads = None
             if html is not None:
                 yield page.output_path, html.encode()
+
+    def cards(self, pages: Iterable[Page]) -> dict[str, Card]:
+        """The social cards of `pages` by output path (share.py), for the build to draw and write."""
+        return cards_of(self.views, self.translator, self.palette, pages)
 
     def for_site(
         self, site: Site, problems: Collector, outdated: Outdated, changed: tuple[set[Read], set[Read]] | None
@@ -267,10 +274,11 @@ class Renderer:
         if page.item:
             item = self.views.item(page.item, page.lang)
             context["item"] = item
-            title, description = item.title, item.summary
+            title, description, text_lang = item.title, item.summary, item.lang
         else:
             title = t(f"{page.kind.removeprefix('list-')}.title")
             description = t(f"{page.kind.removeprefix('list-')}.description")
+            text_lang = page.lang
         if page.kind == "list-actions":
             context["years"] = lists.actions_by_year(self.views, page.lang)
         elif page.kind == "list-partners":
@@ -286,6 +294,7 @@ class Renderer:
             t,
             self.outdated,
             self.site.config.base_path + self.feed_path(page.lang),
+            share_image(card(title, text_lang, self.translator, self.palette), own_image(self.views, page)),
         )
         return context
 
@@ -303,10 +312,8 @@ class Renderer:
         """An old address: of a renamed page (to the item's page), or of a deleted item (to its section)."""
         target = self.site.redirect_target(page)
         t = self.translator(page.lang)
-        if target.item:
-            title = self.views.item(target.item, page.lang).title
-        else:
-            title = t(f"{target.kind.removeprefix('list-')}.title")
+        section = target.kind.removeprefix("list-")
+        title = self.views.item(target.item, page.lang).title if target.item else t(f"{section}.title")
         return {
             "t": t,
             "lang": page.lang,
