@@ -7,7 +7,7 @@ import datetime as dt
 import os
 from typing import TYPE_CHECKING
 
-from mecasite.render import lists
+from mecasite.render import jsonld, lists
 from mecasite.render.view_data import Context
 
 if TYPE_CHECKING:
@@ -49,10 +49,14 @@ def root_context(r: Renderer) -> Context:
         (lang, r.views.url(r.site.home(lang.code)), r.views.abs_url(r.site.home(lang.code)))
         for lang in r.site.config.languages
     ]
+    t = r.translator(default)
     return {
-        "t": r.translator(default),
+        "t": t,
         "lang": default,
         "homes": homes,
+        "jsonld": jsonld.root_graph(
+            r.site.config.base_url, t("site.name"), t("site.tagline"), default, [abs_url for _, _, abs_url in homes]
+        ),
         "default": default,
         "strings": {lang.code: r.translator(lang.code) for lang in r.site.config.languages},
     }

@@ -23,7 +23,7 @@ from mecasite.content.strings import MissingString, Strings, language_in
 from mecasite.markdown.convert import MarkdownRenderer
 from mecasite.markdown.typography import typography
 from mecasite.problems import Collector
-from mecasite.render import lists
+from mecasite.render import jsonld, lists
 from mecasite.render.body_links import template_ids
 from mecasite.render.extra_files import feed_context, root_context, sitemap_context
 from mecasite.render.frame import Outdated, Translate, make_frame
@@ -279,6 +279,7 @@ class Renderer:
             self.outdated,
             self.site.config.base_path + self.feed_path(page.lang),
         )
+        context["jsonld"] = jsonld.page_graph(self.views, page, context["page"], t("site.name"), context.get("item"))
         return context
 
     def _partial(self, name: str, item: ItemView | LazyItem, lang: str, t: Translate) -> Markup:
