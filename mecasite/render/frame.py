@@ -61,7 +61,7 @@ def make_frame(
         is_fallback=page.is_fallback,
         outdated_notice=_outdated_notice(views, page, t, outdated),
         alternates=tuple(alternates),
-        x_default=default.abs_url,
+        x_default=site.config.base_url if page.kind == "home" else default.abs_url,  # the homes: the root chooses
         breadcrumbs=_breadcrumbs(views, page, title, t),
         nav=_nav(views, page, t),
         share=tuple(views.share_links(page, title)),

@@ -7,10 +7,11 @@ StrictUndefined: a typo in a template is an error naming the template and line, 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import hashlib
 import os
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from mecasite.render import jsonld, lists
 from mecasite.render.body_links import template_ids
 from mecasite.render.extra_files import feed_context, root_context, sitemap_context
 from mecasite.render.frame import Outdated, Translate, make_frame
-from mecasite.render.hosting import HOST_FILES
+from mecasite.render.hosting import HOST_FILES, serves_robots
 from mecasite.render.memo import Deps, Read
 from mecasite.render.view_data import Context, ItemView
 from mecasite.render.views import LazyItem, Views
@@ -55,6 +56,7 @@ class Renderer:
         problems: Collector,
         static: dict[str, bytes],
         outdated: Outdated | None = None,
+        text_dates: Mapping[str, dt.date] | None = None,
         markdown: MarkdownRenderer | None = None,
         bytecode_cache: jinja2.BytecodeCache | None = None,
     ):
@@ -62,6 +64,7 @@ class Renderer:
         (build/caches.py); without them nothing is kept between runs."""
         self.site, self.strings, self.problems = site, strings, problems
         self.outdated = outdated or {}  # (collection, id, lang) -> when the source changed (None: unknown)
+        self.text_dates = text_dates or {}  # a text's path -> the last commit that changed it (the feeds)
         # Every interface string looked up, for the unused-strings check; the notices below count as used even
         # on a site where no translation is outdated today.
         self.used_strings: set[str] = {"translation.outdated", "translation.outdated_undated"}
@@ -187,7 +190,8 @@ class Renderer:
             ("sitemap.xml", "sitemap.xml", partial(sitemap_context, self)),
             ("robots.txt", "robots.txt", lambda: {"sitemap": self.site.config.base_url + "sitemap.xml"}),
         ):
-            files[target] = partial(self._render_bytes, template, context)
+            if target != "robots.txt" or serves_robots(self.site.config.base_path):
+                files[target] = partial(self._render_bytes, template, context)
         for name, make in HOST_FILES.items():
             files[name] = partial(lambda make: make(self.site, self.views).encode(), make)
         return files
