@@ -3,6 +3,7 @@ root of a host, and feed dates from the commits that changed each text, never in
 
 from __future__ import annotations
 
+import hashlib
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -131,3 +132,32 @@ def test_real_feeds_invent_no_date(real_site, lang, section):
     updated, entries = feed(real_site.out, lang, section)
     assert all(not when.startswith("2015-01-01") for _, when in entries)
     assert max(when for _, when in entries) == updated
+
+
+def test_the_partners_map_is_one_fingerprinted_file_with_its_text_in_the_page(real_site):
+    svg = (real_site.out / "static/partner-map.svg").read_bytes()
+    digest = hashlib.sha256(svg).hexdigest()[:10]
+    ET.fromstring(svg)  # well-formed, standalone
+    assert b"<title" not in svg  # no words: one file for every language
+    for url, word in (("/international/fr/partenaires/", "Belgique"), ("/international/de/partner/", "Belgien")):
+        doc = real_site.doc(url)
+        assert not doc.find_all("svg")
+        (img,) = doc.find_all("img", **{"class": "partner-map"})
+        assert img["attrs"]["src"] == f"/international/static/partner-map.svg?v={digest}"
+        assert img["attrs"]["alt"].strip() and img["parents"][-1] == "figure"
+        legend = " ".join(e["text"] for e in doc.find_all("ul", **{"class": "map-legend"}))
+        assert word in legend  # the text equivalent stays in the page, in its language
+    headers = (real_site.out / "_headers").read_text()
+    assert "/international/static/*\n  Cache-Control: public, max-age=31536000, immutable" in headers
+
+
+def test_the_map_file_follows_the_partners_countries(tmp_path):
+    def built(country: str) -> tuple[bytes, str]:
+        config = write_site(tmp_path / country, {"content/partners/acme/item.yaml": f"country: {country}\n"})
+        files = render_site(load_config(config).with_overrides(out=tmp_path / country / "out")).files
+        return files["static/partner-map.svg"], files["fr/partenaires/index.html"].decode()
+
+    (nl_svg, nl_page), (pt_svg, pt_page) = built("NL"), built("PT")
+    assert nl_svg != pt_svg
+    assert hashlib.sha256(nl_svg).hexdigest()[:10] in nl_page
+    assert hashlib.sha256(pt_svg).hexdigest()[:10] in pt_page

@@ -79,8 +79,7 @@ class Sinks(HTMLParser):
             if any(EVENT.match(name) for name, _ in attrs):
                 self.found.append(f"<body {attrs}>")
             return
-        ours = tag == "svg" and dict(attrs).get("class") == "partner-map"  # the map the build draws itself
-        if self.depth_body and tag in SINKS - {"body"} and not ours:
+        if self.depth_body and tag in SINKS - {"body"}:
             self.found.append(f"<{tag}>")
         for name, value in attrs:
             if EVENT.match(name):

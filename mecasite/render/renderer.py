@@ -24,7 +24,7 @@ from mecasite.content.strings import MissingString, Strings, language_in
 from mecasite.markdown.convert import MarkdownRenderer
 from mecasite.markdown.typography import typography
 from mecasite.problems import Collector
-from mecasite.render import jsonld, lists
+from mecasite.render import jsonld, lists, worldmap
 from mecasite.render.body_links import template_ids
 from mecasite.render.extra_files import feed_context, root_context, sitemap_context
 from mecasite.render.frame import Outdated, Translate, make_frame
@@ -192,6 +192,7 @@ class Renderer:
         ):
             if target != "robots.txt" or serves_robots(self.site.config.base_path):
                 files[target] = partial(self._render_bytes, template, context)
+        files[worldmap.FILE] = lambda: lists.map_file(self.views)
         for name, make in HOST_FILES.items():
             files[name] = partial(lambda make: make(self.site, self.views).encode(), make)
         return files
