@@ -15,14 +15,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mecasite.build import manifest
+from mecasite.build import manifest, search_index
 from mecasite.build.caches import markdown_converter, template_cache
 from mecasite.build.links import check_anchors, scan
 from mecasite.build.output_folder import check_output, ledger
 from mecasite.build.processes import WorkerDied
 from mecasite.build.reading import read_content
 from mecasite.build.workers import Outcome, render_into
-from mecasite.build.writer import InMemory, Staging, WriteError
+from mecasite.build.writer import InMemory, Staging, WriteError, content_digest
 from mecasite.config.settings import SiteConfig
 from mecasite.content.signatures import check_signatures
 from mecasite.content.strings import check_unused, load_strings
@@ -212,10 +212,34 @@ def build_prepared(
             prepared.renderer.strings, prepared.renderer.used_strings, read_templates(config), prepared.problems
         )
         prepared.problems.raise_errors()
+        if not isinstance(staging, InMemory):  # `check` and tests in memory: no folder for Pagefind to read
+            write_index(config, staging, outcome)
         staging.commit(outcome.written)
     finally:
         staging.abort()
     return outcome
+
+
+def write_index(config: SiteConfig, staging: Staging, outcome: Outcome) -> None:
+    """The search index of the pages in the staging folder, written into it (search_index.py); raise
+    ContentError when Pagefind fails (the staging folder is thrown away: the previous output stays)."""
+    paths = [path for path, _, _ in outcome.written]
+    try:
+        files = search_index.bundle(config.cache_dir, staging.root, search_index.pages_key(paths, staging.read))
+    except search_index.SearchIndexError as exc:
+        raise ContentError(
+            [Problem(config.path, message=f"the search index could not be made: {exc}", hint=INDEX_HINT)]
+        ) from None
+    before = len(staging.written)
+    staging.claim(files)
+    for path, data in files.items():
+        staging.write(path, data)
+        if outcome.digests:  # tracked for the preview, which rewrites only what changes
+            outcome.digests[path] = content_digest(data)
+    outcome.written.extend(staging.written[before:])
+
+
+INDEX_HINT = "Pagefind comes with the dependencies (pagefind[bin] in pyproject.toml): install them again with make"
 
 
 def check_site(config: SiteConfig) -> list[Problem]:

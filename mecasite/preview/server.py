@@ -8,6 +8,8 @@ It sits beside the builder and calls it; the builder knows nothing of it. Pieces
   good one served, with the errors shown over it (the overlay) until a save fixes them;
 - the `livereload` package's browser protocol (its livereload.js and websocket), but reloads are sent by us
   after every build, never dropped or throttled;
+- the search index, made again in a background thread after each update (Pagefind takes a few tenths of a
+  second on the real site; the bar says so), so that the page shows an edit at once;
 - request checks: only files below the preview root, no dotfiles, and only this server's own Host names
   (a page on another site cannot reach the preview through DNS rebinding).
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -129,6 +132,7 @@ class Rebuilder:
                 outcome = self.session.build()
             else:
                 outcome = self.session.update(self.pending)
+                threading.Thread(target=self.session.refresh_index, name="search-index", daemon=True).start()
             self.pending = set()
             self.last_site = outcome.site
             info = PreviewInfo(outcome.site)

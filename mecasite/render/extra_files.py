@@ -47,7 +47,7 @@ def sitemap_context(r: Renderer) -> Context:
     homes = r.views.alternates(r.site.home(r.site.config.default_language))
     entries = [(root, homes, root)]
     for page in r.site.pages:
-        if page.kind in ("404", "redirect") or page.is_fallback:
+        if page.kind in ("404", "search", "redirect") or page.is_fallback:
             continue
         alternates = r.views.alternates(page)
         default = next(a for a in alternates if a.lang == r.site.config.default_language)

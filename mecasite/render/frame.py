@@ -40,6 +40,8 @@ class Frame:
     share: tuple[tuple[str, str], ...]
     feed_url: str
     indexable: bool
+    searchable: bool  # its main content goes into the search index (data-pagefind-body)
+    search_url: str
 
 
 def make_frame(
@@ -66,7 +68,11 @@ def make_frame(
         nav=_nav(views, page, t),
         share=tuple(views.share_links(page, title)),
         feed_url=feed_url,
-        indexable=page.kind != "404" and not page.is_fallback,
+        indexable=page.kind not in ("404", "search") and not page.is_fallback,
+        # A fallback copy is left out of the index: its text is indexed once, on its own page, in its own
+        # language (Pagefind files a page under its <html lang>, which a copy does not speak).
+        searchable=page.kind not in ("404", "search") and not page.is_fallback,
+        search_url=views.url(site.by_key[("search", None, page.lang)]),
     )
 
 

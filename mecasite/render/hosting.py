@@ -3,7 +3,8 @@
 - `_redirects` (Netlify, Cloudflare Pages): the visitor's language at the root (Netlify's `Language=`
   condition; elsewhere the root page's links and script do it), per-language 404 pages, and permanent
   redirects from renamed pages' old addresses.
-- `_headers` (Netlify, Cloudflare Pages): long caching for fingerprinted static files, safe defaults.
+- `_headers` (Netlify, Cloudflare Pages): long caching for fingerprinted static files and for the search
+  index's chunks (Pagefind names them after their contents), safe defaults.
 - `.nojekyll` (GitHub Pages): serve the folder as it is.
 - `robots.txt` only for a site served at the root of its host (`serves_robots`); otherwise the build prints
   the `Sitemap:` line for the host's own (`robots_note`).
@@ -25,6 +26,10 @@ HEADERS = """\
   Referrer-Policy: strict-origin-when-cross-origin
   X-Frame-Options: SAMEORIGIN
 {base}static/*
+  Cache-Control: public, max-age=31536000, immutable
+{base}pagefind/index/*
+  Cache-Control: public, max-age=31536000, immutable
+{base}pagefind/fragment/*
   Cache-Control: public, max-age=31536000, immutable
 """
 

@@ -43,6 +43,7 @@ TEMPLATES = {
     "list-partners": "partners.html",
     "list-testimonials": "testimonials.html",
     "404": "404.html",
+    "search": "search.html",
     "redirect": "redirect.html",
 }
 EXTRA_TEMPLATES = {"index.html": "root.html", "404.html": "root-404.html"}  # the extra files that are pages
@@ -268,10 +269,11 @@ class Renderer:
         else:
             title = t(f"{page.kind.removeprefix('list-')}.title")
             description = t(f"{page.kind.removeprefix('list-')}.description")
-        if page.kind == "list-actions":
+        if page.kind in ("list-actions", "search"):
             context["years"] = lists.actions_by_year(self.views, page.lang)
-        elif page.kind == "list-partners":
+        if page.kind in ("list-partners", "search"):
             context["countries"] = lists.partners_by_country(self.views, page.lang)
+        if page.kind == "list-partners":
             context["map"] = lists.partner_map(self.views, page.lang, t)
         elif page.kind == "list-testimonials":
             context["quotes"] = lists.quotes(self.views, page.lang)
