@@ -27,6 +27,7 @@ from pathlib import Path
 
 BUNDLE = "pagefind"  # the folder of the output that holds the index (search.html's data-bundle)
 MARK = b"data-pagefind-body"
+COMMAND = (sys.executable, "-m", "pagefind")  # the binary that `pagefind[bin]` installs beside this Python
 KEPT = 2  # bundles kept in the cache: this one and the one before (the preview goes back and forth)
 # Pagefind's own search interfaces, which the site does not use (static/search.js draws the results).
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
@@ -54,13 +55,13 @@ def pages_key(paths: Iterable[str], read: Callable[[str], bytes]) -> str:
     return digest.hexdigest()[:24]
 
 
-def bundle(cache: Path, site: Path, key: str, command: Iterable[str] | None = None) -> dict[str, bytes]:
+def bundle(cache: Path, site: Path, key: str) -> dict[str, bytes]:
     """The index of the pages in `site` as {output path: bytes}: the one of `cache/pagefind/<key>` if it is
     there, else made now by running Pagefind (a second or so on a few thousand pages). SearchIndexError when
     Pagefind cannot be run or fails."""
     folder = cache / "pagefind" / key
     if not folder.is_dir():
-        _run(site, folder, list(command or (sys.executable, "-m", "pagefind")))
+        _run(site, folder, list(COMMAND))
     files: dict[str, bytes] = {}
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder).as_posix()

@@ -102,6 +102,7 @@ class Rebuilder:
     pending: set[Path] = field(default_factory=set)
     session: Session | None = None
     last_site: Site | None = None
+    indexing: threading.Thread | None = None  # the search index's refresh after the last update
 
     def watched(self) -> list[Path]:
         root = self.config_path.parent
@@ -132,7 +133,8 @@ class Rebuilder:
                 outcome = self.session.build()
             else:
                 outcome = self.session.update(self.pending)
-                threading.Thread(target=self.session.refresh_index, name="search-index", daemon=True).start()
+                self.indexing = threading.Thread(target=self.session.refresh_index, name="search-index", daemon=True)
+                self.indexing.start()
             self.pending = set()
             self.last_site = outcome.site
             info = PreviewInfo(outcome.site)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from functools import lru_cache
 from typing import TypedDict
 
 from mecasite.content.model import Item, ItemKey, sort_key
@@ -105,7 +106,7 @@ def partner_map(views: Views, lang: str, t: Callable[..., str]) -> PartnerMap:
         (kind, t(f"map.{kind}"), sorted((names[c] for c, k in kinds.items() if k == kind), key=sort_key))
         for kind in worldmap.KINDS
     ]
-    digest = hashlib.sha256(map_file(views)).hexdigest()[:10]
+    digest = hashlib.sha256(_drawn(tuple(sorted(kinds.items())))).hexdigest()[:10]
     width, height = worldmap.size()
     return {
         "src": f"{views.site.config.base_path}{worldmap.FILE}?v={digest}",
@@ -117,9 +118,15 @@ def partner_map(views: Views, lang: str, t: Callable[..., str]) -> PartnerMap:
 
 
 def map_file(views: Views) -> bytes:
-    """The map's one SVG file, drawn once for every language (its text is in the pages)."""
-    lang = views.site.config.default_language
-    return views.memoized(("map-file",), lambda: worldmap.draw(_map_kinds(views, lang)).encode())
+    """The map's one SVG file, the same for every language (its text is in the pages)."""
+    return _drawn(tuple(sorted(_map_kinds(views, views.site.config.default_language).items())))
+
+
+@lru_cache(maxsize=4)
+def _drawn(kinds: tuple[tuple[str, str], ...]) -> bytes:
+    """Drawn once per set of relations, by the facts alone: not in the views' memo, whose values count as read
+    by the pages that use them (the file is made outside any page, the digest inside every partners page)."""
+    return worldmap.draw(dict(kinds)).encode()
 
 
 def _map_kinds(views: Views, lang: str) -> dict[str, str]:

@@ -269,6 +269,9 @@ class Renderer:
         else:
             title = t(f"{page.kind.removeprefix('list-')}.title")
             description = t(f"{page.kind.removeprefix('list-')}.description")
+        if page.kind == "search":  # it lists every action and partner: one added or removed changes it
+            self.views.read_members("actions", page.lang)
+            self.views.read_members("partners", page.lang)
         if page.kind in ("list-actions", "search"):
             context["years"] = lists.actions_by_year(self.views, page.lang)
         if page.kind in ("list-partners", "search"):
