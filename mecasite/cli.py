@@ -26,6 +26,7 @@ from mecasite.content.loader import load_content
 from mecasite.content.model import Model
 from mecasite.content.translations import all_states
 from mecasite.problems import WARNING, Collector, ContentError, Problem
+from mecasite.render.hosting import robots_note
 
 DESCRIPTION = """\
 Build the MecaTech Cluster's international pages: a multilingual static site made from the YAML and
@@ -210,6 +211,9 @@ def cmd_build(config: SiteConfig, args: argparse.Namespace) -> int:
     print(
         f"built {pages} pages ({result.written} files) in {config.output_dir} in {time.perf_counter() - started:.2f} s"
     )
+    note = robots_note(config.base_url, config.base_path)
+    if note:
+        print(note)
     return 0
 
 

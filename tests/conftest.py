@@ -89,6 +89,7 @@ class Built:
 # `make test-fast` (units and small sites written from a dict) leaves them out.
 FULL_ONLY = {
     "test_visitor.py",
+    "test_search_browser.py",
     "test_preview_browser.py",
     "test_differential.py",
     "test_fuzz.py",

@@ -133,7 +133,7 @@ def test_static_links(tmp_path, capsys):
     assert main(["build", "--config", str(config)]) == 1
     err = capsys.readouterr().err
     assert (
-        "content/actions/fair/fr.md:6:47: no file 'nothing.svg' in static/ (files there: favicon.svg, print.css, "
+        "content/actions/fair/fr.md:6:47: no file 'nothing.svg' in static/ (files there: favicon.svg, print.css, search.js, "
         "site.css)" in err
     )
     config = write_site(tmp_path, {"content/actions/fair/fr.md": text("Le salon", "salon", body=body[:36] + ".")})

@@ -30,7 +30,12 @@ def started(project) -> tuple[Session, object]:
 
 
 def output(folder) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    """The pages and files of the output; not the search index (render_site makes none: test_search.py)."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and not p.relative_to(folder).as_posix().startswith("pagefind/")
+    }
 
 
 def assert_same_as_full_build(session: Session, config) -> None:

@@ -165,8 +165,8 @@ def inputs_fingerprint(config: SiteConfig, options: Mapping[str, object]) -> Inp
         "out": str(config.output_dir),
         "epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
         "engine": engine_key(),
-        # The dates of outdated originals come from the history below the commit checked out.
-        "git": git_commit(config.root) if config.outdated_notice else "",
+        # The dates of outdated originals and of the feeds' entries come from the history below this commit.
+        "git": git_commit(config.root),
     }
     files = tree_fingerprint([p for p in sources if p.exists()])
     return Inputs(files.stamp + json.dumps(extra, sort_keys=True), files.racy)

@@ -13,7 +13,7 @@ from collections import ChainMap
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from mecasite.build import manifest, records
+from mecasite.build import manifest, records, search_index
 from mecasite.build.caches import card_store, markdown_converter, template_cache
 from mecasite.build.cards import CardStore
 from mecasite.build.history import last_changed
@@ -23,7 +23,7 @@ from mecasite.build.output_folder import check_output, ledger
 from mecasite.build.processes import WorkerDied
 from mecasite.build.reading import read_content
 from mecasite.build.workers import Outcome, Redo, render_into
-from mecasite.build.writer import InMemory, Staging, WriteError
+from mecasite.build.writer import InMemory, Staging, WriteError, content_digest
 from mecasite.config.settings import SiteConfig
 from mecasite.content.attachments import check_files
 from mecasite.content.drafts import published
@@ -108,11 +108,12 @@ def prepare(config: SiteConfig, read_only: bool = False, parity: bool = True) ->
 
         check_parity(config, model, problems)
     problems.raise_errors()
-    notices = {}
-    if config.outdated_notice:
-        sources = outdated(states)
-        dates = last_changed(config.root, sources.values())
-        notices = {key: dates[path] for key, path in sources.items()}
+    # When each text last changed (one git log for all): the outdated notices' dates, and the feeds' `updated`.
+    sources = outdated(states) if config.outdated_notice else {}
+    texts = [text.path for item in model.items.values() for text in item.texts.values()]
+    found = last_changed(config.root, [*texts, *sources.values()])
+    dates = {path: date for path, date in found.items() if date is not None}
+    notices = {key: found[path] for key, path in sources.items()}
     return Prepared(
         config,
         site,
@@ -122,6 +123,7 @@ def prepare(config: SiteConfig, read_only: bool = False, parity: bool = True) ->
             problems,
             static,
             notices,
+            dates,
             markdown_converter(config, read_only),
             template_cache(config, read_only),
             media.table,
@@ -226,10 +228,34 @@ def build_prepared(
             prepared.renderer.strings, prepared.renderer.used_strings, read_templates(config), prepared.problems
         )
         prepared.problems.raise_errors()
+        if not isinstance(staging, InMemory):  # `check` and tests in memory: no folder for Pagefind to read
+            write_index(config, staging, outcome)
         staging.commit(outcome.written)
     finally:
         staging.abort()
     return outcome
+
+
+def write_index(config: SiteConfig, staging: Staging, outcome: Outcome) -> None:
+    """The search index of the pages in the staging folder, written into it (search_index.py); raise
+    ContentError when Pagefind fails (the staging folder is thrown away: the previous output stays)."""
+    paths = [path for path, _, _ in outcome.written]
+    try:
+        files = search_index.bundle(config.cache_dir, staging.root, search_index.pages_key(paths, staging.read))
+    except search_index.SearchIndexError as exc:
+        raise ContentError(
+            [Problem(config.path, message=f"the search index could not be made: {exc}", hint=INDEX_HINT)]
+        ) from None
+    before = len(staging.written)
+    staging.claim(files)
+    for path, data in files.items():
+        staging.write(path, data)
+        if outcome.digests:  # tracked for the preview, which rewrites only what changes
+            outcome.digests[path] = content_digest(data)
+    outcome.written.extend(staging.written[before:])
+
+
+INDEX_HINT = "Pagefind comes with the dependencies (pagefind[bin] in pyproject.toml): install them again with make"
 
 
 def check_site(config: SiteConfig) -> list[Problem]:

@@ -121,7 +121,8 @@ def bar(site: Site, page: Page) -> str:
         for a in views.alternates(page)
         if not a.current
     ]
-    parts.append("<span>" + " · ".join(links) + "</span></div>")
+    parts.append("<span>" + " · ".join(links) + "</span>")
+    parts.append("<span>Search index: made again in the background after each edit (about a second)</span></div>")
     return "".join(parts)
 
 

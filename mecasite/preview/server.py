@@ -8,6 +8,8 @@ It sits beside the builder and calls it; the builder knows nothing of it. Pieces
   good one served, with the errors shown over it (the overlay) until a save fixes them;
 - the `livereload` package's browser protocol (its livereload.js and websocket), but reloads are sent by us
   after every build, never dropped or throttled;
+- the search index, made again in a background thread after each update (Pagefind takes a few tenths of a
+  second on the real site; the bar says so), so that the page shows an edit at once;
 - request checks: only files below the preview root, no dotfiles, and only this server's own Host names
   (a page on another site cannot reach the preview through DNS rebinding).
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -99,6 +102,7 @@ class Rebuilder:
     pending: set[Path] = field(default_factory=set)
     session: Session | None = None
     last_site: Site | None = None
+    indexing: threading.Thread | None = None  # the search index's refresh after the last update
 
     def watched(self) -> list[Path]:
         root = self.config_path.parent
@@ -129,6 +133,8 @@ class Rebuilder:
                 outcome = self.session.build()
             else:
                 outcome = self.session.update(self.pending)
+                self.indexing = threading.Thread(target=self.session.refresh_index, name="search-index", daemon=True)
+                self.indexing.start()
             self.pending = set()
             self.last_site = outcome.site
             info = PreviewInfo(outcome.site)

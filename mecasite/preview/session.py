@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
 from mecasite.build import pipeline as builder
+from mecasite.build import search_index
 from mecasite.build.caches import card_store
 from mecasite.build.changes import Change, change_between, plan
 from mecasite.build.history import last_changed
@@ -67,11 +69,20 @@ class Session:
         self.readers: Readers[str] = Readers()  # the same, the other way round: (item, language) -> output paths
         self.targets: Targets | None = None  # where links lead, for the files as they are
         self.page_cards: dict[str, str] = {}  # page's output path -> its social card's
+        # The search index is made again after an update in another thread (refresh_index): one lock for
+        # everything that writes or reads the output's records, and the number of the newest refresh asked.
+        self.lock = threading.RLock()
+        self._index_turn = 0
 
     # -- full build --------------------------------------------------------------------------------------
     def build(self) -> Update:
         """Render everything (in parallel on a large site), check it, swap it into place; raise ContentError
-        and keep the last state."""
+        and keep the last state. It makes the search index itself; a refresh under way is outdated."""
+        with self.lock:
+            self._index_turn += 1
+            return self._build()
+
+    def _build(self) -> Update:
         check_output(self.config)
         prepared = builder.prepare(self.config)
         outcome = builder.build_prepared(prepared, track=True)
@@ -94,7 +105,32 @@ class Session:
 
     # -- updates -----------------------------------------------------------------------------------------
     def update(self, changed: Iterable[Path]) -> Update:
-        """Bring the output up to date after `changed` files were edited, added or removed."""
+        """Bring the output up to date after `changed` files were edited, added or removed (the search index
+        is left to `refresh_index`)."""
+        with self.lock:
+            return self._update(changed)
+
+    def refresh_index(self) -> bool:
+        """Index the output's pages again and write the files of the index that changed; False when a newer
+        refresh was asked meanwhile (its result wins) or the index could not be made. Pagefind takes a few
+        tenths of a second on the real site, more on a large one: the preview runs this in the background."""
+        with self.lock:
+            self._index_turn += 1
+            turn, out = self._index_turn, self.config.output_dir
+            pages = [path for path in self.hashes if path.endswith(".html")]
+        try:
+            key = search_index.pages_key(pages, lambda path: (out / path).read_bytes())
+            files = search_index.bundle(self.config.cache_dir, out, key)
+        except (search_index.SearchIndexError, OSError):
+            return False  # the next edit tries again; the build reports the error
+        with self.lock:
+            if turn != self._index_turn:
+                return False
+            old = [p for p in self.hashes if p.startswith(search_index.BUNDLE + "/") and p not in files]
+            self._write(files, old)
+        return True
+
+    def _update(self, changed: Iterable[Path]) -> Update:
         if self.prepared is None:
             return self.build()
         content = self.config.content_dir.resolve()

@@ -7,7 +7,7 @@ import datetime as dt
 import os
 from typing import TYPE_CHECKING
 
-from mecasite.render import lists
+from mecasite.render import jsonld, lists
 from mecasite.render.view_data import Context
 
 if TYPE_CHECKING:
@@ -17,14 +17,22 @@ FEED_ENTRIES = 50  # the newest actions in each feed, as feed readers expect (Hu
 
 
 def feed_context(r: Renderer, lang: str) -> Context:
+    """An entry's `updated` is the date of the last commit that changed the text it shows (the date the
+    outdated notices use), never the action's own date (when it happened, not when the entry changed) nor an
+    invented one. The feed's `updated` is the newest of them. Atom requires `updated` on every entry: one
+    whose text was never committed gets the feed's, the newest commit date, which it cannot predate; without
+    any git history, SOURCE_DATE_EPOCH (reproducible builds), else 1970-01-01, the epoch, saying "unknown".
+    Entries keep the timeline's order: dated actions newest first, undated ones after them."""
     actions = lists.newest_actions(r.views, lang, FEED_ENTRIES)
-    dated = [v.date.first_day() for v in actions if v.date]
-    updated = source_date() or (max(dated) if dated else dt.date(1970, 1, 1))
+    model = r.site.model
+    changed = {a.key: r.text_dates.get(model.items[a.key].texts[a.lang].path) for a in actions}
+    known = [d for d in changed.values() if d is not None]
+    updated = max(known) if known else source_date() or dt.date(1970, 1, 1)
     page = r.site.list_page("actions", lang)
     return {
         "t": r.translator(lang),
         "lang": lang,
-        "actions": actions,
+        "actions": [(a, changed[a.key] or updated) for a in actions],
         "updated": updated,
         "feed_url": r.site.config.base_url + r.feed_path(lang),
         "list_url": r.views.abs_url(page),
@@ -33,13 +41,18 @@ def feed_context(r: Renderer, lang: str) -> Context:
 
 
 def sitemap_context(r: Renderer) -> Context:
-    entries = []
+    """Every indexable page with its translations and `x-default`: the root chooser for the homes (and the
+    root itself, listed with the homes as its alternates), the default language's page for the others."""
+    root = r.site.config.base_url
+    homes = r.views.alternates(r.site.home(r.site.config.default_language))
+    entries = [(root, homes, root)]
     for page in r.site.pages:
-        if page.kind in ("404", "redirect") or page.is_fallback:
+        if page.kind in ("404", "search", "redirect") or page.is_fallback:
             continue
         alternates = r.views.alternates(page)
         default = next(a for a in alternates if a.lang == r.site.config.default_language)
-        entries.append((r.views.abs_url(page), [a for a in alternates if a.translated], default.abs_url))
+        x_default = root if page.kind == "home" else default.abs_url
+        entries.append((r.views.abs_url(page), [a for a in alternates if a.translated], x_default))
     return {"entries": entries}
 
 
@@ -49,10 +62,14 @@ def root_context(r: Renderer) -> Context:
         (lang, r.views.url(r.site.home(lang.code)), r.views.abs_url(r.site.home(lang.code)))
         for lang in r.site.config.languages
     ]
+    t = r.translator(default)
     return {
-        "t": r.translator(default),
+        "t": t,
         "lang": default,
         "homes": homes,
+        "jsonld": jsonld.root_graph(
+            r.site.config.base_url, t("site.name"), t("site.tagline"), default, [abs_url for _, _, abs_url in homes]
+        ),
         "default": default,
         "strings": {lang.code: r.translator(lang.code) for lang in r.site.config.languages},
     }

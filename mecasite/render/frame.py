@@ -45,6 +45,8 @@ class Frame:
     image_url: str
     locale: str  # og:locale, of the text shown (a fallback copy's is its original's)
     locale_alternates: tuple[str, ...]  # og:locale:alternate: the page's other translations, not fallback copies
+    searchable: bool  # its main content goes into the search index (data-pagefind-body)
+    search_url: str
 
 
 def make_frame(
@@ -75,12 +77,16 @@ def make_frame(
         is_fallback=page.is_fallback,
         outdated_notice=_outdated_notice(views, page, t, outdated),
         alternates=tuple(alternates),
-        x_default=default.abs_url,
+        x_default=site.config.base_url if page.kind == "home" else default.abs_url,  # the homes: the root chooses
         breadcrumbs=_breadcrumbs(views, page, title, t),
         nav=_nav(views, page, t),
         share=tuple(views.share_links(page, title)),
         feed_url=feed_url,
-        indexable=page.kind != "404" and not page.is_fallback,
+        indexable=page.kind not in ("404", "search") and not page.is_fallback,
+        # A fallback copy is left out of the index: its text is indexed once, on its own page, in its own
+        # language (Pagefind files a page under its <html lang>, which a copy does not speak).
+        searchable=page.kind not in ("404", "search") and not page.is_fallback,
+        search_url=views.url(site.by_key[("search", None, page.lang)]),
         image=image,
         image_url=site.config.base_url + image.path,
         locale=og_locale(site.config, text_lang),

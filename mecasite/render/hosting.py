@@ -3,8 +3,11 @@
 - `_redirects` (Netlify, Cloudflare Pages): the visitor's language at the root (Netlify's `Language=`
   condition; elsewhere the root page's links and script do it), per-language 404 pages, and permanent
   redirects from renamed pages' old addresses and from deleted items' (to their section).
-- `_headers` (Netlify, Cloudflare Pages): long caching for fingerprinted static files and media, safe defaults.
+- `_headers` (Netlify, Cloudflare Pages): long caching for fingerprinted static files, media and the search
+  index's chunks (Pagefind names them after their contents), safe defaults.
 - `.nojekyll` (GitHub Pages): serve the folder as it is.
+- `robots.txt` only for a site served at the root of its host (`serves_robots`); otherwise the build prints
+  the `Sitemap:` line for the host's own (`robots_note`).
 - `404.html` at the root (GitHub Pages, GitLab Pages, S3 and nginx use one 404 page for the whole site) is
   rendered from a template by the renderer; the README gives the nginx rules.
 """
@@ -25,6 +28,10 @@ HEADERS = """\
 {base}static/*
   Cache-Control: public, max-age=31536000, immutable
 {base}media/*
+  Cache-Control: public, max-age=31536000, immutable
+{base}pagefind/index/*
+  Cache-Control: public, max-age=31536000, immutable
+{base}pagefind/fragment/*
   Cache-Control: public, max-age=31536000, immutable
 """
 
@@ -50,6 +57,22 @@ def redirects_file(site: Site, views: Views) -> str:
         lines.append(f"{base}{code}/*  {base}{code}/404.html  404")
     lines.append(f"{base}*  {base}404.html  404")
     return "\n".join(lines) + "\n"
+
+
+def serves_robots(base_path: str) -> bool:
+    """Crawlers read `robots.txt` only at the root of a host: below a path (`/international/robots.txt`) it
+    would be ignored, so the build writes it only for a site served at `/`."""
+    return base_path == "/"
+
+
+def robots_note(base_url: str, base_path: str) -> str | None:
+    """What the build prints when it cannot write `robots.txt` itself: the line the host's own needs."""
+    if serves_robots(base_path):
+        return None
+    return (
+        f"robots.txt: the site is served below {base_path}, where crawlers do not read robots.txt; "
+        f"add this line to the robots.txt at the root of the host:\nSitemap: {base_url}sitemap.xml"
+    )
 
 
 def headers_file(site: Site) -> str:

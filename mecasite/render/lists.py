@@ -7,10 +7,10 @@ read: a page showing the timeline has read every action's title and date. Entrie
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
+from functools import lru_cache
 from typing import TypedDict
-
-from markupsafe import Markup
 
 from mecasite.content.model import Item, ItemKey, sort_key
 from mecasite.content.strings import country_name
@@ -88,31 +88,58 @@ def _title(views: Views, item: Item, lang: str) -> str:
 
 
 class PartnerMap(TypedDict):
-    """What `list-partners.html` shows of the map: the drawing and, per kind of relation, its countries."""
+    """What `list-partners.html` shows of the map: the drawing's fingerprinted address and size, its text
+    alternative and, per kind of relation, its countries (the legend)."""
 
-    svg: Markup
+    src: str
+    width: int
+    height: int
+    alt: str
     legend: list[tuple[str, str, list[str]]]  # (kind, label, country names)
 
 
 def partner_map(views: Views, lang: str, t: Callable[..., str]) -> PartnerMap:
-    """The partners map and its text equivalent: each kind of relation with its countries, by name. It shows
-    the home page's facts (which countries are home, priority, distant) and every partner's countries."""
+    """The partners map and its text equivalent: each kind of relation with its countries, by name."""
+    kinds = _map_kinds(views, lang)
+    names = {code: country_name(code, lang) for code in kinds}
+    legend = [
+        (kind, t(f"map.{kind}"), sorted((names[c] for c, k in kinds.items() if k == kind), key=sort_key))
+        for kind in worldmap.KINDS
+    ]
+    digest = hashlib.sha256(_drawn(tuple(sorted(kinds.items())))).hexdigest()[:10]
+    width, height = worldmap.size()
+    return {
+        "src": f"{views.site.config.base_path}{worldmap.FILE}?v={digest}",
+        "width": width,
+        "height": height,
+        "alt": f"{t('map.title')}. {t('map.description')}",  # what the inline drawing's title and desc said
+        "legend": [entry for entry in legend if entry[2]],
+    }
+
+
+def map_file(views: Views) -> bytes:
+    """The map's one SVG file, the same for every language (its text is in the pages)."""
+    return _drawn(tuple(sorted(_map_kinds(views, views.site.config.default_language).items())))
+
+
+@lru_cache(maxsize=4)
+def _drawn(kinds: tuple[tuple[str, str], ...]) -> bytes:
+    """Drawn once per set of relations, by the facts alone: not in the views' memo, whose values count as read
+    by the pages that use them (the file is made outside any page, the digest inside every partners page)."""
+    return worldmap.draw(dict(kinds)).encode()
+
+
+def _map_kinds(views: Views, lang: str) -> dict[str, str]:
+    """Each country's relation: the home page's facts (home, priority, distant) and every partner's countries."""
     site = views.site
     home = next((i for i in site.model.collection("pages") if i.facts.get("home")), None)
     if home:
         views.read_meta(home.key, site.text(home, lang).lang)
     facts = home.facts if home else {}
     partners = sorted({c for p in site.model.collection("partners") for c in p.facts["country"]})
-    kinds = worldmap.classify(
+    return worldmap.classify(
         (facts.get("map_home") or ("",))[0], facts.get("map_priority") or (), facts.get("map_distant") or (), partners
     )
-    names = {code: country_name(code, lang) for code in kinds}
-    legend = [
-        (kind, t(f"map.{kind}"), sorted((names[c] for c, k in kinds.items() if k == kind), key=sort_key))
-        for kind in worldmap.KINDS
-    ]
-    svg = worldmap.draw(kinds, names, t("map.title"), t("map.description"))
-    return {"svg": Markup(svg), "legend": [entry for entry in legend if entry[2]]}
 
 
 def quotes(views: Views, lang: str) -> list[Quote]:

@@ -7,10 +7,11 @@ StrictUndefined: a typo in a template is an error naming the template and line, 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import hashlib
 import os
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -23,15 +24,16 @@ from mecasite.content.strings import MissingString, Strings, language_in
 from mecasite.markdown.convert import MarkdownRenderer
 from mecasite.markdown.typography import typography
 from mecasite.problems import Collector
-from mecasite.render import lists
+from mecasite.render import lists, worldmap
 from mecasite.render.body_links import template_ids
 from mecasite.render.cards import Card, palette_from_css
 from mecasite.render.extra_files import feed_context, root_context, sitemap_context
-from mecasite.render.frame import Outdated, Translate, make_frame
-from mecasite.render.hosting import HOST_FILES
+from mecasite.render.frame import Outdated, Translate
+from mecasite.render.hosting import HOST_FILES, serves_robots
 from mecasite.render.media import MediaTable, absolute
 from mecasite.render.memo import Deps, Read
-from mecasite.render.share import card, cards_of, own_image, share_image
+from mecasite.render.page_context import page_context, redirect_context
+from mecasite.render.share import cards_of
 from mecasite.render.view_data import Context, ItemView
 from mecasite.render.views import LazyItem, Views
 from mecasite.site.resolve import Page, Site
@@ -45,6 +47,7 @@ TEMPLATES = {
     "list-partners": "partners.html",
     "list-testimonials": "testimonials.html",
     "404": "404.html",
+    "search": "search.html",
     "redirect": "redirect.html",
 }
 EXTRA_TEMPLATES = {"index.html": "root.html", "404.html": "root-404.html"}  # the extra files that are pages
@@ -58,6 +61,7 @@ class Renderer:
         problems: Collector,
         static: dict[str, bytes],
         outdated: Outdated | None = None,
+        text_dates: Mapping[str, dt.date] | None = None,
         markdown: MarkdownRenderer | None = None,
         bytecode_cache: jinja2.BytecodeCache | None = None,
         media: MediaTable | None = None,
@@ -66,6 +70,7 @@ class Renderer:
         (build/caches.py); without them nothing is kept between runs."""
         self.site, self.strings, self.problems = site, strings, problems
         self.outdated = outdated or {}  # (collection, id, lang) -> when the source changed (None: unknown)
+        self.text_dates = text_dates or {}  # a text's path -> the last commit that changed it (the feeds)
         # Every interface string looked up, for the unused-strings check; the notices below count as used even
         # on a site where no translation is outdated today.
         self.used_strings: set[str] = {"translation.outdated", "translation.outdated_undated"}
@@ -139,7 +144,7 @@ class Renderer:
             if deps is not None:
                 self.views.reads = deps[page.output_path] = (set(), set())
             try:
-                context = self._redirect_context(page) if page.kind == "redirect" else self._page_context(page)
+                context = redirect_context(self, page) if page.kind == "redirect" else page_context(self, page)
             except MissingString as exc:  # asked for by the engine itself, not by a template
                 self.problems.add(
                     self.strings.paths[self.strings.default],
@@ -202,7 +207,9 @@ class Renderer:
             ("sitemap.xml", "sitemap.xml", partial(sitemap_context, self)),
             ("robots.txt", "robots.txt", lambda: {"sitemap": self.site.config.base_url + "sitemap.xml"}),
         ):
-            files[target] = partial(self._render_bytes, template, context)
+            if target != "robots.txt" or serves_robots(self.site.config.base_path):
+                files[target] = partial(self._render_bytes, template, context)
+        files[worldmap.FILE] = lambda: lists.map_file(self.views)
         for name, make in HOST_FILES.items():
             files[name] = partial(lambda make: make(self.site, self.views).encode(), make)
         return files
@@ -264,41 +271,7 @@ class Renderer:
                 break
         self.problems.add(self._template_path(where), line, message, hint, code="template")
 
-    def _page_context(self, page: Page) -> Context:
-        t = self.translator(page.lang)
-        context: Context = {
-            "t": t,
-            "lang": page.lang,
-            "partial": lambda name, item: self._partial(name, item, page.lang, t),
-        }
-        if page.item:
-            item = self.views.item(page.item, page.lang)
-            context["item"] = item
-            title, description, text_lang = item.title, item.summary, item.lang
-        else:
-            title = t(f"{page.kind.removeprefix('list-')}.title")
-            description = t(f"{page.kind.removeprefix('list-')}.description")
-            text_lang = page.lang
-        if page.kind == "list-actions":
-            context["years"] = lists.actions_by_year(self.views, page.lang)
-        elif page.kind == "list-partners":
-            context["countries"] = lists.partners_by_country(self.views, page.lang)
-            context["map"] = lists.partner_map(self.views, page.lang, t)
-        elif page.kind == "list-testimonials":
-            context["quotes"] = lists.quotes(self.views, page.lang)
-        context["page"] = make_frame(
-            self.views,
-            page,
-            title,
-            description,
-            t,
-            self.outdated,
-            self.site.config.base_path + self.feed_path(page.lang),
-            share_image(card(title, text_lang, self.translator, self.palette), own_image(self.views, page)),
-        )
-        return context
-
-    def _partial(self, name: str, item: ItemView | LazyItem, lang: str, t: Translate) -> Markup:
+    def partial(self, name: str, item: ItemView | LazyItem, lang: str, t: Translate) -> Markup:
         """`partial(template, item)` for templates: a piece of page about one item (a list's card), rendered
         once per item and language; it sees `item`, `lang` and `t`. List pages show hundreds, and the preview
         keeps them across edits."""
@@ -307,20 +280,6 @@ class Renderer:
             lambda: Markup(self.env.get_template(name).render(item=item, lang=lang, t=t)),
             frozenset({(item.key, item.lang)}),
         )
-
-    def _redirect_context(self, page: Page) -> Context:
-        """An old address: of a renamed page (to the item's page), or of a deleted item (to its section)."""
-        target = self.site.redirect_target(page)
-        t = self.translator(page.lang)
-        section = target.kind.removeprefix("list-")
-        title = self.views.item(target.item, page.lang).title if target.item else t(f"{section}.title")
-        return {
-            "t": t,
-            "lang": page.lang,
-            "title": title,
-            "target": self.views.url(target),
-            "target_abs": self.views.abs_url(target),
-        }
 
 
 def lang_attr(text_lang: str, page_lang: str) -> Markup:

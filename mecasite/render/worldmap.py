@@ -1,4 +1,8 @@
-"""The partners map: country shapes drawn at build time as inline SVG, coloured by the cluster's relations.
+"""The partners map: country shapes drawn at build time as one SVG file, coloured by the cluster's relations.
+
+One file for every language (it holds no words: the page gives its text alternative, and its legend lists
+the countries by name), so browsers download it once and keep it (`static/`, fingerprinted). Shown through
+`<img>`, it cannot read the page's stylesheet: its colours are in its own `<style>`, the same as site.css's.
 
 Shapes come from `data/countries.json` (Natural Earth via npm `world-atlas`, reduced by
 `tools/make_map_data.py`); nothing is fetched when the site is built or viewed. Two panels (eastern North
@@ -12,7 +16,6 @@ import json
 import math
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from html import escape
 from pathlib import Path
 from typing import TypeAlias, TypedDict
 
@@ -22,6 +25,11 @@ GAP = 16.0
 # the cluster works most, is the main panel; eastern North America an inset.
 VIEW = (("europe", (-10.5, 35.5, 30.0, 59.5), 340.0), ("america", (-106.0, 25.0, -64.0, 52.0), 230.0))
 KINDS = ("home", "priority", "partner", "distant")  # strongest first: a country takes its first kind
+FILE = "static/partner-map.svg"  # where the build writes it
+STYLE = (  # site.css's colours for the map (--accent, --brand and its own blues)
+    ".sea{fill:#eef4f9}.country{fill:#dfe4ea;stroke:#fff;stroke-width:.6}.home{fill:#c8501e}"
+    ".priority{fill:#0b4f8a}.partner{fill:#5b8fc7}.distant{fill:#9bb9dc}"
+)
 
 Box: TypeAlias = tuple[float, float, float, float]  # west, south, east, north, in degrees
 Ring: TypeAlias = list[list[float]]  # a closed outline: [longitude, latitude] points, as the JSON holds them
@@ -63,19 +71,21 @@ def _path(rings: list[Ring], box: Box, offset: float, across: float, scale: floa
     return "".join(parts)
 
 
-def draw(
-    kinds: Mapping[str, str], names: Mapping[str, str], title: str, description: str, id_prefix: str = "map"
-) -> str:
-    """The map as SVG markup. `kinds`: country code -> one of KINDS; `names`: code -> name in the page's
-    language (each coloured country carries it as its tooltip and accessible name)."""
+def size() -> tuple[int, int]:
+    """The drawing's width and height (the `<img>` reserves its place before the file arrives)."""
     panels = _panels()
     width = panels[-1][2] + (panels[-1][1][2] - panels[-1][1][0]) * panels[-1][3]
-    height = max(height for _, _, height in VIEW)
+    return round(width), round(max(height for _, _, height in VIEW))
+
+
+def draw(kinds: Mapping[str, str], id_prefix: str = "map") -> str:
+    """The map as a standalone SVG file. `kinds`: country code -> one of KINDS."""
+    panels = _panels()
+    width, height = size()
     out = [
-        f'<svg class="partner-map" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
-        f'aria-labelledby="{id_prefix}-title {id_prefix}-desc" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="{id_prefix}-title">{escape(title)}</title>',
-        f'<desc id="{id_prefix}-desc">{escape(description)}</desc>',
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">',
+        f"<style>{STYLE}</style>",
         "<defs>",
     ]
     for name, box, offset, across, scale in panels:
@@ -96,14 +106,11 @@ def draw(
             if not _visible(rings, box):
                 continue
             d = _path(rings, box, offset, across, scale)
-            if kind == "other":
-                out.append(f'<path class="country" d="{d}"/>')
-            else:
-                out.append(
-                    f'<path class="country {kind}" d="{d}"><title>{escape(names.get(code, code))}</title></path>'
-                )
+            out.append(
+                f'<path class="country" d="{d}"/>' if kind == "other" else f'<path class="country {kind}" d="{d}"/>'
+            )
         out.append("</g>")
-    out.append("</svg>")
+    out.append("</svg>\n")
     return "".join(out)
 
 

@@ -22,6 +22,7 @@ from mecasite.problems import Collector
 from mecasite.site.references import check_items
 
 LISTS = ("actions", "partners", "testimonials")
+SEARCH = "search"  # the search page's URL word (/fr/search/): the search box of the header leads there
 PageKey: TypeAlias = tuple[str, str | None, str]  # (kind-or-collection, id-or-None, lang)
 
 
@@ -29,7 +30,7 @@ PageKey: TypeAlias = tuple[str, str | None, str]  # (kind-or-collection, id-or-N
 class Page:
     """One output page. `url` is relative to the site root (`fr/partenaires/materalia/`)."""
 
-    kind: str  # home, page, action, partner, list-actions, list-partners, list-testimonials, 404, redirect
+    kind: str  # home, page, action, partner, list-actions, list-partners, list-testimonials, 404, search, redirect
     lang: str
     url: str
     item: ItemKey | None = None
@@ -51,7 +52,7 @@ class Page:
 class Site:
     config: SiteConfig
     model: Model
-    fixed: Mapping[str, tuple[Page, ...]]  # lang -> its 404 and list pages
+    fixed: Mapping[str, tuple[Page, ...]]  # lang -> its 404, search and list pages
     item_pages: Mapping[ItemKey, Mapping[str, tuple[Page, ...]]]  # item -> lang -> its page, then redirects
     by_key: Mapping[PageKey, Page]
     by_path: Mapping[str, Page]  # output path -> page
@@ -222,6 +223,7 @@ def _remove(pages: list[Page], by_key: dict[PageKey, Page], by_path: dict[str, P
 def _fixed_pages(config: SiteConfig, lang: str) -> tuple[Page, ...]:
     return (
         Page("404", lang, f"{lang}/404.html"),
+        Page("search", lang, f"{lang}/{SEARCH}/"),  # one word in every language, like 404.html
         *(Page("list-" + name, lang, f"{lang}/{config.sections[name][lang]}/") for name in LISTS),
     )
 

@@ -1,0 +1,71 @@
+"""What each page's template sees: its item, lists, frame (head, navigation, share picture) and structured
+data; or, for an old address, where it leads. Reads the views, never changes the model.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mecasite.render import jsonld, lists
+from mecasite.render.frame import make_frame
+from mecasite.render.share import card, own_image, share_image
+from mecasite.render.view_data import Context
+from mecasite.site.resolve import Page
+
+if TYPE_CHECKING:  # the renderer calls these; only its type is needed here
+    from mecasite.render.renderer import Renderer
+
+
+def page_context(renderer: Renderer, page: Page) -> Context:
+    t = renderer.translator(page.lang)
+    context: Context = {
+        "t": t,
+        "lang": page.lang,
+        "partial": lambda name, item: renderer.partial(name, item, page.lang, t),
+    }
+    if page.item:
+        item = renderer.views.item(page.item, page.lang)
+        context["item"] = item
+        title, description, text_lang = item.title, item.summary, item.lang
+    else:
+        title = t(f"{page.kind.removeprefix('list-')}.title")
+        description = t(f"{page.kind.removeprefix('list-')}.description")
+        text_lang = page.lang
+    if page.kind == "search":  # it lists every action and partner: one added or removed changes it
+        renderer.views.read_members("actions", page.lang)
+        renderer.views.read_members("partners", page.lang)
+    if page.kind in ("list-actions", "search"):
+        context["years"] = lists.actions_by_year(renderer.views, page.lang)
+    if page.kind in ("list-partners", "search"):
+        context["countries"] = lists.partners_by_country(renderer.views, page.lang)
+    if page.kind == "list-partners":
+        context["map"] = lists.partner_map(renderer.views, page.lang, t)
+    elif page.kind == "list-testimonials":
+        context["quotes"] = lists.quotes(renderer.views, page.lang)
+    context["page"] = make_frame(
+        renderer.views,
+        page,
+        title,
+        description,
+        t,
+        renderer.outdated,
+        renderer.site.config.base_path + renderer.feed_path(page.lang),
+        share_image(card(title, text_lang, renderer.translator, renderer.palette), own_image(renderer.views, page)),
+    )
+    context["jsonld"] = jsonld.page_graph(renderer.views, page, context["page"], t("site.name"), context.get("item"))
+    return context
+
+
+def redirect_context(renderer: Renderer, page: Page) -> Context:
+    """An old address: of a renamed page (to the item's page), or of a deleted item (to its section)."""
+    target = renderer.site.redirect_target(page)
+    t = renderer.translator(page.lang)
+    section = target.kind.removeprefix("list-")
+    title = renderer.views.item(target.item, page.lang).title if target.item else t(f"{section}.title")
+    return {
+        "t": t,
+        "lang": page.lang,
+        "title": title,
+        "target": renderer.views.url(target),
+        "target_abs": renderer.views.abs_url(target),
+    }
