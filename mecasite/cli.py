@@ -17,9 +17,6 @@ from typing import TextIO
 from mecasite.build.output_folder import RefusedOutput
 from mecasite.build.pipeline import build, check_site
 from mecasite.build.writer import write_file_atomic
-from mecasite.commands.delete import delete_item
-from mecasite.commands.rename import rename_id, rename_slug
-from mecasite.commands.report import as_json, dashboard_for, table
 from mecasite.commands.scaffold import KINDS, new_item, translate
 from mecasite.config.settings import SiteConfig, load_config
 from mecasite.content.loader import load_content
@@ -248,7 +245,9 @@ def load_model(config: SiteConfig) -> Model:
 def cmd_translations(config: SiteConfig, args: argparse.Namespace) -> int:
     model = load_model(config)
     states = all_states(config, model)
-    from mecasite.content.parity import check_parity  # only this command and check need it
+    # Imported by the commands that use them: a build never needs them (the report compiles its template).
+    from mecasite.commands.report import as_json, dashboard_for, table
+    from mecasite.content.parity import check_parity
 
     parity = check_parity(config, model, Collector())
     print(table(config, states), end="")
@@ -273,6 +272,8 @@ def cmd_rename(config: SiteConfig, args: argparse.Namespace) -> int:
     if (args.new_id is None) == (args.slug is None):
         print("build.py rename: give either NEW_ID or --slug LANG NEW", file=sys.stderr)
         return 2
+    from mecasite.commands.rename import rename_id, rename_slug
+
     model = load_model(config)
     done = (
         rename_slug(config, model, args.item, *args.slug)
@@ -284,5 +285,7 @@ def cmd_rename(config: SiteConfig, args: argparse.Namespace) -> int:
 
 
 def cmd_delete(config: SiteConfig, args: argparse.Namespace) -> int:
+    from mecasite.commands.delete import delete_item
+
     print("\n".join(delete_item(config, load_model(config), args.item, args.unlink).lines))
     return 0
