@@ -228,7 +228,7 @@ def build_prepared(
             prepared.renderer.strings, prepared.renderer.used_strings, read_templates(config), prepared.problems
         )
         prepared.problems.raise_errors()
-        if not isinstance(staging, InMemory):  # `check` and tests in memory: no folder for Pagefind to read
+        if config.search and not isinstance(staging, InMemory):  # in memory (`check`, tests): no folder to index
             write_index(config, staging, outcome)
         staging.commit(outcome.written)
     finally:

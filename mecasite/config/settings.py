@@ -50,6 +50,8 @@ class SiteConfig:
     sections: Mapping[str, Mapping[str, str]]
     share: tuple[ShareLink, ...] = ()
     outdated_notice: bool = True
+    search: bool = True  # a search page per language and its Pagefind index
+    share_cards: bool = True  # a drawn share picture for each page without an image of its own
     content_dir: Path = field(default=Path("content"))
     templates_dir: Path = field(default=Path("templates"))
     static_dir: Path = field(default=Path("static"))
@@ -155,6 +157,8 @@ TOP: Mapping[str, Field] = {
     "sections": Field(to_mapping, True, "the URL word of each section, per language"),
     "share": Field(to_list, False, "", []),
     "outdated_notice": Field(to_bool, False, "show a notice on translations whose original has changed", True),
+    "search": Field(to_bool, False, "a search page per language, indexed with Pagefind", True),
+    "share_cards": Field(to_bool, False, "draw a share picture for each page without an image of its own", True),
     "content_dir": Field(to_path, False, "", Path("content")),
     "templates_dir": Field(to_path, False, "", Path("templates")),
     "static_dir": Field(to_path, False, "", Path("static")),
@@ -205,6 +209,8 @@ def load_config(path: Path) -> SiteConfig:
         sections=sections,
         share=share,
         outdated_notice=top["outdated_notice"],
+        search=top["search"],
+        share_cards=top["share_cards"],
         output_from=where,
         **dirs,
     )

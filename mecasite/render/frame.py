@@ -41,7 +41,7 @@ class Frame:
     share: tuple[tuple[str, str], ...]
     feed_url: str
     indexable: bool
-    image: ShareImage  # og:image, its path below the output folder (image_url: its address)
+    image: ShareImage | None  # og:image, its path below the output folder (image_url: its address); None: no cards
     image_url: str
     locale: str  # og:locale, of the text shown (a fallback copy's is its original's)
     locale_alternates: tuple[str, ...]  # og:locale:alternate: the page's other translations, not fallback copies
@@ -57,7 +57,7 @@ def make_frame(
     t: Translate,
     outdated: Outdated,
     feed_url: str,
-    image: ShareImage,
+    image: ShareImage | None,
 ) -> Frame:
     """`outdated`: (collection, id, lang) -> when the source of that translation changed (None: unknown);
     `image`: what a share shows (share.share_image)."""
@@ -85,10 +85,10 @@ def make_frame(
         indexable=page.kind not in ("404", "search") and not page.is_fallback,
         # A fallback copy is left out of the index: its text is indexed once, on its own page, in its own
         # language (Pagefind files a page under its <html lang>, which a copy does not speak).
-        searchable=page.kind not in ("404", "search") and not page.is_fallback,
-        search_url=views.url(site.by_key[("search", None, page.lang)]),
+        searchable=site.config.search and page.kind not in ("404", "search") and not page.is_fallback,
+        search_url=views.url(site.by_key[("search", None, page.lang)]) if site.config.search else "",
         image=image,
-        image_url=site.config.base_url + image.path,
+        image_url=site.config.base_url + image.path if image else "",
         locale=og_locale(site.config, text_lang),
         locale_alternates=tuple(
             og_locale(site.config, a.lang) for a in alternates if a.translated and a.lang != text_lang

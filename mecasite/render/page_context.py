@@ -50,7 +50,10 @@ def page_context(renderer: Renderer, page: Page) -> Context:
         t,
         renderer.outdated,
         renderer.site.config.base_path + renderer.feed_path(page.lang),
-        share_image(card(title, text_lang, renderer.translator, renderer.palette), own_image(renderer.views, page)),
+        share_image(
+            card(title, text_lang, renderer.translator, renderer.palette) if renderer.site.config.share_cards else None,
+            own_image(renderer.views, page),
+        ),
     )
     context["jsonld"] = jsonld.page_graph(renderer.views, page, context["page"], t("site.name"), context.get("item"))
     return context

@@ -160,8 +160,9 @@ class Renderer:
                 yield page.output_path, html.encode()
 
     def cards(self, pages: Iterable[Page]) -> dict[str, Card]:
-        """The social cards of `pages` by output path (share.py), for the build to draw and write."""
-        return cards_of(self.views, self.translator, self.palette, pages)
+        """The social cards of `pages` by output path (share.py), for the build to draw and write (none when
+        the site draws no cards: `share_cards: false`)."""
+        return cards_of(self.views, self.translator, self.palette, pages) if self.site.config.share_cards else {}
 
     def for_site(
         self, site: Site, problems: Collector, outdated: Outdated, changed: tuple[set[Read], set[Read]] | None

@@ -35,9 +35,9 @@ class ShareImage:
     alt: str
 
 
-def share_image(card: Card, own: ShareImage | None = None) -> ShareImage:
-    """The page's own image when it has one, else its drawn card."""
-    if own is not None:
+def share_image(card: Card | None, own: ShareImage | None = None) -> ShareImage | None:
+    """The page's own image when it has one, else its drawn card (None: the site draws none, share_cards)."""
+    if own is not None or card is None:
         return own
     return ShareImage(card.path, cards.WIDTH, cards.HEIGHT, card.alt)
 

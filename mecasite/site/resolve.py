@@ -223,7 +223,7 @@ def _remove(pages: list[Page], by_key: dict[PageKey, Page], by_path: dict[str, P
 def _fixed_pages(config: SiteConfig, lang: str) -> tuple[Page, ...]:
     return (
         Page("404", lang, f"{lang}/404.html"),
-        Page("search", lang, f"{lang}/{SEARCH}/"),  # one word in every language, like 404.html
+        *((Page("search", lang, f"{lang}/{SEARCH}/"),) if config.search else ()),  # one word in every language
         *(Page("list-" + name, lang, f"{lang}/{config.sections[name][lang]}/") for name in LISTS),
     )
 
