@@ -12,18 +12,19 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from mecasite.build.output_folder import RefusedOutput
-from mecasite.build.pipeline import build, check_site
-from mecasite.build.writer import write_file_atomic
-from mecasite.commands.scaffold import KINDS, new_item, translate
+from mecasite.build.uptodate import check_build
 from mecasite.config.settings import SiteConfig, load_config
-from mecasite.content.loader import load_content
-from mecasite.content.model import Model
-from mecasite.content.translations import all_states
+from mecasite.content.schemas import COLLECTIONS
 from mecasite.problems import WARNING, Collector, ContentError, Problem
-from mecasite.render.hosting import robots_note
+
+if TYPE_CHECKING:
+    from mecasite.content.model import Model
+
+# The rest is imported by the commands that need it: a build with nothing to do (and `--help`) then costs
+# the start-up and two walks, not the import of the templates, Markdown, images and rendering.
 
 DESCRIPTION = """\
 Build the MecaTech Cluster's international pages: a multilingual static site made from the YAML and
@@ -113,7 +114,7 @@ def parser() -> argparse.ArgumentParser:
         description="Create content/<collection>/NAME/ with its item.yaml and default-language "
         "file, the fields to fill explained in comments and marked TODO(write).",
     )
-    n.add_argument("kind", choices=sorted(KINDS), help="what to create")
+    n.add_argument("kind", choices=sorted(c.ref for c in COLLECTIONS.values()), help="what to create")
     n.add_argument("name", metavar="NAME", help="the new item's id: lowercase a-z, digits and hyphens")
     n.add_argument("--country", metavar="CODE", help="for a partner: its ISO country code, e.g. FR")
     n.add_argument("--partner", metavar="ID", help="for a testimonial: the partner who speaks (default: NAME)")
@@ -199,11 +200,18 @@ def report(problems: Sequence[Problem], stream: TextIO | None = None, max_warnin
 
 def cmd_build(config: SiteConfig, args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    result = build(config, jobs=args.jobs, force=args.force)
-    report(result.problems, max_warnings=10)
-    if result.up_to_date:
+    checked = check_build(config, args.force)
+    if checked.up_to_date:
+        from mecasite.build.manifest import saved_problems
+
+        report(saved_problems(config), max_warnings=10)
         print(f"nothing changed since the last build: {config.output_dir} is up to date (--force rebuilds it)")
         return 0
+    from mecasite.build.pipeline import build
+    from mecasite.render.hosting import robots_note
+
+    result = build(config, jobs=args.jobs, force=args.force, checked=checked)
+    report(result.problems, max_warnings=10)
     pages = sum(page.kind != "redirect" for page in result.site.pages) if result.site else 0
     print(
         f"built {pages} pages ({result.written} files) in {config.output_dir} in {time.perf_counter() - started:.2f} s"
@@ -215,6 +223,8 @@ def cmd_build(config: SiteConfig, args: argparse.Namespace) -> int:
 
 
 def cmd_check(config: SiteConfig, args: argparse.Namespace) -> int:
+    from mecasite.build.pipeline import check_site
+
     try:
         problems = check_site(config)
     except ContentError as exc:
@@ -236,6 +246,8 @@ def cmd_serve(config: SiteConfig, args: argparse.Namespace) -> int:
 
 def load_model(config: SiteConfig) -> Model:
     """The content model alone (no rendering), for the editing commands; stops on content errors."""
+    from mecasite.content.loader import load_content
+
     problems = Collector()
     model = load_content(config, problems)
     problems.raise_errors()
@@ -243,6 +255,9 @@ def load_model(config: SiteConfig) -> Model:
 
 
 def cmd_translations(config: SiteConfig, args: argparse.Namespace) -> int:
+    from mecasite.build.writer import write_file_atomic
+    from mecasite.content.translations import all_states
+
     model = load_model(config)
     states = all_states(config, model)
     # Imported by the commands that use them: a build never needs them (the report compiles its template).
@@ -259,11 +274,15 @@ def cmd_translations(config: SiteConfig, args: argparse.Namespace) -> int:
 
 
 def cmd_translate(config: SiteConfig, args: argparse.Namespace) -> int:
+    from mecasite.commands.scaffold import translate
+
     print(translate(config, load_model(config), args.item, args.to, args.refresh).message)
     return 0
 
 
 def cmd_new(config: SiteConfig, args: argparse.Namespace) -> int:
+    from mecasite.commands.scaffold import new_item
+
     print(new_item(config, load_model(config), args.kind, args.name, args.country, args.partner).message)
     return 0
 

@@ -22,6 +22,7 @@ from mecasite.build.media import Media, process_media
 from mecasite.build.output_folder import check_output, ledger
 from mecasite.build.processes import WorkerDied
 from mecasite.build.reading import read_content
+from mecasite.build.uptodate import Checked, check_build
 from mecasite.build.workers import Outcome, Redo, render_into
 from mecasite.build.writer import InMemory, Staging, WriteError, content_digest
 from mecasite.config.settings import SiteConfig
@@ -144,18 +145,20 @@ def render_site(config: SiteConfig) -> BuildResult:
     return BuildResult(staging.files or {}, prepared.problems.problems, prepared.site)
 
 
-def build(config: SiteConfig, jobs: int | None = None, force: bool = False) -> BuildResult:
+def build(
+    config: SiteConfig, jobs: int | None = None, force: bool = False, checked: Checked | None = None
+) -> BuildResult:
     """Render into a staging folder (pages in parallel on large sites), check, then swap it into place.
 
     A failed build throws the staging folder away: the previous output stays exactly as it was. When nothing
     changed since the last build (same inputs, output untouched), nothing is rendered or written. After an
     edit to content only the pages it affects are rendered again, the rest carried over (records.py); `force`
     renders everything. An output folder that must not be replaced (output_folder.py) stops the build before
-    anything is read.
+    anything is read. `checked`: that first step (uptodate.py), when the caller has made it already.
     """
-    files = check_output(config)
-    inputs = manifest.inputs_fingerprint(config, {})
-    if not force and manifest.is_up_to_date(config, inputs, files):
+    checked = checked or check_build(config, force)
+    files, inputs = checked.files, checked.inputs
+    if checked.up_to_date:
         return BuildResult({}, manifest.saved_problems(config), None, up_to_date=True)
     frame = records.frame_of(config)
     prepared = prepare(config, parity=False)

@@ -21,15 +21,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 PACKAGE = Path(__file__).resolve().parents[1]  # the whole mecasite package
 
 # The options of every Jinja environment the engine makes (render/renderer.py builds its environment from these, and
 # nothing else): they change what templates compile to, which Jinja's own bytecode check does not look at.
 JINJA_OPTIONS: dict[str, Any] = {
     "autoescape": True,
-    "undefined": jinja2.StrictUndefined,
+    "undefined": "StrictUndefined",  # by name: the key is computed before Jinja is imported (a warm build never is)
     "trim_blocks": True,
     "lstrip_blocks": True,
     "keep_trailing_newline": True,

@@ -86,8 +86,9 @@ class Renderer:
         self.env = self._environment(site.config.templates_dir, bytecode_cache)
 
     def _environment(self, folder: Path, bytecode_cache: jinja2.BytecodeCache | None) -> jinja2.Environment:
+        options = {**JINJA_OPTIONS, "undefined": getattr(jinja2, str(JINJA_OPTIONS["undefined"]))}
         env = jinja2.Environment(  # the options are engine.JINJA_OPTIONS, part of the engine key
-            loader=jinja2.FileSystemLoader(folder), bytecode_cache=bytecode_cache, **JINJA_OPTIONS
+            loader=jinja2.FileSystemLoader(folder), bytecode_cache=bytecode_cache, **options
         )
         env.globals.update(
             asset=self.asset,
