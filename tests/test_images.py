@@ -8,7 +8,7 @@ import re
 import pytest
 from imagekit import bomb_png, photo
 from PIL import Image
-from sitekit import text, tree_digest, write_site
+from sitekit import quote, text, tree_digest, write_site
 
 from mecasite.build import media as media_module
 from mecasite.build.pipeline import build
@@ -171,6 +171,11 @@ ERRORS = {
         {"content/actions/fair/item.yaml": "partners: [acme]\nimage: hal.jpg\n"},
         "content/actions/fair/item.yaml:2: image: no file 'hal.jpg' in content/actions/fair/ (files there: "
         "hall.jpg, hall.nl.jpg, leaflet.pdf)",
+    ),
+    "document link in a folder holding no file": (
+        {"content/testimonials/acme/fr.md": quote("Directeur, Acme", "Voir [le dépliant](leaflet.pdf).")},
+        "content/testimonials/acme/fr.md:4:20: no file 'leaflet.pdf' in content/testimonials/acme/ (the item's "
+        "folder holds no image or document: put the file next to item.yaml)",
     ),
     "image without image_alt": (
         {"content/actions/fair/en.md": text("The fair", "fair")},
