@@ -256,24 +256,6 @@ def test_an_svg_is_written_again_without_comments(tmp_path):
     )
 
 
-def test_preview_shows_a_replaced_and_a_new_image(tmp_path):
-    from mecasite.preview.session import Session
-
-    config = load_config(site_with_images(tmp_path))
-    config = config.with_overrides(out=tmp_path / "preview")
-    session = Session(config)
-    session.build()
-    folder = tmp_path / "content/actions/fair"
-    (folder / "hall.jpg").write_bytes(photo(640, 480))
-    session.update([folder / "hall.jpg"])
-    page = (tmp_path / "preview/fr/actions/salon/index.html").read_text()
-    assert 'alt="Le hall du salon" width="640" height="480"' in page
-    (folder / "plan.png").write_bytes(photo(50, 40, "PNG"))
-    (folder / "en.md").write_text(text("The fair", "fair", body="![The plan](plan.png)", image_alt='"The hall"'))
-    session.update([folder / "plan.png", folder / "en.md"])
-    assert 'alt="The plan" width="50" height="40"' in (tmp_path / "preview/en/actions/fair/index.html").read_text()
-
-
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 10 10">{}</svg>'
 HOSTILE_SVG = {
     "script": (SVG.format("<script>alert(1)</script>"), "SVG with a <script> element, which is not allowed"),
