@@ -33,6 +33,10 @@ def same_as_a_clean_build(config: SiteConfig, session: Session, tmp_path) -> Non
     assert tree_digest(tmp_path / "preview") == tree_digest(clean)
 
 
+def files_of(folder) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
 def media(tmp_path) -> set[str]:
     return {p.name for p in (tmp_path / "preview/media").iterdir()}
 
@@ -128,3 +132,24 @@ def test_a_bad_image_saved_is_an_error_and_the_last_good_pages_stay(tmp_path, na
             path.write_bytes(data)
     assert not session.update(paths).full
     assert tree_digest(tmp_path / "preview") == before
+
+
+def test_an_item_copied_in_or_removed_with_its_images_publishes_or_removes_them(tmp_path):
+    """The watcher may report only the folder: the files that came or went with the item count too."""
+    config, session = preview(tmp_path)
+    before = files_of(tmp_path / "preview")
+    beta = tmp_path / "content/partners/beta"
+    beta.mkdir()
+    (beta / "item.yaml").write_text("country: BE\nlogo: logo.png\n")
+    (beta / "fr.md").write_text(text("Beta", "beta"))
+    (beta / "logo.png").write_bytes(photo(200, 90, "PNG"))
+    assert not session.update([beta]).full
+    assert 'alt="Beta" width="200" height="90"' in (tmp_path / "preview/fr/partenaires/beta/index.html").read_text()
+    same_as_a_clean_build(config, session, tmp_path)
+    for path in beta.iterdir():
+        path.unlink()
+    beta.rmdir()
+    assert not session.update([beta]).full
+    assert session.refresh_index()
+    # Files only: the preview leaves the removed pages' folders behind, empty (as for any item removed).
+    assert files_of(tmp_path / "preview") == before

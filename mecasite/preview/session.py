@@ -213,7 +213,8 @@ class Session:
     ) -> tuple[Site, list[State], Media | None]:
         """The site with the edited items read again, resolved and checked, the edited items' translation
         states, and the media with the files `files` names processed again (None when no file changed), in the
-        order a build checks them; raise ContentError."""
+        order a build checks them; raise ContentError. `files` gains the files that came or went with the
+        items read again."""
         items = dict(old.site.model.items)
         for key in keys:
             folder = self.config.content_dir / key[0] / key[1]
@@ -222,6 +223,11 @@ class Session:
                 items.pop(key, None)
             else:
                 items[key] = item
+        for key in keys:  # files come or go with their item too (a folder removed, renamed, copied in)
+            before, after = old.site.model.items.get(key), items.get(key)
+            was, now = dict(before.files) if before else {}, dict(after.files) if after else {}
+            if was != now:
+                files.setdefault(key, set()).update(n for n in was.keys() | now.keys() if was.get(n) != now.get(n))
         changed_items = [items[k] for k in sorted(keys) if k in items]
         check_files(Model(MappingProxyType({item.key: item for item in changed_items})), problems)
         problems.raise_errors()
