@@ -1,12 +1,13 @@
 """Randomized differential test: the preview's updates and a build that reuses its caches give, after every
 edit, byte for byte the site a clean build of the same tree gives.
 
-A seeded sequence of random edits (a body, a title, a slug, references, an item added or deleted, an interface
-string, a template, the config, a static file) is applied to a small site. After each one: (a) the preview
-(serve.py's Rebuilder: a Session's `update`, or a new Session when the config changed), (b) a build reusing
-the caches and the manifest, as `python build.py build` does, into its own folder, (c) a clean build of a copy
-of the tree, with no cache, into a fresh folder. An edit that breaks the site must fail identically in all
-three (the same problems), leave (a) and (b) as they were, and is then undone.
+A seeded sequence of random edits (a body, a title, a slug, references, an item added or deleted, an image
+replaced, added or removed, an interface string, a template, the config, a static file) is applied to a small
+site. After each one: (a) the preview (serve.py's Rebuilder: a Session's `update`, or a new Session when the
+config changed), (b) a build reusing the caches and the manifest, as `python build.py build` does, into its
+own folder, (c) a clean build of a copy of the tree, with no cache, into a fresh folder. An edit that breaks
+the site must fail identically in all three (the same problems), leave (a) and (b) as they were, and is then
+undone.
 
 Replay a failure with the seed it prints: MECASITE_DIFF_SEED=1234 pytest tests/test_differential.py. The
 default run makes a short sequence; `pytest -m slow` a long one (MECASITE_DIFF_STEPS sets its length).
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from imagekit import photo
 from sitekit import minimal_files, quote, text, write_site
 
 from mecasite.build.pipeline import build
@@ -68,7 +70,7 @@ class Tree:
     saved: dict[Path, bytes | None] = field(default_factory=dict)
     changed: set[Path] = field(default_factory=set)
 
-    def write(self, rel: str, data: str | None) -> None:
+    def write(self, rel: str, data: str | bytes | None) -> None:
         path = self.root / rel
         if path not in self.saved:
             self.saved[path] = path.read_bytes() if path.is_file() else None
@@ -76,7 +78,7 @@ class Tree:
             path.unlink(missing_ok=True)
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(data)
+            path.write_bytes(data if isinstance(data, bytes) else data.encode())
         self.changed.add(path)
 
     def remove_item(self, folder: str) -> None:
@@ -261,6 +263,38 @@ def delete_item(tree: Tree) -> str:
     return f"deleted {folder}"
 
 
+def edit_image(tree: Tree) -> str:
+    """An image beside a text replaced, removed (an error when something names it), or added: named by a
+    body, by a partner's `logo:`, or by nothing, sometimes as a language's own (`photo.nl.jpg`)."""
+    folders = tree.items("actions") + tree.items("partners")
+    if not folders:
+        return add_item(tree)
+    folder = tree.rng.choice(folders)
+    images = sorted(tree.rel(p) for p in (tree.root / folder).iterdir() if p.suffix in (".jpg", ".png"))
+    size = (tree.rng.randint(40, 700), tree.rng.randint(30, 500))
+    choice = tree.rng.random()
+    if images and choice < 0.4:
+        rel = tree.rng.choice(images)
+        tree.write(rel, photo(*size, "PNG" if rel.endswith(".png") else "JPEG"))
+        return f"replaced {rel}"
+    if images and choice < 0.5:
+        rel = tree.rng.choice(images)
+        tree.write(rel, None)
+        return f"removed {rel}"
+    name = f"photo-{tree.rng.randint(1, 9)}"
+    override = tree.rng.random() < 0.2 and bool(images)
+    ext = ".png" if folder.startswith("content/partners/") else ".jpg"
+    tree.write(f"{folder}/{name}{'.nl' if override else ''}{ext}", photo(*size, "PNG" if ext == ".png" else "JPEG"))
+    where = tree.rng.random()
+    if where < 0.4 and (tree.root / folder / "fr.md").exists():
+        source = tree.read(f"{folder}/fr.md")
+        tree.write(f"{folder}/fr.md", source.rstrip("\n") + f"\n\n![{tree.word()}]({name}{ext})\n")
+    elif where < 0.7 and folder.startswith("content/partners/"):
+        facts = [line for line in tree.read(f"{folder}/item.yaml").splitlines() if not line.startswith("logo:")]
+        tree.write(f"{folder}/item.yaml", "\n".join([*facts, f"logo: {name}{ext}", ""]))
+    return f"added {folder}/{name}{ext}"
+
+
 def edit_string(tree: Tree) -> str:
     lang = tree.rng.choice(["fr", "en", "nl", "de"])
     rel = f"i18n/{lang}.yaml"
@@ -337,6 +371,7 @@ EDITS = (
     (add_item, 1),
     (add_translation, 1),
     (delete_item, 1),
+    (edit_image, 2),
     (edit_string, 1),
     (edit_template, 1),
     (edit_config, 1),

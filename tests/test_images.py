@@ -8,7 +8,7 @@ import re
 import pytest
 from imagekit import bomb_png, photo
 from PIL import Image
-from sitekit import text, tree_digest, write_site
+from sitekit import quote, text, tree_digest, write_site
 
 from mecasite.build import media as media_module
 from mecasite.build.pipeline import build
@@ -172,6 +172,11 @@ ERRORS = {
         "content/actions/fair/item.yaml:2: image: no file 'hal.jpg' in content/actions/fair/ (files there: "
         "hall.jpg, hall.nl.jpg, leaflet.pdf)",
     ),
+    "document link in a folder holding no file": (
+        {"content/testimonials/acme/fr.md": quote("Directeur, Acme", "Voir [le dépliant](leaflet.pdf).")},
+        "content/testimonials/acme/fr.md:4:20: no file 'leaflet.pdf' in content/testimonials/acme/ (the item's "
+        "folder holds no image or document: put the file next to item.yaml)",
+    ),
     "image without image_alt": (
         {"content/actions/fair/en.md": text("The fair", "fair")},
         "content/actions/fair/en.md:1: missing 'image_alt': the alternative text of the image 'hall.jpg' in this "
@@ -249,24 +254,6 @@ def test_an_svg_is_written_again_without_comments(tmp_path):
         r'<img class="logo" src="/international/media/logo-[0-9a-f]{10}-20\.svg" alt="Acme" width="20" height="10" decoding="async">',
         page,
     )
-
-
-def test_preview_shows_a_replaced_and_a_new_image(tmp_path):
-    from mecasite.preview.session import Session
-
-    config = load_config(site_with_images(tmp_path))
-    config = config.with_overrides(out=tmp_path / "preview")
-    session = Session(config)
-    session.build()
-    folder = tmp_path / "content/actions/fair"
-    (folder / "hall.jpg").write_bytes(photo(640, 480))
-    session.update([folder / "hall.jpg"])
-    page = (tmp_path / "preview/fr/actions/salon/index.html").read_text()
-    assert 'alt="Le hall du salon" width="640" height="480"' in page
-    (folder / "plan.png").write_bytes(photo(50, 40, "PNG"))
-    (folder / "en.md").write_text(text("The fair", "fair", body="![The plan](plan.png)", image_alt='"The hall"'))
-    session.update([folder / "plan.png", folder / "en.md"])
-    assert 'alt="The plan" width="50" height="40"' in (tmp_path / "preview/en/actions/fair/index.html").read_text()
 
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 10 10">{}</svg>'

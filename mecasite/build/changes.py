@@ -9,10 +9,12 @@ records.py) call it: one rule for what an edit affects. Pure: no I/O here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Set
+from dataclasses import dataclass, replace
+from html import unescape
 from typing import Any
 
+from mecasite.content.attachments import FILE_FIELDS, neutral
 from mecasite.content.model import Item, ItemKey
 from mecasite.content.schemas import REFERENCES
 from mecasite.render.memo import Readers
@@ -52,6 +54,27 @@ def change_between(old: Site, new: Site, keys: set[ItemKey]) -> Change:
         languages=any(_languages(before[k]) != _languages(after[k]) for k in keys),
         removed=frozenset(removed),
     )
+
+
+def with_files(change: Change, site: Site, files: Mapping[ItemKey, Set[str]]) -> Change:
+    """`change` with what files saved, added or removed beside the items' texts change (`files`: item -> the
+    names of those files): the item's meta in every language when a field names one (a logo or an image is
+    shown wherever the item is: its pages, cards, quotes), the body of each text that names one. Every
+    language, because a page shows a language's own file (`cover.nl.jpg`) with the text it falls back to; a
+    file nothing names changes no page."""
+    codes = site.config.codes
+    meta, body = set(change.meta), set(change.body)
+    for key, names in files.items():
+        item = site.model.items.get(key)
+        if item is None:
+            continue  # the item went: change_between has it
+        named = {neutral(name, codes) for name in names}
+        if named & {item.facts.get(name) for name in FILE_FIELDS.get(item.collection, {})}:
+            meta |= {(key, lang) for lang in codes}
+        for lang, text in item.texts.items():
+            if any(name in text.body or name in unescape(text.body) for name in named):
+                body.add((key, lang))
+    return replace(change, meta=frozenset(meta), body=frozenset(body))
 
 
 def _moved(old: Site, new: Site, keys: set[ItemKey]) -> bool:

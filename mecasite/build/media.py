@@ -4,7 +4,8 @@ documents checked and copied; what rendering needs comes back as a `MediaTable` 
 Each processed image is kept in `.cache/images/` under a key made of the file's content digest, the operation
 (widths, formats, qualities) and Pillow's version: a warm build opens no image at all, it only reads back
 the sizes and hands the writer the cached files. Output names carry that key, so hosts may cache them for a
-year (`_headers`). `read_only` (`check`): the cache is read, never written.
+year (`_headers`). `read_only` (`check`): the cache is read, never written. The preview processes again only
+the files an edit saved, added or removed (`update_media`).
 """
 
 from __future__ import annotations
@@ -13,15 +14,16 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 from mecasite.build.images import MAX_BYTES, OPERATION, ImageError, Made, make_image
 from mecasite.build.processes import CAN_FORK, fork_pool
 from mecasite.config.settings import SiteConfig
 from mecasite.content.attachments import is_image
-from mecasite.content.model import Model
+from mecasite.content.model import ItemKey, Model
 from mecasite.problems import Collector
 from mecasite.render.media import Document, MediaTable, Picture, Variant
 
@@ -108,12 +110,46 @@ def process_media(
     config: SiteConfig, model: Model, problems: Collector, read_only: bool = False, jobs: int | None = None
 ) -> Media:
     """Every file beside the text, checked and made ready to publish; each problem at the file."""
+    paths = sorted({rel for item in model.items.values() for rel in item.files.values()})
+    return _process(config, paths, problems, read_only, jobs)
+
+
+def update_media(
+    config: SiteConfig, media: Media, model: Model, keys: Iterable[ItemKey], changed: Set[str], problems: Collector
+) -> Media:
+    """`media` after files beside the texts of the items `keys` were saved, added or removed (`changed`: their
+    project-relative paths), for the preview: those files processed again (through the cache: a file seen
+    before opens no image), the entries of files gone dropped, every other entry kept. The result is what
+    process_media makes of `model`."""
+    folders = tuple(f"{config.rel(config.content_dir)}/{c}/{i}/" for c, i in keys)
+    now = {rel for key in keys if key in model.items for rel in model.items[key].files.values()}
+    kept = {
+        rel: entry
+        for rel, entry in media.table.items()
+        if not rel.startswith(folders) or (rel in now and rel not in changed)
+    }
+    fresh = _process(config, sorted(now - kept.keys()), problems)
+    files = OutputFiles()
+    for entry in kept.values():
+        for out in outputs(entry):
+            files.sources[out] = media.files.sources[out]
+    files.sources.update(fresh.files.sources)
+    return Media(MappingProxyType(dict(sorted({**kept, **fresh.table}.items()))), files, fresh.processed)
+
+
+def outputs(entry: Picture | Document) -> list[str]:
+    """The output paths published for one file."""
+    return [entry.path] if isinstance(entry, Document) else [v.path for v in entry.variants]
+
+
+def _process(
+    config: SiteConfig, paths: list[str], problems: Collector, read_only: bool = False, jobs: int | None = None
+) -> Media:
     folder = config.cache_dir / "images"
     table: dict[str, Picture | Document] = {}
     files = OutputFiles()
     todo: list[tuple[str, str, bytes, str, bool]] = []
     keys: dict[str, str] = {}
-    paths = sorted({rel for item in model.items.values() for rel in item.files.values()})
     for rel in paths:
         name = rel.rpartition("/")[2]
         try:

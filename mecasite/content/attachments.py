@@ -51,6 +51,14 @@ def localized(name: str, lang: str) -> str:
     return f"{stem}.{lang}.{ext}" if dot else name
 
 
+def neutral(name: str, codes: Iterable[str]) -> str:
+    """The name a text or a field uses for a file: `cover.nl.jpg` is `cover.jpg` on the Dutch pages."""
+    if not language_of(name, codes):
+        return name
+    stem, _, ext = name.rpartition(".")
+    return f"{stem.rpartition('.')[0]}.{ext}"
+
+
 def find(item: Item, name: str, lang: str) -> str | None:
     """The project-relative path of the file `name` as the `lang` pages show it (its override first)."""
     return item.files.get(localized(name, lang)) or item.files.get(name)

@@ -5,8 +5,12 @@ converted bodies, list cards and orders with what each read, see memo.py), and f
 meta (title, summary, slug, facts, which translations exist) and whose body it read while rendering. An edit
 to content re-reads only the changed items, re-resolves and re-checks them, re-renders the pages
 `build/changes.py` `plan` names (the same rule a build after an edit follows, from its records), and
-rewrites only the files whose bytes differ, each one atomically, through the writer. Templates, interface
-strings, static files or the configuration changing means a full build.
+rewrites only the files whose bytes differ, each one atomically, through the writer. An image or document
+saved, added or removed beside an item's text is the same kind of update: only that file is processed again
+(build/media.py `update_media`, through the image cache), the renderer gets the new media table, the pages
+that show it are rendered again (`changes.with_files`: the item's meta when a field names the file, the
+bodies that name it) and the files nothing publishes any more are removed, so the output stays what a clean
+build makes. Templates, interface strings, static files or the configuration changing means a full build.
 """
 
 from __future__ import annotations
@@ -22,13 +26,14 @@ from types import MappingProxyType
 from mecasite.build import pipeline as builder
 from mecasite.build import search_index
 from mecasite.build.caches import card_store
-from mecasite.build.changes import Change, change_between, plan
+from mecasite.build.changes import Change, change_between, plan, with_files
 from mecasite.build.history import last_changed
 from mecasite.build.links import HINT, Scan, broken_links, scan_files
+from mecasite.build.media import Media, update_media
 from mecasite.build.output_folder import check_output, ledger
 from mecasite.build.writer import content_digest, update_in_place
 from mecasite.config.settings import SiteConfig
-from mecasite.content.attachments import is_attachment
+from mecasite.content.attachments import check_files, is_attachment
 from mecasite.content.loader import load_item
 from mecasite.content.model import ItemKey, Model
 from mecasite.content.parity import check_parity
@@ -135,33 +140,37 @@ class Session:
             return self.build()
         content = self.config.content_dir.resolve()
         keys: set[ItemKey] = set()
+        files: dict[ItemKey, set[str]] = {}  # an image or document saved, added or removed: its item -> names
         for path in changed:
             try:
                 parts = Path(os.path.abspath(path)).relative_to(content).parts
             except ValueError:
                 return self.build()  # a template, string, static file or the config: everything may change
-            if len(parts) < 2 or parts[0] not in COLLECTIONS or (len(parts) > 2 and is_attachment(parts[-1])):
-                # An image or document saved, added or removed: the media table is made again (from the cache
-                # but for that file) with everything that shows it.
+            if len(parts) < 2 or parts[0] not in COLLECTIONS:
                 return self.build()
             keys.add((parts[0], parts[1]))
-        return self._update_items(keys) if keys else Update(0, 0, site=self.prepared.site)
+            if len(parts) == 3 and is_attachment(parts[2]):
+                files.setdefault((parts[0], parts[1]), set()).add(parts[2])
+        return self._update_items(keys, files) if keys else Update(0, 0, site=self.prepared.site)
 
-    def _update_items(self, keys: set[ItemKey]) -> Update:
+    def _update_items(self, keys: set[ItemKey], files: dict[ItemKey, set[str]]) -> Update:
         old = self.prepared
         assert old is not None
         problems = Collector()
-        site, states = self._resolve(old, keys, problems)
+        site, states, media = self._resolve(old, keys, files, problems)
         notices = {k: v for k, v in old.renderer.outdated.items() if k[:2] not in keys}
         if self.config.outdated_notice:
             sources = outdated(states)
             dates = last_changed(self.config.root, sources.values())
             for key, source in sources.items():
                 notices[key] = dates[source]
-        change = change_between(old.site, site, keys)
+        change = with_files(change_between(old.site, site, keys), site, files)
         renderer = old.renderer.for_site(
             site, problems, notices, None if change.structure else (set(change.meta), set(change.body))
         )
+        published, unpublished = _media_files(old.media, media)
+        if media is not None:
+            renderer.views.media = media.table
 
         feeds = {lang: renderer.feed_path(lang) for lang in self.config.codes}
         todo = plan(old.site, site, change, self.readers, (old.renderer.outdated, notices), feeds)
@@ -169,35 +178,43 @@ class Session:
         deps = dict(self.deps)
         for path in change.removed:
             deps.pop(path, None)
-        renderer.views.targets = self._targets(change, pages)
-        files = dict(renderer.render_pages(pages, deps))
+        renderer.views.targets = self._targets(change, pages, published, unpublished)
+        files_out = dict(renderer.render_pages(pages, deps))
         fresh = _page_cards(renderer, pages)  # a title edited: its new card, and the old one removed if unused
         page_cards = {**self.page_cards, **{path: card.path for path, card in fresh.items()}}
         for path in change.removed:
             page_cards.pop(path, None)
         unused = sorted(set(self.page_cards.values()) - set(page_cards.values()))
         cards = old.cards or card_store(self.config)
-        files.update(cards.files({c.path: c for c in fresh.values() if c.path not in self.hashes}))
+        files_out.update(cards.files({c.path: c for c in fresh.values() if c.path not in self.hashes}))
         if todo.extras:
-            files.update(renderer.render_extras(deps))
+            files_out.update(renderer.render_extras(deps))
         elif todo.feeds:
-            files.update(renderer.render_feeds(deps, list(todo.feeds)))
+            files_out.update(renderer.render_feeds(deps, list(todo.feeds)))
         renderer.views.markdown.save()
         problems.replace_all(merge_fallback_copies(problems.problems))
         problems.raise_errors()
 
-        scans = self._check_links(files, change, renderer, problems)
-        written = self._write(files, [*change.removed, *unused])
-        self.prepared = builder.Prepared(self.config, site, renderer, old.static, problems, old.media, cards)
+        scans = self._check_links(files_out, change, renderer, problems)
+        if media is not None:  # a replaced image's new files; its old ones, which nothing publishes any more, go
+            files_out.update((path, media.files[path]) for path in sorted(published - self.hashes.keys()))
+        written = self._write(files_out, [*change.removed, *unused, *sorted(unpublished)])
+        media = media or old.media
+        self.prepared = builder.Prepared(self.config, site, renderer, old.static, problems, media, cards)
         self.scans, self.deps, self.page_cards = scans, deps, page_cards
-        for path in files.keys() & deps.keys():
+        self.targets = renderer.views.targets
+        for path in files_out.keys() & deps.keys():
             self.readers.add(path, *deps[path])
         gc.freeze()
         return Update(len(pages), written, len(change.removed), problems=problems.problems, site=site)
 
-    def _resolve(self, old: builder.Prepared, keys: set[ItemKey], problems: Collector) -> tuple[Site, list[State]]:
-        """The site with the edited items read again, resolved and checked, and the edited items' translation
-        states; raise ContentError."""
+    def _resolve(
+        self, old: builder.Prepared, keys: set[ItemKey], files: dict[ItemKey, set[str]], problems: Collector
+    ) -> tuple[Site, list[State], Media | None]:
+        """The site with the edited items read again, resolved and checked, the edited items' translation
+        states, and the media with the files `files` names processed again (None when no file changed), in the
+        order a build checks them; raise ContentError. `files` gains the files that came or went with the
+        items read again."""
         items = dict(old.site.model.items)
         for key in keys:
             folder = self.config.content_dir / key[0] / key[1]
@@ -206,26 +223,39 @@ class Session:
                 items.pop(key, None)
             else:
                 items[key] = item
+        for key in keys:  # files come or go with their item too (a folder removed, renamed, copied in)
+            before, after = old.site.model.items.get(key), items.get(key)
+            was, now = dict(before.files) if before else {}, dict(after.files) if after else {}
+            if was != now:
+                files.setdefault(key, set()).update(n for n in was.keys() | now.keys() if was.get(n) != now.get(n))
+        changed_items = [items[k] for k in sorted(keys) if k in items]
+        check_files(Model(MappingProxyType({item.key: item for item in changed_items})), problems)
         problems.raise_errors()
         if items.keys() != old.site.model.items.keys():
             items = dict(sorted(items.items()))  # the order a full load gives
         model = Model(MappingProxyType(items), old.site.model.gone)  # redirects.yaml edited: a full build
+        media = None
+        if files and old.media is not None:
+            paths = {
+                self.config.rel(self.config.content_dir / c / i / n) for (c, i), names in files.items() for n in names
+            }
+            media = update_media(self.config, old.media, model, files, paths, problems)
+            problems.raise_errors()
         site = resolve_site(self.config, model, problems, old.site, frozenset(keys))
         check_signatures(model, problems)
-        changed_items = [items[k] for k in sorted(keys) if k in items]
         states = check_translations(self.config, model, problems, changed_items)  # the others' still hold:
         check_parity(self.config, model, problems, changed_items)
         folders = tuple(f"{self.config.rel(self.config.content_dir)}/{c}/{i}/" for c, i in keys)
         problems.extend(p for p in old.problems.problems if p.severity == WARNING and not p.path.startswith(folders))
         problems.raise_errors()
-        return site, states
+        return site, states, media
 
-    def _targets(self, change: Change, pages: list[Page]) -> Targets:
+    def _targets(self, change: Change, pages: list[Page], published: set[str], unpublished: set[str]) -> Targets:
         """Every file the output will hold, for the links of what is rendered again (the same as long as no
-        page moved)."""
-        if self.targets is None or change.moved:
-            paths = (self.hashes.keys() - change.removed) | {page.output_path for page in pages}
-            self.targets = Targets(paths, self.config.base_path)
+        page moved and no image or document came or went)."""
+        if self.targets is None or change.moved or published - self.hashes.keys() or unpublished:
+            paths = (self.hashes.keys() - change.removed - unpublished) | published
+            return Targets(paths | {page.output_path for page in pages}, self.config.base_path)
         return self.targets
 
     def _check_links(
@@ -260,6 +290,13 @@ class Session:
         for path in removed:
             self.hashes.pop(path, None)
         return len(changed)
+
+
+def _media_files(old: Media | None, new: Media | None) -> tuple[set[str], set[str]]:
+    """The media files published after an update, and those published before that are not any more."""
+    if new is None or old is None:
+        return set(), set()
+    return set(new.files.sources), set(old.files.sources) - set(new.files.sources)
 
 
 def _page_cards(renderer: Renderer, pages: Iterable[Page]) -> dict[str, Card]:

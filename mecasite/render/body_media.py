@@ -29,6 +29,11 @@ def is_file_ref(href: str) -> bool:
     return bool(FILE_REF.match(href))
 
 
+def names_files(html: str) -> bool:
+    """Whether a converted body links to a file of the item's folder (one that may not be there)."""
+    return any(is_file_ref(unescape(m.group(1))) for m in _HREF.finditer(html))
+
+
 def place_files(
     html: str,
     item: Item,

@@ -21,7 +21,7 @@ from mecasite.markdown.convert import MarkdownRenderer, Rendered, keep_anchors, 
 from mecasite.markdown.limits import TooComplex
 from mecasite.problems import Collector
 from mecasite.render.body_links import LinkCheck, typed_links, warn_level_one
-from mecasite.render.body_media import STATIC, check_static, is_file_ref, item_picture, place_files
+from mecasite.render.body_media import STATIC, check_static, is_file_ref, item_picture, names_files, place_files
 from mecasite.render.media import MediaTable
 from mecasite.render.memo import Key, Memo, Read, Reads
 from mecasite.render.view_data import Alternate, ItemView, Link, Quote
@@ -179,8 +179,8 @@ class Views:
         if text_lang != config.default_language and config.default_language in item.texts:
             # The source's anchors too: a link written in the source text is right on every page showing it.
             rendered = keep_anchors(rendered, self.link_check.source_headings(item), self.template_ids)
-        if "<img" not in rendered.html and not item.files:
-            return rendered
+        if "<img" not in rendered.html and not item.files and not names_files(rendered.html):
+            return rendered  # nothing to place, nothing missing
         html = place_files(
             rendered.html, item, text, page_lang, self.media, self.problems, config.base_path, config.locale(page_lang)
         )
