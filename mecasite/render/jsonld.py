@@ -84,8 +84,11 @@ def action(item: ItemView, page_url: str, partners: Sequence[tuple[str, Link]]) 
 
 
 def organization_id(views: Views, partner_id: str) -> str:
-    """One `@id` per partner in every language: its page in the default language, `#organization`."""
-    page = views.site.item_page(("partners", partner_id), views.site.config.default_language)
+    """One `@id` per partner in every language: its page in the default language, `#organization`. That
+    address is read from the default language's text (its slug), whichever page asks: recorded as such."""
+    key, default = ("partners", partner_id), views.site.config.default_language
+    page = views.site.item_page(key, default)
+    views.read_meta(key, page.text_lang if page and page.text_lang else default)
     return (views.abs_url(page) if page else views.site.config.base_url + partner_id + "/") + ORGANIZATION_ID
 
 
