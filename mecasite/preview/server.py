@@ -133,8 +133,11 @@ class Rebuilder:
                 outcome = self.session.build()
             else:
                 outcome = self.session.update(self.pending)
-                self.indexing = threading.Thread(target=self.session.refresh_index, name="search-index", daemon=True)
-                self.indexing.start()
+                if self.session.config.search:  # `search: false`: there is no index to keep
+                    self.indexing = threading.Thread(
+                        target=self.session.refresh_index, name="search-index", daemon=True
+                    )
+                    self.indexing.start()
             self.pending = set()
             self.last_site = outcome.site
             info = PreviewInfo(outcome.site)
