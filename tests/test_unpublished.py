@@ -184,6 +184,20 @@ def test_an_address_of_the_site_is_refused_for_its_id_form(tmp_path, capsys):
     ]
 
 
+def test_an_address_of_a_static_file_is_refused_for_its_static_form(tmp_path, capsys):
+    body = "See [the logo](/international/static/favicon.svg) and [the style](https://example.org/international/static/site.css)."
+    config = write_site(tmp_path, {"content/actions/fair/en.md": text("The fair", "fair", body=body)})
+    code, lines = run(config, "check", capsys=capsys)
+    assert code == 1
+    assert [line for line in lines if line.startswith("content/")] == [
+        "content/actions/fair/en.md:7:16: link typed as the address of a static file of this site "
+        "'/international/static/favicon.svg' (write it as [text](static:favicon.svg): the site adds its base path)",
+        "content/actions/fair/en.md:7:67: link typed as the address of a static file of this site "
+        "'https://example.org/international/static/site.css' (write it as [text](static:site.css): the site adds its "
+        "base path)",
+    ]
+
+
 def test_an_address_with_another_base_url_is_read_as_the_site_too(tmp_path, capsys):
     body = "See [a](https://example.org/international/en/partners/acme/)."
     config = write_site(tmp_path, {"content/actions/fair/en.md": text("The fair", "fair", body=body)})

@@ -182,6 +182,11 @@ class LinkCheck:
             hint = f"the closest ids: {', '.join(ids)}; write the link as [text]({ids[0]})" if ids else LINK_HINT
             return (f"broken link '{href}': no such page" if "no such page" in message else message), hint
         page = site.by_path.get(target)
+        if page is None and target.startswith("static/") and target[7:] in self.views.static:
+            return (  # breaks on every other base path: the static: form never does
+                f"link typed as the address of a static file of this site '{href}'",
+                f"write it as [text](static:{target[7:]}): the site adds its base path",
+            )
         if page is None or page.item is None:
             return "", ""
         item = site.model.items[page.item]
