@@ -9,7 +9,10 @@ GPS position), XMP, comment or profile reaches the site. SVG goes through svg.py
 from __future__ import annotations
 
 import io
+import multiprocessing
+import os
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import PIL
@@ -35,7 +38,9 @@ ENCODE: dict[str, dict[str, object]] = {
     "png": {"optimize": True},
 }
 # What the cache key says about the operation: change it whenever the files made would change.
-OPERATION = f"v2 widths={','.join(map(str, WIDTHS))} formats={','.join(MODERN)} encode={ENCODE} pillow={PIL.__version__}"
+OPERATION = (
+    f"v2 widths={','.join(map(str, WIDTHS))} formats={','.join(MODERN)} encode={ENCODE} pillow={PIL.__version__}"
+)
 # The format each extension promises (Pillow's names).
 EXPECTED = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP", ".avif": "AVIF", ".gif": "GIF"}
 
@@ -154,6 +159,12 @@ def _publish(image: Image.Image, ext: str) -> Made:
     clean = _srgb(image)
     width, height = clean.size
     fallback = "png" if clean.mode == "RGBA" or ext in (".png", ".gif") else "jpeg"
-    widths = scaled(clean)
-    files = [(target, fmt, encode(small, fmt)) for fmt in (*MODERN, fallback) for target, small in widths]
-    return Made(width, height, tuple(files))
+    jobs = [(target, fmt, small) for fmt in (*MODERN, fallback) for target, small in scaled(clean)]
+    # Pillow's encoders release the GIL: an image processed alone (the preview, a build after one image
+    # changed) is encoded on every core. In a helper process of a clean build, the cores are taken already.
+    threads = 1 if multiprocessing.parent_process() else min(os.cpu_count() or 1, len(jobs))
+    if threads == 1:
+        return Made(width, height, tuple((target, fmt, encode(small, fmt)) for target, fmt, small in jobs))
+    with ThreadPoolExecutor(threads) as pool:
+        encoded = list(pool.map(lambda job: encode(job[2], job[1]), jobs))
+    return Made(width, height, tuple((target, fmt, data) for (target, fmt, _), data in zip(jobs, encoded, strict=True)))
