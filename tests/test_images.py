@@ -3,6 +3,7 @@ message, exit 1, the previous output untouched), and a warm build that opens no 
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -334,3 +335,17 @@ def test_an_action_s_own_image_is_its_share_picture_and_a_logo_is_not(built):
     assert re.search(r'og:image" content="[^"]+/media/hall-nl-[0-9a-f]{10}-800\.jpg"', nl)
     partner = (built / "fr/partenaires/acme/index.html").read_text()
     assert re.search(r'og:image" content="[^"]+/static/cards/[0-9a-f]+\.png"', partner)
+
+
+def test_a_large_jpeg_is_decoded_at_a_reduced_size_that_still_gives_every_width():
+    """A camera original twice the widest file on both sides is decoded at half size (Image.draft): the widths
+    published are the same, the stated size keeps its proportions; a smaller one is decoded whole."""
+    from mecasite.build.images import make_image
+
+    large = make_image("big.jpg", photo(3400, 3300))
+    assert (large.width, large.height) == (1700, 1650)
+    assert sorted({w for w, fmt, _ in large.files if fmt == "jpeg"}) == [480, 960, 1600]
+    for width, fmt, data in large.files:
+        assert Image.open(io.BytesIO(data)).size == (width, round(1650 * width / 1700)), fmt
+    small = make_image("small.jpg", photo(3000, 2000))
+    assert (small.width, small.height) == (3000, 2000)
