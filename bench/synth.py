@@ -111,14 +111,18 @@ def texts(entry: dict, seed: int = 7):
         yield lang, title, sentence(rng, lang, 14), body(rng, lang, links)
 
 
-def write_ours(root: Path, items: int) -> Path:
-    """Our format: content/<collection>/<id>/item.yaml + <lang>.md, with the repo's templates and strings."""
+LIKE_HUGO = "\n# What Hugo makes too, for a like-for-like comparison (bench/run.py measures both).\nsearch: false\nshare_cards: false\n"
+
+
+def write_ours(root: Path, items: int, like_hugo: bool = True) -> Path:
+    """Our format: content/<collection>/<id>/item.yaml + <lang>.md, with the repo's templates and strings.
+    `like_hugo`: without the search index and the drawn share cards, which Hugo does not make."""
     if root.exists():
         shutil.rmtree(root)
     for name in ("templates", "static", "i18n"):
         shutil.copytree(REPO / name, root / name)
     config = (REPO / "site_config.yaml").read_text()
-    (root / "site_config.yaml").write_text(config)
+    (root / "site_config.yaml").write_text(config.rstrip("\n") + "\n" + (LIKE_HUGO if like_hugo else ""))
     home = root / "content/pages/home"
     home.mkdir(parents=True)
     (home / "item.yaml").write_text("home: true\n")
