@@ -172,6 +172,8 @@ def _publish(image: Image.Image, ext: str) -> Made:
     threads = 1 if multiprocessing.parent_process() else min(os.cpu_count() or 1, len(jobs))
     if threads == 1:
         return Made(width, height, tuple((target, fmt, encode(small, fmt)) for target, fmt, small in jobs))
+    # Each thread saves its own copy: `Image.save` keeps the encoder's options on the image object
+    # (`encoderinfo`), so two formats saved from one object at once could take each other's settings.
     with ThreadPoolExecutor(threads) as pool:
-        encoded = list(pool.map(lambda job: encode(job[2], job[1]), jobs))
+        encoded = list(pool.map(lambda job: encode(job[2].copy(), job[1]), jobs))
     return Made(width, height, tuple((target, fmt, data) for (target, fmt, _), data in zip(jobs, encoded, strict=True)))
