@@ -137,6 +137,12 @@ def edit_latency(config: Path, runs: int) -> dict:
     return {kind: (statistics.median(t for t, _ in values), values[-1][1]) for kind, values in results.items()}
 
 
+def row(name: str, runs: list[dict], pages: int | None = None) -> tuple:
+    """A table row from measured runs: medians of wall and CPU time, pages per second, the highest peak."""
+    wall = median(runs, "wall")
+    return (name, wall, median(runs, "cpu"), pages / wall if pages else None, max(r["peak_mb"] for r in runs))
+
+
 def commit_all(root: Path, message: str) -> None:
     """Commit the synthetic site, so that the build reads its dates from a history as an editor's clone has."""
     env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.org"}
@@ -221,23 +227,12 @@ def main() -> None:
             os.sync()
             hugo_runs.append(measure([hugo, "--quiet", "-s", str(hugo_root), "-d", str(hugo_root / "public")]))
     pages = sum(1 for _ in out.rglob("index.html"))
-    wall = median(clean, "wall")
-    rows.append(
-        ("clean build (process, no cache)", wall, median(clean, "cpu"), pages / wall, max(r["peak_mb"] for r in clean))
-    )
+    rows.append(row("clean build (process, no cache)", clean, pages))
 
     before = output_state(out)
     warm = [measure(our_build(config)) for _ in range(args.runs)]
     unchanged = output_state(out) == before
-    rows.append(
-        (
-            f"warm build, nothing changed ({'no file written' if unchanged else 'FILES WRITTEN'})",
-            median(warm, "wall"),
-            median(warm, "cpu"),
-            None,
-            max(r["peak_mb"] for r in warm),
-        )
-    )
+    rows.append(row(f"warm build, nothing changed ({'no file written' if unchanged else 'FILES WRITTEN'})", warm))
 
     source = config.parent / "content/actions/action-00002/en.md"
     original = source.read_text()
@@ -246,15 +241,7 @@ def main() -> None:
         source.write_text(original.replace("\n## ", f"\nChanged {i}.\n\n## ", 1))
         changed.append(measure(our_build(config)))
     source.write_text(original)
-    rows.append(
-        (
-            "build after one edit (process, Markdown cache)",
-            median(changed, "wall"),
-            median(changed, "cpu"),
-            pages / median(changed, "wall"),
-            max(r["peak_mb"] for r in changed),
-        )
-    )
+    rows.append(row("build after one edit (process, Markdown cache)", changed, pages))
 
     edits = edit_latency(config, args.runs)
     for kind, (seconds, rendered) in edits.items():
@@ -264,28 +251,12 @@ def main() -> None:
         measure(our_build(REPO / "site_config.yaml", "--out", str(work / "real"), "--force"))
         for _ in range(max(args.runs, 5))
     ]
-    rows.append(
-        (
-            "real content, clean build (process)",
-            median(real, "wall"),
-            median(real, "cpu"),
-            None,
-            max(r["peak_mb"] for r in real),
-        )
-    )
+    rows.append(row("real content, clean build (process)", real))
 
     revised = revise_french(config.parent)
     commit_all(config.parent, "the French revised")
     outdated = clean_builds(config, args.runs)
-    rows.append(
-        (
-            f"clean build, every translation outdated ({revised * 3} texts)",
-            median(outdated, "wall"),
-            median(outdated, "cpu"),
-            pages / median(outdated, "wall"),
-            max(r["peak_mb"] for r in outdated),
-        )
-    )
+    rows.append(row(f"clean build, every translation outdated ({revised * 3} texts)", outdated, pages))
 
     # Everything on: the search index (Pagefind) and a drawn share card per title, which Hugo does not make.
     like_hugo = config.read_text()
@@ -293,29 +264,13 @@ def main() -> None:
     commit_all(config.parent, "search and share cards on")
     full = clean_builds(config, 1)
     config.write_text(like_hugo)
-    rows.append(
-        (
-            "clean build, with the search index and share cards",
-            median(full, "wall"),
-            median(full, "cpu"),
-            pages / median(full, "wall"),
-            max(r["peak_mb"] for r in full),
-        )
-    )
+    rows.append(row("clean build, with the search index and share cards", full, pages))
 
     hugo_wall = None
     if hugo_runs:
         hugo_wall = median(hugo_runs, "wall")
         hpages = sum(1 for _ in (hugo_root / "public").rglob("index.html"))
-        rows.append(
-            (
-                f"Hugo {hugo_version(hugo)}, clean build",
-                hugo_wall,
-                median(hugo_runs, "cpu"),
-                hpages / hugo_wall,
-                max(r["peak_mb"] for r in hugo_runs),
-            )
-        )
+        rows.append(row(f"Hugo {hugo_version(hugo)}, clean build", hugo_runs, hpages))
 
     print()
     print(f"{'measure':58} {'wall s':>8} {'cpu s':>8} {'pages/s':>9} {'peak MB':>8} {'x Hugo':>7} {'target':>7}")
