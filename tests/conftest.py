@@ -98,6 +98,19 @@ FULL_ONLY = {
     "test_hardening.py",
     "test_serve.py",
     "test_build_processes.py",
+    # Several whole builds each (images encoded, Pagefind run, cards drawn, git repositories made): seconds a
+    # file. `make test` runs them; the fast tier keeps the units and the other small sites, under 30 s.
+    "test_images.py",
+    "test_preview_images.py",
+    "test_records.py",
+    "test_rename.py",
+    "test_unpublished.py",
+    "test_workflow.py",
+    "test_stale.py",
+    "test_languages.py",
+    "test_crawling.py",
+    "test_search.py",
+    "test_share.py",
 }
 
 
