@@ -115,3 +115,32 @@ def stamp_translations(config_path: Path) -> None:
                 raw = path.read_bytes()
                 if b"\r" not in raw and not raw.startswith(b"\xef\xbb\xbf"):  # keep tests' odd files byte-exact
                     path.write_bytes(stamp(raw.decode(), digest(source)).encode())
+
+
+# Pieces of Markdown that every fuzzing test mixes (each adds the ones its own route cares about).
+MARKDOWN_PIECES = [
+    "## ",
+    "# ",
+    "- ",
+    "1. ",
+    "> ",
+    "**",
+    "*",
+    "_",
+    "`",
+    "[",
+    "]",
+    "(",
+    ")",
+    "&amp;",
+    "|",
+    "---",
+    "\n",
+    "\n\n",
+    "    ",
+    "\t",
+    "«",
+    "\r\n",
+    "é",
+    "\\",
+]

@@ -13,7 +13,7 @@ import markdown
 import pytest
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import InlineProcessor
-from sitekit import REPO
+from sitekit import MARKDOWN_PIECES, REPO
 
 from mecasite.markdown import engine as markdown_engine
 
@@ -110,37 +110,19 @@ def test_the_inline_override_still_hooks_into_python_markdown():
 
 
 FRAGMENTS = [
-    "## ",
-    "# ",
-    "- ",
-    "1. ",
-    "> ",
-    "**",
-    "*",
-    "_",
+    *MARKDOWN_PIECES,
     "__",
-    "`",
     "``",
     "```",
     "~~~",
-    "[",
-    "]",
-    "(",
-    ")",
     "[^1]",
     "[^1]: ",
     "*[",
     "]: ",
     "{: #x }",
     "{#y}",
-    "|",
-    "---",
     "===",
-    "\n",
-    "\n\n",
     "  \n",
-    "    ",
-    "\t",
     ": ",
     "\n: ",
     "<b>",
@@ -149,10 +131,8 @@ FRAGMENTS = [
     "</div>",
     "<!--",
     "-->",
-    "&amp;",
     "&",
     "&#38;",
-    "\\",
     "\\|",
     "\\*",
     "!",
@@ -162,12 +142,9 @@ FRAGMENTS = [
     "[b]: http://x",
     "<http://x>",
     "<a@b.c>",
-    "\r\n",
     "\r",
-    "é",
     "word",
     "two words",
-    "«",
     "»",
 ]
 
