@@ -111,7 +111,7 @@ def prepare(config: SiteConfig, read_only: bool = False, parity: bool = True) ->
     problems.raise_errors()
     # When each text last changed (one git log for all): the outdated notices' dates, and the feeds' `updated`.
     sources = outdated(states) if config.outdated_notice else {}
-    texts = [text.path for item in model.items.values() for text in item.texts.values()]
+    texts = [text.path for item in model.collection("actions") for text in item.texts.values()]  # the feeds
     found = last_changed(config.root, [*texts, *sources.values()])
     dates = {path: date for path, date in found.items() if date is not None}
     notices = {key: found[path] for key, path in sources.items()}
