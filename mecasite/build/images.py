@@ -166,7 +166,8 @@ def _publish(image: Image.Image, ext: str) -> Made:
     clean = _srgb(image)
     width, height = clean.size
     fallback = "png" if clean.mode == "RGBA" or ext in (".png", ".gif") else "jpeg"
-    jobs = [(target, fmt, small) for fmt in (*MODERN, fallback) for target, small in scaled(clean)]
+    sizes = scaled(clean)  # once for all the formats
+    jobs = [(target, fmt, small) for fmt in (*MODERN, fallback) for target, small in sizes]
     # Pillow's encoders release the GIL: an image processed alone (the preview, a build after one image
     # changed) is encoded on every core. In a helper process of a clean build, the cores are taken already.
     threads = 1 if multiprocessing.parent_process() else min(os.cpu_count() or 1, len(jobs))
