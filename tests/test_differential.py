@@ -435,8 +435,8 @@ def run_sequence(tmp_path: Path, seed: int, steps: int) -> None:
 
         rebuilder.pending |= changed
         preview_problems = problems_of(rebuilder.rebuild().problems)
-        if rebuilder.indexing is not None:
-            rebuilder.indexing.join()  # the search index, made again in the background after an update
+        if rebuilder.background is not None:
+            rebuilder.background.join()  # drafted images made in full, the search index again, after an update
         process_problems = process_build(config_path, process)
         clean_problems = clean_build(root, tmp_path / "clean-tree", clean)
         assert preview_problems == clean_problems, f"preview {preview_problems} != {clean_problems}: {where}"

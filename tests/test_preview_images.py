@@ -17,9 +17,9 @@ from mecasite.problems import ContentError
 FAIR = "content/actions/fair"
 
 
-def preview(tmp_path) -> tuple[SiteConfig, Session]:
+def preview(tmp_path, quick_images: bool = False) -> tuple[SiteConfig, Session]:
     config = load_config(site_with_images(tmp_path)).with_overrides(out=tmp_path / "preview")
-    session = Session(config)
+    session = Session(config, quick_images)
     session.build()
     return config, session
 
@@ -56,6 +56,28 @@ def test_a_replaced_image_renders_again_only_the_pages_that_show_it(tmp_path):
     gone = before - media(tmp_path)
     assert gone and all(name.startswith("hall-") for name in gone)  # the old widths and formats
     assert {name for name in before if name.startswith(("hall-", "logo-", "leaflet-"))} - gone  # hall.nl.jpg's stay
+    same_as_a_clean_build(config, session, tmp_path)
+
+
+def test_the_preview_shows_a_saved_image_at_once_as_a_draft_then_in_full(tmp_path):
+    """As `serve` runs it: the draft (the original's format alone, never cached) is on the page after the
+    update; `finish_images`, which serve runs in the background, makes the rest and the pages again."""
+    config, session = preview(tmp_path, quick_images=True)
+    before = media(tmp_path)
+    (tmp_path / FAIR / "hall.jpg").write_bytes(photo(1800, 1000))
+    assert session.update([tmp_path / FAIR / "hall.jpg"]).rendered == 16
+    assert session.drafts() == {f"{FAIR}/hall.jpg"}
+    page = (tmp_path / "preview/fr/actions/salon/index.html").read_text()
+    assert 'alt="Le hall du salon" width="1800" height="1000"' in page  # the final size: nothing moves later
+    picture = page.split('alt="Le hall du salon"')[0].rpartition("<picture")[2]
+    assert "<source" not in picture and "-960.jpg 960w" in picture
+    assert sorted(name.rpartition("-")[2] for name in media(tmp_path) - before) == ["1600.jpg", "480.jpg", "960.jpg"]
+    cached = {p.name for p in (tmp_path / ".cache/images").iterdir()}
+    finished = session.finish_images()
+    assert finished is not None and finished.rendered == 16 and not session.drafts()
+    assert {p.name for p in (tmp_path / ".cache/images").iterdir()} - cached  # made in full, and kept
+    assert "image/avif" in (tmp_path / "preview/fr/actions/salon/index.html").read_text()
+    assert session.finish_images() is None  # nothing left to finish
     same_as_a_clean_build(config, session, tmp_path)
 
 

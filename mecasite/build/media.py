@@ -5,7 +5,8 @@ Each processed image is kept in `.cache/images/` under a key made of the file's 
 (widths, formats, qualities) and Pillow's version: a warm build opens no image at all, it only reads back
 the sizes and hands the writer the cached files. Output names carry that key, so hosts may cache them for a
 year (`_headers`). `read_only` (`check`): the cache is read, never written. The preview processes again only
-the files an edit saved, added or removed (`update_media`).
+the files an edit saved, added or removed (`update_media`), first as drafts (`quick`: the original's format
+alone, encoded fast, never cached), then in full in the background (`finish_drafts`).
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ class Media:
     table: MediaTable  # source path -> what rendering shows
     files: OutputFiles
     processed: int  # images opened with Pillow by this build (0 when warm)
+    drafts: frozenset[str] = frozenset()  # source paths published as the preview's quick drafts, not yet in full
 
 
 def _stem(name: str) -> str:
@@ -67,14 +69,18 @@ def _key(data: bytes) -> str:
     return hashlib.sha256(hashlib.sha256(data).digest() + OPERATION.encode()).hexdigest()[:20]
 
 
-def _work(task: tuple[str, str, bytes, str, bool]) -> tuple[str, Made | ImageError]:
-    """Process one image and keep its files in the cache; the error instead, for the parent to report."""
-    rel, name, data, folder, keep = task
+Task = tuple[str, str, bytes, str, bool, bool]  # source path, name, bytes, cache folder, keep, quick
+
+
+def _work(task: Task) -> tuple[str, Made | ImageError]:
+    """Process one image and keep its files in the cache (a draft never); the error instead, for the parent
+    to report."""
+    rel, name, data, folder, keep, quick = task
     try:
-        made = make_image(name, data)
+        made = make_image(name, data, quick)
     except ImageError as exc:
         return rel, exc
-    if keep:
+    if keep and not quick:
         _store(Path(folder), _key(data), made)
     return rel, made
 
@@ -115,7 +121,13 @@ def process_media(
 
 
 def update_media(
-    config: SiteConfig, media: Media, model: Model, keys: Iterable[ItemKey], changed: Set[str], problems: Collector
+    config: SiteConfig,
+    media: Media,
+    model: Model,
+    keys: Iterable[ItemKey],
+    changed: Set[str],
+    problems: Collector,
+    quick: bool = False,
 ) -> Media:
     """`media` after files beside the texts of the items `keys` were saved, added or removed (`changed`: their
     project-relative paths), for the preview: those files processed again (through the cache: a file seen
@@ -128,13 +140,40 @@ def update_media(
         for rel, entry in media.table.items()
         if not rel.startswith(folders) or (rel in now and rel not in changed)
     }
-    fresh = _process(config, sorted(now - kept.keys()), problems)
+    fresh = _process(config, sorted(now - kept.keys()), problems, quick=quick)
     files = OutputFiles()
     for entry in kept.values():
         for out in outputs(entry):
             files.sources[out] = media.files.sources[out]
     files.sources.update(fresh.files.sources)
-    return Media(MappingProxyType(dict(sorted({**kept, **fresh.table}.items()))), files, fresh.processed)
+    table = MappingProxyType(dict(sorted({**kept, **fresh.table}.items())))
+    return Media(table, files, fresh.processed, (media.drafts & kept.keys()) | fresh.drafts)
+
+
+def finish_drafts(config: SiteConfig, paths: Iterable[str]) -> None:
+    """The images published as drafts (`paths`, project-relative) made in full into the cache, where the next
+    update finds them; one that fails or changed meanwhile is left to that update, which reports it."""
+    folder = config.cache_dir / "images"
+    for rel in paths:
+        try:
+            data = (config.root / rel).read_bytes()
+        except OSError:
+            continue
+        if len(data) <= MAX_BYTES and _cached(folder, _key(data)) is None:
+            _work((rel, rel.rpartition("/")[2], data, str(folder), True, False))
+
+
+def published_files(old: Media | None, new: Media | None) -> tuple[set[str], set[str]]:
+    """The media files published after an update, and those published before that are not any more."""
+    if new is None or old is None:
+        return set(), set()
+    return set(new.files.sources), set(old.files.sources) - set(new.files.sources)
+
+
+def finished_drafts(old: Media | None, new: Media) -> set[str]:
+    """The files of the drafts in `old` that `new` has made in full: the same names, other bytes."""
+    done = (old.drafts if old else frozenset()) - new.drafts
+    return {path for rel in done if rel in new.table for path in outputs(new.table[rel])}
 
 
 def outputs(entry: Picture | Document) -> list[str]:
@@ -143,12 +182,17 @@ def outputs(entry: Picture | Document) -> list[str]:
 
 
 def _process(
-    config: SiteConfig, paths: list[str], problems: Collector, read_only: bool = False, jobs: int | None = None
+    config: SiteConfig,
+    paths: list[str],
+    problems: Collector,
+    read_only: bool = False,
+    jobs: int | None = None,
+    quick: bool = False,
 ) -> Media:
     folder = config.cache_dir / "images"
     table: dict[str, Picture | Document] = {}
     files = OutputFiles()
-    todo: list[tuple[str, str, bytes, str, bool]] = []
+    todo: list[Task] = []
     keys: dict[str, str] = {}
     for rel in paths:
         name = rel.rpartition("/")[2]
@@ -163,7 +207,7 @@ def _process(
         keys[rel] = key = _key(data)
         cached = None if len(data) > MAX_BYTES else _cached(folder, key)
         if cached is None:
-            todo.append((rel, name, data, str(folder), not read_only))
+            todo.append((rel, name, data, str(folder), not read_only, quick and not name.lower().endswith(".svg")))
             continue
         width, height, made = cached
         table[rel] = _picture(rel, key, width, height, made)
@@ -185,7 +229,8 @@ def _process(
             files.sources[_out(rel, key, w, fmt)] = (
                 folder / f"{key}-{w}.{EXT[fmt]}" if not read_only and (folder / f"{key}.json").exists() else data
             )
-    return Media(table, files, len(todo))
+    drafts = frozenset(task[0] for task in todo if task[5] and task[0] in table)
+    return Media(table, files, len(todo), drafts)
 
 
 def _out(rel: str, key: str, width: int, fmt: str) -> str:

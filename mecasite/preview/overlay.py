@@ -122,7 +122,10 @@ def bar(site: Site, page: Page) -> str:
         if not a.current
     ]
     parts.append("<span>" + " · ".join(links) + "</span>")
-    parts.append("<span>Search index: made again in the background after each edit (about a second)</span></div>")
+    parts.append(
+        "<span>In the background after each edit (about a second): an image saved, first shown in its own "
+        "format, is made in every format; the search index is made again</span></div>"
+    )
     return "".join(parts)
 
 

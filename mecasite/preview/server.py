@@ -102,7 +102,8 @@ class Rebuilder:
     pending: set[Path] = field(default_factory=set)
     session: Session | None = None
     last_site: Site | None = None
-    indexing: threading.Thread | None = None  # the search index's refresh after the last update
+    background: threading.Thread | None = None  # after the last update: its images finished, then the search index
+    on_refreshed: Callable[[], None] = lambda: None  # the images were finished: the open pages should reload
 
     def watched(self) -> list[Path]:
         root = self.config_path.parent
@@ -129,15 +130,14 @@ class Rebuilder:
         try:
             if self.session is None or any(p == self.config_path for p in self.pending):
                 config = preview_config(load_config(self.config_path), self.host, self.port)
-                self.session = Session(config)
+                self.session = Session(config, quick_images=True)
                 outcome = self.session.build()
             else:
                 outcome = self.session.update(self.pending)
-                if self.session.config.search:  # `search: false`: there is no index to keep
-                    self.indexing = threading.Thread(
-                        target=self.session.refresh_index, name="search-index", daemon=True
-                    )
-                    self.indexing.start()
+                self.background = threading.Thread(
+                    target=self.finish, args=(self.session,), name="images-and-index", daemon=True
+                )
+                self.background.start()
             self.pending = set()
             self.last_site = outcome.site
             info = PreviewInfo(outcome.site)
@@ -156,6 +156,20 @@ class Rebuilder:
             print(f"internal error: {exc!r}", file=sys.stderr, flush=True)
         self.on_built(info)
         return info
+
+    def finish(self, session: Session) -> None:
+        """In the background, after an update: the images it showed as drafts made in full (the pages reload
+        once more), then the search index made again (`search: false`: there is none to keep)."""
+        started = time.monotonic()
+        try:
+            finished = session.finish_images()
+        except ContentError:
+            finished = None  # the files changed meanwhile: the next rebuild reports it
+        if finished is not None:
+            print(f"images made in full in {time.monotonic() - started:.2f} s", flush=True)
+            self.on_refreshed()
+        if session.config.search:
+            session.refresh_index()
 
 
 # -- serving ----------------------------------------------------------------------------------------------
@@ -286,13 +300,14 @@ def serve(config: SiteConfig, host: str, port: int) -> int:
         state["info"] = info
         reload_browsers()
 
+    loop = ioloop.IOLoop.current()
     rebuilder = Rebuilder(config.root / config.path, host, port, built)
+    rebuilder.on_refreshed = lambda: loop.add_callback(reload_browsers)  # from the background thread
     rebuilder.seen = signature(rebuilder.watched())
     rebuilder.rebuild()
     app = make_app(target.output_dir, config.base_path, port, allowed_hosts(host, port), state)
     app.listen(port, address=host)
     print(f"serving {target.base_url}  (Ctrl-C to stop)", flush=True)
-    loop = ioloop.IOLoop.current()
     ioloop.PeriodicCallback(rebuilder.poll, POLL_SECONDS * 1000).start()
     try:
         loop.start()

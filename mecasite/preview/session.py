@@ -7,7 +7,9 @@ to content re-reads only the changed items, re-resolves and re-checks them, re-r
 `build/changes.py` `plan` names (the same rule a build after an edit follows, from its records), and
 rewrites only the files whose bytes differ, each one atomically, through the writer. An image or document
 saved, added or removed beside an item's text is the same kind of update: only that file is processed again
-(build/media.py `update_media`, through the image cache), the renderer gets the new media table, the pages
+(build/media.py `update_media`, through the image cache; with `quick_images`, as the preview runs it, an
+image not seen before is first published as a draft in its original format, and `finish_images` makes it in
+full afterwards, in the background), the renderer gets the new media table, the pages
 that show it are rendered again (`changes.with_files`: the item's meta when a field names the file, the
 bodies that name it) and the files nothing publishes any more are removed, so the output stays what a clean
 build makes. Templates, interface strings, static files or the configuration changing means a full build.
@@ -29,7 +31,7 @@ from mecasite.build.caches import card_store
 from mecasite.build.changes import Change, change_between, plan, with_files
 from mecasite.build.history import last_changed
 from mecasite.build.links import HINT, Scan, broken_links, scan_files
-from mecasite.build.media import Media, update_media
+from mecasite.build.media import Media, finish_drafts, finished_drafts, published_files, update_media
 from mecasite.build.output_folder import check_output, ledger
 from mecasite.build.writer import content_digest, update_in_place
 from mecasite.config.settings import SiteConfig
@@ -65,8 +67,9 @@ class Update:
 class Session:
     """The preview's builder: one full build, then updates that touch only what an edit affects."""
 
-    def __init__(self, config: SiteConfig):
+    def __init__(self, config: SiteConfig, quick_images: bool = False):
         self.config = config
+        self.quick_images = quick_images  # an image saved is shown at once as a draft (finish_images)
         self.prepared: builder.Prepared | None = None
         self.hashes: dict[str, bytes] = {}  # output path -> digest of the bytes written
         self.scans: dict[str, Scan] = {}  # output path -> its anchors and links
@@ -135,6 +138,28 @@ class Session:
             self._write(files, old)
         return True
 
+    def drafts(self) -> frozenset[str]:
+        """The images published as drafts by the last update (see finish_images)."""
+        with self.lock:
+            media = self.prepared.media if self.prepared else None
+        return media.drafts if media else frozenset()
+
+    def finish_images(self) -> Update | None:
+        """Make in full the images an update published as drafts (AVIF, WebP, the original format encoded for
+        the web), outside the lock so that an edit meanwhile need not wait, then render again the pages that
+        show them; None when there was nothing left to finish. A 3000 x 2000 photo takes about half a
+        second: the preview runs this in the background, and the output is then a clean build's.
+        ContentError when the files changed meanwhile into something the site cannot publish."""
+        pending = self.drafts()
+        if not pending:
+            return None
+        finish_drafts(self.config, sorted(pending))
+        with self.lock:
+            left = pending & self.drafts()  # an update meanwhile may have finished or replaced some
+            if not left:
+                return None
+            return self._update([self.config.root / rel for rel in sorted(left)])
+
     def _update(self, changed: Iterable[Path]) -> Update:
         if self.prepared is None:
             return self.build()
@@ -168,7 +193,7 @@ class Session:
         renderer = old.renderer.for_site(
             site, problems, notices, None if change.structure else (set(change.meta), set(change.body))
         )
-        published, unpublished = _media_files(old.media, media)
+        published, unpublished = published_files(old.media, media)
         if media is not None:
             renderer.views.media = media.table
 
@@ -197,7 +222,8 @@ class Session:
 
         scans = self._check_links(files_out, change, renderer, problems)
         if media is not None:  # a replaced image's new files; its old ones, which nothing publishes any more, go
-            files_out.update((path, media.files[path]) for path in sorted(published - self.hashes.keys()))
+            fresh_files = (published - self.hashes.keys()) | finished_drafts(old.media, media)
+            files_out.update((path, media.files[path]) for path in sorted(fresh_files))
         written = self._write(files_out, [*change.removed, *unused, *sorted(unpublished)])
         media = media or old.media
         self.prepared = builder.Prepared(self.config, site, renderer, old.static, problems, media, cards)
@@ -239,7 +265,7 @@ class Session:
             paths = {
                 self.config.rel(self.config.content_dir / c / i / n) for (c, i), names in files.items() for n in names
             }
-            media = update_media(self.config, old.media, model, files, paths, problems)
+            media = update_media(self.config, old.media, model, files, paths, problems, self.quick_images)
             problems.raise_errors()
         site = resolve_site(self.config, model, problems, old.site, frozenset(keys))
         check_signatures(model, problems)
@@ -290,13 +316,6 @@ class Session:
         for path in removed:
             self.hashes.pop(path, None)
         return len(changed)
-
-
-def _media_files(old: Media | None, new: Media | None) -> tuple[set[str], set[str]]:
-    """The media files published after an update, and those published before that are not any more."""
-    if new is None or old is None:
-        return set(), set()
-    return set(new.files.sources), set(old.files.sources) - set(new.files.sources)
 
 
 def _page_cards(renderer: Renderer, pages: Iterable[Page]) -> dict[str, Card]:
