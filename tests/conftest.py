@@ -103,6 +103,7 @@ FULL_ONLY = {
     "test_images.py",
     "test_preview_images.py",
     "test_records.py",
+    "test_spare.py",
     "test_rename.py",
     "test_unpublished.py",
     "test_workflow.py",

@@ -19,6 +19,7 @@ import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from mecasite.config.engine import PACKAGE
 from mecasite.config.settings import SiteConfig
@@ -78,11 +79,10 @@ class Ledger:
             except (OSError, UnicodeDecodeError):
                 continue
             found = True
-            for line in lines:
-                try:
-                    path, size, mtime = json.loads(line)
-                except (ValueError, TypeError):  # the header, or
-                    continue  # a line cut short by a crash (its file is then foreign: the safe side)
+            for entry in _entries(lines):
+                if not isinstance(entry, list) or len(entry) != 3:  # the header
+                    continue
+                path, size, mtime = entry
                 if size is None:
                     files.pop(path, None)
                 else:
@@ -131,6 +131,21 @@ class Ledger:
 
 def _line(path: str, size: int | None, mtime: int | None) -> str:
     return json.dumps([path, size, mtime], ensure_ascii=False) + "\n"
+
+
+def _entries(lines: list[str]) -> list[Any]:
+    """The ledger's lines parsed: in one call (ten thousand calls cost 0.1 s), or line by line when one was
+    cut short by a crash (its file is then foreign: the safe side)."""
+    try:
+        return list(json.loads("[" + ",".join(lines) + "]"))
+    except ValueError:
+        parsed = []
+        for line in lines:
+            try:
+                parsed.append(json.loads(line))
+            except ValueError:
+                continue
+        return parsed
 
 
 def files_below(root: Path) -> list[Entry]:

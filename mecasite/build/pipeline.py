@@ -21,7 +21,7 @@ from mecasite.build.links import check_anchors, scan
 from mecasite.build.media import Media, process_media
 from mecasite.build.output_folder import check_output, ledger
 from mecasite.build.processes import WorkerDied
-from mecasite.build.reading import read_content
+from mecasite.build.reading import Folder, read_folders
 from mecasite.build.uptodate import Checked, check_build
 from mecasite.build.workers import Outcome, Redo, render_into
 from mecasite.build.writer import InMemory, Staging, WriteError, content_digest
@@ -81,6 +81,7 @@ class Prepared:
     problems: Collector
     media: Media | None = None  # the files beside the text, processed (build/media.py)
     cards: CardStore | None = None  # the social cards' cache; a fresh one when None
+    folders: dict[str, Folder] | None = None  # each item folder as read (build/reading.py), for the records
 
     def static_files(self) -> Mapping[str, bytes]:
         """The static files as output files (`static/site.css`), and the media (read when written)."""
@@ -88,12 +89,15 @@ class Prepared:
         return ChainMap(static, self.media.files) if self.media else static  # type: ignore[arg-type]  # read only
 
 
-def prepare(config: SiteConfig, read_only: bool = False, parity: bool = True) -> Prepared:
+def prepare(
+    config: SiteConfig, read_only: bool = False, parity: bool = True, known: Mapping[str, Folder] | None = None
+) -> Prepared:
     """Load, validate and resolve; raise ContentError listing every error found so far. `read_only`: the
     caches on disk are read, never written (`check`). `parity`: compare up-to-date translations with their
-    originals (warnings only, for `check` and the preview: a build leaves it out, it costs ~3 ms a text)."""
+    originals (warnings only, for `check` and the preview: a build leaves it out, it costs ~3 ms a text).
+    `known`: the item folders as the last build read them; those unchanged are not read again."""
     problems = Collector()
-    model = read_content(config, problems)
+    model, folders = read_folders(config, problems, known)
     strings = load_strings(config, problems)
     static = read_static(config, problems)
     check_files(model, problems)
@@ -133,6 +137,7 @@ def prepare(config: SiteConfig, read_only: bool = False, parity: bool = True) ->
         problems,
         media,
         card_store(config, read_only),
+        folders,
     )
 
 
@@ -161,8 +166,8 @@ def build(
     if checked.up_to_date:
         return BuildResult({}, manifest.saved_problems(config), None, up_to_date=True)
     frame = records.frame_of(config)
-    prepared = prepare(config, parity=False)
     previous = None if force else records.load(config, frame, files)
+    prepared = prepare(config, parity=False, known=previous.folders if previous else None)
     redo = records.redo(previous, prepared.renderer) if previous else None
     if previous and redo:
         prepared.renderer.used_strings |= previous.used_strings  # those of the pages kept
@@ -179,6 +184,7 @@ def build(
             outcome.page_problems,
             dict(prepared.renderer.outdated),
             frozenset(prepared.renderer.used_strings),
+            prepared.folders or {},
         ),
     )
     prepared.renderer.views.markdown.prune(lambda: _bodies(prepared.site))
@@ -205,7 +211,7 @@ def build_prepared(
     (writer.InMemory)."""
     config = prepared.config
     cards = _cards(prepared).files(prepared.renderer.cards(prepared.site.pages), jobs)  # before the staging
-    staging = staging or Staging(config.output_dir, ledger(config))
+    staging = staging or Staging(config.output_dir, ledger(config), recycle=redo is not None)
     try:
         try:
             outcome = render_into(
@@ -225,6 +231,7 @@ def build_prepared(
             raise ContentError(
                 [Problem(config.rel(config.output_dir), message=f"{exc}; the previous output is untouched")]
             ) from None
+        staging.prune(outcome.written)  # a recycled spare: what this build did not write or keep goes
         _check_anchors(staging, outcome, prepared.problems)
         prepared.problems.raise_errors()
         check_unused(

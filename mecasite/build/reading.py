@@ -1,47 +1,120 @@
-"""Reading a large site's content in two processes: the speed machinery of loading, kept out of content/.
+"""Reading the content: in two processes on a large site, and only the item folders that changed when the
+last build's records say what the others gave. The speed machinery of loading, kept out of content/.
 
-A forked process reads the first half of the item folders while this one reads the second; the model and the
-problems come out exactly as one process would make them (same order). A helper that dies ends the build with
-one line naming how (processes.py).
+Each item folder is read into a `Folder`: its signature (every entry's name, size, times and inode), the item
+and the problems met. A build after an edit hands the last build's folders back (`known`): a folder whose
+signature is the same gives the same item and problems without being opened; one changed within seconds of
+being looked at (manifest.RACY_NS) has no signature and is always read again. What is read is read by a forked
+process for the first half while this one reads the second. The model and the problems come out exactly as
+one process reading everything would make them (same order). A helper that dies ends the build with one line
+naming how (processes.py).
 """
 
 from __future__ import annotations
 
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
+from mecasite.build.manifest import RACY_NS
 from mecasite.build.processes import CAN_FORK, WorkerDied, fork_pool
 from mecasite.config.settings import SiteConfig
-from mecasite.content.loader import item_folders, load_items
-from mecasite.content.model import Item, ItemKey, Model
+from mecasite.content.loader import item_folders, load_item
+from mecasite.content.model import Item, Model
 from mecasite.content.redirects import load_gone
+from mecasite.content.schemas import COLLECTIONS
 from mecasite.problems import Collector, Problem
 
-PARALLEL_FROM = 1000  # item folders; below this, a second process costs more than it saves
+PARALLEL_FROM = 1000  # item folders to read; below this, a second process costs more than it saves
+
+Signature = tuple[tuple[str, int, int, int, int], ...]
 
 
-def read_content(config: SiteConfig, problems: Collector) -> Model:
-    """What `content.loader.load_content` gives, read in two processes on a large site."""
+@dataclass(frozen=True)
+class Folder:
+    """What one item folder gave when it was read."""
+
+    signature: Signature | None  # None: not to be trusted next time (changed just now, or holds a link)
+    item: Item | None
+    problems: tuple[Problem, ...]
+
+
+def read_content(config: SiteConfig, problems: Collector, known: Mapping[str, Folder] | None = None) -> Model:
+    """What `content.loader.load_content` gives; see read_folders."""
+    return read_folders(config, problems, known)[0]
+
+
+def read_folders(
+    config: SiteConfig, problems: Collector, known: Mapping[str, Folder] | None = None
+) -> tuple[Model, dict[str, Folder]]:
+    """The model, and each item folder (by its path relative to the project) as read, for the next build:
+    the folders unchanged since `known` was read are not read again."""
+    found: dict[str, Folder] = {}
+    todo: list[tuple[str, Path]] = []
+    signatures: dict[str, Signature | None] = {}
     folders = item_folders(config, problems)
+    recent = time.time_ns() - RACY_NS
+    for collection, item_dir in folders:
+        rel = config.rel(item_dir)
+        signatures[rel] = signature = _signature(item_dir, recent)
+        old = known.get(rel) if known is not None and signature is not None else None
+        if old is not None and old.signature == signature:
+            found[rel] = old
+        else:
+            todo.append((collection, item_dir))
+    for rel, folder in zip((config.rel(d) for _, d in todo), _read(config, todo, problems), strict=True):
+        found[rel] = Folder(signatures[rel], folder.item, folder.problems)
+    items = {}
+    for _, item_dir in folders:  # in the order one process reading everything meets them
+        folder = found[config.rel(item_dir)]
+        problems.extend(folder.problems)
+        if folder.item:
+            items[folder.item.key] = folder.item
+    return Model(MappingProxyType(items), load_gone(config, problems)), found
+
+
+def _signature(item_dir: Path, recent: int) -> Signature | None:
+    """Every entry's name, size, modification and change times and inode; None for a folder that is a link,
+    holds one, or changed since `recent` (its times may not tell the next edit)."""
+    if os.path.islink(item_dir):
+        return None
+    entries = []
+    try:
+        with os.scandir(item_dir) as scan:
+            for entry in scan:
+                st = entry.stat(follow_symlinks=False)
+                if entry.is_symlink() or max(st.st_mtime_ns, st.st_ctime_ns) >= recent:
+                    return None
+                entries.append((entry.name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+    except OSError:
+        return None
+    return tuple(sorted(entries))
+
+
+def _read(config: SiteConfig, folders: list[tuple[str, Path]], problems: Collector) -> list[Folder]:
+    """`folders` read, in their order: the first half in a forked process when there are many."""
     if len(folders) < PARALLEL_FROM or not CAN_FORK:
-        return Model(MappingProxyType(load_items(config, folders, problems)), load_gone(config, problems))
+        return _load(config, folders)
     half = len(folders) // 2
     try:
         with fork_pool(1, "content-reading") as pool:
-            first = pool.submit(_load_part, config, folders[:half])
-            mine = Collector()
-            second = load_items(config, folders[half:], mine)
-            items, found = first.result()
+            first = pool.submit(_load, config, folders[:half])
+            second = _load(config, folders[half:])
+            return first.result() + second
     except WorkerDied as exc:  # half the items are missing: nothing after this would make sense
         problems.add(config.rel(config.content_dir), 0, f"{exc}; the previous output is untouched")
         problems.raise_errors()
-    problems.extend(found)  # in the order a single process finds them
-    problems.extend(mine.problems)
-    items.update(second)
-    return Model(MappingProxyType(items), load_gone(config, problems))
+        raise
 
 
-def _load_part(config: SiteConfig, folders: list[tuple[str, Path]]) -> tuple[dict[ItemKey, Item], list[Problem]]:
-    """In the forked process: the items of `folders` and the problems met (sent back pickled)."""
-    problems = Collector()
-    return load_items(config, folders, problems), problems.problems
+def _load(config: SiteConfig, folders: list[tuple[str, Path]]) -> list[Folder]:
+    """Each folder's item and the problems met reading it (from a forked process: sent back pickled)."""
+    result = []
+    for collection, item_dir in folders:
+        mine = Collector()
+        item = load_item(config, COLLECTIONS[collection], item_dir, mine)
+        result.append(Folder(None, item, tuple(mine.problems)))
+    return result

@@ -4,11 +4,13 @@ After each build that swapped its output into place, the records keep: the model
 read (per item and language, meta and body: render/memo.py), the problems each page raised, the "original
 updated" notices and the interface strings used, with a fingerprint of everything else the pages depend on
 (the configuration, templates, static files, interface strings, the engine) and of the output it left.
-The next build loads and checks the whole content as always, then, when that frame and the output are as
-recorded, compares the models and asks `changes.plan` (the preview's own rule) which pages and extra files
-to render again; every other file is carried over from the current output into the staging folder (hard
-links), and the swap stays atomic. Lektor keeps such records in SQLite; a pickle in `.cache/` is enough
-here: it is read and written whole, by one process, and anything unreadable simply means a full build.
+When that frame and the output are as recorded, the next build reads again only the item folders that
+changed (what each folder gave is recorded too: build/reading.py), checks the whole model as always,
+compares the models and asks `changes.plan` (the preview's own rule) which pages and extra files to render
+again; every other file is carried over from the current output into the staging folder (the spare of the
+site before, or hard links: writer.py), and the swap stays atomic. Lektor keeps such records in SQLite; a
+pickle in `.cache/` is enough here: it is read and written whole, by one process, and anything unreadable
+simply means a full build.
 
 Two cases render everything: a page appeared, went or changed its address (a link typed as an address is
 not a recorded read), and anything outside `content/` changed.
@@ -27,6 +29,7 @@ from typing import Any
 
 from mecasite.build.changes import change_between, plan
 from mecasite.build.manifest import content_of, files_fingerprint, tree_fingerprint
+from mecasite.build.reading import Folder
 from mecasite.build.workers import Redo
 from mecasite.config.engine import engine_key
 from mecasite.config.settings import SiteConfig
@@ -36,7 +39,7 @@ from mecasite.render.memo import Deps, Readers
 from mecasite.render.renderer import Renderer
 from mecasite.site.resolve import resolve_site
 
-VERSION = 1  # of the records' shape: another version is not read
+VERSION = 2  # of the records' shape: another version is not read
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class Records:
     page_problems: dict[str, list[Problem]]  # as raised, before fallback copies are merged
     notices: dict[Any, Any]  # (collection, id, language) -> the date of the original's last change
     used_strings: frozenset[str]
+    folders: dict[str, Folder]  # each item folder as read, with drafts and problems (build/reading.py)
 
 
 def frame_of(config: SiteConfig) -> Frame:

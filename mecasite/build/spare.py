@@ -1,0 +1,82 @@
+"""The previous output, kept beside the live one to become the next incremental build's staging folder.
+
+After a swap, the folder put aside holds the site of the build before, mostly hard links to the files it
+shares with the new one, so keeping it costs little space. The writer keeps it as `.<output>.spare`, with
+its own ledger. A build after an edit (records.py) starts from it instead of an empty folder: a file it
+still shares with the live output (the same inode) stays as it is, any other is unlinked, and only what is
+rendered again is written. Ten thousand page folders are then not made again, which was most of such a
+build (2.7 s of `mkdir` at 10,000 pages on ext4).
+
+A spare that is not entirely a build's own (no marker, a symbolic link, a file its ledger does not know) is
+never used and never deleted. Pure bookkeeping on paths: the writer does the moving and the deleting.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mecasite.build.output_folder import MARKER, Ledger, is_marked
+
+SPARE = ".spare"
+
+
+def spare_path(out: Path) -> Path:
+    return out.parent / f".{out.name}{SPARE}"
+
+
+@dataclass
+class Tree:
+    """The files below a folder (path -> inode, size, mtime) and its folders ("" for itself)."""
+
+    files: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    folders: set[str] = field(default_factory=lambda: {""})
+
+
+def walk(root: Path) -> Tree:
+    """Every file and folder below `root`, links not followed, the marker left out."""
+    tree = Tree()
+    stack = [(os.fspath(root), "")]
+    while stack:
+        folder, prefix = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    tree.folders.add(f"{prefix}{entry.name}")
+                    stack.append((entry.path, f"{prefix}{entry.name}/"))
+                elif not (prefix == "" and entry.name == MARKER):
+                    st = entry.stat(follow_symlinks=False)
+                    tree.files[f"{prefix}{entry.name}"] = (st.st_ino, st.st_size, st.st_mtime_ns)
+    return tree
+
+
+def usable(out: Path, ledger: Ledger) -> Tree | None:
+    """The spare of `out` when every file in it is one a build wrote, as its ledger says; else None."""
+    spare = spare_path(out)
+    if spare.is_symlink() or not spare.is_dir() or not is_marked(spare):
+        return None
+    known = ledger.read(spare)
+    if known is None:
+        return None
+    try:
+        tree = walk(spare)
+    except OSError:
+        return None
+    if any((size, mtime) not in known.get(path, ()) for path, (_, size, mtime) in tree.files.items()):
+        return None
+    return tree
+
+
+def stale(tree: Tree, written: set[str]) -> tuple[list[str], list[str]]:
+    """What a recycled staging folder still holds that the build did not write or keep: its files, and the
+    folders that are then left empty, deepest first (to remove in that order)."""
+    files = sorted(path for path in tree.files if path not in written)
+    needed = {""}
+    for path in written:
+        folder = path.rpartition("/")[0]
+        while folder not in needed:
+            needed.add(folder)
+            folder = folder.rpartition("/")[0]
+    folders = sorted(tree.folders - needed, key=lambda f: (-f.count("/"), f))
+    return files, folders
