@@ -7,8 +7,9 @@ which prints them all at once. No I/O here.
 
 from __future__ import annotations
 
+import bisect
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 ERROR = "error"
@@ -88,6 +89,25 @@ class Collector:
             if problem not in self._seen:
                 self._seen.add(problem)
                 self.problems.append(problem)
+
+    def kept(self, keep: Callable[[Problem], bool]) -> Collector:
+        """A collector of the problems `keep` accepts, in their order. Its set is made from this one's, so
+        that no problem is hashed again: the preview carries tens of thousands of warnings through each
+        update, and hashing them was most of its time."""
+        mine: list[Problem] = []
+        dropped: list[Problem] = []
+        for problem in self.problems:
+            (mine if keep(problem) else dropped).append(problem)
+        result = Collector()
+        result.problems, result._seen = mine, self._seen.difference(dropped)
+        return result
+
+    def absorb(self, other: Collector) -> None:
+        """Add `other`'s problems that are new here, each in its place in this (sorted) list."""
+        for problem in other.problems:
+            if problem not in self._seen:
+                self._seen.add(problem)
+                bisect.insort(self.problems, problem)
 
     def replace_all(self, problems: Iterable[Problem]) -> None:
         """The problems, as a later pass rewrote them (several merged into one, say)."""

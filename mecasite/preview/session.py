@@ -226,13 +226,17 @@ class Session:
             files_out.update((path, media.files[path]) for path in sorted(fresh_files))
         written = self._write(files_out, [*change.removed, *unused, *sorted(unpublished)])
         media = media or old.media
-        self.prepared = builder.Prepared(self.config, site, renderer, old.static, problems, media, cards)
+        # The last build's warnings about the other items still hold; this update's own join them.
+        folders = tuple(f"{self.config.rel(self.config.content_dir)}/{c}/{i}/" for c, i in keys)
+        problems_now = old.problems.kept(lambda p: p.severity == WARNING and not p.path.startswith(folders))
+        problems_now.absorb(problems)
+        self.prepared = builder.Prepared(self.config, site, renderer, old.static, problems_now, media, cards)
         self.scans, self.deps, self.page_cards = scans, deps, page_cards
         self.targets = renderer.views.targets
         for path in files_out.keys() & deps.keys():
             self.readers.add(path, *deps[path])
         gc.freeze()
-        return Update(len(pages), written, len(change.removed), problems=problems.problems, site=site)
+        return Update(len(pages), written, len(change.removed), problems=problems_now.problems, site=site)
 
     def _resolve(
         self, old: builder.Prepared, keys: set[ItemKey], files: dict[ItemKey, set[str]], problems: Collector
@@ -271,8 +275,6 @@ class Session:
         check_signatures(model, problems)
         states = check_translations(self.config, model, problems, changed_items)  # the others' still hold:
         check_parity(self.config, model, problems, changed_items)
-        folders = tuple(f"{self.config.rel(self.config.content_dir)}/{c}/{i}/" for c, i in keys)
-        problems.extend(p for p in old.problems.problems if p.severity == WARNING and not p.path.startswith(folders))
         problems.raise_errors()
         return site, states, media
 
