@@ -8,10 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sitekit import tree_digest
+from sitekit import tree_digest, write_site
 from test_records import clean_build_of, inodes, real_project
 
-from mecasite.build import spare
+from mecasite.build import spare, writer
 from mecasite.build.pipeline import build
 from mecasite.config.settings import SiteConfig, load_config
 
@@ -95,4 +95,83 @@ def test_a_spare_holding_a_file_no_build_wrote_is_neither_used_nor_deleted(tmp_p
     assert recycled[-1] is False
     assert notes.read_text() == "mine"
     assert "holds files no build wrote: left as it is" in capsys.readouterr().err
+    assert tree_digest(config.output_dir) == clean_build_of(config_path, tmp_path / "clean")
+
+
+# -- an adversarial review, on a small site (tests/sitekit.py) ---------------------------------------------
+
+FAIR = "content/actions/fair/en.md"
+
+
+def small_site(root: Path, files: dict | None = None) -> tuple[Path, SiteConfig]:
+    config_path = write_site(root, files or {})
+    return config_path, load_config(config_path)
+
+
+def edit_fair(root: Path, n: int) -> None:
+    path = root / FAIR
+    path.write_text(path.read_text().replace("A fair.", f"A fair ({n}).").replace(f"({n - 1})", f"({n})"))
+
+
+def with_a_spare(root: Path, files: dict | None = None) -> tuple[Path, SiteConfig]:
+    """A small site built twice, the second time after an edit: the first site is kept as the spare."""
+    config_path, config = small_site(root, files)
+    build(config)
+    edit_fair(root, 1)
+    build(config)
+    assert spare_of(config).is_dir()
+    return config_path, config
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
+    """Each file below `folder` (links not followed) with its inode and bytes."""
+    return {
+        p.relative_to(folder).as_posix(): (p.lstat().st_ino, p.read_bytes() if not p.is_symlink() else b"link")
+        for p in folder.rglob("*")
+        if p.is_file() or p.is_symlink()
+    }
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [({"static/x": "file"}, {"static/x": None, "static/x/y": "file below"}), ({"static/x/y": "below"}, {})],
+    ids=["a file became a folder", "a folder became a file"],
+)
+def test_a_static_file_that_became_a_folder_or_back_since_the_spare(tmp_path, recycled, first, then):
+    root = tmp_path / "site"
+    config_path, config = small_site(root, first)
+    build(config)
+    if not then:  # static/x/y goes, static/x comes: a file where the spare has a folder
+        (root / "static/x/y").unlink()
+        (root / "static/x").rmdir()
+        (root / "static/x").write_text("file")
+    else:
+        (root / "static/x").unlink()
+        (root / "static/x").mkdir()
+        (root / "static/x/y").write_text("file below")
+    build(config)  # a full build (a static file changed): the first site is kept as the spare
+    assert spare_of(config).is_dir()
+    edit_fair(root, 1)
+    build(config)
+    assert recycled[-1] is True
+    assert tree_digest(config.output_dir) == clean_build_of(config_path, tmp_path / "clean")
+
+
+def test_a_recycled_build_changes_no_live_file_before_the_swap(tmp_path, recycled, monkeypatch):
+    root = tmp_path / "site"
+    config_path, config = with_a_spare(root)
+    live = snapshot(config.output_dir)
+    seen: list[bool] = []
+    real_swap = writer._swap
+
+    def swap(new: Path, out: Path) -> None:
+        seen.append(snapshot(out) == live)
+        real_swap(new, out)
+
+    monkeypatch.setattr(writer, "_swap", swap)
+    edit_fair(root, 2)
+    build(config)
+    assert recycled[-1] is True and seen == [True]
+    aside = snapshot(spare_of(config))  # the site before, kept: what was live, untouched
+    assert {path: data for path, (_, data) in aside.items()} == {path: data for path, (_, data) in live.items()}
     assert tree_digest(config.output_dir) == clean_build_of(config_path, tmp_path / "clean")
