@@ -221,8 +221,10 @@ class Staging:
             if before is None or os.path.lexists(kept):
                 put_away(self.out, aside)
                 return
-            os.rename(aside, kept)
+            # The ledger first: killed before the rename, the staging folder is a leftover of ours and the
+            # ledger one of a folder gone (both cleaned later); after it, the spare is whole and usable.
             self.ledger.write(kept, [(path, size, mtime) for path, seen in before.items() for size, mtime in seen])
+            os.rename(aside, kept)
             self.ledger.settle(kept)
         else:
             try:
