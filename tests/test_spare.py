@@ -291,3 +291,23 @@ def test_a_file_dropped_into_the_output_stops_the_build_and_the_spare_stays_whol
     build(config)
     assert recycled[-1] is True
     assert tree_digest(config.output_dir) == clean_build_of(config_path, tmp_path / "clean")
+
+
+def test_the_previews_full_build_and_in_place_updates_leave_a_spare_the_next_builds_can_use(tmp_path, recycled):
+    from mecasite.preview.session import Session
+
+    root = tmp_path / "site"
+    config_path, config = with_a_spare(root)
+    first_spare = snapshot(spare_of(config))
+    session = Session(config)
+    session.build()  # a full build: the spare goes, the site before is kept
+    assert snapshot(spare_of(config)) != first_spare
+    kept = snapshot(spare_of(config))
+    edit_fair(root, 2)
+    session.update([root / FAIR])  # rewritten in place, each file atomically: never through a link
+    assert snapshot(spare_of(config)) == kept
+    for n in (3, 4):
+        edit_fair(root, n)
+        build(config)
+    assert recycled[-1] is True
+    assert tree_digest(config.output_dir) == clean_build_of(config_path, tmp_path / "clean")
