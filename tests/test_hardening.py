@@ -4,6 +4,7 @@ file (and line and column where it has them), exit code 1, no traceback, and the
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -209,16 +210,26 @@ def test_same_input_same_bytes_whatever_the_folder_time_zone_locale_and_hash_see
     assert outs[0] == outs[1]
 
 
-def killed_at(point: str, argv: list[str]) -> int:
+def killed_at(point: str, argv: list[str], recycled: bool = False) -> int:
     """Run the command line in a forked child that kills itself with SIGKILL at `point` of the build (fault
-    injection: the same place every run, on any machine); return the child's exit status."""
-    from mecasite.build import output_folder, writer
+    injection: the same place every run, on any machine); return the child's exit status. `recycled`: the
+    build must have started from the spare (exit status 5 if it did not)."""
+    from mecasite.build import output_folder, spare, writer
 
     pid = os.fork()
     if pid == 0:  # the child: never returns to pytest
         try:
+            found, usable = [], spare.usable
+
+            def spy(*args):
+                found.append(usable(*args))
+                return found[-1]
+
+            spare.usable = spy
 
             def die(*args, **kwargs):
+                if recycled and (not found or found[0] is None):
+                    os._exit(5)
                 os.kill(os.getpid(), signal.SIGKILL)
 
             if point == "rendering":  # in the middle of the pages: the staging folder is half full
@@ -237,6 +248,19 @@ def killed_at(point: str, argv: list[str]) -> int:
                 writer._swap = die
             elif point == "after swap":  # the new site in place, the old one not yet put away
                 writer.Staging._dispose = die
+            elif point == "keep":  # a recycled spare being filled: some of its files gone, others not yet linked
+                writer.Staging.keep = die
+            elif point == "prune":  # what the build did not write or keep being removed from the spare
+                writer.Staging.prune = die
+            elif point == "spare ledger":  # the site before being kept as the spare, its ledger being written
+                real_ledger = output_folder.Ledger.write
+
+                def write_ledger(self, out, entries):
+                    if out.name.endswith(spare.SPARE):
+                        die()
+                    real_ledger(self, out, entries)
+
+                output_folder.Ledger.write = write_ledger
             main(argv)
         finally:
             os._exit(3)
@@ -270,3 +294,44 @@ def test_a_killed_build_leaves_the_old_or_the_new_site_never_a_mix(tmp_path, poi
     while time.monotonic() < deadline and left_beside():
         time.sleep(0.05)
     assert not left_beside()
+
+
+@pytest.mark.parametrize("point", ["keep", "prune", "ledger", "swap", "after swap", "spare ledger"])
+def test_a_killed_recycled_build_leaves_the_old_or_the_new_site_and_the_spare_is_used_again(tmp_path, capsys, point):
+    """A build after an edit that starts from the spare (build/spare.py), killed at each step: the old site or
+    the new one, whole; the next builds finish the job, and the one after two edits starts from a spare again."""
+    config = write_site(tmp_path / "site", {})
+    out = tmp_path / "out"
+    argv = ["build", "--config", str(config), "--out", str(out)]
+    page = tmp_path / "site" / "content/actions/fair/fr.md"
+
+    def edit(words: str) -> None:
+        page.write_text(page.read_text().replace('title: "', f'title: "{words} ', 1))
+
+    def expected() -> str:  # a clean build of the same tree, in a copy
+        copy = tmp_path / f"expected-{time.monotonic_ns()}"
+        shutil.copytree(tmp_path / "site", copy, ignore=shutil.ignore_patterns(".cache"))
+        assert main(["build", "--config", str(copy / "site_config.yaml"), "--out", str(copy / "out")]) == 0
+        return tree_digest(copy / "out")
+
+    assert main(argv) == 0
+    edit("First edit:")
+    assert main(argv) == 0
+    assert (tmp_path / ".out.spare").is_dir()
+    old = tree_digest(out)
+    edit(f"Killed at {point}:")
+    new = expected()
+
+    status = killed_at(point, argv, recycled=True)
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+    assert tree_digest(out) == (new if point in ("after swap", "spare ledger") else old)
+    assert main(argv) == 0
+    assert tree_digest(out) == new
+    edit("An edit after:")  # perhaps a full build (the killed one left no records)
+    assert main(argv) == 0
+    edit("Another edit:")  # this one starts from the spare (exit status 5 otherwise)
+    status = killed_at("swap", argv, recycled=True)
+    assert os.WIFSIGNALED(status)
+    assert main(argv) == 0
+    assert tree_digest(out) == expected()
+    assert "no build wrote" not in capsys.readouterr().err

@@ -5,13 +5,16 @@ never deleted."""
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
-from sitekit import tree_digest
+from sitekit import tree_digest, write_site
 from test_records import clean_build_of, inodes, real_project
 
-from mecasite.build import spare
+from mecasite.build import output_folder, spare, writer
+from mecasite.build.output_folder import RefusedOutput
 from mecasite.build.pipeline import build
 from mecasite.config.settings import SiteConfig, load_config
 
@@ -95,4 +98,216 @@ def test_a_spare_holding_a_file_no_build_wrote_is_neither_used_nor_deleted(tmp_p
     assert recycled[-1] is False
     assert notes.read_text() == "mine"
     assert "holds files no build wrote: left as it is" in capsys.readouterr().err
+    assert tree_digest(config.output_dir) == clean_build_of(config_path, tmp_path / "clean")
+
+
+# -- an adversarial review, on a small site (tests/sitekit.py) ---------------------------------------------
+
+FAIR = "content/actions/fair/en.md"
+
+
+def small_site(root: Path, files: dict | None = None) -> tuple[Path, SiteConfig]:
+    config_path = write_site(root, files or {})
+    return config_path, load_config(config_path)
+
+
+def edit_fair(root: Path, n: int) -> None:
+    path = root / FAIR
+    path.write_text(path.read_text().replace("A fair.", f"A fair ({n}).").replace(f"({n - 1})", f"({n})"))
+
+
+def with_a_spare(root: Path, files: dict | None = None) -> tuple[Path, SiteConfig]:
+    """A small site built twice, the second time after an edit: the first site is kept as the spare."""
+    config_path, config = small_site(root, files)
+    build(config)
+    edit_fair(root, 1)
+    build(config)
+    assert spare_of(config).is_dir()
+    return config_path, config
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
+    """Each file below `folder` (links not followed) with its inode and bytes."""
+    return {
+        p.relative_to(folder).as_posix(): (p.lstat().st_ino, p.read_bytes() if not p.is_symlink() else b"link")
+        for p in folder.rglob("*")
+        if p.is_file() or p.is_symlink()
+    }
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [({"static/x": "file"}, {"static/x": None, "static/x/y": "file below"}), ({"static/x/y": "below"}, {})],
+    ids=["a file became a folder", "a folder became a file"],
+)
+def test_a_static_file_that_became_a_folder_or_back_since_the_spare(tmp_path, recycled, first, then):
+    root = tmp_path / "site"
+    config_path, config = small_site(root, first)
+    build(config)
+    if not then:  # static/x/y goes, static/x comes: a file where the spare has a folder
+        (root / "static/x/y").unlink()
+        (root / "static/x").rmdir()
+        (root / "static/x").write_text("file")
+    else:
+        (root / "static/x").unlink()
+        (root / "static/x").mkdir()
+        (root / "static/x/y").write_text("file below")
+    build(config)  # a full build (a static file changed): the first site is kept as the spare
+    assert spare_of(config).is_dir()
+    edit_fair(root, 1)
+    build(config)
+    assert recycled[-1] is True
+    assert tree_digest(config.output_dir) == clean_build_of(config_path, tmp_path / "clean")
+
+
+def test_a_recycled_build_changes_no_live_file_before_the_swap(tmp_path, recycled, monkeypatch):
+    root = tmp_path / "site"
+    config_path, config = with_a_spare(root)
+    live = snapshot(config.output_dir)
+    seen: list[bool] = []
+    real_swap = writer._swap
+
+    def swap(new: Path, out: Path) -> None:
+        seen.append(snapshot(out) == live)
+        real_swap(new, out)
+
+    monkeypatch.setattr(writer, "_swap", swap)
+    edit_fair(root, 2)
+    build(config)
+    assert recycled[-1] is True and seen == [True]
+    aside = snapshot(spare_of(config))  # the site before, kept: what was live, untouched
+    assert {path: data for path, (_, data) in aside.items()} == {path: data for path, (_, data) in live.items()}
+    assert tree_digest(config.output_dir) == clean_build_of(config_path, tmp_path / "clean")
+
+
+def plant_a_link_to_a_folder_outside(spare_folder: Path, outside: Path) -> Path:
+    (outside / "keep.txt").write_text("an editor's file")
+    link = spare_folder / "static" / "elsewhere"
+    link.symlink_to(outside, target_is_directory=True)
+    return link
+
+
+def plant_a_link_to_a_live_file(spare_folder: Path, outside: Path) -> Path:
+    page = spare_folder / "en/actions/fair/index.html"
+    page.unlink()
+    page.symlink_to(spare_folder.parent / "public/en/actions/fair/index.html")
+    return page
+
+
+def drop_the_spares_ledger(spare_folder: Path, outside: Path) -> Path:
+    for suffix in (".files", ".pending"):
+        ledger_path(spare_folder).with_suffix(suffix).unlink(missing_ok=True)
+    return spare_folder / "index.html"
+
+
+def ledger_path(folder: Path) -> Path:
+    return output_folder.Ledger(folder.parent / ".cache" / "outputs").path(folder)
+
+
+@pytest.mark.parametrize(
+    "plant", [plant_a_link_to_a_folder_outside, plant_a_link_to_a_live_file, drop_the_spares_ledger]
+)
+def test_a_spare_with_a_link_planted_or_no_ledger_is_not_used_and_nothing_it_leads_to_changes(
+    tmp_path, recycled, capsys, plant
+):
+    root, outside = tmp_path / "site", tmp_path / "outside"
+    outside.mkdir()
+    config_path, config = with_a_spare(root)
+    planted = plant(spare_of(config), outside)
+    spare_before, outside_before = snapshot(spare_of(config)), snapshot(outside)
+    edit_fair(root, 2)
+    build(config)
+    assert recycled[-1] is False
+    assert "holds files no build wrote: left as it is" in capsys.readouterr().err
+    assert snapshot(spare_of(config)) == spare_before and os.path.lexists(planted)
+    assert snapshot(outside) == outside_before
+    assert tree_digest(config.output_dir) == clean_build_of(config_path, tmp_path / "clean")
+
+
+@pytest.mark.parametrize("what", ["a file", "a link to the output", "a link to a folder outside"])
+def test_a_spare_replaced_by_a_file_or_a_link_is_left_as_it_is(tmp_path, recycled, what):
+    root, outside = tmp_path / "site", tmp_path / "outside"
+    config_path, config = with_a_spare(root)
+    shutil.copytree(spare_of(config), outside, symlinks=True)  # a copy: marked, a site's files
+    shutil.rmtree(spare_of(config))
+    if what == "a file":
+        spare_of(config).write_text("an editor's notes")
+    else:
+        spare_of(config).symlink_to(config.output_dir if what == "a link to the output" else outside)
+    outside_before = snapshot(outside)
+    for n in (2, 3):
+        edit_fair(root, n)
+        build(config)
+        assert recycled[-1] is False
+    assert spare_of(config).is_symlink() == (what != "a file")
+    if what == "a file":
+        assert spare_of(config).read_text() == "an editor's notes"
+    assert snapshot(outside) == outside_before
+    assert tree_digest(config.output_dir) == clean_build_of(config_path, tmp_path / "clean")
+
+
+def test_an_output_deleted_by_hand_while_a_spare_remains_is_built_again_in_full(tmp_path, recycled):
+    root = tmp_path / "site"
+    config_path, config = with_a_spare(root)
+    shutil.rmtree(config.output_dir)
+    edit_fair(root, 2)
+    build(config)  # a full build (the output is not the one recorded)
+    assert not spare_of(config).exists()  # the spare of a site that is gone: removed
+    assert tree_digest(config.output_dir) == clean_build_of(config_path, tmp_path / "clean")
+    edit_fair(root, 3)
+    build(config)  # after an edit again: no spare yet, the site before is kept
+    edit_fair(root, 4)
+    build(config)
+    assert recycled[-1] is True
+    assert tree_digest(config.output_dir) == clean_build_of(config_path, tmp_path / "clean2")
+
+
+def test_a_page_renamed_between_two_edits_leaves_no_trace_of_its_old_address(tmp_path, recycled):
+    root = tmp_path / "site"
+    config_path, config = with_a_spare(root)
+    fair = root / FAIR
+    fair.write_text(fair.read_text().replace("slug: fair", "slug: trade-fair"))
+    build(config)  # a page moved: a full build; the spare (the first site) goes, the second is kept
+    assert (spare_of(config) / "en/actions/fair/index.html").exists()
+    edit_fair(root, 2)
+    build(config)
+    assert recycled[-1] is True
+    assert not (config.output_dir / "en/actions/fair").exists()
+    assert (config.output_dir / "en/actions/trade-fair/index.html").exists()
+    assert tree_digest(config.output_dir) == clean_build_of(config_path, tmp_path / "clean")
+
+
+def test_a_file_dropped_into_the_output_stops_the_build_and_the_spare_stays_whole(tmp_path, recycled):
+    root = tmp_path / "site"
+    config_path, config = with_a_spare(root)
+    notes = config.output_dir / "notes.txt"
+    notes.write_text("mine")
+    spare_before, live_before = snapshot(spare_of(config)), snapshot(config.output_dir)
+    edit_fair(root, 2)
+    with pytest.raises(RefusedOutput):
+        build(config)
+    assert snapshot(spare_of(config)) == spare_before and snapshot(config.output_dir) == live_before
+    notes.unlink()
+    build(config)
+    assert recycled[-1] is True
+    assert tree_digest(config.output_dir) == clean_build_of(config_path, tmp_path / "clean")
+
+
+def test_the_previews_full_build_and_in_place_updates_leave_a_spare_the_next_builds_can_use(tmp_path, recycled):
+    from mecasite.preview.session import Session
+
+    root = tmp_path / "site"
+    config_path, config = with_a_spare(root)
+    first_spare = snapshot(spare_of(config))
+    session = Session(config)
+    session.build()  # a full build: the spare goes, the site before is kept
+    assert snapshot(spare_of(config)) != first_spare
+    kept = snapshot(spare_of(config))
+    edit_fair(root, 2)
+    session.update([root / FAIR])  # rewritten in place, each file atomically: never through a link
+    assert snapshot(spare_of(config)) == kept
+    for n in (3, 4):
+        edit_fair(root, n)
+        build(config)
+    assert recycled[-1] is True
     assert tree_digest(config.output_dir) == clean_build_of(config_path, tmp_path / "clean")

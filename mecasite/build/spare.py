@@ -80,3 +80,21 @@ def stale(tree: Tree, written: set[str]) -> tuple[list[str], list[str]]:
             folder = folder.rpartition("/")[0]
     folders = sorted(tree.folders - needed, key=lambda f: (-f.count("/"), f))
     return files, folders
+
+
+def in_the_way(tree: Tree, path: str) -> tuple[list[str], list[str]]:
+    """What the spare holds where `path` goes that is of the other kind: its file where a folder of `path`
+    goes (a file that became a folder since), or its folder at `path` with all below it (a folder that
+    became a file), folders deepest first. A path of one kind in both, the usual case, costs two lookups."""
+    files = []
+    folder = path.rpartition("/")[0]
+    while folder and folder not in tree.folders:
+        if folder in tree.files:
+            files.append(folder)
+        folder = folder.rpartition("/")[0]
+    if path not in tree.folders:
+        return files, []
+    below = f"{path}/"
+    files += [p for p in tree.files if p.startswith(below)]
+    folders = sorted((f for f in tree.folders if f == path or f.startswith(below)), key=lambda f: -f.count("/"))
+    return files, folders

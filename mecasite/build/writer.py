@@ -139,15 +139,20 @@ class Staging:
     def prune(self, written: Iterable[Entry]) -> None:
         """In a recycled spare, remove what this build neither wrote nor kept (`written`: all it did), and the
         folders left empty: before anything reads the staging folder whole (the search index)."""
-        if self.reused is None:
-            return
-        files, folders = spare.stale(self.reused, {path for path, _, _ in written})
+        if self.reused is not None:
+            self._clear(*spare.stale(self.reused, {path for path, _, _ in written}))
+
+    def _clear(self, files: list[str], folders: list[str]) -> None:
+        """Remove files and then folders (deepest first) of the recycled spare, and forget them. Only its own:
+        a file no build wrote makes `rmdir` fail rather than go."""
+        reused = self.reused or spare.Tree()
         for path in files:
             _unlink(os.path.join(self.root, path))
+            reused.files.pop(path, None)
         for folder in folders:
             os.rmdir(os.path.join(self.root, folder))
+            reused.folders.discard(folder)
             self._folders.discard(folder)
-        self.reused = spare.Tree({p: e for p, e in self.reused.files.items() if p not in files}, set())
 
     def _make_folder(self, folder: str) -> None:
         try:
@@ -161,13 +166,17 @@ class Staging:
         self._folders.add(folder)
 
     def claim(self, paths: Iterable[str]) -> None:
-        """Refuse two files on one path, case folded (they would collide on case-insensitive hosts)."""
+        """Refuse two files on one path, case folded (they would collide on case-insensitive hosts). In a
+        recycled spare, what stands in the way of a path goes now, before any worker forks: a file of the
+        spare where a folder goes, a folder where a file goes (spare.in_the_way)."""
         for path in paths:
             check_relative(path)
             key = path.casefold()
             if key in self._seen:
                 raise WriteError(f"two files on one path: {path}")
             self._seen.add(key)
+            if self.reused is not None:
+                self._clear(*spare.in_the_way(self.reused, path))
 
     @property
     def readable(self) -> bool:
@@ -212,8 +221,10 @@ class Staging:
             if before is None or os.path.lexists(kept):
                 put_away(self.out, aside)
                 return
-            os.rename(aside, kept)
+            # The ledger first: killed before the rename, the staging folder is a leftover of ours and the
+            # ledger one of a folder gone (both cleaned later); after it, the spare is whole and usable.
             self.ledger.write(kept, [(path, size, mtime) for path, seen in before.items() for size, mtime in seen])
+            os.rename(aside, kept)
             self.ledger.settle(kept)
         else:
             try:
