@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 ERROR = "error"
@@ -55,6 +55,10 @@ class Problem:
         }
 
 
+def _path(problem: Problem) -> str:
+    return problem.path
+
+
 class ContentError(Exception):
     """Raised with every problem that stopped the build; the CLI prints them, never a traceback."""
 
@@ -90,16 +94,24 @@ class Collector:
                 self._seen.add(problem)
                 self.problems.append(problem)
 
-    def kept(self, keep: Callable[[Problem], bool]) -> Collector:
-        """A collector of the problems `keep` accepts, in their order. Its set is made from this one's, so
-        that no problem is hashed again: the preview carries tens of thousands of warnings through each
-        update, and hashing them was most of its time."""
-        mine: list[Problem] = []
+    def without(self, prefixes: Iterable[str]) -> Collector:
+        """A collector of the problems whose path starts with none of `prefixes`, from this one's sorted list
+        (as `absorb` keeps it): each prefix's problems are found by bisection and its set is made from this
+        one's, so no problem is hashed or even looked at again. The preview carries tens of thousands of
+        warnings through each update; hashing them was most of its time."""
         dropped: list[Problem] = []
-        for problem in self.problems:
-            (mine if keep(problem) else dropped).append(problem)
+        spans = []
+        for prefix in sorted(set(prefixes)):
+            start = bisect.bisect_left(self.problems, prefix, key=_path)
+            end = bisect.bisect_left(self.problems, prefix + "\U0010ffff", key=_path)
+            dropped += self.problems[start:end]
+            spans.append((start, end))
+        mine, at = [], 0
+        for start, end in spans:
+            mine += self.problems[at:start] if start > at else []
+            at = max(at, end)
         result = Collector()
-        result.problems, result._seen = mine, self._seen.difference(dropped)
+        result.problems, result._seen = mine + self.problems[at:], self._seen.difference(dropped)
         return result
 
     def absorb(self, other: Collector) -> None:

@@ -7,6 +7,7 @@ import pytest
 from mecasite.build.writer import WriteError, safe_relative
 from mecasite.content.strings import country_name, date_text, language_name
 from mecasite.markdown.typography import NBSP, NNBSP, typography
+from mecasite.problems import WARNING, Collector, Problem
 from mecasite.sources.fields import FieldError, PartialDate, to_bool, to_countries, to_date, to_slug
 from mecasite.sources.yamldoc import YamlError, parse_yaml
 
@@ -98,3 +99,24 @@ def test_cldr_dates_and_names_per_language():
 def test_writer_refuses_paths_outside_the_output(bad):
     with pytest.raises(WriteError):
         safe_relative(bad)
+
+
+def test_the_preview_carries_warnings_of_other_items_and_places_new_ones_in_order():
+    """Collector.without drops the problems of the edited folders (a folder's prefix is not another's:
+    x/ is not xy/), absorb adds an update's own problems once each, in sorted place."""
+    last = Collector()
+    paths = ["content/a/x/en.md", "content/a/x/fr.md", "content/a/xy/fr.md", "content/b/z/item.yaml", "i18n/fr.yaml"]
+    last.extend(Problem(path, 1, message="old", severity=WARNING) for path in paths)
+    last.problems.sort()
+    carried = last.without(["content/b/z/", "content/a/x/"])
+    assert [p.path for p in carried.problems] == ["content/a/xy/fr.md", "i18n/fr.yaml"]
+    fresh = Collector()
+    fresh.add("content/a/x/fr.md", 3, "new", severity=WARNING)
+    fresh.add("content/a/xy/fr.md", 1, "old", severity=WARNING)  # still true: not repeated
+    carried.absorb(fresh)
+    assert [(p.path, p.line) for p in carried.problems] == [
+        ("content/a/x/fr.md", 3),
+        ("content/a/xy/fr.md", 1),
+        ("i18n/fr.yaml", 1),
+    ]
+    assert last.problems[0].path == "content/a/x/en.md"  # the last build's collector is left as it was

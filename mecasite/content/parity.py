@@ -276,10 +276,6 @@ def _fact_line(
 # --- the check ---------------------------------------------------------------------------------------------
 
 
-def acknowledged(text: Text) -> tuple[str, ...]:
-    return tuple(text.fields.get(ACK_FIELD) or ())
-
-
 def item_findings(config: SiteConfig, item: Item, names: Names) -> dict[str, list[tuple[Finding, str, bool]]]:
     """lang -> (finding, acknowledgement code, expired acknowledgement?) for every up-to-date translation of an
     item whose finding is not acknowledged."""
@@ -292,7 +288,7 @@ def item_findings(config: SiteConfig, item: Item, names: Names) -> dict[str, lis
         if lang == default or state_of(config, item, lang).status != UP_TO_DATE:
             continue
         others = {k: v for k, v in item.texts.items() if k not in (lang, default)}
-        acks = acknowledged(text)
+        acks = tuple(text.fields.get(ACK_FIELD) or ())  # the findings acknowledged
         kept = []
         for finding in compare(source, text, others, names):
             code = ack_code(finding, source, text)
@@ -305,11 +301,16 @@ def item_findings(config: SiteConfig, item: Item, names: Names) -> dict[str, lis
 
 
 def check_parity(
-    config: SiteConfig, model: Model, problems: Collector, items: Iterable[Item] | None = None
+    config: SiteConfig,
+    model: Model,
+    problems: Collector,
+    items: Iterable[Item] | None = None,
+    names: Names | None = None,
 ) -> dict[tuple[str, str, str], int]:
     """Warnings for up-to-date translations that differ from their original; returns (collection, id, lang) ->
-    number of findings, for the dashboard. `items` limits the check to some items (the preview's edits)."""
-    names = names_of(model, config.default_language)
+    number of findings, for the dashboard. `items` limits the check to some items (the preview's edits),
+    `names` are the model's titles (names_of) when the caller keeps them between edits."""
+    names = names or names_of(model, config.default_language)
     counts: dict[tuple[str, str, str], int] = {}
     for item in model.items.values() if items is None else items:
         for lang, found in item_findings(config, item, names).items():

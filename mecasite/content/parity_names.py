@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from babel import Locale, UnknownLocaleError
 
-from mecasite.content.model import Model
+from mecasite.content.model import Item, ItemKey, Model
 from mecasite.content.parity_blocks import LINK_TARGET, URL
 
 # --- names -------------------------------------------------------------------------------------------------
@@ -168,6 +168,18 @@ def names_of(model: Model, default: str) -> Names:
         if source and source.title:
             titles.setdefault(source.title, {}).update({lang: t.title for lang, t in item.texts.items() if t.title})
     return Names(titles, default)
+
+
+def names_again(names: Names | None, before: Model, after: Model, keys: Iterable[ItemKey], default: str) -> Names:
+    """`names` (of `before`) when the items `keys` changed no title on their way to `after`; else names_of
+    `after` (the preview keeps them between edits: made for every item, they cost 40 ms at 2,500 items)."""
+
+    def titles(item: Item | None) -> tuple[tuple[str, str], ...]:
+        return tuple(sorted((lang, text.title) for lang, text in item.texts.items())) if item else ()
+
+    if names is None or any(titles(before.items.get(k)) != titles(after.items.get(k)) for k in keys):
+        return names_of(after, default)
+    return names
 
 
 def _fold(word: str) -> str:

@@ -7,12 +7,11 @@ to content re-reads only the changed items, re-resolves and re-checks them, re-r
 `build/changes.py` `plan` names (the same rule a build after an edit follows, from its records), and
 rewrites only the files whose bytes differ, each one atomically, through the writer. An image or document
 saved, added or removed beside an item's text is the same kind of update: only that file is processed again
-(build/media.py `update_media`, through the image cache; with `quick_images`, as the preview runs it, an
-image not seen before is first published as a draft in its original format, and `finish_images` makes it in
-full afterwards, in the background), the renderer gets the new media table, the pages
-that show it are rendered again (`changes.with_files`: the item's meta when a field names the file, the
-bodies that name it) and the files nothing publishes any more are removed, so the output stays what a clean
-build makes. Templates, interface strings, static files or the configuration changing means a full build.
+(build/media.py `update_media`, through the image cache; with `quick_images`, as serve runs it, a new image
+is first a draft in its own format, made in full afterwards in the background: `finish_images`), the pages
+that show it are rendered again (`changes.with_files`) and the files nothing publishes any more are removed,
+so the output stays what a clean build makes. Templates, interface strings, static files or the
+configuration changing means a full build.
 """
 
 from __future__ import annotations
@@ -39,10 +38,11 @@ from mecasite.content.attachments import check_files, is_attachment
 from mecasite.content.loader import load_item
 from mecasite.content.model import ItemKey, Model
 from mecasite.content.parity import check_parity
+from mecasite.content.parity_names import Names, names_again
 from mecasite.content.schemas import COLLECTIONS
 from mecasite.content.signatures import check_signatures
 from mecasite.content.translations import State, check_translations, outdated
-from mecasite.problems import WARNING, Collector, ContentError, Problem
+from mecasite.problems import Collector, ContentError, Problem
 from mecasite.render.body_links import merge_fallback_copies
 from mecasite.render.cards import Card
 from mecasite.render.memo import Deps, Readers
@@ -77,6 +77,7 @@ class Session:
         self.readers: Readers[str] = Readers()  # the same, the other way round: (item, language) -> output paths
         self.targets: Targets | None = None  # where links lead, for the files as they are
         self.page_cards: dict[str, str] = {}  # page's output path -> its social card's
+        self.names: Names | None = None  # the items' titles, for the parity check; made again when one changes
         # The search index is made again after an update in another thread (refresh_index): one lock for
         # everything that writes or reads the output's records, and the number of the newest refresh asked.
         self.lock = threading.RLock()
@@ -95,10 +96,11 @@ class Session:
         prepared = builder.prepare(self.config)
         outcome = builder.build_prepared(prepared, track=True)
         self.prepared, self.scans, self.deps = prepared, outcome.scans, outcome.deps
-        self.readers, self.targets = Readers(), None
+        self.readers, self.targets, self.names = Readers(), None, None
         for path, (meta, body) in self.deps.items():
             self.readers.add(path, meta, body)
         self.hashes = outcome.digests
+        prepared.problems.problems.sort()  # as updates keep it (Collector.without, absorb)
         self.page_cards = {
             path: card.path for path, card in _page_cards(prepared.renderer, prepared.site.pages).items()
         }
@@ -222,13 +224,11 @@ class Session:
 
         scans = self._check_links(files_out, change, renderer, problems)
         if media is not None:  # a replaced image's new files; its old ones, which nothing publishes any more, go
-            fresh_files = (published - self.hashes.keys()) | finished_drafts(old.media, media)
-            files_out.update((path, media.files[path]) for path in sorted(fresh_files))
+            fresh_files = sorted((published - self.hashes.keys()) | finished_drafts(old.media, media))
+            files_out.update((path, media.files[path]) for path in fresh_files)
         written = self._write(files_out, [*change.removed, *unused, *sorted(unpublished)])
-        media = media or old.media
-        # The last build's warnings about the other items still hold; this update's own join them.
-        folders = tuple(f"{self.config.rel(self.config.content_dir)}/{c}/{i}/" for c, i in keys)
-        problems_now = old.problems.kept(lambda p: p.severity == WARNING and not p.path.startswith(folders))
+        media = media or old.media  # the last build's warnings on the other items still hold; these join them:
+        problems_now = old.problems.without(f"{self.config.rel(self.config.content_dir)}/{c}/{i}/" for c, i in keys)
         problems_now.absorb(problems)
         self.prepared = builder.Prepared(self.config, site, renderer, old.static, problems_now, media, cards)
         self.scans, self.deps, self.page_cards = scans, deps, page_cards
@@ -274,7 +274,8 @@ class Session:
         site = resolve_site(self.config, model, problems, old.site, frozenset(keys))
         check_signatures(model, problems)
         states = check_translations(self.config, model, problems, changed_items)  # the others' still hold:
-        check_parity(self.config, model, problems, changed_items)
+        self.names = names_again(self.names, old.site.model, model, keys, self.config.default_language)
+        check_parity(self.config, model, problems, changed_items, self.names)
         problems.raise_errors()
         return site, states, media
 
