@@ -207,15 +207,15 @@ def test_a_content_reading_process_that_dies_ends_the_build_with_one_clear_line(
     config = write_site(tmp_path, {})
     assert main(["build", "--config", str(config)]) == 0
     before = tree_digest(tmp_path / "public")
-    parent, real = os.getpid(), reading.load_items
+    parent, real = os.getpid(), reading.load_item
 
-    def load_items(*args):
+    def load(*args):
         if os.getpid() != parent:  # in the helper that reads the first half
             os.kill(os.getpid(), signal.SIGKILL)
         return real(*args)
 
     monkeypatch.setattr(reading, "PARALLEL_FROM", 0)
-    monkeypatch.setattr(reading, "load_items", load_items)
+    monkeypatch.setattr(reading, "load_item", load)
     capsys.readouterr()
     assert main(["build", "--config", str(config), "--force"]) == 1
     err = capsys.readouterr().err

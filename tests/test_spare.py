@@ -311,3 +311,21 @@ def test_the_previews_full_build_and_in_place_updates_leave_a_spare_the_next_bui
         build(config)
     assert recycled[-1] is True
     assert tree_digest(config.output_dir) == clean_build_of(config_path, tmp_path / "clean")
+
+
+def test_the_same_path_in_another_case_is_cleared_before_a_recycled_build_writes():
+    """On a file system that ignores case, the spare's `Logo.png` would take `logo.png`'s place (and be
+    pruned with it), and its `Media/` would give the published folder its old name: both go first."""
+    tree = spare.Tree(
+        {
+            "static/Logo.png": (1, 1, 1),
+            "Media/a.png": (2, 1, 1),
+            "Media/sub/b.png": (3, 1, 1),
+            "fr/index.html": (4, 1, 1),
+        },
+        {"", "static", "Media", "Media/sub", "fr"},
+    )
+    assert spare.case_twins(tree, "static/logo.png") == (["static/Logo.png"], [])
+    assert spare.case_twins(tree, "media/a.png") == (["Media/a.png", "Media/sub/b.png"], ["Media/sub", "Media"])
+    assert spare.case_twins(tree, "fr/index.html") == ([], [])  # the same case: nothing in the way
+    assert spare.case_twins(tree, "static/Logo.png") == ([], [])

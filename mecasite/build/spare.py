@@ -32,6 +32,7 @@ class Tree:
 
     files: dict[str, tuple[int, int, int]] = field(default_factory=dict)
     folders: set[str] = field(default_factory=lambda: {""})
+    _folded: dict[str, set[str]] | None = None  # case-folded path -> the paths, files and folders (case_twins)
 
 
 def walk(root: Path) -> Tree:
@@ -97,4 +98,32 @@ def in_the_way(tree: Tree, path: str) -> tuple[list[str], list[str]]:
     below = f"{path}/"
     files += [p for p in tree.files if p.startswith(below)]
     folders = sorted((f for f in tree.folders if f == path or f.startswith(below)), key=lambda f: -f.count("/"))
+    return files, folders
+
+
+def case_twins(tree: Tree, path: str) -> tuple[list[str], list[str]]:
+    """What the spare holds under another case where `path` or one of its folders goes (`Logo.png` for
+    `logo.png`, `Media/` for `media/`): on a file system that ignores case (macOS, Windows) it would take the
+    new file's place, or give the published folder its old name; elsewhere it would be pruned anyway. Its
+    files, and its folders with all below them, deepest first."""
+    if tree._folded is None:
+        tree._folded = {}
+        for known in [*tree.files, *tree.folders]:
+            tree._folded.setdefault(known.casefold(), set()).add(known)
+    files: list[str] = []
+    folders: list[str] = []
+    parts = path.split("/")
+    for depth in range(1, len(parts) + 1):
+        if folders:  # a twin folder found above: all below it goes with it
+            break
+        here = "/".join(parts[:depth])
+        for twin in sorted(tree._folded.get(here.casefold(), set()) - {here}):
+            if twin in tree.files:
+                files.append(twin)
+            elif twin in tree.folders:
+                below = f"{twin}/"
+                files += [p for p in tree.files if p.startswith(below)]
+                folders += sorted(
+                    (f for f in tree.folders if f == twin or f.startswith(below)), key=lambda f: -f.count("/")
+                )
     return files, folders

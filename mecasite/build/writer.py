@@ -168,7 +168,8 @@ class Staging:
     def claim(self, paths: Iterable[str]) -> None:
         """Refuse two files on one path, case folded (they would collide on case-insensitive hosts). In a
         recycled spare, what stands in the way of a path goes now, before any worker forks: a file of the
-        spare where a folder goes, a folder where a file goes (spare.in_the_way)."""
+        spare where a folder goes, a folder where a file goes (spare.in_the_way), the same path in another
+        case (spare.case_twins)."""
         for path in paths:
             check_relative(path)
             key = path.casefold()
@@ -177,6 +178,7 @@ class Staging:
             self._seen.add(key)
             if self.reused is not None:
                 self._clear(*spare.in_the_way(self.reused, path))
+                self._clear(*spare.case_twins(self.reused, path))
 
     @property
     def readable(self) -> bool:
