@@ -38,7 +38,7 @@ from mecasite.content.attachments import check_files, is_attachment
 from mecasite.content.loader import load_item
 from mecasite.content.model import ItemKey, Model
 from mecasite.content.parity import check_parity
-from mecasite.content.parity_names import Names, names_again
+from mecasite.content.parity_names import Names, names_again, names_of
 from mecasite.content.schemas import COLLECTIONS
 from mecasite.content.signatures import check_signatures
 from mecasite.content.translations import State, check_translations, outdated
@@ -58,10 +58,10 @@ class Update:
 
     rendered: int  # pages rendered
     written: int  # files whose bytes changed
-    removed: int = 0
-    full: bool = False
+    removed: int = 0  # files removed
+    full: bool = False  # a full build
     problems: list[Problem] = field(default_factory=list)
-    site: Site | None = None
+    site: Site | None = None  # the site as it now is
 
 
 class Session:
@@ -96,7 +96,8 @@ class Session:
         prepared = builder.prepare(self.config)
         outcome = builder.build_prepared(prepared, track=True)
         self.prepared, self.scans, self.deps = prepared, outcome.scans, outcome.deps
-        self.readers, self.targets, self.names = Readers(), None, None
+        self.readers, self.targets = Readers(), None
+        self.names = names_of(prepared.site.model, self.config.default_language)  # ready for the first edit
         for path, (meta, body) in self.deps.items():
             self.readers.add(path, meta, body)
         self.hashes = outcome.digests
@@ -115,8 +116,8 @@ class Session:
 
     # -- updates -----------------------------------------------------------------------------------------
     def update(self, changed: Iterable[Path]) -> Update:
-        """Bring the output up to date after `changed` files were edited, added or removed (the search index
-        is left to `refresh_index`)."""
+        """Bring the output up to date after `changed` files were edited, added or removed (not the search
+        index: `refresh_index`; nor drafted images in full: `finish_images`)."""
         with self.lock:
             return self._update(changed)
 
@@ -149,9 +150,8 @@ class Session:
     def finish_images(self) -> Update | None:
         """Make in full the images an update published as drafts (AVIF, WebP, the original format encoded for
         the web), outside the lock so that an edit meanwhile need not wait, then render again the pages that
-        show them; None when there was nothing left to finish. A 3000 x 2000 photo takes about half a
-        second: the preview runs this in the background, and the output is then a clean build's.
-        ContentError when the files changed meanwhile into something the site cannot publish."""
+        show them; None when there was nothing left to finish. About a second for a 3000 x 2000 photo, in the
+        background; the output is then a clean build's. ContentError: the files changed meanwhile, and are bad."""
         pending = self.drafts()
         if not pending:
             return None
