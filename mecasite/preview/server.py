@@ -129,6 +129,8 @@ class Rebuilder:
         started = time.monotonic()
         try:
             if self.session is None or any(p == self.config_path for p in self.pending):
+                if self.background is not None:  # the old session's work in the background must not
+                    self.background.join()  # write into the folder the new session's build replaces
                 config = preview_config(load_config(self.config_path), self.host, self.port)
                 self.session = Session(config, quick_images=True)
                 outcome = self.session.build()
