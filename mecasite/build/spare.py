@@ -1,7 +1,7 @@
 """The previous output, kept beside the live one to become the next incremental build's staging folder.
 
-After a swap, the folder put aside holds the site of the build before, mostly hard links to the files it
-shares with the new one, so keeping it costs little space. The writer keeps it as `.<output>.spare`, with
+After a swap, the folder put aside holds the site of the build before: after an incremental build, mostly
+hard links to the files it shares with the new one; after a full build, a copy of the site's size. The writer keeps it as `.<output>.spare`, with
 its own ledger. A build after an edit (records.py) starts from it instead of an empty folder: a file it
 still shares with the live output (the same inode) stays as it is, any other is unlinked, and only what is
 rendered again is written. Ten thousand page folders are then not made again, which was most of such a
