@@ -184,7 +184,7 @@ class Session:
         old = self.prepared
         assert old is not None
         problems = Collector()
-        site, states, media = self._resolve(old, keys, files, problems)
+        site, states, media, names = self._resolve(old, keys, files, problems)
         notices = {k: v for k, v in old.renderer.outdated.items() if k[:2] not in keys}
         if self.config.outdated_notice:
             sources = outdated(states)
@@ -232,7 +232,7 @@ class Session:
         problems_now.absorb(problems)
         self.prepared = builder.Prepared(self.config, site, renderer, old.static, problems_now, media, cards)
         self.scans, self.deps, self.page_cards = scans, deps, page_cards
-        self.targets = renderer.views.targets
+        self.targets, self.names = renderer.views.targets, names  # a failed update leaves them as they were
         for path in files_out.keys() & deps.keys():
             self.readers.add(path, *deps[path])
         gc.freeze()
@@ -240,11 +240,11 @@ class Session:
 
     def _resolve(
         self, old: builder.Prepared, keys: set[ItemKey], files: dict[ItemKey, set[str]], problems: Collector
-    ) -> tuple[Site, list[State], Media | None]:
+    ) -> tuple[Site, list[State], Media | None, Names]:
         """The site with the edited items read again, resolved and checked, the edited items' translation
-        states, and the media with the files `files` names processed again (None when no file changed), in the
-        order a build checks them; raise ContentError. `files` gains the files that came or went with the
-        items read again."""
+        states, the media with the files `files` names processed again (None when no file changed) and the
+        titles for the parity check, in the order a build checks them; raise ContentError. `files` gains the
+        files that came or went with the items read again."""
         items = dict(old.site.model.items)
         for key in keys:
             folder = self.config.content_dir / key[0] / key[1]
@@ -274,10 +274,10 @@ class Session:
         site = resolve_site(self.config, model, problems, old.site, frozenset(keys))
         check_signatures(model, problems)
         states = check_translations(self.config, model, problems, changed_items)  # the others' still hold:
-        self.names = names_again(self.names, old.site.model, model, keys, self.config.default_language)
-        check_parity(self.config, model, problems, changed_items, self.names)
+        names = names_again(self.names, old.site.model, model, keys, self.config.default_language)
+        check_parity(self.config, model, problems, changed_items, names)
         problems.raise_errors()
-        return site, states, media
+        return site, states, media, names
 
     def _targets(self, change: Change, pages: list[Page], published: set[str], unpublished: set[str]) -> Targets:
         """Every file the output will hold, for the links of what is rendered again (the same as long as no
