@@ -11,7 +11,8 @@ saved, added or removed beside an item's text is the same kind of update: only t
 is first a draft in its own format, made in full afterwards in the background: `finish_images`), the pages
 that show it are rendered again (`changes.with_files`) and the files nothing publishes any more are removed,
 so the output stays what a clean build makes. Templates, interface strings, static files or the
-configuration changing means a full build.
+configuration changing means a full build, and so does an item published or made a draft (the warnings at
+the links to it, anywhere, come or go).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from mecasite.build.output_folder import check_output, ledger
 from mecasite.build.writer import content_digest, update_in_place
 from mecasite.config.settings import SiteConfig
 from mecasite.content.attachments import check_files, is_attachment
+from mecasite.content.drafts import is_draft
 from mecasite.content.loader import load_item
 from mecasite.content.model import ItemKey, Model
 from mecasite.content.parity import check_parity
@@ -106,13 +108,8 @@ class Session:
             path: card.path for path, card in _page_cards(prepared.renderer, prepared.site.pages).items()
         }
         gc.freeze()  # the loaded site lives on: keep the collector from walking it on every update
-        return Update(
-            len(prepared.site.pages),
-            len(outcome.written),
-            full=True,
-            problems=prepared.problems.problems,
-            site=prepared.site,
-        )
+        pages, written = len(prepared.site.pages), len(outcome.written)
+        return Update(pages, written, full=True, problems=prepared.problems.problems, site=prepared.site)
 
     # -- updates -----------------------------------------------------------------------------------------
     def update(self, changed: Iterable[Path]) -> Update:
@@ -185,6 +182,9 @@ class Session:
         assert old is not None
         problems = Collector()
         site, states, media, names = self._resolve(old, keys, files, problems)
+        was, now = ({k for k in keys if k in m.items and is_draft(m.items[k])} for m in (old.site.model, site.model))
+        if was != now:  # an item published or made a draft: the links to it elsewhere warn or stop warning
+            return self.build()
         notices = {k: v for k, v in old.renderer.outdated.items() if k[:2] not in keys}
         if self.config.outdated_notice:
             sources = outdated(states)
