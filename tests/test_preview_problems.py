@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from imagekit import photo
 from sitekit import text, write_site
 
 from mecasite.config.settings import SiteConfig, load_config
@@ -108,3 +109,21 @@ def test_the_parity_titles_stay_those_of_the_last_good_update_after_a_failed_one
     home_en = (config.root / "content/pages/home/en.md").read_text()  # stamped up to date: checked
     problems = edit(config, session, {"content/pages/home/en.md": home_en + "\n"})
     assert problems == fresh(config, tmp_path)
+
+
+def test_an_image_saved_keeps_the_warnings_of_its_items_texts(tmp_path):
+    """Only the pages showing the image are rendered again; the warnings of the item's bodies stay."""
+    config, session = preview(
+        tmp_path,
+        {
+            "content/partners/acme/item.yaml": "country: NL\nlogo: logo.png\n",
+            "content/partners/acme/logo.png": photo(300, 100, "PNG"),
+            "content/partners/acme/fr.md": text("Acme", "acme", body="# Titre\n\n[Voir](partner:wip)."),
+            **WIP,
+        },
+    )
+    before = fresh(config, tmp_path)
+    assert {"heading", "draft-link"} <= {p.code for p in before if p.path == "content/partners/acme/fr.md"}
+    (config.root / "content/partners/acme/logo.png").write_bytes(photo(320, 100, "PNG"))
+    problems = session.update([config.root / "content/partners/acme/logo.png"]).problems
+    assert problems == before == fresh(config, tmp_path)
