@@ -11,8 +11,7 @@ saved, added or removed beside an item's text is the same kind of update: only t
 is first a draft in its own format, made in full afterwards in the background: `finish_images`), the pages
 that show it are rendered again (`changes.with_files`) and the files nothing publishes any more are removed,
 so the output stays what a clean build makes. Templates, interface strings, static files or the
-configuration changing means a full build, and so does an item published or made a draft (the warnings at
-the links to it, anywhere, come or go).
+configuration changing means a full build; so does an item published or made a draft (links to it warn).
 """
 
 from __future__ import annotations
@@ -141,8 +140,7 @@ class Session:
     def drafts(self) -> frozenset[str]:
         """The images published as drafts by the last update (see finish_images)."""
         with self.lock:
-            media = self.prepared.media if self.prepared else None
-        return media.drafts if media else frozenset()
+            return self.prepared.media.drafts if self.prepared and self.prepared.media else frozenset()
 
     def finish_images(self) -> Update | None:
         """Make in full the images an update published as drafts (AVIF, WebP, the original format encoded for
@@ -192,8 +190,9 @@ class Session:
             for key, source in sources.items():
                 notices[key] = dates[source]
         change = with_files(change_between(old.site, site, keys), site, files)
+        bodies = set(change.body) | {(key, lang) for key in keys for lang in self.config.codes}  # check_bodies
         renderer = old.renderer.for_site(
-            site, problems, notices, None if change.structure else (set(change.meta), set(change.body))
+            site, problems, notices, None if change.structure else (set(change.meta), bodies)
         )
         published, unpublished = published_files(old.media, media)
         if media is not None:
@@ -218,6 +217,7 @@ class Session:
             files_out.update(renderer.render_extras(deps))
         elif todo.feeds:
             files_out.update(renderer.render_feeds(deps, list(todo.feeds)))
+        renderer.check_bodies(keys)  # an edited item's body warnings, though no page showing it was rendered
         renderer.views.markdown.save()
         problems.replace_all(merge_fallback_copies(problems.problems))
         problems.raise_errors()
