@@ -127,3 +127,21 @@ def test_an_image_saved_keeps_the_warnings_of_its_items_texts(tmp_path):
     (config.root / "content/partners/acme/logo.png").write_bytes(photo(320, 100, "PNG"))
     problems = session.update([config.root / "content/partners/acme/logo.png"]).problems
     assert problems == before == fresh(config, tmp_path)
+
+
+NAMED = {
+    "content/pages/home/fr.md": text("Accueil du site", body="Voir Salon Gamma."),
+    "content/pages/home/en.md": text("Site home", body="See Alpha Fair."),
+    "content/actions/fair/fr.md": text("Salon Gamma", "salon", body="Un salon."),
+    "content/actions/fair/en.md": text("Alpha Fair", "fair", body="A fair."),
+}
+
+
+def test_a_title_changed_in_one_language_is_looked_for_in_the_other_items_translations(tmp_path):
+    config, session = preview(tmp_path, NAMED)
+    fair_en = (config.root / "content/actions/fair/en.md").read_text()
+    problems = edit(config, session, {"content/actions/fair/en.md": fair_en.replace("Alpha Fair", "Beta Fair")})
+    assert ("content/pages/home/en.md", "translation-parity") in codes(fresh(config, tmp_path))
+    assert problems == fresh(config, tmp_path)
+    problems = edit(config, session, {"content/actions/fair/en.md": fair_en})
+    assert problems == fresh(config, tmp_path)
