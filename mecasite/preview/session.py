@@ -39,7 +39,7 @@ from mecasite.content.drafts import is_draft
 from mecasite.content.loader import load_item
 from mecasite.content.model import ItemKey, Model
 from mecasite.content.parity import check_parity
-from mecasite.content.parity_names import Names, names_again, names_of
+from mecasite.content.parity_names import Names, names_again, names_of, naming
 from mecasite.content.schemas import COLLECTIONS
 from mecasite.content.signatures import check_signatures
 from mecasite.content.translations import State, check_translations, outdated
@@ -143,10 +143,9 @@ class Session:
             return self.prepared.media.drafts if self.prepared and self.prepared.media else frozenset()
 
     def finish_images(self) -> Update | None:
-        """Make in full the images an update published as drafts (AVIF, WebP, the original format encoded for
-        the web), outside the lock so that an edit meanwhile need not wait, then render again the pages that
-        show them; None when there was nothing left to finish. About a second for a 3000 x 2000 photo, in the
-        background; the output is then a clean build's. ContentError: the files changed meanwhile, and are bad."""
+        """Make in full the images an update published as drafts (AVIF, WebP, the original format for the web),
+        outside the lock (an edit meanwhile need not wait), then the pages that show them; None when nothing was
+        left. About a second for a 3000 x 2000 photo, in the background. ContentError: the files are bad now."""
         pending = self.drafts()
         if not pending:
             return None
@@ -244,7 +243,7 @@ class Session:
         """The site with the edited items read again, resolved and checked, the edited items' translation
         states, the media with the files `files` names processed again (None when no file changed) and the
         titles for the parity check, in the order a build checks them; raise ContentError. `files` gains the
-        files that came or went with the items read again."""
+        files that came or went with the items read again, `keys` the items naming a title that changed."""
         items = dict(old.site.model.items)
         for key in keys:
             folder = self.config.content_dir / key[0] / key[1]
@@ -264,17 +263,18 @@ class Session:
         if items.keys() != old.site.model.items.keys():
             items = dict(sorted(items.items()))  # the order a full load gives
         model = Model(MappingProxyType(items), old.site.model.gone)  # redirects.yaml edited: a full build
+        names = names_again(self.names, old.site.model, model, keys, self.config.default_language)
+        keys |= naming(model, self.names, names)  # a title changed: the items naming it are checked again too
+        changed_items = [items[k] for k in sorted(keys) if k in items]
         media = None
         if files and old.media is not None:
-            paths = {
-                self.config.rel(self.config.content_dir / c / i / n) for (c, i), names in files.items() for n in names
-            }
+            folder = self.config.content_dir
+            paths = {self.config.rel(folder / c / i / n) for (c, i), names in files.items() for n in names}
             media = update_media(self.config, old.media, model, files, paths, problems, self.quick_images)
             problems.raise_errors()
         site = resolve_site(self.config, model, problems, old.site, frozenset(keys))
         check_signatures(model, problems)
         states = check_translations(self.config, model, problems, changed_items)  # the others' still hold:
-        names = names_again(self.names, old.site.model, model, keys, self.config.default_language)
         check_parity(self.config, model, problems, changed_items, names)
         problems.raise_errors()
         return site, states, media, names
