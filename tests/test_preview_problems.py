@@ -145,3 +145,38 @@ def test_a_title_changed_in_one_language_is_looked_for_in_the_other_items_transl
     assert problems == fresh(config, tmp_path)
     problems = edit(config, session, {"content/actions/fair/en.md": fair_en})
     assert problems == fresh(config, tmp_path)
+
+
+def test_an_item_made_a_draft_makes_the_links_to_it_warn(tmp_path):
+    config, session = preview(
+        tmp_path,
+        {
+            **WIP,
+            "content/partners/wip/item.yaml": "country: LU\n",
+            "content/actions/fair/item.yaml": "date: 2014-05-02\npartners: [acme, wip]\n",
+        },
+    )
+    problems = edit(config, session, {"content/partners/wip/item.yaml": "country: LU\ndraft: true\n"})
+    assert ("content/actions/fair/item.yaml", "draft-link") in codes(problems)
+    assert problems == fresh(config, tmp_path)
+
+
+def test_two_items_with_one_french_title_and_items_added_or_removed_keep_the_parity_a_fresh_builds(tmp_path):
+    twin = {
+        "content/actions/twin/item.yaml": "date: 2015-05-02\n",
+        "content/actions/twin/fr.md": text("Salon Gamma", "gamma", body="Un autre salon."),
+        "content/actions/twin/en.md": text("Gamma Show", "gamma-show", body="Another fair."),
+    }
+    config, session = preview(tmp_path, NAMED)
+    steps: list[dict[str, str | None]] = [
+        twin,  # a second item of the same French title, another English one: its titles win (the id order)
+        {"content/actions/twin": None},
+        twin,
+        {"content/actions/twin/en.md": text("Alpha Fair", "gamma-show", body="Another fair.")},
+    ]
+    warned = []
+    for files in steps:
+        problems = edit(config, session, files)
+        assert problems == fresh(config, tmp_path), files
+        warned.append(("content/pages/home/en.md", "translation-parity") in codes(problems))
+    assert warned == [True, False, True, False]  # 'Alpha Fair' is Salon Gamma's English title, or not
