@@ -188,12 +188,13 @@ def naming(model: Model, before: Names | None, after: Names) -> set[ItemKey]:
     if before is None or before is after:
         return set()
     titles = before.titles.keys() | after.titles.keys()
-    changed = [title.casefold() for title in titles if before.titles.get(title) != after.titles.get(title)]
+    changed = [title for title in titles if before.titles.get(title) != after.titles.get(title)]
     found = set()
-    for item in model.items.values():
+    for item in model.items.values():  # compare finds a name in the original as it is written: no folding
         source = item.texts.get(after.default)
-        text = f"{source.fields}\n{source.body}".casefold() if source else ""
-        if any(title in text for title in changed):
+        if source and any(
+            title in text for text in (source.body, *map(str, source.fields.values())) for title in changed
+        ):
             found.add(item.key)
     return found
 
