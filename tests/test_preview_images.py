@@ -9,6 +9,7 @@ from imagekit import photo
 from sitekit import text, tree_digest
 from test_images import ERRORS, site_with_images
 
+from mecasite.build.media import finish_drafts
 from mecasite.build.pipeline import build
 from mecasite.config.settings import SiteConfig, load_config
 from mecasite.preview.session import Session
@@ -175,3 +176,78 @@ def test_an_item_copied_in_or_removed_with_its_images_publishes_or_removes_them(
     assert session.refresh_index()
     # Files only: the preview leaves the removed pages' folders behind, empty (as for any item removed).
     assert files_of(tmp_path / "preview") == before
+
+
+def finished_in_full(config: SiteConfig, session: Session, tmp_path) -> None:
+    """What serve runs in the background after an update, then the output is a clean build's."""
+    session.finish_images()
+    assert not session.drafts()
+    assert session.finish_images() is None
+    same_as_a_clean_build(config, session, tmp_path)
+
+
+def test_an_image_saved_again_before_its_draft_is_finished_is_finished_as_saved_last(tmp_path):
+    config, session = preview(tmp_path, quick_images=True)
+    hall = tmp_path / FAIR / "hall.jpg"
+    hall.write_bytes(photo(1800, 1000))
+    session.update([hall])
+    finish_drafts(config, session.drafts())  # the background work has made the first one in full...
+    hall.write_bytes(photo(1700, 1000))  # ...when the file is saved again
+    session.update([hall])
+    assert session.drafts() == {f"{FAIR}/hall.jpg"}
+    finished_in_full(config, session, tmp_path)
+    assert 'width="1700" height="1000"' in (tmp_path / "preview/fr/actions/salon/index.html").read_text()
+
+
+def test_two_images_saved_at_once_are_both_finished(tmp_path):
+    config, session = preview(tmp_path, quick_images=True)
+    saved = [tmp_path / FAIR / "hall.jpg", tmp_path / "content/partners/acme/logo.png"]
+    saved[0].write_bytes(photo(1800, 1000))
+    saved[1].write_bytes(photo(320, 100, "PNG"))
+    session.update(saved)
+    assert session.drafts() == {f"{FAIR}/hall.jpg", "content/partners/acme/logo.png"}
+    finished_in_full(config, session, tmp_path)
+
+
+def test_a_draft_image_removed_or_renamed_before_its_finish_leaves_a_clean_builds_output(tmp_path):
+    config, session = preview(tmp_path, quick_images=True)
+    spare, moved = tmp_path / FAIR / "spare.jpg", tmp_path / FAIR / "moved.jpg"
+    spare.write_bytes(photo(900, 600))
+    session.update([spare])
+    spare.rename(moved)
+    session.update([spare, moved])
+    assert session.drafts() == {f"{FAIR}/moved.jpg"}
+    moved.unlink()
+    session.update([moved])
+    assert not session.drafts() and session.finish_images() is None
+    same_as_a_clean_build(config, session, tmp_path)
+
+
+@pytest.mark.parametrize("bad", ["content/partners/acme/logo.png", f"{FAIR}/hall.nl.jpg"], ids=["other", "same"])
+def test_a_bad_image_saved_while_another_is_a_draft_is_finished_once_fixed(tmp_path, bad):
+    config, session = preview(tmp_path, quick_images=True)
+    hall = tmp_path / FAIR / "hall.jpg"
+    hall.write_bytes(photo(1800, 1000))
+    session.update([hall])
+    good = (tmp_path / bad).read_bytes()
+    (tmp_path / bad).write_bytes(b"not an image")
+    with pytest.raises(ContentError):
+        session.update([tmp_path / bad])
+    try:
+        session.finish_images()  # in the same item, the bad file is an error again: serve leaves it
+    except ContentError:
+        assert bad.startswith(FAIR)
+    (tmp_path / bad).write_bytes(good)
+    session.update([tmp_path / bad])
+    finished_in_full(config, session, tmp_path)
+
+
+def test_a_draft_image_whose_text_is_edited_before_its_finish_is_finished(tmp_path):
+    config, session = preview(tmp_path, quick_images=True)
+    hall, fr = tmp_path / FAIR / "hall.jpg", tmp_path / FAIR / "fr.md"
+    hall.write_bytes(photo(1800, 1000))
+    session.update([hall])
+    fr.write_text(fr.read_text().replace("## Résultats", "## Les résultats"))
+    session.update([fr])
+    assert session.drafts() == {f"{FAIR}/hall.jpg"}
+    finished_in_full(config, session, tmp_path)

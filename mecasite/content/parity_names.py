@@ -182,6 +182,23 @@ def names_again(names: Names | None, before: Model, after: Model, keys: Iterable
     return names
 
 
+def naming(model: Model, before: Names | None, after: Names) -> set[ItemKey]:
+    """The items whose original names a title that is not the same in `before` and `after` (none when they
+    are the same object, as names_again keeps them): their translations must be compared again."""
+    if before is None or before is after:
+        return set()
+    titles = before.titles.keys() | after.titles.keys()
+    changed = [title for title in titles if before.titles.get(title) != after.titles.get(title)]
+    found = set()
+    for item in model.items.values():  # compare finds a name in the original as it is written: no folding
+        source = item.texts.get(after.default)
+        if source and any(
+            title in text for text in (source.body, *map(str, source.fields.values())) for title in changed
+        ):
+            found.add(item.key)
+    return found
+
+
 def _fold(word: str) -> str:
     return unicodedata.normalize("NFKD", word)[:1].lower()
 

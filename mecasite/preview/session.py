@@ -11,7 +11,7 @@ saved, added or removed beside an item's text is the same kind of update: only t
 is first a draft in its own format, made in full afterwards in the background: `finish_images`), the pages
 that show it are rendered again (`changes.with_files`) and the files nothing publishes any more are removed,
 so the output stays what a clean build makes. Templates, interface strings, static files or the
-configuration changing means a full build.
+configuration changing means a full build; so does an item published or made a draft (links to it warn).
 """
 
 from __future__ import annotations
@@ -35,10 +35,11 @@ from mecasite.build.output_folder import check_output, ledger
 from mecasite.build.writer import content_digest, update_in_place
 from mecasite.config.settings import SiteConfig
 from mecasite.content.attachments import check_files, is_attachment
+from mecasite.content.drafts import is_draft
 from mecasite.content.loader import load_item
 from mecasite.content.model import ItemKey, Model
 from mecasite.content.parity import check_parity
-from mecasite.content.parity_names import Names, names_again, names_of
+from mecasite.content.parity_names import Names, names_again, names_of, naming
 from mecasite.content.schemas import COLLECTIONS
 from mecasite.content.signatures import check_signatures
 from mecasite.content.translations import State, check_translations, outdated
@@ -106,13 +107,8 @@ class Session:
             path: card.path for path, card in _page_cards(prepared.renderer, prepared.site.pages).items()
         }
         gc.freeze()  # the loaded site lives on: keep the collector from walking it on every update
-        return Update(
-            len(prepared.site.pages),
-            len(outcome.written),
-            full=True,
-            problems=prepared.problems.problems,
-            site=prepared.site,
-        )
+        pages, written = len(prepared.site.pages), len(outcome.written)
+        return Update(pages, written, full=True, problems=prepared.problems.problems, site=prepared.site)
 
     # -- updates -----------------------------------------------------------------------------------------
     def update(self, changed: Iterable[Path]) -> Update:
@@ -144,14 +140,12 @@ class Session:
     def drafts(self) -> frozenset[str]:
         """The images published as drafts by the last update (see finish_images)."""
         with self.lock:
-            media = self.prepared.media if self.prepared else None
-        return media.drafts if media else frozenset()
+            return self.prepared.media.drafts if self.prepared and self.prepared.media else frozenset()
 
     def finish_images(self) -> Update | None:
-        """Make in full the images an update published as drafts (AVIF, WebP, the original format encoded for
-        the web), outside the lock so that an edit meanwhile need not wait, then render again the pages that
-        show them; None when there was nothing left to finish. About a second for a 3000 x 2000 photo, in the
-        background; the output is then a clean build's. ContentError: the files changed meanwhile, and are bad."""
+        """Make in full the images an update published as drafts (AVIF, WebP, the original format for the web),
+        outside the lock (an edit meanwhile need not wait), then the pages that show them; None when nothing was
+        left. About a second for a 3000 x 2000 photo, in the background. ContentError: the files are bad now."""
         pending = self.drafts()
         if not pending:
             return None
@@ -184,7 +178,10 @@ class Session:
         old = self.prepared
         assert old is not None
         problems = Collector()
-        site, states, media = self._resolve(old, keys, files, problems)
+        site, states, media, names = self._resolve(old, keys, files, problems)
+        was, now = ({k for k in keys if k in m.items and is_draft(m.items[k])} for m in (old.site.model, site.model))
+        if was != now:  # an item published or made a draft: the links to it elsewhere warn or stop warning
+            return self.build()
         notices = {k: v for k, v in old.renderer.outdated.items() if k[:2] not in keys}
         if self.config.outdated_notice:
             sources = outdated(states)
@@ -192,8 +189,9 @@ class Session:
             for key, source in sources.items():
                 notices[key] = dates[source]
         change = with_files(change_between(old.site, site, keys), site, files)
+        bodies = set(change.body) | {(key, lang) for key in keys for lang in self.config.codes}  # check_bodies
         renderer = old.renderer.for_site(
-            site, problems, notices, None if change.structure else (set(change.meta), set(change.body))
+            site, problems, notices, None if change.structure else (set(change.meta), bodies)
         )
         published, unpublished = published_files(old.media, media)
         if media is not None:
@@ -218,6 +216,7 @@ class Session:
             files_out.update(renderer.render_extras(deps))
         elif todo.feeds:
             files_out.update(renderer.render_feeds(deps, list(todo.feeds)))
+        renderer.check_bodies(keys)  # an edited item's body warnings, though no page showing it was rendered
         renderer.views.markdown.save()
         problems.replace_all(merge_fallback_copies(problems.problems))
         problems.raise_errors()
@@ -232,7 +231,7 @@ class Session:
         problems_now.absorb(problems)
         self.prepared = builder.Prepared(self.config, site, renderer, old.static, problems_now, media, cards)
         self.scans, self.deps, self.page_cards = scans, deps, page_cards
-        self.targets = renderer.views.targets
+        self.targets, self.names = renderer.views.targets, names  # a failed update leaves them as they were
         for path in files_out.keys() & deps.keys():
             self.readers.add(path, *deps[path])
         gc.freeze()
@@ -240,11 +239,11 @@ class Session:
 
     def _resolve(
         self, old: builder.Prepared, keys: set[ItemKey], files: dict[ItemKey, set[str]], problems: Collector
-    ) -> tuple[Site, list[State], Media | None]:
+    ) -> tuple[Site, list[State], Media | None, Names]:
         """The site with the edited items read again, resolved and checked, the edited items' translation
-        states, and the media with the files `files` names processed again (None when no file changed), in the
-        order a build checks them; raise ContentError. `files` gains the files that came or went with the
-        items read again."""
+        states, the media with the files `files` names processed again (None when no file changed) and the
+        titles for the parity check, in the order a build checks them; raise ContentError. `files` gains the
+        files that came or went with the items read again, `keys` the items naming a title that changed."""
         items = dict(old.site.model.items)
         for key in keys:
             folder = self.config.content_dir / key[0] / key[1]
@@ -264,20 +263,21 @@ class Session:
         if items.keys() != old.site.model.items.keys():
             items = dict(sorted(items.items()))  # the order a full load gives
         model = Model(MappingProxyType(items), old.site.model.gone)  # redirects.yaml edited: a full build
+        names = names_again(self.names, old.site.model, model, keys, self.config.default_language)
+        keys |= naming(model, self.names, names)  # a title changed: the items naming it are checked again too
+        changed_items = [items[k] for k in sorted(keys) if k in items]
         media = None
         if files and old.media is not None:
-            paths = {
-                self.config.rel(self.config.content_dir / c / i / n) for (c, i), names in files.items() for n in names
-            }
+            folder = self.config.content_dir
+            paths = {self.config.rel(folder / c / i / n) for (c, i), names in files.items() for n in names}
             media = update_media(self.config, old.media, model, files, paths, problems, self.quick_images)
             problems.raise_errors()
         site = resolve_site(self.config, model, problems, old.site, frozenset(keys))
         check_signatures(model, problems)
         states = check_translations(self.config, model, problems, changed_items)  # the others' still hold:
-        self.names = names_again(self.names, old.site.model, model, keys, self.config.default_language)
-        check_parity(self.config, model, problems, changed_items, self.names)
+        check_parity(self.config, model, problems, changed_items, names)
         problems.raise_errors()
-        return site, states, media
+        return site, states, media, names
 
     def _targets(self, change: Change, pages: list[Page], published: set[str], unpublished: set[str]) -> Targets:
         """Every file the output will hold, for the links of what is rendered again (the same as long as no

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import os
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Set
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from mecasite.config.engine import JINJA_OPTIONS
+from mecasite.content.model import ItemKey
 from mecasite.content.strings import MissingString, Strings, language_in
 from mecasite.markdown.convert import MarkdownRenderer
 from mecasite.markdown.typography import typography
@@ -159,6 +160,17 @@ class Renderer:
             self.views.reads = None
             if html is not None:
                 yield page.output_path, html.encode()
+
+    def check_bodies(self, keys: Set[ItemKey]) -> None:
+        """The bodies of the items `keys` converted again as their pages show them, for their problems alone:
+        the preview drops an edited item's warnings, and an edit (an image saved) may render none of its pages.
+        Their memo entries must be cleared first (for_site), or nothing is converted."""
+        self.views.reads = (set(), set())  # so that the memo records what each read, for later edits
+        for key in keys & self.site.model.items.keys():
+            for lang in self.site.config.codes:
+                if self.site.item_page(key, lang):
+                    self.views.rendered(self.site.model.items[key], lang)
+        self.views.reads = None
 
     def cards(self, pages: Iterable[Page]) -> dict[str, Card]:
         """The social cards of `pages` by output path (share.py), for the build to draw and write (none when
