@@ -194,7 +194,7 @@ def plant_a_link_to_a_live_file(spare_folder: Path, outside: Path) -> Path:
     return page
 
 
-def drop_the_spares_ledger(spare_folder: Path, outside: Path) -> Path:
+def drop_the_spares_ledger(spare_folder: Path, outside: Path) -> Path:  # as deleting .cache/ does
     for suffix in (".files", ".pending"):
         ledger_path(spare_folder).with_suffix(suffix).unlink(missing_ok=True)
     return spare_folder / "index.html"
@@ -204,12 +204,26 @@ def ledger_path(folder: Path) -> Path:
     return output_folder.Ledger(folder.parent / ".cache" / "outputs").path(folder)
 
 
-@pytest.mark.parametrize(
-    "plant", [plant_a_link_to_a_folder_outside, plant_a_link_to_a_live_file, drop_the_spares_ledger]
-)
-def test_a_spare_with_a_link_planted_or_no_ledger_is_not_used_and_nothing_it_leads_to_changes(
-    tmp_path, recycled, capsys, plant
+def test_a_spare_whose_ledger_went_with_the_cache_is_not_used_and_the_next_build_replaces_it(
+    tmp_path, recycled, capsys
 ):
+    """Its marker alone vouches for it, as for an output folder: no warning on every build for ever."""
+    root, outside = tmp_path / "site", tmp_path / "outside"
+    config_path, config = with_a_spare(root)
+    drop_the_spares_ledger(spare_of(config), outside)
+    live = snapshot(config.output_dir)
+    edit_fair(root, 2)
+    build(config)
+    assert recycled[-1] is False and "holds files" not in capsys.readouterr().err
+    assert snapshot(spare_of(config)) == live  # the site before, kept in its place
+    edit_fair(root, 3)
+    build(config)
+    assert recycled[-1] is True
+    assert tree_digest(config.output_dir) == clean_build_of(config_path, tmp_path / "clean")
+
+
+@pytest.mark.parametrize("plant", [plant_a_link_to_a_folder_outside, plant_a_link_to_a_live_file])
+def test_a_spare_with_a_link_planted_is_not_used_and_nothing_it_leads_to_changes(tmp_path, recycled, capsys, plant):
     root, outside = tmp_path / "site", tmp_path / "outside"
     outside.mkdir()
     config_path, config = with_a_spare(root)

@@ -69,6 +69,16 @@ def usable(out: Path, ledger: Ledger) -> Tree | None:
     return tree
 
 
+def disposable(out: Path, ledger: Ledger) -> bool:
+    """Whether the spare of `out` may be deleted: a marked folder whose files are all a build's by its
+    ledger, or whose ledger went with the cache (the marker alone vouches then, as for an output folder:
+    output_folder.py). Never used in that second case: its files are not known."""
+    spare = spare_path(out)
+    if spare.is_symlink() or not spare.is_dir() or not is_marked(spare):
+        return False
+    return ledger.read(spare) is None or usable(out, ledger) is not None
+
+
 def stale(tree: Tree, written: set[str]) -> tuple[list[str], list[str]]:
     """What a recycled staging folder still holds that the build did not write or keep: its files, and the
     folders that are then left empty, deepest first (to remove in that order)."""

@@ -213,7 +213,7 @@ class Staging:
         that stood at the output path is removed. Anything else is left where it is."""
         aside, kept = self.root, spare.spare_path(self.out)
         if os.path.lexists(kept):
-            if spare.usable(self.out, self.ledger) is not None:
+            if spare.disposable(self.out, self.ledger):
                 put_away(self.out, kept)
             else:
                 print(f"warning: {kept} holds files no build wrote: left as it is (delete it)", file=sys.stderr)
