@@ -1,14 +1,16 @@
 """The previous output, kept beside the live one to become the next incremental build's staging folder.
 
 After a swap, the folder put aside holds the site of the build before: after an incremental build, mostly
-hard links to the files it shares with the new one; after a full build, a copy of the site's size. The writer keeps it as `.<output>.spare`, with
-its own ledger. A build after an edit (records.py) starts from it instead of an empty folder: a file it
-still shares with the live output (the same inode) stays as it is, any other is unlinked, and only what is
-rendered again is written. Ten thousand page folders are then not made again, which was most of such a
-build (2.7 s of `mkdir` at 10,000 pages on ext4).
+hard links to the files it shares with the new one; after a full build, a copy of the site's size. The
+writer keeps it as `.<output>.spare`, with its own ledger. A build after an edit (records.py) starts from it
+instead of an empty folder: a file it still shares with the live output (the same inode) stays as it is,
+any other is unlinked, and only what is rendered again is written. No page folder is made again, and no
+old site is deleted in the background while the next build runs.
 
-A spare that is not entirely a build's own (no marker, a symbolic link, a file its ledger does not know) is
-never used and never deleted. Pure bookkeeping on paths: the writer does the moving and the deleting.
+A spare is used only when its ledger knows every file in it. One holding a file its ledger does not know
+(or a symbolic link, or no marker) is never used and never deleted; one whose ledger went with the cache is
+not used but may be replaced, its marker vouching for it as for an output folder. Pure bookkeeping on
+paths: the writer does the moving and the deleting.
 """
 
 from __future__ import annotations
@@ -54,12 +56,30 @@ def walk(root: Path) -> Tree:
 
 def usable(out: Path, ledger: Ledger) -> Tree | None:
     """The spare of `out` when every file in it is one a build wrote, as its ledger says; else None."""
-    spare = spare_path(out)
-    if spare.is_symlink() or not spare.is_dir() or not is_marked(spare):
-        return None
+    spare = _marked(out)
+    known = ledger.read(spare) if spare else None
+    return _known(spare, known) if spare and known is not None else None
+
+
+def disposable(out: Path, ledger: Ledger) -> bool:
+    """Whether the spare of `out` may be deleted: a marked folder whose files are all a build's by its
+    ledger, or whose ledger went with the cache (the marker alone vouches then, as for an output folder:
+    output_folder.py). Never used in that second case: its files are not known."""
+    spare = _marked(out)
+    if spare is None:
+        return False
     known = ledger.read(spare)
-    if known is None:
-        return None
+    return known is None or _known(spare, known) is not None
+
+
+def _marked(out: Path) -> Path | None:
+    """The spare of `out` if it is a folder (not a link) carrying the marker."""
+    spare = spare_path(out)
+    return spare if not spare.is_symlink() and spare.is_dir() and is_marked(spare) else None
+
+
+def _known(spare: Path, known: dict[str, set[tuple[int, int]]]) -> Tree | None:
+    """The spare's files and folders when the ledger `known` has every file (its size and mtime)."""
     try:
         tree = walk(spare)
     except OSError:
@@ -67,16 +87,6 @@ def usable(out: Path, ledger: Ledger) -> Tree | None:
     if any((size, mtime) not in known.get(path, ()) for path, (_, size, mtime) in tree.files.items()):
         return None
     return tree
-
-
-def disposable(out: Path, ledger: Ledger) -> bool:
-    """Whether the spare of `out` may be deleted: a marked folder whose files are all a build's by its
-    ledger, or whose ledger went with the cache (the marker alone vouches then, as for an output folder:
-    output_folder.py). Never used in that second case: its files are not known."""
-    spare = spare_path(out)
-    if spare.is_symlink() or not spare.is_dir() or not is_marked(spare):
-        return False
-    return ledger.read(spare) is None or usable(out, ledger) is not None
 
 
 def stale(tree: Tree, written: set[str]) -> tuple[list[str], list[str]]:
@@ -105,10 +115,8 @@ def in_the_way(tree: Tree, path: str) -> tuple[list[str], list[str]]:
         folder = folder.rpartition("/")[0]
     if path not in tree.folders:
         return files, []
-    below = f"{path}/"
-    files += [p for p in tree.files if p.startswith(below)]
-    folders = sorted((f for f in tree.folders if f == path or f.startswith(below)), key=lambda f: -f.count("/"))
-    return files, folders
+    inside, folders = _subtree(tree, path)
+    return files + inside, folders
 
 
 def case_twins(tree: Tree, path: str) -> tuple[list[str], list[str]]:
@@ -131,9 +139,14 @@ def case_twins(tree: Tree, path: str) -> tuple[list[str], list[str]]:
             if twin in tree.files:
                 files.append(twin)
             elif twin in tree.folders:
-                below = f"{twin}/"
-                files += [p for p in tree.files if p.startswith(below)]
-                folders += sorted(
-                    (f for f in tree.folders if f == twin or f.startswith(below)), key=lambda f: -f.count("/")
-                )
+                inside, gone = _subtree(tree, twin)
+                files += inside
+                folders += gone
     return files, folders
+
+
+def _subtree(tree: Tree, folder: str) -> tuple[list[str], list[str]]:
+    """The files below `folder`, and it with the folders below it, deepest first (to remove in that order)."""
+    below = f"{folder}/"
+    files = [p for p in tree.files if p.startswith(below)]
+    return files, sorted((f for f in tree.folders if f == folder or f.startswith(below)), key=lambda f: -f.count("/"))
