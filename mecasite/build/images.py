@@ -64,6 +64,7 @@ class Made:
     width: int
     height: int
     files: tuple[tuple[int, str, bytes], ...]
+    draft: bool = False  # the preview's quick draft (QUICK): never cached; an SVG is never one
 
 
 def make_image(name: str, data: bytes, quick: bool = False) -> Made:
@@ -180,9 +181,9 @@ def _publish(image: Image.Image, ext: str, quick: bool = False) -> Made:
     # changed) is encoded on every core. In a helper process of a clean build, the cores are taken already.
     threads = 1 if multiprocessing.parent_process() else min(os.cpu_count() or 1, len(jobs))
     if threads == 1:
-        return Made(width, height, tuple((target, fmt, encode(small, fmt, quick)) for target, fmt, small in jobs))
+        return Made(width, height, tuple((t, fmt, encode(small, fmt, quick)) for t, fmt, small in jobs), quick)
     # Each thread saves its own copy: `Image.save` keeps the encoder's options on the image object
     # (`encoderinfo`), so two formats saved from one object at once could take each other's settings.
     with ThreadPoolExecutor(threads) as pool:
         encoded = list(pool.map(lambda job: encode(job[2].copy(), job[1], quick), jobs))
-    return Made(width, height, tuple((target, fmt, data) for (target, fmt, _), data in zip(jobs, encoded, strict=True)))
+    return Made(width, height, tuple((t, fmt, data) for (t, fmt, _), data in zip(jobs, encoded, strict=True)), quick)

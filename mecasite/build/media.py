@@ -80,7 +80,7 @@ def _work(task: Task) -> tuple[str, Made | ImageError]:
         made = make_image(name, data, quick)
     except ImageError as exc:
         return rel, exc
-    if keep and not quick:
+    if keep and not made.draft:
         _store(Path(folder), _key(data), made)
     return rel, made
 
@@ -207,7 +207,7 @@ def _process(
         keys[rel] = key = _key(data)
         cached = None if len(data) > MAX_BYTES else _cached(folder, key)
         if cached is None:
-            todo.append((rel, name, data, str(folder), not read_only, quick and not name.lower().endswith(".svg")))
+            todo.append((rel, name, data, str(folder), not read_only, quick))
             continue
         width, height, made = cached
         table[rel] = _picture(rel, key, width, height, made)
@@ -219,18 +219,20 @@ def _process(
             results = list(pool.map(_work, todo, chunksize=1))
     else:
         results = [_work(task) for task in todo]
+    drafts = set()
     for rel, result in results:
         if isinstance(result, ImageError):
             problems.add(rel, 0, result.message, result.hint)
             continue
+        if result.draft:
+            drafts.add(rel)
         key = keys[rel]
         table[rel] = _picture(rel, key, result.width, result.height, [(w, f) for w, f, _ in result.files])
         for w, fmt, data in result.files:
             files.sources[_out(rel, key, w, fmt)] = (
                 folder / f"{key}-{w}.{EXT[fmt]}" if not read_only and (folder / f"{key}.json").exists() else data
             )
-    drafts = frozenset(task[0] for task in todo if task[5] and task[0] in table)
-    return Media(table, files, len(todo), drafts)
+    return Media(table, files, len(todo), frozenset(drafts))
 
 
 def _out(rel: str, key: str, width: int, fmt: str) -> str:
