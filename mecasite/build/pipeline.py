@@ -178,19 +178,9 @@ def build(
         records.forget(config)  # until this build is in place: a failure must not leave records of another output
         outcome = build_prepared(prepared, jobs, reads=True, redo=redo)
         manifest.record(config, inputs, prepared.problems.problems, outcome.written)
-        records.save(
-            config,
-            records.Records(
-                frame,
-                manifest.files_fingerprint(outcome.written),
-                dict(prepared.site.model.items),
-                outcome.deps,
-                outcome.page_problems,
-                dict(prepared.renderer.outdated),
-                frozenset(prepared.renderer.used_strings),
-                prepared.folders or {},
-            ),
-        )
+        written = manifest.files_fingerprint(outcome.written)
+        made = (outcome.deps, outcome.page_problems, prepared.renderer, prepared.folders or {})
+        records.save(config, records.after_build(previous, frame, written, prepared.site.model, *made))
         prepared.renderer.views.markdown.prune(lambda: _bodies(prepared.site))
         prepared.renderer.views.markdown.close()  # its file whole now, not when the collector gets to it
         cards = _cards(prepared)

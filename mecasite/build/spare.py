@@ -35,6 +35,7 @@ class Tree:
     files: dict[str, tuple[int, int, int]] = field(default_factory=dict)
     folders: set[str] = field(default_factory=lambda: {""})
     _folded: dict[str, set[str]] | None = None  # case-folded path -> the paths, files and folders (case_twins)
+    _one_case: bool | None = None  # no two of its paths differ only in case (case_twins)
 
 
 def walk(root: Path) -> Tree:
@@ -123,7 +124,13 @@ def case_twins(tree: Tree, path: str) -> tuple[list[str], list[str]]:
     """What the spare holds under another case where `path` or one of its folders goes (`Logo.png` for
     `logo.png`, `Media/` for `media/`): on a file system that ignores case (macOS, Windows) it would take the
     new file's place, or give the published folder its old name; elsewhere it would be pruned anyway. Its
-    files, and its folders with all below them, deepest first."""
+    files, and its folders with all below them, deepest first. A file of the spare, in a spare whose paths
+    all differ in more than case (the usual case), has none: one lookup instead of a look at each folder."""
+    if tree._one_case is None:
+        every = [*tree.files, *tree.folders]
+        tree._one_case = len({known.casefold() for known in every}) == len(every)
+    if tree._one_case and path in tree.files:
+        return [], []
     if tree._folded is None:
         tree._folded = {}
         for known in [*tree.files, *tree.folders]:

@@ -43,20 +43,20 @@ class Outcome:
     digests: dict[str, bytes] = field(default_factory=dict)
     scans: dict[str, Scan] = field(default_factory=dict)
     deps: Deps = field(default_factory=dict)
-    # With `reads` (a build that records what it did, for the next one to be incremental): what each page
-    # read (deps, above) and the problems found while rendering it, before merging.
+    # With `reads` (a build that records what it did, for the next one to be incremental): what each page it
+    # rendered read (deps, above), and the problems found while rendering each page, kept ones included,
+    # before merging.
     page_problems: dict[str, list[Problem]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Redo:
-    """What an incremental build renders again (changes.plan), and what the last build found for the files
-    it keeps: what each read, and the problems each raised (build/records.py)."""
+    """What an incremental build renders again (changes.plan), and the problems the last build found in the
+    files it keeps (build/records.py)."""
 
     paths: frozenset[str]  # pages
     extras: frozenset[str] | None  # extra files; None: all of them
-    problems: dict[str, list[Problem]]
-    deps: Deps
+    problems: dict[str, list[Problem]]  # by output path; a path without problems may have no entry
 
 
 @dataclass(frozen=True)
@@ -103,12 +103,10 @@ def render_into(
         pages = tuple(p for p in pages if p.output_path in redo.paths)
         extras = {path: make for path, make in extras.items() if path in again}
     outcome = Outcome(written=staging.written[start:])  # the tasks' files come back with their results
-    if redo is not None:  # what the kept files read and raised, as if they had been rendered again
+    if redo is not None:  # what the kept files raised, as if they had been rendered again
         for path in kept:
             renderer.problems.extend(redo.problems.get(path, ()))
             outcome.page_problems[path] = redo.problems.get(path, [])
-            if path in redo.deps:
-                outcome.deps[path] = redo.deps[path]
     if track:
         outcome.digests = {path: content_digest(data) for path, data in static.items()}
     targets = Targets(all_paths, renderer.site.config.base_path)

@@ -121,8 +121,9 @@ def resolve_site(
     """Pages for every item and list in every language, URLs checked for clashes. `unpublished`: the drafts
     a build leaves out of `model`, which published items may not refer to.
 
-    With `previous` (the preview's last site, which resolved without errors), only the items in `changed` are
-    resolved again and checked; the rest is taken from it.
+    With `previous` (the preview's last site, which resolved without errors; or, for a build after an edit,
+    the new site, to find the pages the edited items had before), only the items in `changed` are resolved
+    again and checked; the rest is taken from it.
     """
     fixed: Mapping[str, tuple[Page, ...]]
     item_pages: dict[ItemKey, Mapping[str, tuple[Page, ...]]]
