@@ -92,3 +92,24 @@ def test_unreadable_records_mean_a_full_build(tmp_path):
     source.write_text(source.read_text() + "\nUne phrase de plus.\n")
     build(config)
     assert tree_digest(config.output_dir) == clean_build_of(config_path, tmp_path / "clean")
+
+
+def test_the_first_walk_gives_each_item_folder_the_signature_a_walk_of_it_gives(tmp_path, monkeypatch):
+    """A build reads the item folders' signatures in what its first walk of the inputs saw (manifest.Inputs
+    `listing`), not by walking them again: the same signatures, a subfolder and a link included."""
+    from mecasite.build import manifest, reading
+    from mecasite.problems import Collector
+
+    config = load_config(real_project(tmp_path / "site"))
+    (config.content_dir / "actions/a-note").symlink_to(REPO / "README.md")  # a link where a folder goes
+    (config.content_dir / "partners/high-tech-nl/notes").mkdir()  # a folder's subfolder counts too
+    materalia = config.content_dir / "partners/materalia"
+    (materalia / "linked.md").symlink_to(materalia / "fr.md")  # a folder holding a link: never trusted
+    monkeypatch.setattr(reading, "RACY_NS", -(10**12))  # files written just now count as settled
+    walked = reading.read_folders(config, Collector())[1]
+    listed = reading.read_folders(config, Collector(), listing=manifest.inputs_fingerprint(config, {}).listing)[1]
+    assert {rel: f.signature for rel, f in listed.items()} == {rel: f.signature for rel, f in walked.items()}
+    assert listed["content/partners/materalia"].signature is None
+    assert listed["content/actions/a-note"].signature is None
+    assert sum(f.signature is not None for f in listed.values()) == len(listed) - 2
+    assert "notes" in [name for name, *_ in listed["content/partners/high-tech-nl"].signature or ()]

@@ -16,7 +16,7 @@ import stat
 import subprocess
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mecasite.build.output_folder import files_below
@@ -35,6 +35,9 @@ class Inputs:
 
     stamp: str
     racy: tuple[tuple[str, str], ...] = ()
+    # What the walk saw in each folder: its entries' names with their `lstat`, by the folder's path as walked.
+    # A build reads its item folders' signatures here (build/reading.py) instead of walking them again.
+    listing: Mapping[str, list[tuple[str, os.stat_result]]] = field(default_factory=dict, compare=False, repr=False)
 
 
 def tree_fingerprint(paths: list[Path], now_ns: int | None = None) -> Inputs:
@@ -48,6 +51,7 @@ def tree_fingerprint(paths: list[Path], now_ns: int | None = None) -> Inputs:
     recent = (time.time_ns() if now_ns is None else now_ns) - RACY_NS
     digest = hashlib.sha256()
     racy: list[tuple[str, str]] = []
+    listing: dict[str, list[tuple[str, os.stat_result]]] = {}
 
     def add(path: str, st: os.stat_result) -> None:
         digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n".encode())
@@ -59,15 +63,23 @@ def tree_fingerprint(paths: list[Path], now_ns: int | None = None) -> Inputs:
             add(str(root), root.stat())
             continue
         for folder, dirs, files in os.walk(root):
+            seen = listing[folder] = []
+            for name in dirs:  # not in the stamp (their files are), but in an item folder's signature
+                try:
+                    seen.append((name, os.lstat(os.path.join(folder, name))))
+                except OSError:
+                    continue
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
             digest.update(f"{folder}/\n".encode())
             for name in sorted(files):
                 path = os.path.join(folder, name)
                 try:
-                    add(path, os.lstat(path))
+                    st = os.lstat(path)
                 except OSError:
                     continue
-    return Inputs(digest.hexdigest(), tuple(racy))
+                add(path, st)
+                seen.append((name, st))
+    return Inputs(digest.hexdigest(), tuple(racy), listing)
 
 
 def content_of(path: str) -> str:
@@ -169,7 +181,7 @@ def inputs_fingerprint(config: SiteConfig, options: Mapping[str, object]) -> Inp
         "git": git_commit(config.root),
     }
     files = tree_fingerprint([p for p in sources if p.exists()])
-    return Inputs(files.stamp + json.dumps(extra, sort_keys=True), files.racy)
+    return Inputs(files.stamp + json.dumps(extra, sort_keys=True), files.racy, files.listing)
 
 
 def _path(config: SiteConfig) -> Path:

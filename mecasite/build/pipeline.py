@@ -23,7 +23,7 @@ from mecasite.build.links import check_anchors, scan
 from mecasite.build.media import Media, process_media
 from mecasite.build.output_folder import check_output, ledger
 from mecasite.build.processes import WorkerDied
-from mecasite.build.reading import Folder, read_folders
+from mecasite.build.reading import Folder, Listed, read_folders
 from mecasite.build.uptodate import Checked, check_build
 from mecasite.build.workers import Outcome, Redo, render_into
 from mecasite.build.writer import InMemory, Staging, WriteError, content_digest
@@ -92,14 +92,19 @@ class Prepared:
 
 
 def prepare(
-    config: SiteConfig, read_only: bool = False, parity: bool = True, known: Mapping[str, Folder] | None = None
+    config: SiteConfig,
+    read_only: bool = False,
+    parity: bool = True,
+    known: Mapping[str, Folder] | None = None,
+    listing: Mapping[str, Listed] | None = None,
 ) -> Prepared:
     """Load, validate and resolve; raise ContentError listing every error found so far. `read_only`: the
     caches on disk are read, never written (`check`). `parity`: compare up-to-date translations with their
     originals (warnings only, for `check` and the preview: a build leaves it out, it costs ~3 ms a text).
-    `known`: the item folders as the last build read them; those unchanged are not read again."""
+    `known`: the item folders as the last build read them; those unchanged are not read again (`listing`:
+    what the build's first walk saw in them)."""
     problems = Collector()
-    model, folders = read_folders(config, problems, known)
+    model, folders = read_folders(config, problems, known, listing)
     strings = load_strings(config, problems)
     static = read_static(config, problems)
     check_files(model, problems)
@@ -170,7 +175,7 @@ def build(
     frame = records.frame_of(config)
     with _loading():
         previous = None if force else records.load(config, frame, files)
-        prepared = prepare(config, parity=False, known=previous.folders if previous else None)
+        prepared = prepare(config, parity=False, known=previous.folders if previous else None, listing=inputs.listing)
         redo = records.redo(previous, prepared.renderer) if previous else None
     try:
         if previous and redo:

@@ -13,6 +13,7 @@ naming how (processes.py).
 from __future__ import annotations
 
 import os
+import stat
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from mecasite.problems import Collector, Problem
 PARALLEL_FROM = 1000  # item folders to read; below this, a second process costs more than it saves
 
 Signature = tuple[tuple[str, int, int, int, int], ...]
+Listed = list[tuple[str, os.stat_result]]  # a folder's entries as a walk saw them (manifest.tree_fingerprint)
 
 
 @dataclass(frozen=True)
@@ -48,18 +50,24 @@ def read_content(config: SiteConfig, problems: Collector, known: Mapping[str, Fo
 
 
 def read_folders(
-    config: SiteConfig, problems: Collector, known: Mapping[str, Folder] | None = None
+    config: SiteConfig,
+    problems: Collector,
+    known: Mapping[str, Folder] | None = None,
+    listing: Mapping[str, Listed] | None = None,
 ) -> tuple[Model, dict[str, Folder]]:
     """The model, and each item folder (by its path relative to the project) as read, for the next build:
-    the folders unchanged since `known` was read are not read again."""
+    the folders unchanged since `known` was read are not read again. `listing`: what the build's first walk
+    of the content saw in each folder (manifest.Inputs), so that the folders are not walked twice."""
     found: dict[str, Folder] = {}
     todo: list[tuple[str, Path]] = []
     signatures: dict[str, Signature | None] = {}
     folders = item_folders(config, problems)
     recent = time.time_ns() - RACY_NS
+    listing = listing or {}
     for collection, item_dir in folders:
         rel = config.rel(item_dir)
-        signatures[rel] = signature = _signature(item_dir, recent)
+        listed = listing.get(str(item_dir))
+        signatures[rel] = signature = _signature(item_dir, recent) if listed is None else _of(listed, recent)
         old = known.get(rel) if known is not None and signature is not None else None
         if old is not None and old.signature == signature:
             found[rel] = old
@@ -91,6 +99,16 @@ def _signature(item_dir: Path, recent: int) -> Signature | None:
                 entries.append((entry.name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
     except OSError:
         return None
+    return tuple(sorted(entries))
+
+
+def _of(listed: Listed, recent: int) -> Signature | None:
+    """What `_signature` makes of a folder, from the entries a walk saw in it (their `lstat`)."""
+    entries = []
+    for name, st in listed:
+        if stat.S_ISLNK(st.st_mode) or max(st.st_mtime_ns, st.st_ctime_ns) >= recent:
+            return None
+        entries.append((name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
     return tuple(sorted(entries))
 
 
