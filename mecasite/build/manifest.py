@@ -49,12 +49,12 @@ def tree_fingerprint(paths: list[Path], now_ns: int | None = None) -> Inputs:
     contents; any edit to an older file changes its times (git treats its "racy" index entries alike).
     """
     recent = (time.time_ns() if now_ns is None else now_ns) - RACY_NS
-    digest = hashlib.sha256()
+    lines: list[str] = []
     racy: list[tuple[str, str]] = []
     listing: dict[str, list[tuple[str, os.stat_result]]] = {}
 
     def add(path: str, st: os.stat_result) -> None:
-        digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n".encode())
+        lines.append(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n")
         if max(st.st_mtime_ns, st.st_ctime_ns) >= recent and stat.S_ISREG(st.st_mode):
             racy.append((path, content_of(path)))
 
@@ -62,23 +62,29 @@ def tree_fingerprint(paths: list[Path], now_ns: int | None = None) -> Inputs:
         if root.is_file():
             add(str(root), root.stat())
             continue
-        for folder, dirs, files in os.walk(root):
+        stack = [os.fspath(root)]
+        while stack:  # depth first, in name order; links are listed, never followed
+            folder = stack.pop()
+            try:
+                with os.scandir(folder) as scan:
+                    entries = sorted(scan, key=lambda entry: entry.name)
+            except OSError:
+                continue
+            lines.append(f"{folder}/\n")
             seen = listing[folder] = []
-            for name in dirs:  # not in the stamp (their files are), but in an item folder's signature
+            below = []
+            for entry in entries:
                 try:
-                    seen.append((name, os.lstat(os.path.join(folder, name))))
+                    st = entry.stat(follow_symlinks=False)
                 except OSError:
                     continue
-            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-            digest.update(f"{folder}/\n".encode())
-            for name in sorted(files):
-                path = os.path.join(folder, name)
-                try:
-                    st = os.lstat(path)
-                except OSError:
-                    continue
-                add(path, st)
-                seen.append((name, st))
+                seen.append((entry.name, st))
+                if not stat.S_ISDIR(st.st_mode):
+                    add(entry.path, st)
+                elif entry.name != "__pycache__":
+                    below.append(entry.path)
+            stack += reversed(below)
+    digest = hashlib.sha256("".join(lines).encode())
     return Inputs(digest.hexdigest(), tuple(racy), listing)
 
 

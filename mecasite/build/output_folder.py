@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
@@ -130,7 +131,13 @@ class Ledger:
 
 
 def _line(path: str, size: int | None, mtime: int | None) -> str:
-    return json.dumps([path, size, mtime], ensure_ascii=False) + "\n"
+    """One entry as a line of JSON, `[path, size, mtime]`: the path quoted by the json module's own C
+    function (a `json.dumps` per file cost 0.1 s for each ledger at 10,000 pages)."""
+    return f"[{encode_basestring(path)}, {_number(size)}, {_number(mtime)}]\n"
+
+
+def _number(value: int | None) -> str:
+    return "null" if value is None else str(int(value))
 
 
 def _entries(lines: list[str]) -> list[Any]:

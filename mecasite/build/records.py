@@ -1,18 +1,20 @@
 """What a build leaves for the next one, so that a build after an edit renders only what the edit affects.
 
-After each build that swapped its output into place, the records keep: the model it rendered, which pages
+After each build that swapped its output into place, the records keep: what each item folder gave (its
+item and problems, from which the model it rendered is made again: build/reading.py), which pages
 read what (per item and language, meta and body: render/memo.py `Readers`, the index `changes.plan` asks;
 a build after an edit adds the reads of the pages it rendered, so it may name a read no longer made, which
 costs a page rendered too many, never a stale one), the problems each page raised, the "original
 updated" notices and the interface strings used, with a fingerprint of everything else the pages depend on
 (the configuration, templates, static files, interface strings, the engine) and of the output it left.
 When that frame and the output are as recorded, the next build reads again only the item folders that
-changed (what each folder gave is recorded too: build/reading.py), checks the whole model as always,
+changed, checks the whole model as always,
 compares the models and asks `changes.plan` (the preview's own rule) which pages and extra files to render
 again; every other file is carried over from the current output into the staging folder (the spare of the
 site before, or hard links: writer.py), and the swap stays atomic. Lektor keeps such records in SQLite; a
-pickle in `.cache/` is enough here: it is read and written whole, by one process, and anything unreadable
-simply means a full build.
+pickle in `.cache/` is enough here: it is read and written whole, by one process (each folder pickled
+apart, so that those not read again are not pickled again), and anything unreadable simply means a full
+build.
 
 Two cases render everything: a page appeared, went or changed its address (a link typed as an address is
 not a recorded read), and anything outside `content/` changed.
@@ -24,8 +26,8 @@ import hashlib
 import json
 import os
 import pickle
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
@@ -35,13 +37,14 @@ from mecasite.build.reading import Folder
 from mecasite.build.workers import Redo
 from mecasite.config.engine import engine_key
 from mecasite.config.settings import SiteConfig
+from mecasite.content.drafts import published
 from mecasite.content.model import Item, ItemKey, Model
 from mecasite.problems import Collector, Problem
 from mecasite.render.memo import Deps, Readers
 from mecasite.render.renderer import Renderer
 from mecasite.site.resolve import resolve_site
 
-VERSION = 3  # of the records' shape: another version is not read
+VERSION = 4  # of the records' shape: another version is not read
 
 
 @dataclass(frozen=True)
@@ -61,12 +64,15 @@ class Frame:
 class Records:
     frame: Frame
     output: str  # manifest.files_fingerprint of the files the build left
-    items: dict[ItemKey, Item]
+    items: Mapping[ItemKey, Item]  # the model it published (not saved: made again from `folders`)
     readers: Readers[str]  # output path by what it read
     page_problems: dict[str, list[Problem]]  # as raised, before fallback copies are merged; none: no entry
     notices: dict[Any, Any]  # (collection, id, language) -> the date of the original's last change
     used_strings: frozenset[str]
     folders: dict[str, Folder]  # each item folder as read, with drafts and problems (build/reading.py)
+    # Each folder pickled on its own: a build after an edit saves again the bytes it loaded for the folders
+    # it did not read again, and pickles only the others (the whole model was 0.25 s of pickling).
+    pickled: Mapping[str, bytes] = field(default_factory=dict, repr=False, compare=False)
 
 
 def frame_of(config: SiteConfig) -> Frame:
@@ -91,22 +97,26 @@ def load(config: SiteConfig, frame: Frame, output: Iterable[tuple[str, int, int]
     """The last build's records, if they describe this frame and the output as it is now; else None."""
     try:
         with open(_path(config), "rb") as file:
-            records = pickle.load(file)
+            version, recorded, left, readers, page_problems, notices, used, pickled = pickle.load(file)
+        if version != VERSION or not frame.holds(recorded) or left != files_fingerprint(output):
+            return None
+        folders = {rel: pickle.loads(data) for rel, data in pickled.items()}
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return None
-    if not isinstance(records, Records) or not frame.holds(records.frame):
-        return None
-    return records if records.output == files_fingerprint(output) else None
+    model = Model(MappingProxyType({f.item.key: f.item for f in folders.values() if f.item is not None}))
+    items = published(config, model)[0].items  # as the build made it from the same folders
+    return Records(recorded, left, items, readers, page_problems, notices, used, folders, pickled)
 
 
 def save(config: SiteConfig, records: Records) -> None:
     """Written atomically; a failure only costs the next build its shortcut."""
     path = _path(config)
     tmp = f"{path}.tmp-{os.getpid()}"
+    state = (VERSION, records.frame, records.output, records.readers, records.page_problems, records.notices)
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(tmp, "wb") as file:
-            pickle.dump(records, file, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((*state, records.used_strings, records.pickled), file, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except OSError:
         try:
@@ -161,13 +171,23 @@ def after_build(
     readers: Readers[str] = previous.readers if previous is not None else Readers()
     for path, (meta, body) in deps.items():
         readers.add(path, meta, body)
+    before = previous.folders if previous is not None else {}
+    pickled = {
+        rel: previous.pickled[rel] if previous is not None and before.get(rel) is folder else _pickled(folder)
+        for rel, folder in folders.items()
+    }
     return Records(
         frame,
         output,
-        dict(model.items),
+        model.items,
         readers,
         {path: found for path, found in page_problems.items() if found},
         dict(renderer.outdated),
         frozenset(renderer.used_strings),
         folders,
+        pickled,
     )
+
+
+def _pickled(folder: Folder) -> bytes:
+    return pickle.dumps(folder, protocol=pickle.HIGHEST_PROTOCOL)

@@ -81,7 +81,8 @@ class Staging:
         self.out.parent.mkdir(parents=True, exist_ok=True)
         clean_leftovers(self.out)
         self.root = self.out.parent / f".{self.out.name}{TMP_MARK}{os.getpid()}-{time.time_ns()}"
-        self._seen: set[str] = set()
+        self._seen: set[str] = set()  # the claimed paths, case folded
+        self._claimed: set[str] = set()
         self._folders: set[str] = {""}  # made by this process (each page has a folder of its own)
         self.written: list[Entry] = []  # the files this process wrote, for the ledger and the manifest
         self.reused = spare.usable(self.out, ledger) if recycle else None
@@ -117,12 +118,14 @@ class Staging:
         system has them, so the old site stays whole until the swap and nothing is copied; else copies. In a
         recycled spare, a file that is already the live one (the same inode) stays as it is."""
         reused = self.reused.files if self.reused is not None else {}
+        out, root = os.fspath(self.out), os.fspath(self.root)
         for path in paths:
-            check_relative(path)
+            if path not in self._claimed:  # a claimed path was checked (ten thousand kept: a hot path)
+                check_relative(path)
             folder = path.rpartition("/")[0]
             if folder not in self._folders:
                 self._make_folder(folder)
-            source, target = os.path.join(self.out, path), os.path.join(self.root, path)
+            source, target = f"{out}/{path}", f"{root}/{path}"
             mine = reused.get(path)
             if mine is not None:
                 if os.stat(source).st_ino == mine[0]:
@@ -176,6 +179,7 @@ class Staging:
             if key in self._seen:
                 raise WriteError(f"two files on one path: {path}")
             self._seen.add(key)
+            self._claimed.add(path)
             if self.reused is not None:
                 self._clear(*spare.in_the_way(self.reused, path))
                 self._clear(*spare.case_twins(self.reused, path))
@@ -250,7 +254,7 @@ class InMemory(Staging):
 
     def __init__(self, out: Path, keep: bool = False):
         self.out, self.root = out, out
-        self._seen, self._folders = set(), {""}
+        self._seen, self._claimed, self._folders = set(), set(), {""}
         self.written = []
         # What a build would leave in the folder, marker included, so that tests compare like with like
         self.files: dict[str, bytes] | None = {MARKER: MARKER_NOTE.encode()} if keep else None
