@@ -113,3 +113,25 @@ def test_the_first_walk_gives_each_item_folder_the_signature_a_walk_of_it_gives(
     assert listed["content/actions/a-note"].signature is None
     assert sum(f.signature is not None for f in listed.values()) == len(listed) - 2
     assert "notes" in [name for name, *_ in listed["content/partners/high-tech-nl"].signature or ()]
+
+
+def test_the_records_keep_each_original_with_the_fingerprint_of_its_words(tmp_path):
+    """A build after an edit compares the translations of the texts it did not read again with their
+    originals' fingerprints as the records kept them (Text.memo): those of their words, as computed afresh."""
+    from dataclasses import replace
+
+    from mecasite.build.output_folder import files_below
+    from mecasite.content.translations import digest
+
+    config = load_config(real_project(tmp_path / "site"))
+    build(config)
+    kept = records.load(config, records.frame_of(config), files_below(config.output_dir))
+    assert kept is not None
+    originals = [item.texts["fr"] for item in kept.items.values() if "fr" in item.texts]
+    assert len(originals) > 20
+    for text in originals:
+        afresh = replace(text)  # the same text, its memo empty
+        assert "digest" not in afresh.memo
+        assert text.memo["digest"] == digest(afresh)
+    edited = replace(originals[0], body=originals[0].body + "\nUne phrase de plus.\n")
+    assert digest(edited) != digest(originals[0])

@@ -28,6 +28,10 @@ class Text:
     lines: Mapping[str, int]
     # (line, column, mark) of every TODO mark in the words of the text (tracked fields and body), in order
     marks: tuple[tuple[int, int, str], ...] = ()
+    # Values computed from the text once and kept with it, pickled with it: the fingerprint of its words
+    # (content/translations.py `digest`), so that a build after an edit does not compute it again for the
+    # texts it did not read again. Not a field of the text: `replace` starts it empty.
+    memo: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def title(self) -> str:
@@ -43,7 +47,8 @@ class Text:
 
     def __reduce__(self) -> tuple[Callable[..., Text], tuple[object, ...]]:
         """Pickled as plain data (a large site is loaded by two processes, see build/reading.py)."""
-        return _text, (self.lang, self.path, dict(self.fields), self.body, self.body_line, dict(self.lines), self.marks)
+        fields, lines = dict(self.fields), dict(self.lines)
+        return _text, (self.lang, self.path, fields, self.body, self.body_line, lines, self.marks, self.memo)
 
 
 @dataclass(frozen=True)
@@ -87,8 +92,11 @@ def _text(
     body_line: int,
     lines: dict[str, int],
     marks: tuple[tuple[int, int, str], ...],
+    memo: dict[str, str],
 ) -> Text:
-    return Text(lang, path, MappingProxyType(fields), body, body_line, MappingProxyType(lines), marks)
+    text = Text(lang, path, MappingProxyType(fields), body, body_line, MappingProxyType(lines), marks)
+    text.memo.update(memo)
+    return text
 
 
 def _item(

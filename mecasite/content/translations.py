@@ -48,8 +48,12 @@ WORDS = {
 
 
 def digest(text: Text) -> str:
-    """A short, stable fingerprint of the words of a text (front matter layout and slug do not count)."""
-    return _digest(tuple(text.fields.get(name) or "" for name in TRACKED), text.body)
+    """A short, stable fingerprint of the words of a text (front matter layout and slug do not count). Kept
+    in the text's memo: a build after an edit loads most texts with theirs (build/records.py)."""
+    found = text.memo.get("digest")
+    if found is None:
+        found = text.memo["digest"] = _digest(tuple(text.fields.get(name) or "" for name in TRACKED), text.body)
+    return found
 
 
 @lru_cache(maxsize=4096)  # each source is compared with each of its translations
