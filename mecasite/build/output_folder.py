@@ -71,7 +71,18 @@ class Ledger:
 
     def read(self, out: Path) -> dict[str, set[tuple[int, int]]] | None:
         """path -> the (size, mtime) a build wrote it with, in the settled ledger and in one still pending (a
-        build killed around its swap leaves either site in place: both are its own); None if unknown."""
+        build killed around its swap leaves either site in place: both are its own); None if unknown. Read
+        only: a build reads one ledger up to three times, so the last reading is kept while its files' inode,
+        size and time stamp stay the same (a ledger is replaced or appended to, never rewritten in place)."""
+        stamps = tuple(_stamp(ledger) for ledger in (self.path(out), self._pending(out)))
+        cached = _READ.get(str(self.path(out)))
+        if cached is not None and cached[0] == stamps:
+            return cached[1]
+        files = self._read(out)
+        _READ[str(self.path(out))] = (stamps, files)
+        return files
+
+    def _read(self, out: Path) -> dict[str, set[tuple[int, int]]] | None:
         files: dict[str, set[tuple[int, int]]] = {}
         found = False
         for ledger in (self.path(out), self._pending(out)):
@@ -128,6 +139,17 @@ class Ledger:
         self.folder.mkdir(parents=True, exist_ok=True)
         with open(self.path(out), "a", encoding="utf-8") as f:
             f.write("".join(_line(*e) for e in entries))
+
+
+_READ: dict[str, tuple[tuple[tuple[int, int, int] | None, ...], dict[str, set[tuple[int, int]]] | None]] = {}
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def _line(path: str, size: int | None, mtime: int | None) -> str:
