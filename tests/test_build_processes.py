@@ -241,3 +241,43 @@ def test_how_a_helper_died_is_read_from_the_exit_codes(codes, said):
     from mecasite.build.processes import how_it_died
 
     assert how_it_died(codes) == said
+
+
+def _walk_or_refuse(folder):
+    from mecasite.build.output_folder import RefusedOutput, files_below
+
+    if (folder / "refuse").exists():
+        raise RefusedOutput(f"refusing to replace '{folder}'")
+    return sorted(files_below(folder))
+
+
+def _die(folder):
+    if os.environ.get("BESIDE_DIE"):  # set when the helper was forked
+        os.kill(os.getpid(), signal.SIGKILL)
+    return sorted(p.name for p in folder.iterdir())
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_a_walk_beside_answers_as_the_walk_here(tmp_path, fork):
+    """The output and its spare are walked by a forked process while the build walks the content
+    (build/beside.py): the same answer as a walk in this process, the same refusal raised here."""
+    from mecasite.build.beside import Beside
+    from mecasite.build.output_folder import RefusedOutput, files_below
+
+    for i in range(300):
+        (tmp_path / f"d{i % 7}").mkdir(exist_ok=True)
+        (tmp_path / f"d{i % 7}/f{i}.html").write_text("x" * i)
+    assert Beside(_walk_or_refuse, tmp_path, fork=fork).result() == sorted(files_below(tmp_path))
+    (tmp_path / "refuse").write_text("")
+    with pytest.raises(RefusedOutput, match="refusing to replace"):
+        Beside(_walk_or_refuse, tmp_path, fork=fork).result()
+
+
+def test_a_helper_that_dies_leaves_the_answer_to_this_process(tmp_path, monkeypatch):
+    from mecasite.build.beside import Beside
+
+    (tmp_path / "a").write_text("")
+    monkeypatch.setenv("BESIDE_DIE", "1")
+    later = Beside(_die, tmp_path)
+    monkeypatch.delenv("BESIDE_DIE")  # asked here, the function answers
+    assert later.result() == ["a"]

@@ -135,3 +135,24 @@ def test_the_records_keep_each_original_with_the_fingerprint_of_its_words(tmp_pa
         assert text.memo["digest"] == digest(afresh)
     edited = replace(originals[0], body=originals[0].body + "\nUne phrase de plus.\n")
     assert digest(edited) != digest(originals[0])
+
+
+def test_with_the_output_and_its_spare_walked_beside_an_edit_still_gives_a_clean_build(tmp_path, monkeypatch):
+    """On a large site the output and its spare are walked by forked processes (build/uptodate.py): forced
+    here on a small one, two edits in turn (the second starts from the spare) leave a clean build's site."""
+    from mecasite.build import uptodate
+
+    monkeypatch.setattr(uptodate, "FORK_FROM", 0)
+    config_path = real_project(tmp_path / "site")
+    config = load_config(config_path)
+    build(config)
+    source = tmp_path / "site/content/partners/materalia/de.md"
+    for sentence in ("Ein neuer Satz.", "Noch ein Satz."):
+        before = inodes(config.output_dir)
+        source.write_text(source.read_text().replace("\n\n", f"\n\n{sentence}\n\n", 1))
+        build(config)
+        after = inodes(config.output_dir)
+        assert after["fr/partenaires/materalia/index.html"] == before["fr/partenaires/materalia/index.html"]
+        assert after["de/partner/materalia/index.html"] != before["de/partner/materalia/index.html"]
+    assert (tmp_path / "site/.public.spare").is_dir()
+    assert tree_digest(config.output_dir) == clean_build_of(config_path, tmp_path / "clean")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import os
 from collections import ChainMap
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -24,6 +24,7 @@ from mecasite.build.media import Media, process_media
 from mecasite.build.output_folder import check_output, ledger
 from mecasite.build.processes import WorkerDied
 from mecasite.build.reading import Folder, Listed, read_folders
+from mecasite.build.spare import Tree
 from mecasite.build.uptodate import Checked, check_build
 from mecasite.build.workers import Outcome, Redo, render_into
 from mecasite.build.writer import InMemory, Staging, WriteError, content_digest
@@ -181,7 +182,7 @@ def build(
         if previous and redo:
             prepared.renderer.used_strings |= previous.used_strings  # those of the pages kept
         records.forget(config)  # until this build is in place: a failure must not leave records of another output
-        outcome = build_prepared(prepared, jobs, reads=True, redo=redo)
+        outcome = build_prepared(prepared, jobs, reads=True, redo=redo, spare=checked.spare)
         manifest.record(config, inputs, prepared.problems.problems, outcome.written)
         written = manifest.files_fingerprint(outcome.written)
         made = (outcome.deps, outcome.page_problems, prepared.renderer, prepared.folders or {})
@@ -219,15 +220,16 @@ def build_prepared(
     staging: Staging | None = None,
     reads: bool = False,
     redo: Redo | None = None,
+    spare: Callable[[], Tree | None] | None = None,
 ) -> Outcome:
     """Render a prepared site into a staging folder, check it, then swap it into place; raise ContentError
     and leave the output as it was. With `track`, the outcome also holds what the preview keeps: each file's
     digest, each page's scan and what it read; with `reads`, what each page read and raised (for records.py).
-    `redo`: render only those files, keep the others. `staging` may be one that writes nothing
-    (writer.InMemory)."""
+    `redo`: render only those files, keep the others, starting from the spare (`spare`: it, looked for
+    already). `staging` may be one that writes nothing (writer.InMemory)."""
     config = prepared.config
     cards = _cards(prepared).files(prepared.renderer.cards(prepared.site.pages), jobs)  # before the staging
-    staging = staging or Staging(config.output_dir, ledger(config), recycle=redo is not None)
+    staging = staging or Staging(config.output_dir, ledger(config), redo is not None, spare)
     try:
         try:
             outcome = render_into(

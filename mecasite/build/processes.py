@@ -53,7 +53,7 @@ def fork_pool(jobs: int, role: str) -> Iterator[ProcessPoolExecutor]:
     """A pool of `jobs` forked processes; if one dies, WorkerDied ("a `role` process died (killed by signal
     9: SIGKILL, perhaps out of memory)") once every helper has ended."""
     context, started = _recording()
-    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_die_with_parent, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),))
     try:
         yield pool
     except BrokenProcessPool:
@@ -90,7 +90,7 @@ def how_it_died(exit_codes: Iterable[int | None]) -> str:
     return f"killed by signal {number}: {name}{why}"
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     """A helper must not outlive a build that was killed: a render process would go on writing into a staging
     folder that the next build has already cleaned away (Linux: PR_SET_PDEATHSIG). A parent that died before
     the signal was asked for is seen as a new parent process."""

@@ -3,15 +3,23 @@
 It imports only what that needs (the configuration, the output folder's rules and the manifest: no templates,
 Markdown, images or rendering), so that a build with nothing to do costs its start-up, one walk of the
 inputs and one of the output, and writes nothing. The command line asks it before importing the pipeline.
+On a large site the output and its spare (spare.py) are walked by forked processes (beside.py) while this
+one walks the inputs.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
-from mecasite.build import manifest
-from mecasite.build.output_folder import Entry, check_output
+from mecasite.build import manifest, spare
+from mecasite.build.beside import Beside
+from mecasite.build.output_folder import Entry, check_output, ledger
 from mecasite.config.settings import SiteConfig
+
+FORK_FROM = 256 * 1024  # bytes of the output's ledger (about 5,000 files): below, walking here costs less
 
 
 @dataclass(frozen=True)
@@ -19,11 +27,21 @@ class Checked:
     files: list[Entry]  # the output folder's files as they are now (see output_folder.check_output)
     inputs: manifest.Inputs
     up_to_date: bool  # the same inputs as the last build, its output untouched since
+    spare: Callable[[], spare.Tree | None] | None = None  # spare.usable, being found out beside (None: ask)
 
 
 def check_build(config: SiteConfig, force: bool = False) -> Checked:
     """Raise RefusedOutput for a folder that must not be replaced; else say whether there is anything to do
     (`force`: always)."""
-    files = check_output(config)
+    out = Path(config.output_dir).resolve()
+    files = ledger(config)
+    try:
+        large = os.stat(files.path(out)).st_size >= FORK_FROM
+    except OSError:
+        large = False
+    output = Beside(check_output, config, fork=large)
+    found = None if force else Beside(spare.usable, out, files, fork=large)
     inputs = manifest.inputs_fingerprint(config, {})
-    return Checked(files, inputs, not force and manifest.is_up_to_date(config, inputs, files))
+    walked = output.result()
+    up_to_date = not force and manifest.is_up_to_date(config, inputs, walked)
+    return Checked(walked, inputs, up_to_date, found.result if found is not None else None)
