@@ -3,8 +3,8 @@
 It imports only what that needs (the configuration, the output folder's rules and the manifest: no templates,
 Markdown, images or rendering), so that a build with nothing to do costs its start-up, one walk of the
 inputs and one of the output, and writes nothing. The command line asks it before importing the pipeline.
-On a large site the output and its spare (spare.py) are walked by forked processes (beside.py) while this
-one walks the inputs.
+On a large site the output is walked by a forked process (beside.py) while this one walks the inputs, and
+the spare (spare.py), when there is a build to make, while it loads the content.
 """
 
 from __future__ import annotations
@@ -40,8 +40,9 @@ def check_build(config: SiteConfig, force: bool = False) -> Checked:
     except OSError:
         large = False
     output = Beside(check_output, config, fork=large)
-    found = None if force else Beside(spare.usable, out, files, fork=large)
     inputs = manifest.inputs_fingerprint(config, {})
     walked = output.result()
     up_to_date = not force and manifest.is_up_to_date(config, inputs, walked)
+    # A build to make: the spare, which one after an edit starts from, is walked while the content loads.
+    found = Beside(spare.usable, out, files) if large and not (force or up_to_date) else None
     return Checked(walked, inputs, up_to_date, found.result if found is not None else None)
