@@ -38,6 +38,9 @@ from mecasite.build.output_folder import (
 _BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 
 
+Found = Callable[[], spare.Tree | None]  # spare.usable, asked beside the build (uptodate.py)
+
+
 class WriteError(Exception):
     """A path that must not be written (outside the output folder, or twice)."""
 
@@ -70,18 +73,12 @@ class Staging:
     Forked render workers write into it too; nothing in it is visible at the output path until `commit`.
     It carries the marker from the start, so that a killed build's leftover is known as ours. `recycle` (a
     build after an edit, which keeps most files): start from the spare, the site before the current one,
-    when there is a usable one (spare.py; `spare_found` gives it when it was looked for already).
+    when there is a usable one (spare.py; `found` gives it when it was looked for already, uptodate.py).
     """
 
     reused: spare.Tree | None = None  # what the spare held, when this staging folder is the spare recycled
 
-    def __init__(
-        self,
-        out: Path,
-        ledger: Ledger,
-        recycle: bool = False,
-        spare_found: Callable[[], spare.Tree | None] | None = None,
-    ):
+    def __init__(self, out: Path, ledger: Ledger, recycle: bool = False, found: Found | None = None):
         self.out = out.resolve()
         self.ledger = ledger
         self.out.parent.mkdir(parents=True, exist_ok=True)
@@ -91,9 +88,7 @@ class Staging:
         self._claimed: set[str] = set()
         self._folders: set[str] = {""}  # made by this process (each page has a folder of its own)
         self.written: list[Entry] = []  # the files this process wrote, for the ledger and the manifest
-        self.reused = None
-        if recycle:  # `spare_found`: spare.usable, asked already (uptodate.py); else asked now
-            self.reused = spare_found() if spare_found is not None else spare.usable(self.out, ledger)
+        self.reused = (found or (lambda: spare.usable(self.out, ledger)))() if recycle else None
         if self.reused is not None:
             os.rename(spare.spare_path(self.out), self.root)  # its marker and all: a leftover is known as ours
             self._folders |= self.reused.folders
