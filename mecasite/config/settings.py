@@ -63,7 +63,7 @@ class SiteConfig:
     # is an address of this site (render/body_links.py).
     known_base_urls: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def default_language(self) -> str:
         return next(lang.code for lang in self.languages if lang.default)
 

@@ -188,7 +188,8 @@ def check_translations(
         source = item.texts.get(default)
         if source:
             unfinished_source(config, item, source, problems)
-        for state in (state_of(config, item, lang, dict(item.drafts)) for lang in config.codes):
+        drafts = dict(item.drafts)
+        for state in (state_of(config, item, lang, drafts) for lang in config.codes):
             states.append(state)
             message, hint = finding(state)
             if message:
@@ -222,6 +223,8 @@ def unfinished_source(config: SiteConfig, item: Item, source: Text, problems: Co
 
 def finding(state: State) -> tuple[str, str]:
     """What `check` says of a state, and what to do about it; ("", "") when there is nothing to do."""
+    if state.status in (SOURCE, UP_TO_DATE):  # most texts: no message to make
+        return "", ""
     command = f"python build.py translate {state.collection}/{state.id} --to {state.lang}"
     if state.status == MISSING:
         return (
