@@ -98,7 +98,7 @@ def render_into(
     kept: list[str] = []
     if redo is not None:
         again = redo.paths | (extras.keys() if redo.extras is None else redo.extras)
-        kept = sorted(all_paths - static.keys() - again)
+        kept = sorted(all_paths - frozenset(static) - again)  # a set: `- static.keys()` asked the ChainMap per path
         staging.keep(kept)
         pages = tuple(p for p in pages if p.output_path in redo.paths)
         extras = {path: make for path, make in extras.items() if path in again}
