@@ -156,3 +156,22 @@ def test_with_the_output_and_its_spare_walked_beside_an_edit_still_gives_a_clean
         assert after["de/partner/materalia/index.html"] != before["de/partner/materalia/index.html"]
     assert (tmp_path / "site/.public.spare").is_dir()
     assert tree_digest(config.output_dir) == clean_build_of(config_path, tmp_path / "clean")
+
+
+def test_the_readers_index_kept_pickled_answers_as_the_index_it_was_saved_from():
+    """The records keep which pages read each (item, language) pickled apart (records.Index): unpickled
+    only when asked for or added to, and saved again with what a build after an edit added."""
+    from mecasite.render.memo import Readers
+
+    fair, acme = (("actions", "fair"), "en"), (("partners", "acme"), "fr")
+    readers: Readers[str] = Readers()
+    readers.add("en/actions/fair/index.html", [fair], [fair])
+    readers.add("fr/partenaires/acme/index.html", [acme, fair], [])
+    index = records.Index(*records.Index.saved(readers))
+    asked = [([fair], []), ([], [fair]), ([acme], [acme]), ([(("pages", "home"), "en")], [])]
+    assert [index.of(m, b) for m, b in asked] == [readers.of(m, b) for m, b in asked]
+    for both in (index, readers):
+        both.add("en/index.html", [acme], [acme])
+    again = records.Index(*records.Index.saved(index))
+    assert [again.of(m, b) for m, b in asked] == [readers.of(m, b) for m, b in asked]
+    assert again.of([acme], []) == {"fr/partenaires/acme/index.html", "en/index.html"}
