@@ -4,12 +4,17 @@ not made again for the whole site)."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
+from types import MappingProxyType
 
 from sitekit import CONFIG, text, tree_digest, write_site
 
 from mecasite.build.pipeline import build
 from mecasite.config.settings import SiteConfig, load_config
+from mecasite.content.model import Item, ItemKey, Model, Text
+from mecasite.content.parity_edits import names_again, naming
+from mecasite.content.parity_names import Names, names_of
 from mecasite.preview.session import Session
 
 
@@ -32,3 +37,53 @@ def test_a_title_edit_without_share_cards_writes_no_card(tmp_path):
     session.update([config.root / "content/actions/fair/en.md"])
     assert not (config.output_dir / "static/cards").exists()
     assert tree_digest(config.output_dir) == _clean(config, tmp_path)
+
+
+def _item(key: ItemKey, titles: dict[str, str], body: str = "") -> Item:
+    texts = {
+        lang: Text(lang, f"content/{key[0]}/{key[1]}/{lang}.md", MappingProxyType({"title": t}), body, 5, {})
+        for lang, t in titles.items()
+    }
+    return Item(key[0], key[1], f"content/{key[0]}/{key[1]}", {}, MappingProxyType(texts), {})
+
+
+def _naming_everywhere(model: Model, before: Names, after: Names) -> set[ItemKey]:
+    """What naming finds, searched in every piece of every original."""
+    changed = [t for t in before.titles.keys() | after.titles.keys() if before.titles.get(t) != after.titles.get(t)]
+    return {
+        item.key
+        for item in model.items.values()
+        if (source := item.texts.get("fr"))
+        and any(t in piece for t in changed for piece in (source.body, *map(str, source.fields.values())))
+    }
+
+
+def test_the_titles_kept_between_edits_are_those_of_the_whole_model_after_each_edit():
+    """Titles changed, shared by two items, removed, items added and removed, in random order (seeded): the
+    names updated per item are the names made from the whole model, phrases included, and the items found
+    naming a changed title are those that name it."""
+    rng = random.Random(18)
+    words = ["Salon Gamma", "Alpha Fair", "Grande Région", "Forum", "the fair", "Liège", "Gamma Show", "Belgique", ""]
+    keys = [("actions", f"a{i}") for i in range(6)] + [("partners", f"p{i}") for i in range(3)]
+
+    def random_item(key: ItemKey) -> Item:
+        titles = {lang: rng.choice(words) for lang in ("fr", "en", "nl") if rng.random() < 0.8}
+        return _item(key, titles, f"Voir {rng.choice(words)} et {rng.choice(words)}.")
+
+    model = Model(MappingProxyType({key: random_item(key) for key in keys}))
+    names = names_of(model, "fr")
+    assert names.phrases  # made, so that they are kept or changed
+    for _ in range(300):
+        edited = set(rng.sample(keys, rng.choice((1, 1, 2))))
+        items = dict(model.items)
+        for key in edited:
+            if rng.random() < 0.15:
+                items.pop(key, None)
+            else:
+                items[key] = random_item(key)
+        after = Model(MappingProxyType(dict(sorted(items.items()))))
+        again = names_again(names, model, after, edited, "fr")
+        whole = names_of(after, "fr")
+        assert (again.titles, again.owners, again.phrases) == (whole.titles, whole.owners, whole.phrases)
+        assert naming(after, names, again) == (_naming_everywhere(after, names, again) if again is not names else set())
+        model, names = after, again

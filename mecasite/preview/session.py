@@ -38,7 +38,8 @@ from mecasite.content.drafts import is_draft
 from mecasite.content.loader import load_item
 from mecasite.content.model import ItemKey, Model
 from mecasite.content.parity import check_parity
-from mecasite.content.parity_names import Names, names_again, names_of, naming
+from mecasite.content.parity_edits import names_again, naming
+from mecasite.content.parity_names import Names, names_of
 from mecasite.content.schemas import COLLECTIONS
 from mecasite.content.signatures import check_signatures
 from mecasite.content.translations import State, check_translations, outdated
@@ -256,8 +257,7 @@ class Session:
             was, now = dict(before.files) if before else {}, dict(after.files) if after else {}
             if was != now:
                 files.setdefault(key, set()).update(n for n in was.keys() | now.keys() if was.get(n) != now.get(n))
-        changed_items = [items[k] for k in sorted(keys) if k in items]
-        check_files(Model(MappingProxyType({item.key: item for item in changed_items})), problems)
+        check_files(Model(MappingProxyType({k: items[k] for k in sorted(keys) if k in items})), problems)
         problems.raise_errors()
         if items.keys() != old.site.model.items.keys():
             items = dict(sorted(items.items()))  # the order a full load gives
