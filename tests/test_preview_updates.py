@@ -4,6 +4,7 @@ not made again for the whole site)."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from pathlib import Path
 from types import MappingProxyType
@@ -59,11 +60,23 @@ def _naming_everywhere(model: Model, before: Names, after: Names) -> set[ItemKey
 
 
 def test_the_titles_kept_between_edits_are_those_of_the_whole_model_after_each_edit():
-    """Titles changed, shared by two items, removed, items added and removed, in random order (seeded): the
-    names updated per item are the names made from the whole model, phrases included, and the items found
-    naming a changed title are those that name it."""
+    """Titles changed, shared by two items, removed, items added, removed or read again the same, in random
+    order (seeded), a title with a NUL (the originals are searched joined by NULs): the names updated per item
+    are the names made from the whole model, phrases included, and the items found naming a changed title are
+    those that name it."""
     rng = random.Random(18)
-    words = ["Salon Gamma", "Alpha Fair", "Grande Région", "Forum", "the fair", "Liège", "Gamma Show", "Belgique", ""]
+    words = [
+        "Salon Gamma",
+        "Alpha Fair",
+        "Grande Région",
+        "Forum",
+        "the fair",
+        "Liège",
+        "Gamma Show",
+        "Belgique",
+        "Nul\0Part",
+        "",
+    ]
     keys = [("actions", f"a{i}") for i in range(6)] + [("partners", f"p{i}") for i in range(3)]
 
     def random_item(key: ItemKey) -> Item:
@@ -79,6 +92,9 @@ def test_the_titles_kept_between_edits_are_those_of_the_whole_model_after_each_e
         for key in edited:
             if rng.random() < 0.15:
                 items.pop(key, None)
+            elif rng.random() < 0.2 and key in items:  # read again, the same: other objects
+                texts = {lang: dataclasses.replace(t) for lang, t in items[key].texts.items()}
+                items[key] = dataclasses.replace(items[key], texts=MappingProxyType(texts))
             else:
                 items[key] = random_item(key)
         after = Model(MappingProxyType(dict(sorted(items.items()))))
@@ -87,3 +103,15 @@ def test_the_titles_kept_between_edits_are_those_of_the_whole_model_after_each_e
         assert (again.titles, again.owners, again.phrases) == (whole.titles, whole.owners, whole.phrases)
         assert naming(after, names, again) == (_naming_everywhere(after, names, again) if again is not names else set())
         model, names = after, again
+
+
+def test_a_title_is_not_found_across_two_pieces_of_an_original():
+    """The originals are searched as one string, their pieces joined by NULs: a title holding a NUL is looked
+    for in each piece, never across two."""
+    ends = _item(("actions", "a"), {"fr": "Part"}, "Voir Nul")  # body, then its title: 'Voir Nul\0Part'
+    model = Model(MappingProxyType({ends.key: ends}))
+    before = names_of(model, "fr")
+    after = Names({**before.titles, "Nul\0Part": {"fr": "Nul\0Part"}}, "fr", before.owners, before.originals)
+    assert naming(model, before, after) == set()
+    after = Names({**before.titles, "Nul": {"fr": "Nul"}}, "fr", before.owners, before.originals)
+    assert naming(model, before, after) == {ends.key}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 
-from mecasite.content.model import Item, ItemKey, Model
+from mecasite.content.model import Item, ItemKey, Model, Text
 from mecasite.content.parity_names import Names, country_phrases, is_name_like, names_of, pieces
 
 
@@ -78,11 +78,17 @@ def naming(model: Model, before: Names | None, after: Names) -> set[ItemKey]:
     found = set()
     for title in changed:  # compare finds a name in the original as it is written: no folding
         if "\0" in title:  # it would be found across two pieces: looked for in each
-            found |= {k for k, source in originals.sources if any(title in piece for piece in pieces(source))}
+            found |= {
+                k for k, text in zip(originals.keys, originals.texts, strict=True) if text and _in_pieces(title, text)
+            }
             continue
         at = originals.joined.find(title)
         while at >= 0:
             i = bisect.bisect_right(originals.starts, at) - 1
-            found.add(originals.sources[i][0])
+            found.add(originals.sources[i])
             at = originals.joined.find(title, originals.starts[i + 1]) if i + 1 < len(originals.starts) else -1
     return found
+
+
+def _in_pieces(title: str, source: Text) -> bool:
+    return any(title in piece for piece in pieces(source))

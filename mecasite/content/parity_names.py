@@ -124,24 +124,33 @@ def country_phrases(lang: str) -> frozenset[str]:
 class Originals:
     """Every item's original as one string, its body and fields joined by NUL, items too, for `naming`: one
     search of 5 MB finds a title in 2 ms at 2,500 items, a search per item took 8 (the title is prepared for
-    each). Made again when an original is no longer the same object; kept by Names between edits."""
+    each). Kept by Names between edits; an original that is another object is joined again, and the string
+    made again only if it reads otherwise (an edit of a translation reads its item's folder again)."""
 
     def __init__(self) -> None:
         self.keys: list[ItemKey] = []  # the model's items, in its order
         self.texts: list[Text | None] = []  # their originals, the same objects as the model's
-        self.sources: list[tuple[ItemKey, Text]] = []  # those that have one
-        self.starts: list[int] = []  # where each source begins in `joined`
+        self.pieces: list[str | None] = []  # each original's body and fields, joined
+        self.sources: list[ItemKey] = []  # the items with an original, in the order of `joined`
+        self.starts: list[int] = []  # where each begins in `joined`
         self.joined = ""
 
     def of(self, model: Model, default: str) -> Originals:
-        """Itself, made again if `model` is not the one it was made of (an item or an original not the same)."""
+        """Itself, up to date with `model`."""
         keys, texts = list(model.items), [item.texts.get(default) for item in model.items.values()]
-        if keys != self.keys or len(texts) != len(self.texts) or not all(map(operator.is_, texts, self.texts)):
-            self.keys, self.texts = keys, texts
-            self.sources = [(key, text) for key, text in zip(keys, texts, strict=True) if text is not None]
-            joined = ["\0".join(pieces(text)) for _, text in self.sources]
-            self.starts = list(itertools.accumulate((len(one) + 1 for one in joined[:-1]), initial=0))
-            self.joined = "\0".join(joined)
+        if keys == self.keys and len(texts) == len(self.texts) and all(map(operator.is_, texts, self.texts)):
+            return self
+        was = dict(zip(self.keys, zip(self.texts, self.pieces, strict=True), strict=True))
+        joined = [
+            None if text is None else old[1] if (old := was.get(key)) and old[0] is text else "\0".join(pieces(text))
+            for key, text in zip(keys, texts, strict=True)
+        ]
+        if keys != self.keys or joined != self.pieces:
+            present = [(key, one) for key, one in zip(keys, joined, strict=True) if one is not None]
+            self.sources = [key for key, _ in present]
+            self.starts = list(itertools.accumulate((len(one) + 1 for _, one in present[:-1]), initial=0))
+            self.joined = "\0".join(one for _, one in present)
+        self.keys, self.texts, self.pieces = keys, texts, joined
         return self
 
 
