@@ -1,17 +1,16 @@
 """Incremental rebuilds for the preview: after an edit, re-render only the pages that show what changed.
 
 A `Session` keeps the last good build in memory: the model, the renderer (compiled templates, and a memo of
-converted bodies, list cards and orders with what each read, see memo.py), and for every page the items whose
-meta (title, summary, slug, facts, which translations exist) and whose body it read while rendering. An edit
-to content re-reads only the changed items, re-resolves and re-checks them, re-renders the pages
-`build/changes.py` `plan` names (the same rule a build after an edit follows, from its records), and
-rewrites only the files whose bytes differ, each one atomically, through the writer. An image or document
-saved, added or removed beside an item's text is the same kind of update: only that file is processed again
-(build/media.py `update_media`, through the image cache; with `quick_images`, as serve runs it, a new image
-is first a draft in its own format, made in full afterwards in the background: `finish_images`), the pages
-that show it are rendered again (`changes.with_files`) and the files nothing publishes any more are removed,
-so the output stays what a clean build makes. Templates, interface strings, static files or the
-configuration changing means a full build; so does an item published or made a draft (links to it warn).
+converted bodies, list cards and orders with what each read, see memo.py), and for every page the items whose meta
+(title, summary, slug, facts, which translations exist) and whose body it read while rendering. An edit to content
+re-reads only the changed items, re-resolves and re-checks them, re-renders the pages `build/changes.py` `plan`
+names (the same rule a build after an edit follows, from its records), and rewrites only the files whose bytes
+differ, each one atomically, through the writer. An image or document saved, added or removed beside an item's text
+is the same kind of update: only that file is processed again (build/media.py `update_media`; with `quick_images`,
+as serve runs it, a new image is first a draft in its own format, made in full afterwards in the background:
+`finish_images`), the pages that show it are rendered again (`changes.with_files`) and the files nothing publishes
+any more are removed, so the output stays a clean build's. Templates, interface strings, static files or the
+configuration changing, or an item published or made a draft (links to it warn), means a full build.
 """
 
 from __future__ import annotations
@@ -39,7 +38,8 @@ from mecasite.content.drafts import is_draft
 from mecasite.content.loader import load_item
 from mecasite.content.model import ItemKey, Model
 from mecasite.content.parity import check_parity
-from mecasite.content.parity_names import Names, names_again, names_of, naming
+from mecasite.content.parity_edits import names_again, naming
+from mecasite.content.parity_names import Names, names_of
 from mecasite.content.schemas import COLLECTIONS
 from mecasite.content.signatures import check_signatures
 from mecasite.content.translations import State, check_translations, outdated
@@ -257,8 +257,7 @@ class Session:
             was, now = dict(before.files) if before else {}, dict(after.files) if after else {}
             if was != now:
                 files.setdefault(key, set()).update(n for n in was.keys() | now.keys() if was.get(n) != now.get(n))
-        changed_items = [items[k] for k in sorted(keys) if k in items]
-        check_files(Model(MappingProxyType({item.key: item for item in changed_items})), problems)
+        check_files(Model(MappingProxyType({k: items[k] for k in sorted(keys) if k in items})), problems)
         problems.raise_errors()
         if items.keys() != old.site.model.items.keys():
             items = dict(sorted(items.items()))  # the order a full load gives
@@ -322,8 +321,9 @@ class Session:
 
 
 def _page_cards(renderer: Renderer, pages: Iterable[Page]) -> dict[str, Card]:
-    """Each page's social card, by the page's output path."""
-    found = ((page.output_path, card_of(renderer.views, renderer.translator, renderer.palette, page)) for page in pages)
+    """Each page's social card, by the page's output path (none when the site draws none: `share_cards`)."""
+    drawn = (page for page in pages if renderer.site.config.share_cards)
+    found = ((page.output_path, card_of(renderer.views, renderer.translator, renderer.palette, page)) for page in drawn)
     return {path: card for path, card in found if card is not None}
 
 
