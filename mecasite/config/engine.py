@@ -94,6 +94,14 @@ def engine_description() -> dict[str, object]:
     }
 
 
+def distributions() -> Mapping[str, str]:
+    """name -> version of every installed distribution, as the engine key has them: for a version needed
+    without importing its package (Pillow's, the cards' key) or `importlib.metadata` (Pagefind's)."""
+    found = engine_description()["distributions"]
+    assert isinstance(found, dict)
+    return found
+
+
 def key_of(description: Mapping[str, object]) -> str:
     return hashlib.sha256(json.dumps(description, sort_keys=True).encode()).hexdigest()[:32]
 
