@@ -22,7 +22,7 @@ import io
 import json
 import re
 from dataclasses import asdict, dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -80,11 +80,10 @@ class Card:
     section: str  # the site's section ("International"), in that language
     palette: Palette = Palette()
 
-    @cached_property  # asked for several times per page (the card's path, the share picture): computed once
+    @property
     def key(self) -> str:
         """A digest of what is drawn and of how: the drawing code, the font and Pillow's version."""
-        text = json.dumps(asdict(self), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(f"{drawing_key()}\0{text}".encode()).hexdigest()[:20]
+        return _key(self)
 
     @property
     def path(self) -> str:
@@ -95,6 +94,13 @@ class Card:
     def alt(self) -> str:
         """Its text alternative: what the card says."""
         return f"{self.title} – {self.site} {self.section}"
+
+
+@lru_cache(maxsize=4096)
+def _key(card: Card) -> str:
+    """By value: a page's card is made again for its share picture, and several pages show one card."""
+    text = json.dumps(asdict(card), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(f"{drawing_key()}\0{text}".encode()).hexdigest()[:20]
 
 
 @lru_cache(maxsize=1)
