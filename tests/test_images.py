@@ -11,7 +11,7 @@ from imagekit import bomb_png, photo
 from PIL import Image
 from sitekit import quote, text, tree_digest, write_site
 
-from mecasite.build import media as media_module
+from mecasite.build import images as images_module
 from mecasite.build.pipeline import build
 from mecasite.cli import main
 from mecasite.config.settings import load_config
@@ -123,7 +123,7 @@ def test_warm_build_opens_no_image(tmp_path, monkeypatch):
     def refuse(name, data):
         raise AssertionError(f"{name} processed again")
 
-    monkeypatch.setattr(media_module, "make_image", refuse)
+    monkeypatch.setattr(images_module, "make_image", refuse)
     build(config, force=True)
     assert tree_digest(config.output_dir) == first
 

@@ -16,6 +16,7 @@ from markdown.treeprocessors import InlineProcessor
 from sitekit import MARKDOWN_PIECES, REPO
 
 from mecasite.markdown import engine as markdown_engine
+from mecasite.markdown.syntax import needs_extra
 
 hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import given, settings  # noqa: E402
@@ -52,7 +53,7 @@ def stock() -> markdown.Markdown:
 
 
 def trimmed(text: str, converters={}) -> str:  # noqa: B006 - converters built once, reused like the builder
-    kind = "full" if markdown_engine.needs_extra(text) else "lean"
+    kind = "full" if needs_extra(text) else "lean"
     if kind not in converters:
         converters[kind] = markdown_engine.converter(markdown_engine.FULL if kind == "full" else markdown_engine.LEAN)
     return converters[kind].reset().convert(text)
@@ -64,7 +65,7 @@ def test_every_piece_of_syntax_converts_as_stock(text):
 
 
 def test_text_without_extra_syntax_takes_the_lean_converter():
-    assert not markdown_engine.needs_extra("## Title\n\nSome *text* with a [link](partner:x).\n\n- item")
+    assert not needs_extra("## Title\n\nSome *text* with a [link](partner:x).\n\n- item")
     for text in (
         "a | b",
         "x[^1]",
@@ -78,7 +79,7 @@ def test_text_without_extra_syntax_takes_the_lean_converter():
         ": first",
         "a\rb",
     ):
-        assert markdown_engine.needs_extra(text), text
+        assert needs_extra(text), text
 
 
 def test_the_real_content_converts_as_stock():

@@ -15,7 +15,7 @@ from sitekit import MARKDOWN_PIECES, REPO
 
 from mecasite.content.schemas import REF_KINDS
 from mecasite.markdown import convert as markdown_render
-from mecasite.markdown.prose import ProseConverter
+from mecasite.markdown.prose import ProseConverter, toc_slug, toc_unique
 from mecasite.markdown.typography import typography
 
 hypothesis = pytest.importorskip("hypothesis")
@@ -313,3 +313,53 @@ def test_both_routes_refuse_a_text_beyond_a_limit_alike(beyond, within):
         python_markdown.value.hint,
     )
     assert FULL.convert(within, "fr").html.startswith(("<p>", "<h2"))  # within the limit: converted
+
+
+HEADING_TITLES = [
+    "Résultats",
+    "Le salon Intermat 2027 : ce qu’il faut savoir",
+    "Über uns – Straße & Co.",
+    "  spaces   inside\tand out ",
+    "a-b--c - d",
+    "__init__ et _x_",
+    "«\u00a0citation\u00a0»",
+    "!!!",
+    "",
+    "titre_2",
+    "日本語の見出し",
+]
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_heading_slugs_are_python_markdowns(title):
+    from markdown.extensions.toc import slugify_unicode
+
+    assert toc_slug(title) == slugify_unicode(title, "-")
+
+
+def test_heading_ids_are_made_unique_as_python_markdown_makes_them():
+    from markdown.extensions.toc import slugify_unicode, unique
+
+    ours: set[str] = set()
+    theirs: set[str] = set()
+    titles = HEADING_TITLES * 3 + ["titre", "titre_1", "titre", "titre_3", "titre_1", "x_9", "x_9", "x"]
+    for title in titles:
+        assert toc_unique(toc_slug(title), ours) == unique(slugify_unicode(title, "-"), theirs), title
+    assert ours == theirs
+    assert {"titre_2", "titre_3", "titre_4", "x_10", "_1", "résultats_2"} <= ours  # `_N` counts on from N
+
+
+def test_a_build_of_prose_never_imports_python_markdown():
+    """The prose route makes heading ids itself: a body without Markdown beyond prose needs no Markdown."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from mecasite.markdown.convert import MarkdownRenderer; "
+        "r = MarkdownRenderer(frozenset({'partner'}), None); "
+        "c = r.convert('## Un titre\\n\\nVoir [M](partner:m).\\n\\n## Un titre', 'fr'); "
+        "print(c.headings, 'markdown' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "((2, 'un-titre', 'Un titre'), (2, 'un-titre_1', 'Un titre')) False"

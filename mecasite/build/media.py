@@ -6,7 +6,8 @@ Each processed image is kept in `.cache/images/` under a key made of the file's 
 the sizes and hands the writer the cached files. Output names carry that key, so hosts may cache them for a
 year (`_headers`). `read_only` (`check`): the cache is read, never written. The preview processes again only
 the files an edit saved, added or removed (`update_media`), first as drafts (`quick`: the original's format
-alone, encoded fast, never cached), then in full in the background (`finish_drafts`).
+alone, encoded fast, never cached), then in full in the background (`finish_drafts`). images.py, and Pillow
+with it, is imported only when there is an image: a site without any never loads them.
 """
 
 from __future__ import annotations
@@ -19,14 +20,17 @@ from collections.abc import Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-from mecasite.build.images import MAX_BYTES, OPERATION, ImageError, Made, make_image
 from mecasite.build.processes import CAN_FORK, fork_pool
 from mecasite.config.settings import SiteConfig
 from mecasite.content.attachments import is_image
 from mecasite.content.model import ItemKey, Model
 from mecasite.problems import Collector
 from mecasite.render.media import Document, MediaTable, Picture, Variant
+
+if TYPE_CHECKING:
+    from mecasite.build.images import ImageError, Made
 
 MAX_DOCUMENT_BYTES = 50_000_000
 # A document's first bytes, by extension: a file that is not what its name says is refused.
@@ -66,7 +70,9 @@ def _stem(name: str) -> str:
 
 
 def _key(data: bytes) -> str:
-    return hashlib.sha256(hashlib.sha256(data).digest() + OPERATION.encode()).hexdigest()[:20]
+    from mecasite.build import images
+
+    return hashlib.sha256(hashlib.sha256(data).digest() + images.OPERATION.encode()).hexdigest()[:20]
 
 
 Task = tuple[str, str, bytes, str, bool, bool]  # source path, name, bytes, cache folder, keep, quick
@@ -75,10 +81,12 @@ Task = tuple[str, str, bytes, str, bool, bool]  # source path, name, bytes, cach
 def _work(task: Task) -> tuple[str, Made | ImageError]:
     """Process one image and keep its files in the cache (a draft never); the error instead, for the parent
     to report."""
+    from mecasite.build import images
+
     rel, name, data, folder, keep, quick = task
     try:
-        made = make_image(name, data, quick)
-    except ImageError as exc:
+        made = images.make_image(name, data, quick)
+    except images.ImageError as exc:
         return rel, exc
     if keep and not made.draft:
         _store(Path(folder), _key(data), made)
@@ -153,13 +161,15 @@ def update_media(
 def finish_drafts(config: SiteConfig, paths: Iterable[str]) -> None:
     """The images published as drafts (`paths`, project-relative) made in full into the cache, where the next
     update finds them; one that fails or changed meanwhile is left to that update, which reports it."""
+    from mecasite.build import images
+
     folder = config.cache_dir / "images"
     for rel in paths:
         try:
             data = (config.root / rel).read_bytes()
         except OSError:
             continue
-        if len(data) <= MAX_BYTES and _cached(folder, _key(data)) is None:
+        if len(data) <= images.MAX_BYTES and _cached(folder, _key(data)) is None:
             _work((rel, rel.rpartition("/")[2], data, str(folder), True, False))
 
 
@@ -204,8 +214,10 @@ def _process(
         if not is_image(name):
             _document(rel, name, data, config.root / rel, table, files, problems)
             continue
+        from mecasite.build import images
+
         keys[rel] = key = _key(data)
-        cached = None if len(data) > MAX_BYTES else _cached(folder, key)
+        cached = None if len(data) > images.MAX_BYTES else _cached(folder, key)
         if cached is None:
             todo.append((rel, name, data, str(folder), not read_only, quick))
             continue
@@ -221,7 +233,7 @@ def _process(
         results = [_work(task) for task in todo]
     drafts = set()
     for rel, result in results:
-        if isinstance(result, ImageError):
+        if isinstance(result, Exception):  # an ImageError
             problems.add(rel, 0, result.message, result.hint)
             continue
         if result.draft:

@@ -63,7 +63,7 @@ class SiteConfig:
     # is an address of this site (render/body_links.py).
     known_base_urls: tuple[str, ...] = ()
 
-    @cached_property
+    @cached_property  # asked for hundreds of times a build, as is base_path
     def default_language(self) -> str:
         return next(lang.code for lang in self.languages if lang.default)
 
@@ -88,7 +88,7 @@ class SiteConfig:
         """What builds keep between runs (never published, never needed: deleting it costs only time)."""
         return self.root / ".cache"
 
-    @property
+    @cached_property
     def base_path(self) -> str:
         """The path part of `base_url`, always ending with `/` (`/international/`)."""
         return urlsplit(self.base_url).path

@@ -103,8 +103,9 @@ def find_marks(
             typed = file_lines[line - 1] if 0 < line <= len(file_lines) else ""
             hits = list(MARK.finditer(typed, max(column - 1, 0)))
             found += [(line, m.start() + 1, m.group()) for m in hits] or [(line, column, in_value.group())]
-    for offset, typed in enumerate(body.split("\n")):
-        found += [(body_line + offset, m.start() + 1, m.group()) for m in MARK.finditer(typed)]
+    if MARK.search(body):  # most bodies have none: not searched line by line (every text is read each build)
+        for offset, typed in enumerate(body.split("\n")):
+            found += [(body_line + offset, m.start() + 1, m.group()) for m in MARK.finditer(typed)]
     return tuple(sorted(found))
 
 

@@ -9,21 +9,23 @@ from __future__ import annotations
 
 import hashlib
 import re
-import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from html import escape, unescape
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import markdown
 import nh3
-from markdown.treeprocessors import Treeprocessor
 
 from mecasite.config.engine import engine_key
-from mecasite.markdown import engine as markdown_engine
 from mecasite.markdown.limits import PREFIX, TooComplex, check_complexity
 from mecasite.markdown.prose import Heading, Parts, ProseConverter, Ref
+from mecasite.markdown.syntax import needs_extra
 from mecasite.markdown.typography import typography
+
+if TYPE_CHECKING:
+    import markdown
+
+    from mecasite.markdown.engine import Links
 
 # Resolves ("partner", "materalia", "") to a URL, or None when no such item exists.
 RefResolver = Callable[[str, str], "str | None"]
@@ -82,7 +84,6 @@ ATTRIBUTES = {
     "ol": {"start"},
 }
 SCHEMES = {"http", "https", "mailto"}
-SKIP_TEXT = {"code", "pre"}
 CLEANER = nh3.Cleaner(tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES, link_rel=None)  # built once
 
 
@@ -92,41 +93,6 @@ class Rendered:
     headings: tuple[Heading, ...]
     refs: tuple[Ref, ...]  # items linked to
     bad_refs: tuple[str, ...]  # references to items that do not exist
-
-
-class _Links(Treeprocessor):
-    """Rewrites id links, applies typography to text, and records headings."""
-
-    def __init__(self, md: markdown.Markdown, kinds: frozenset[str]):
-        super().__init__(md)
-        self.kinds = kinds
-        self.lang = ""
-        self.reset()
-
-    def reset(self) -> None:
-        self.headings: list[Heading] = []
-        self.refs: list[Ref] = []
-
-    def run(self, root: etree.Element) -> None:
-        for element in root.iter():
-            if element.tag == "a":
-                self._link(element)
-            if element.tag in ("h2", "h3", "h4", "h5", "h6"):
-                self.headings.append((int(element.tag[1]), element.get("id", ""), "".join(element.itertext())))
-            if element.tag not in SKIP_TEXT:
-                element.text = typography(element.text or "", self.lang) or element.text
-            element.tail = typography(element.tail or "", self.lang) or element.tail
-
-    def _link(self, element: etree.Element) -> None:
-        """An id link becomes a placeholder address, filled in per page by `link` (so conversions can be
-        cached whatever the target's URL is in each language)."""
-        href = element.get("href", "")
-        kind, colon, rest = href.partition(":")
-        if not colon or kind not in self.kinds:
-            return
-        item_id, _, anchor = rest.partition("#")
-        self.refs.append((kind, item_id))
-        element.set("href", f"{PLACEHOLDER}{kind}/{item_id}" + (f"#{anchor}" if anchor else ""))
 
 
 PLACEHOLDER = "https://ref.mecasite.invalid/"
@@ -204,23 +170,25 @@ class ConversionCache(Protocol):
 class MarkdownRenderer:
     """Reusable converters (building a `Markdown` instance per page costs more than the page): the short
     route for plain prose (prose.py), and Python-Markdown for the rest, lean or with `extra` for the texts
-    that use its syntax (engine.py)."""
+    that use its syntax (engine.py). Python-Markdown is imported and its converters built on the first text
+    that needs them: a build whose bodies are plain prose or cached never does (some 50 ms of a real build)."""
 
     def __init__(self, kinds: frozenset[str], cache: ConversionCache | None = None):
         self.cache = cache
+        self.kinds = kinds
         self.salt = cache_salt(frozenset(kinds))
-        self._converters = {}
-        for name, extensions in (("lean", markdown_engine.LEAN), ("full", markdown_engine.FULL)):
-            md = markdown_engine.converter(extensions)
-            links = _Links(md, kinds)
-            md.treeprocessors.register(links, "mecasite-links", 1)
-            self._converters[name] = (md, links)
+        self._converters: dict[str, tuple[markdown.Markdown, Links]] = {}
         self.prose = ProseConverter(kinds, PLACEHOLDER, typography)  # most texts: see prose.py
 
     def _convert_fully(self, text: str, lang: str, converter: str) -> Parts:
         """Python-Markdown (a converter with or without `extra`), on a text within the limits (limits.py).
         The stack is the one bound they leave to Python: nesting (of HTML, definition lists) deep enough
         to exhaust it is refused as too deep."""
+        if converter not in self._converters:
+            from mecasite.markdown import engine
+
+            extensions = engine.FULL if converter == "full" else engine.LEAN
+            self._converters[converter] = engine.linking_converter(extensions, self.kinds, PLACEHOLDER)
         md, links = self._converters[converter]
         md.reset()
         links.reset()
@@ -256,7 +224,7 @@ class MarkdownRenderer:
         """Plain prose is converted again each time (a cache lookup would cost about as much); other texts
         are kept in the cache. Both routes are behind the same limits: TooComplex beyond them."""
         check_complexity(text)
-        extra = markdown_engine.needs_extra(text)
+        extra = needs_extra(text)
         prose = None if extra else self.prose.convert(text, lang)
         if prose is not None:  # written as the cleaner would leave it (prose.py; the tests hold it to that)
             return Converted(*prose)

@@ -10,6 +10,9 @@ Converting bodies is most of a clean build's work, so three things are trimmed, 
   character absent from the text cannot match, so it is not tried.
 - Heading ids are set here, as the `toc` extension sets them, without the table of contents `toc` also builds
   and serializes for every text.
+
+Imported (with Python-Markdown) only when a text needs the full route: convert.py's prose route and the cache
+serve the others.
 """
 
 from __future__ import annotations
@@ -22,13 +25,11 @@ from markdown import inlinepatterns, util
 from markdown.extensions.toc import remove_fnrefs, render_inner_html, slugify_unicode, strip_tags, unique
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
+from mecasite.markdown.prose import Heading, Ref
+from mecasite.markdown.typography import typography
+
 LEAN = ["sane_lists"]
-FULL = ["extra", "sane_lists"]
-# What `extra` reacts to: footnotes, abbreviations, attribute lists, fenced code, tables (and `\|`), raw HTML
-# (Markdown in HTML), definition lists (a line starting with `:`; any
-# `\r`, which Python-Markdown turns into a line break, to be safe). A text with none of these converts
-# identically without `extra`. Substring tests: a regular expression costs ten times more.
-EXTRA_SYNTAX = ("[^", "*[", "{", "```", "~~~", "|", "<", "\n:", "\n :", "\n  :", "\n   :", "\r")
+FULL = ["extra", "sane_lists"]  # for the texts syntax.needs_extra picks
 
 # Inline patterns, by registered name, and what must occur in a text for their expression to match there.
 # Patterns not listed (from other extensions) are always tried.
@@ -120,5 +121,49 @@ def converter(extensions: list[str]) -> markdown.Markdown:
     return md
 
 
-def needs_extra(text: str) -> bool:
-    return any(syntax in text for syntax in EXTRA_SYNTAX) or text.lstrip(" ").startswith(":")
+SKIP_TEXT = {"code", "pre"}
+
+
+class Links(Treeprocessor):
+    """Rewrites id links, applies typography to text, and records headings."""
+
+    def __init__(self, md: markdown.Markdown, kinds: frozenset[str], placeholder: str):
+        super().__init__(md)
+        self.kinds, self.placeholder = kinds, placeholder
+        self.lang = ""
+        self.reset()
+
+    def reset(self) -> None:
+        self.headings: list[Heading] = []
+        self.refs: list[Ref] = []
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if element.tag == "a":
+                self._link(element)
+            if element.tag in ("h2", "h3", "h4", "h5", "h6"):
+                self.headings.append((int(element.tag[1]), element.get("id", ""), "".join(element.itertext())))
+            if element.tag not in SKIP_TEXT:
+                element.text = typography(element.text or "", self.lang) or element.text
+            element.tail = typography(element.tail or "", self.lang) or element.tail
+
+    def _link(self, element: etree.Element) -> None:
+        """An id link becomes a placeholder address, filled in per page by convert.link (so conversions can be
+        cached whatever the target's URL is in each language)."""
+        href = element.get("href", "")
+        kind, colon, rest = href.partition(":")
+        if not colon or kind not in self.kinds:
+            return
+        item_id, _, anchor = rest.partition("#")
+        self.refs.append((kind, item_id))
+        element.set("href", f"{self.placeholder}{kind}/{item_id}" + (f"#{anchor}" if anchor else ""))
+
+
+def linking_converter(
+    extensions: list[str], kinds: frozenset[str], placeholder: str
+) -> tuple[markdown.Markdown, Links]:
+    """A converter (`converter`) whose id links become placeholders, with the tree processor that records them."""
+    md = converter(extensions)
+    links = Links(md, kinds, placeholder)
+    md.treeprocessors.register(links, "mecasite-links", 1)
+    return md, links

@@ -7,7 +7,9 @@ typography and id links applied) as the cleaner (nh3) leaves it: only the tags w
 addresses with no scheme or a safe one. Any text using anything more, or anything whose reading is less than
 obvious (nesting, odd spacing, lazy lines, an address the cleaner would drop), is declined and takes
 Python-Markdown and the cleaner. The tests hold the output to both on the real content and generated text.
-Texts reach this route only within limits.py's bounds, the same as Python-Markdown's. No I/O here.
+Texts reach this route only within limits.py's bounds, the same as Python-Markdown's. No I/O here, and no
+Python-Markdown: a heading's id is made as `toc` makes it (`toc_slug`, `toc_unique`, held to `toc`'s own
+functions by the tests), so that a build of prose and cached bodies never imports it (some 25 ms a run).
 """
 
 from __future__ import annotations
@@ -16,8 +18,6 @@ import re
 from collections.abc import Callable
 from html import escape
 from typing import TypeAlias
-
-from markdown.extensions.toc import slugify_unicode, unique
 
 Heading: TypeAlias = tuple[int, str, str]  # (level, id, text)
 Ref: TypeAlias = tuple[str, str]  # (kind, id) of an item linked to
@@ -114,7 +114,7 @@ class _Page:
         if not match:
             raise Declined
         level, title = len(match.group(1)), match.group(2)
-        ident = unique(slugify_unicode(" ".join(title.split()), "-"), self.ids)
+        ident = toc_unique(toc_slug(" ".join(title.split())), self.ids)
         self.headings.append((level, ident, title))
         return f'<h{level} id="{escape(ident)}">{self._text(title)}</h{level}>'
 
@@ -175,3 +175,26 @@ class _Page:
         if "[" in text or "]" in text or "_" in text:  # brackets outside links; underscores (emphasis)
             raise Declined
         return escape(self.converter.typeset(text, self.lang), quote=False).replace(NBSP, "&nbsp;")
+
+
+_NOT_SLUG = re.compile(r"[^\w\s-]")
+_SEPARATORS = re.compile(r"[-\s]+")
+_NUMBERED = re.compile(r"^(.*)_([0-9]+)$")
+
+
+def toc_slug(title: str) -> str:
+    """What Python-Markdown's `toc.slugify_unicode(title, "-")` gives: word characters kept, in lower case."""
+    return _SEPARATORS.sub("-", _NOT_SLUG.sub("", title).strip().lower())
+
+
+def toc_unique(ident: str, ids: set[str]) -> str:
+    """What `toc.unique(ident, ids)` gives, and adds to `ids`: `ident`, or the next free `ident_N`."""
+    if ident in ids or not ident:
+        numbered = _NUMBERED.match(ident)
+        base, count = (numbered.group(1), int(numbered.group(2))) if numbered else (ident, 0)
+        count += 1
+        while f"{base}_{count}" in ids:
+            count += 1
+        ident = f"{base}_{count}"
+    ids.add(ident)
+    return ident

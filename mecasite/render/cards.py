@@ -9,6 +9,10 @@ third of the size of a JPEG at quality 85, and has no blur around the letters).
 
 The font is DejaVu Sans Bold, shipped in `mecasite/data/fonts/`: Pillow's own default font (Aileron) has no
 é, ü or ß, and a system font would make cards differ from one machine to the next.
+
+Pillow is imported only to draw (or measure) a card: a build whose cards are all cached, as the real site's
+usually are, never loads it (some 30 ms of every run). A card's key names Pillow's version as its installed
+distribution says it (config/engine.py reads those), the same string as `PIL.__version__`.
 """
 
 from __future__ import annotations
@@ -20,9 +24,12 @@ import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import PIL
-from PIL import Image, ImageDraw, ImageFont
+from mecasite.config.engine import distributions
+
+if TYPE_CHECKING:
+    from PIL import ImageFont
 
 WIDTH, HEIGHT = 1200, 630
 FONT = Path(__file__).resolve().parents[1] / "data" / "fonts" / "DejaVuSans-Bold.ttf"
@@ -76,8 +83,7 @@ class Card:
     @property
     def key(self) -> str:
         """A digest of what is drawn and of how: the drawing code, the font and Pillow's version."""
-        text = json.dumps(asdict(self), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(f"{drawing_key()}\0{text}".encode()).hexdigest()[:20]
+        return _key(self)
 
     @property
     def path(self) -> str:
@@ -90,17 +96,36 @@ class Card:
         return f"{self.title} – {self.site} {self.section}"
 
 
+@lru_cache(maxsize=4096)
+def _key(card: Card) -> str:
+    """By value: a page's card is made again for its share picture, and several pages show one card."""
+    text = json.dumps(asdict(card), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(f"{drawing_key()}\0{text}".encode()).hexdigest()[:20]
+
+
 @lru_cache(maxsize=1)
 def drawing_key() -> str:
     """Pillow's version, this module's code and the font: a change to any of them draws every card again."""
-    digest = hashlib.sha256(PIL.__version__.encode())
+    digest = hashlib.sha256(pillow_version().encode())
     digest.update(Path(__file__).read_bytes())
     digest.update(FONT.read_bytes())
     return digest.hexdigest()
 
 
+def pillow_version() -> str:
+    """Pillow's version without importing it: from its installed distribution, else from Pillow itself."""
+    found = distributions().get("pillow")
+    if found is None:
+        import PIL
+
+        found = PIL.__version__
+    return found
+
+
 @lru_cache(maxsize=32)
 def _font(size: int) -> ImageFont.FreeTypeFont:
+    from PIL import ImageFont
+
     return ImageFont.truetype(str(FONT), size)
 
 
@@ -111,6 +136,8 @@ def missing_glyphs(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _has_glyph(ch: str) -> bool:
+    from PIL import ImageFont
+
     font = ImageFont.truetype(str(FONT), 20, layout_engine=ImageFont.Layout.BASIC)
     return bytes(font.getmask(ch)) != bytes(font.getmask("\uffff"))  # not the .notdef box
 
@@ -168,6 +195,8 @@ def draw_card(card: Card) -> bytes:
     """The card as PNG bytes. The text is drawn once as a grey mask, whose levels index a palette of blends
     from the background to the text's colour: a 16-colour image, small and fast to encode (a generic
     quantizer took 90 ms a card)."""
+    from PIL import Image, ImageDraw
+
     colours = card.palette
     mask = Image.new("L", (WIDTH, HEIGHT), 0)
     draw = ImageDraw.Draw(mask)
