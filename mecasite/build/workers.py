@@ -193,7 +193,10 @@ def _render_task(job: _Job, task: tuple[int, int]) -> _TaskResult:
     result.used_strings = renderer.used_strings
     result.written = staging.written[written_before:]
     if job.extra_deps is not None and deps is not None:  # tracking or recording reads
-        result.deps = dict(job.extra_deps) if index == EXTRAS else deps
+        # As tuples, no longer sets: 10 -> 1.6 MB at 10,000 pages, in the parent until the build ends
+        result.deps = {
+            path: (tuple(m), tuple(b)) for path, (m, b) in (job.extra_deps if index == EXTRAS else deps).items()
+        }
     if track:
         result.cards = [
             (key, entry)
