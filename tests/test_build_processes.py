@@ -35,6 +35,30 @@ def test_forked_and_single_process_builds_write_the_same_bytes(tmp_path):
     assert written - index == set(in_memory) and index
 
 
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_the_building_process_renders_a_share_and_every_task_is_rendered_once(tmp_path, monkeypatch, jobs):
+    from mecasite.build import workers
+
+    log, real, building = tmp_path / "tasks.log", workers._render_task, os.getpid()
+
+    def task(job, spec):
+        with open(log, "a") as file:  # one short line per write: appended whole, from any process
+            file.write(f"{os.getpid()} {spec[0]} {spec[1]}\n")
+        return real(job, spec)
+
+    monkeypatch.setattr(workers, "_render_task", task)
+    config = load_config(REPO / "site_config.yaml").with_overrides(out=tmp_path / "out")
+    build(config, jobs=jobs, force=True)
+    done = [line.split() for line in log.read_text().splitlines()]
+    slices = jobs * workers.SLICES_PER_JOB
+    assert sorted(int(index) for _, index, _ in done) == [workers.EXTRAS, *range(slices)]
+    assert {int(count) for _, index, count in done if int(index) != workers.EXTRAS} == {slices}
+    extras = [int(pid) for pid, index, _ in done if int(index) == workers.EXTRAS]
+    assert extras != [building]  # the extra files, the longest task, start at once in a forked process
+    assert str(building) in {pid for pid, _, _ in done}  # the parent rendered pages too
+    assert len({pid for pid, _, _ in done}) <= jobs
+
+
 BROKEN = {
     "content/actions/fair/en.md": text(
         "The fair",
@@ -139,15 +163,15 @@ def test_check_finds_what_the_build_finds_and_writes_nothing(tmp_path, monkeypat
 # content, kills itself; the parent sees what it would see after the kernel's OOM killer.
 
 
-def dying_render_task(monkeypatch, page: str, signum: int) -> None:
-    """Make the render process given `page` kill itself with `signum` (only forked processes run tasks)."""
+def dying_render_task(monkeypatch, signum: int) -> None:
+    """Make the forked render process given the extra files (the first task, never the building process's)
+    kill itself with `signum`."""
     from mecasite.build import workers as parallel
 
-    real = parallel._render_task
+    real, building = parallel._render_task, os.getpid()
 
     def task(job, spec):
-        index, count = spec
-        if index != parallel.EXTRAS and any(p.output_path == page for p in job.pages[index::count]):
+        if spec[0] == parallel.EXTRAS and os.getpid() != building:
             faulthandler.disable()  # pytest's, inherited: it would print the crash's stack
             os.kill(os.getpid(), signum)
         return real(job, spec)
@@ -172,7 +196,7 @@ def test_a_render_process_that_dies_ends_the_build_with_one_clear_line(tmp_path,
     config = write_site(tmp_path, {})
     assert main(["build", "--config", str(config)]) == 0
     before = tree_digest(tmp_path / "public")
-    dying_render_task(monkeypatch, "en/actions/fair/index.html", signum)
+    dying_render_task(monkeypatch, signum)
     capsys.readouterr()
     assert main(["build", "--config", str(config), "--jobs", "2", "--force"]) == 1
     err = capsys.readouterr().err
@@ -189,7 +213,7 @@ def test_check_and_the_preview_report_a_render_process_that_died(tmp_path, monke
     from mecasite.preview.session import Session
 
     config = load_config(write_site(tmp_path, {}))
-    dying_render_task(monkeypatch, "fr/index.html", signal.SIGKILL)
+    dying_render_task(monkeypatch, signal.SIGKILL)
     monkeypatch.setattr("mecasite.build.workers.PARALLEL_FROM", 0)
     for run in (lambda: check_site(config), lambda: Session(config).build()):
         with pytest.raises(ContentError) as raised:

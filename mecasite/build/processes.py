@@ -1,10 +1,10 @@
 """Forked helper processes for large sites: they share what the parent has loaded, die with it, and never
 leave it waiting for a helper that died.
 
-Used by reading.py (two processes read the content) and workers.py (one process per core renders pages).
-Forking costs more than it saves on a small site, so callers fork only past a threshold. Only on Linux:
-macOS's system libraries are not safe to fork and Windows has no fork; there callers work in one process
-(spawning would pickle the whole loaded site into every helper, which costs more than it saves).
+Used by reading.py (two processes read the content) and workers.py (the build and one process per other
+core render pages). Forking costs more than it saves on a small site, so callers fork only past a threshold.
+Only on Linux: macOS's system libraries are not safe to fork and Windows has no fork; there callers work in
+one process (spawning would pickle the whole loaded site into every helper, which costs more than it saves).
 
 The pool is `concurrent.futures.ProcessPoolExecutor`, not `multiprocessing.Pool`: when a helper dies
 (killed by the kernel for memory, a crash in a C extension, SIGKILL), `Pool` waits forever for its tasks;

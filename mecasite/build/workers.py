@@ -1,11 +1,13 @@
-"""Rendering a prepared site into the staging folder: in forked processes, one per core, on a large site.
+"""Rendering a prepared site into the staging folder: on a large site, by this process and forked ones, one
+per core in all.
 
 Each process renders its share of the pages (one of them the extra files too: feeds, sitemap, root page),
 writes them straight into the staging folder and checks their links there, against the list of every path
 the build writes, so that no page travels back to the parent. What comes back is small: problems, the
 interface strings used, the links to an anchor on another page (checked once every page exists), and the
 files written; for the preview (`track`), also what it keeps of each page: digest, links and anchors, what
-the page read, and the list cards. The model is loaded once, before the fork, and never copied.
+the page read, and the list cards. The model is loaded once, before the fork; a forked process copies the
+memory pages of it that it touches, which is why the building process renders a share too.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import as_completed
+from concurrent.futures import Future, as_completed
 from dataclasses import dataclass, field
 
 from mecasite.build.links import Deferred, Scan, check_page, scan
@@ -189,7 +191,10 @@ def _render_task(job: _Job, task: tuple[int, int]) -> _TaskResult:
     result.used_strings = renderer.used_strings
     result.written = staging.written[written_before:]
     if job.extra_deps is not None and deps is not None:  # tracking or recording reads
-        result.deps = dict(job.extra_deps) if index == EXTRAS else deps
+        # As tuples, no longer sets: 10 -> 1.6 MB at 10,000 pages, in the parent until the build ends
+        result.deps = {
+            path: (tuple(m), tuple(b)) for path, (m, b) in (job.extra_deps if index == EXTRAS else deps).items()
+        }
     if track:
         result.cards = [
             (key, entry)
@@ -200,6 +205,7 @@ def _render_task(job: _Job, task: tuple[int, int]) -> _TaskResult:
 
 
 _FORKED: _Job | None = None  # what forked workers inherit
+_QUEUE = -1  # the read end of the pipe holding the slices' numbers, inherited too
 
 
 def _forked_task(task: tuple[int, int]) -> _TaskResult:
@@ -207,18 +213,48 @@ def _forked_task(task: tuple[int, int]) -> _TaskResult:
     return _render_task(_FORKED, task)
 
 
+def _forked_next(slices: int) -> _TaskResult | None:
+    """The next slice nobody has taken, rendered; None when none is left."""
+    assert _FORKED is not None
+    index = _take(_QUEUE)
+    return None if index is None else _render_task(_FORKED, (index, slices))
+
+
+def _take(queue: int) -> int | None:
+    """The next number in the pipe. Each is 4 bytes, written before the fork: a read of 4 bytes from a pipe is
+    atomic, so every slice goes to exactly one process, with no lock that a process killed could keep."""
+    data = os.read(queue, 4)
+    return int.from_bytes(data, "little") if data else None
+
+
 def _render_forked(job: _Job, jobs: int) -> list[_TaskResult]:
-    """The tasks shared by `jobs` forked processes; the extra files first (the longest single task)."""
-    global _FORKED
+    """The tasks shared by this process and `jobs - 1` forked ones: the extra files (the longest single task)
+    in a forked process, then the slices of the pages, each to the first process free to take it. This process
+    renders its share too: it holds the loaded site anyway, and every forked process touches most of it and so
+    copies it (reference counts are writes): one process fewer is one copy fewer (10,000 pages: 304 -> 246 MB
+    at the peak)."""
+    global _FORKED, _QUEUE
     _FORKED = job
     job.renderer.compile_templates()
     job.renderer.views.markdown.close()  # each process opens its own connection to the cache
     gc.collect()
     gc.freeze()  # the loaded model is never garbage: render processes neither walk nor copy it
     slices = jobs * SLICES_PER_JOB
-    tasks = [(EXTRAS, 1)] + [(i, slices) for i in range(slices)]
+    _QUEUE, write = os.pipe()
+    os.write(write, b"".join(i.to_bytes(4, "little") for i in range(slices)))  # 4 bytes each, well within a pipe
+    os.close(write)  # so that reading an empty pipe ends, and does not wait
     try:
-        with fork_pool(jobs, "render") as pool:
-            return [future.result() for future in as_completed([pool.submit(_forked_task, t) for t in tasks])]
+        with fork_pool(jobs - 1, "render") as pool:
+            futures: list[Future[_TaskResult | None]] = [pool.submit(_forked_task, (EXTRAS, 1))]  # forks
+            futures += [pool.submit(_forked_next, slices) for _ in range(slices)]
+            mine = []
+            while not any(f.done() and f.exception() for f in futures):  # a process died: stop
+                index = _take(_QUEUE)
+                if index is None:
+                    break
+                mine.append(_render_task(job, (index, slices)))
+            theirs = (future.result() for future in as_completed(futures))
+            return mine + [result for result in theirs if result is not None]
     finally:
-        _FORKED = None
+        os.close(_QUEUE)
+        _FORKED, _QUEUE = None, -1

@@ -83,6 +83,7 @@ class Views:
         # (item, text language): editing the Dutch text touches only the pages that show the Dutch text.
         # None while building: nothing is recorded.
         self.reads: Reads | None = None
+        self.canon: dict[Read, Read] = {}  # one tuple per read, not one per page reading it (memory)
 
     def memoized(self, key: Key, compute: Callable[[], T], seed: frozenset[Read] = frozenset()) -> T:
         """`compute()` once per key. What it read (and `seed`, reads made for it before) counts as read by
@@ -106,7 +107,8 @@ class Views:
 
     def read_meta(self, key: ItemKey, lang: str) -> None:
         if self.reads is not None:
-            self.reads[0].add((key, lang))
+            read = (key, lang)
+            self.reads[0].add(self.canon.setdefault(read, read))
 
     def read_members(self, collection: str, lang: str) -> None:
         """Which items a collection holds, and their facts (a menu lists every page, in their order)."""
@@ -114,7 +116,8 @@ class Views:
 
     def _read_body(self, key: ItemKey, lang: str) -> None:
         if self.reads is not None:
-            self.reads[1].add((key, lang))
+            read = (key, lang)
+            self.reads[1].add(self.canon.setdefault(read, read))
 
     # -- URLs -------------------------------------------------------------------------------------------
     def url(self, page: Page) -> str:
