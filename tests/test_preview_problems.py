@@ -180,3 +180,27 @@ def test_two_items_with_one_french_title_and_items_added_or_removed_keep_the_par
         assert problems == fresh(config, tmp_path), files
         warned.append(("content/pages/home/en.md", "translation-parity") in codes(problems))
     assert warned == [True, False, True, False]  # 'Alpha Fair' is Salon Gamma's English title, or not
+
+
+def test_a_body_edited_in_one_language_keeps_the_other_bodies_warnings_without_converting_them(tmp_path):
+    """The bodies an edit did not change keep their memo entries, and with them the warnings their
+    conversion raised: the preview reports them as a fresh build does, and converts only the edited body."""
+    config, session = preview(
+        tmp_path,
+        {
+            "content/actions/fair/item.yaml": "date: 2014-05-02\npartners: [acme]\n",
+            "content/actions/fair/fr.md": text("Le salon", "salon", body="Un salon."),
+            "content/actions/fair/en.md": text("The fair", "fair", body="A fair."),
+            "content/actions/fair/nl.md": text("De beurs", "beurs", body="# Kop\n\nEen beurs."),
+        },
+    )
+    assert ("content/actions/fair/nl.md", "heading") in codes(fresh(config, tmp_path))
+    markdown = session.prepared.renderer.views.markdown
+    converted: list[str] = []
+    convert = markdown.convert
+    markdown.convert = lambda body, lang: (converted.append(lang), convert(body, lang))[1]  # type: ignore[method-assign]
+    for sentence in ("A fair, twice a year.", "A fair, once a year."):
+        problems = edit(config, session, {"content/actions/fair/en.md": text("The fair", "fair", body=sentence)})
+        assert problems == fresh(config, tmp_path)
+        assert ("content/actions/fair/nl.md", "heading") in codes(problems)
+    assert "en" in converted and "nl" not in converted

@@ -189,9 +189,9 @@ class Session:
             for key, source in sources.items():
                 notices[key] = dates[source]
         change = with_files(change_between(old.site, site, keys), site, files)
-        bodies = set(change.body) | {(key, lang) for key in keys for lang in self.config.codes}  # check_bodies
+        # Unchanged bodies keep their memo entries and the warnings with them (check_bodies, Views.rendered_text)
         renderer = old.renderer.for_site(
-            site, problems, notices, None if change.structure else (set(change.meta), bodies)
+            site, problems, notices, None if change.structure else (set(change.meta), set(change.body))
         )
         published, unpublished = published_files(old.media, media)
         if media is not None:

@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TypeAlias
+from urllib.parse import quote
 
 from mecasite.content.strings import date_text, language_in
 from mecasite.render.share import ShareImage, og_locale
@@ -80,7 +81,7 @@ def make_frame(
         x_default=site.config.base_url if page.kind == "home" else default.abs_url,  # the homes: the root chooses
         breadcrumbs=_breadcrumbs(views, page, title, t),
         nav=_nav(views, page, t),
-        share=tuple(views.share_links(page, title)),
+        share=tuple(share_links(views, page, title)),
         feed_url=feed_url,
         indexable=page.kind not in ("404", "search") and not page.is_fallback,
         # A fallback copy is left out of the index: its text is indexed once, on its own page, in its own
@@ -133,3 +134,9 @@ def _nav(views: Views, page: Page, t: Translate) -> tuple[tuple[Link, bool], ...
         current = page.kind == f"list-{name}" or bool(page.item and page.item[0] == name)
         entries.append((Link(t(f"{name}.title"), views.url(site.list_page(name, lang)), lang), current))
     return tuple(entries)
+
+
+def share_links(views: Views, page: Page, title: str) -> list[tuple[str, str]]:
+    """(key, address) of each configured share service, filled in for this page."""
+    url, text = quote(views.abs_url(page), safe=""), quote(title, safe="")
+    return [(s.key, s.url.replace("{url}", url).replace("{title}", text)) for s in views.site.config.share]

@@ -162,9 +162,9 @@ class Renderer:
                 yield page.output_path, html.encode()
 
     def check_bodies(self, keys: Set[ItemKey]) -> None:
-        """The bodies of the items `keys` converted again as their pages show them, for their problems alone:
-        the preview drops an edited item's warnings, and an edit (an image saved) may render none of its pages.
-        Their memo entries must be cleared first (for_site), or nothing is converted."""
+        """The bodies of the items `keys` as their pages show them, for their problems alone: the preview
+        drops an edited item's warnings, and an edit (an image saved) may render none of its pages. A body the
+        memo still keeps is not converted again: its warnings come with it (Views.rendered_text)."""
         self.views.reads = (set(), set())  # so that the memo records what each read, for later edits
         for key in keys & self.site.model.items.keys():
             for lang in self.site.config.codes:

@@ -10,7 +10,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
-from urllib.parse import quote
 
 from markupsafe import Markup
 
@@ -19,7 +18,7 @@ from mecasite.content.schemas import COLLECTIONS, REF_KINDS
 from mecasite.content.strings import country_name, date_text, language_name
 from mecasite.markdown.convert import MarkdownRenderer, Rendered, keep_anchors, link
 from mecasite.markdown.limits import TooComplex
-from mecasite.problems import Collector
+from mecasite.problems import Collector, Problem
 from mecasite.render.body_links import LinkCheck, typed_links, warn_level_one
 from mecasite.render.body_media import STATIC, check_static, is_file_ref, item_picture, names_files, place_files
 from mecasite.render.media import MediaTable
@@ -42,8 +41,7 @@ class Reverse:
 
 class LazyItem:
     """An item's view (`Views.item`), made on first use: a list page hands hundreds of items to `partial`,
-    which mostly has their card already. `key` and `lang` (the language of the text shown) are known at
-    once."""
+    which mostly has their card already. `key` and `lang` (the language of the text shown) are known."""
 
     __slots__ = ("key", "lang", "_views", "_page_lang", "_view")
 
@@ -148,12 +146,21 @@ class Views:
         return self.rendered_text(item, self.site.text(item, lang).lang, lang)
 
     def rendered_text(self, item: Item, text_lang: str, page_lang: str) -> Rendered:
-        """The body of the item's `text_lang` text, with its links leading to `page_lang` pages. Converted
-        once per page language; a broken link or a body too complex to convert is reported against its file.
-        """
-        return self.memoized(
-            ("body", item.key, text_lang, page_lang), lambda: self._render_text(item, text_lang, page_lang)
+        """The body of the item's `text_lang` text, with its links leading to `page_lang` pages, converted once
+        per page language. A broken link is reported against its file, and stays with the memo's value: a later
+        use raises it again (the preview keeps an unchanged text's warnings through an update)."""
+        rendered, raised = self.memoized(
+            ("body", item.key, text_lang, page_lang), lambda: self._raising(item, text_lang, page_lang)
         )
+        self.problems.extend(raised)  # each once: the collector drops what it holds already
+        return rendered
+
+    def _raising(self, item: Item, text_lang: str, page_lang: str) -> tuple[Rendered, tuple[Problem, ...]]:
+        outer, self.problems = self.problems, Collector()
+        try:
+            return self._render_text(item, text_lang, page_lang), tuple(self.problems.problems)
+        finally:
+            self.problems = outer
 
     def _render_text(self, item: Item, text_lang: str, page_lang: str) -> Rendered:
         self._read_body(item.key, text_lang)
@@ -299,12 +306,8 @@ class Views:
         result = []
         for code in self.site.config.codes:
             other = self._same_page(page, code)
-            translated = not other.item or code in other.translated
-            result.append(
-                Alternate(
-                    code, self._language_name(code), self.url(other), self.abs_url(other), translated, code == page.lang
-                )
-            )
+            translated, name = not other.item or code in other.translated, self._language_name(code)
+            result.append(Alternate(code, name, self.url(other), self.abs_url(other), translated, code == page.lang))
         return result
 
     def _same_page(self, page: Page, lang: str) -> Page:
@@ -317,11 +320,6 @@ class Views:
             if language.code == code:
                 return language.name
         return language_name(code)
-
-    def share_links(self, page: Page, title: str) -> list[tuple[str, str]]:
-        """(key, address) of each configured share service, filled in for this page."""
-        url, text = quote(self.abs_url(page), safe=""), quote(title, safe="")
-        return [(s.key, s.url.replace("{url}", url).replace("{title}", text)) for s in self.site.config.share]
 
 
 def members(collection: str) -> ItemKey:
