@@ -1,8 +1,8 @@
 """What a build of the real site loads: only what it uses (the real site's clean build as a process, issue 18).
 
 A build of the real content, whose bodies are plain prose or cached, whose cards are cached and which has no
-image, needs neither Python-Markdown, Pillow, `importlib.metadata` nor the preview's server: each was tens of
-milliseconds of a run that is under a second. Checked in a fresh process, as `python build.py` runs.
+image, needs neither Python-Markdown, Pillow, `importlib.metadata`, the preview's server nor the pools of forked
+helpers: each was milliseconds to tens of milliseconds of a run that is under a second. Checked in a fresh process, as `python build.py` runs.
 """
 
 from __future__ import annotations
@@ -12,7 +12,10 @@ import sys
 
 from sitekit import REPO
 
-NOT_NEEDED = ("markdown", "PIL", "importlib.metadata", "pygments", "tornado", "livereload", "mecasite.preview")
+NOT_NEEDED = (
+    *("markdown", "PIL", "importlib.metadata", "pygments", "tornado", "livereload", "mecasite.preview"),
+    *("concurrent.futures", "multiprocessing"),  # forking helpers: only past a size no part of this site reaches
+)
 
 
 def loaded_by_a_build(out: str) -> list[str]:

@@ -13,15 +13,16 @@ the executor fails them all at once, and `fork_pool` turns that into `WorkerDied
 
 from __future__ import annotations
 
-import multiprocessing.context
 import os
 import signal
 import sys
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # imported where a pool is made: a small site's build, or a warm one, never needs them
+    import multiprocessing.context
+    from concurrent.futures import ProcessPoolExecutor
 
 CAN_FORK = sys.platform.startswith("linux") and hasattr(os, "fork")
 
@@ -35,6 +36,8 @@ class WorkerDied(Exception):
 def _recording() -> tuple[multiprocessing.context.ForkContext, list[multiprocessing.context.ForkProcess]]:
     """A fork context, and the processes it makes: their exit codes say how a helper died. (The context's
     `Process` is a class, which the executor calls: a subclass per context records its own.)"""
+    import multiprocessing.context
+
     started: list[multiprocessing.context.ForkProcess] = []
 
     class Recorded(multiprocessing.context.ForkProcess):
@@ -52,6 +55,9 @@ def _recording() -> tuple[multiprocessing.context.ForkContext, list[multiprocess
 def fork_pool(jobs: int, role: str) -> Iterator[ProcessPoolExecutor]:
     """A pool of `jobs` forked processes; if one dies, WorkerDied ("a `role` process died (killed by signal
     9: SIGKILL, perhaps out of memory)") once every helper has ended."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     context, started = _recording()
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),))
     try:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import Future, as_completed
 from dataclasses import dataclass, field
 
 from mecasite.build.links import Deferred, Scan, check_page, scan
@@ -243,6 +242,8 @@ def _render_forked(job: _Job, jobs: int) -> list[_TaskResult]:
     _QUEUE, write = os.pipe()
     os.write(write, b"".join(i.to_bytes(4, "little") for i in range(slices)))  # 4 bytes each, well within a pipe
     os.close(write)  # so that reading an empty pipe ends, and does not wait
+    from concurrent.futures import Future, as_completed  # here: a build that forks no renderer never needs it
+
     try:
         with fork_pool(jobs - 1, "render") as pool:
             futures: list[Future[_TaskResult | None]] = [pool.submit(_forked_task, (EXTRAS, 1))]  # forks
