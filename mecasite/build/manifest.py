@@ -24,6 +24,7 @@ from mecasite.config.engine import engine_key
 from mecasite.config.settings import SiteConfig
 from mecasite.problems import Problem
 
+Listed = list[tuple[str, os.stat_result]]  # a folder's entries as a walk saw them: name and `lstat`
 RACY_NS = 3_000_000_000  # a file changed this recently may change again with the same size and time stamp
 
 
@@ -37,7 +38,7 @@ class Inputs:
     racy: tuple[tuple[str, str], ...] = ()
     # What the walk saw in each folder: its entries' names with their `lstat`, by the folder's path as walked.
     # A build reads its item folders' signatures here (build/reading.py) instead of walking them again.
-    listing: Mapping[str, list[tuple[str, os.stat_result]]] = field(default_factory=dict, compare=False, repr=False)
+    listing: Mapping[str, Listed] = field(default_factory=dict, compare=False, repr=False)
 
 
 def tree_fingerprint(paths: list[Path], now_ns: int | None = None) -> Inputs:
@@ -51,7 +52,7 @@ def tree_fingerprint(paths: list[Path], now_ns: int | None = None) -> Inputs:
     recent = (time.time_ns() if now_ns is None else now_ns) - RACY_NS
     lines: list[str] = []
     racy: list[tuple[str, str]] = []
-    listing: dict[str, list[tuple[str, os.stat_result]]] = {}
+    listing: dict[str, Listed] = {}
 
     def add(path: str, st: os.stat_result) -> None:
         lines.append(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n")

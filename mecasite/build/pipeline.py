@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import os
 from collections import ChainMap
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -20,11 +20,12 @@ from mecasite.build.caches import card_store, markdown_converter, template_cache
 from mecasite.build.cards import CardStore
 from mecasite.build.history import last_changed
 from mecasite.build.links import check_anchors, scan
+from mecasite.build.manifest import Listed
 from mecasite.build.media import Media, process_media
 from mecasite.build.output_folder import check_output, ledger
 from mecasite.build.processes import WorkerDied
-from mecasite.build.reading import Folder, Listed, read_folders
-from mecasite.build.spare import Tree
+from mecasite.build.reading import Folder, read_folders
+from mecasite.build.spare import Found
 from mecasite.build.uptodate import Checked, check_build
 from mecasite.build.workers import Outcome, Redo, render_into
 from mecasite.build.writer import InMemory, Staging, WriteError, content_digest
@@ -220,7 +221,7 @@ def build_prepared(
     staging: Staging | None = None,
     reads: bool = False,
     redo: Redo | None = None,
-    spare: Callable[[], Tree | None] | None = None,
+    spare: Found | None = None,
 ) -> Outcome:
     """Render a prepared site into a staging folder, check it, then swap it into place; raise ContentError
     and leave the output as it was. With `track`, the outcome also holds what the preview keeps: each file's

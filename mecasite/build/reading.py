@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from mecasite.build.manifest import RACY_NS
+from mecasite.build.manifest import RACY_NS, Listed
 from mecasite.build.processes import CAN_FORK, WorkerDied, fork_pool
 from mecasite.config.settings import SiteConfig
 from mecasite.content.loader import item_folders, load_item
@@ -32,7 +32,6 @@ from mecasite.problems import Collector, Problem
 PARALLEL_FROM = 1000  # item folders to read; below this, a second process costs more than it saves
 
 Signature = tuple[tuple[str, int, int, int, int], ...]
-Listed = list[tuple[str, os.stat_result]]  # a folder's entries as a walk saw them (manifest.tree_fingerprint)
 
 
 @dataclass(frozen=True)
@@ -89,21 +88,15 @@ def _signature(item_dir: Path, recent: int) -> Signature | None:
     holds one, or changed since `recent` (its times may not tell the next edit)."""
     if os.path.islink(item_dir):
         return None
-    entries = []
     try:
         with os.scandir(item_dir) as scan:
-            for entry in scan:
-                st = entry.stat(follow_symlinks=False)
-                if entry.is_symlink() or max(st.st_mtime_ns, st.st_ctime_ns) >= recent:
-                    return None
-                entries.append((entry.name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+            return _of([(entry.name, entry.stat(follow_symlinks=False)) for entry in scan], recent)
     except OSError:
         return None
-    return tuple(sorted(entries))
 
 
 def _of(listed: Listed, recent: int) -> Signature | None:
-    """What `_signature` makes of a folder, from the entries a walk saw in it (their `lstat`)."""
+    """The signature of a folder from its entries as a walk saw them (their `lstat`): `_signature`'s rule."""
     entries = []
     for name, st in listed:
         if stat.S_ISLNK(st.st_mode) or max(st.st_mtime_ns, st.st_ctime_ns) >= recent:

@@ -16,6 +16,7 @@ paths: the writer does the moving and the deleting.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +37,9 @@ class Tree:
     folders: set[str] = field(default_factory=lambda: {""})
     _folded: dict[str, set[str]] | None = None  # case-folded path -> the paths, files and folders (case_twins)
     _one_case: bool | None = None  # no two of its paths differ only in case (case_twins)
+
+
+Found = Callable[[], Tree | None]  # `usable`, asked beside the build (uptodate.py), its answer when called
 
 
 def walk(root: Path) -> Tree:

@@ -10,7 +10,6 @@ the spare (spare.py), when there is a build to make, while it loads the content.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,16 +26,16 @@ class Checked:
     files: list[Entry]  # the output folder's files as they are now (see output_folder.check_output)
     inputs: manifest.Inputs
     up_to_date: bool  # the same inputs as the last build, its output untouched since
-    spare: Callable[[], spare.Tree | None] | None = None  # spare.usable, being found out beside (None: ask)
+    spare: spare.Found | None = None  # the spare, being looked for beside the build (None: not looked for)
 
 
 def check_build(config: SiteConfig, force: bool = False) -> Checked:
     """Raise RefusedOutput for a folder that must not be replaced; else say whether there is anything to do
     (`force`: always)."""
     out = Path(config.output_dir).resolve()
-    files = ledger(config)
+    ledgers = ledger(config)
     try:
-        large = os.stat(files.path(out)).st_size >= FORK_FROM
+        large = os.stat(ledgers.path(out)).st_size >= FORK_FROM
     except OSError:
         large = False
     output = Beside(check_output, config, fork=large)
@@ -44,5 +43,5 @@ def check_build(config: SiteConfig, force: bool = False) -> Checked:
     walked = output.result()
     up_to_date = not force and manifest.is_up_to_date(config, inputs, walked)
     # A build to make: the spare, which one after an edit starts from, is walked while the content loads.
-    found = Beside(spare.usable, out, files) if large and not (force or up_to_date) else None
+    found = Beside(spare.usable, out, ledgers) if large and not (force or up_to_date) else None
     return Checked(walked, inputs, up_to_date, found.result if found is not None else None)

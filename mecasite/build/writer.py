@@ -18,7 +18,7 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
 from mecasite.build import spare
@@ -36,9 +36,6 @@ from mecasite.build.output_folder import (
 )
 
 _BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
-
-
-Found = Callable[[], spare.Tree | None]  # spare.usable, asked beside the build (uptodate.py)
 
 
 class WriteError(Exception):
@@ -78,7 +75,7 @@ class Staging:
 
     reused: spare.Tree | None = None  # what the spare held, when this staging folder is the spare recycled
 
-    def __init__(self, out: Path, ledger: Ledger, recycle: bool = False, found: Found | None = None):
+    def __init__(self, out: Path, ledger: Ledger, recycle: bool = False, found: spare.Found | None = None):
         self.out = out.resolve()
         self.ledger = ledger
         self.out.parent.mkdir(parents=True, exist_ok=True)
