@@ -322,7 +322,7 @@ class Session:
 
 def _page_cards(renderer: Renderer, pages: Iterable[Page]) -> dict[str, Card]:
     """Each page's social card, by the page's output path (none when the site draws none: `share_cards`)."""
-    drawn = (page for page in pages if renderer.site.config.share_cards)
+    drawn = pages if renderer.site.config.share_cards else ()
     found = ((page.output_path, card_of(renderer.views, renderer.translator, renderer.palette, page)) for page in drawn)
     return {path: card for path, card in found if card is not None}
 
