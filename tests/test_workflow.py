@@ -311,5 +311,8 @@ def test_the_markdown_cache_forgets_texts_that_are_gone(tmp_path):
         cache.put(digest, ("<p>x</p>", (), ()))
     cache.prune(lambda: digests[:300])  # few stale entries: kept, pruning costs more than they do
     assert all(cache.get(d) for d in digests)
-    cache.prune(lambda: digests[:50])
+    asked = []
+    cache.prune(lambda: asked.append(1) or digests[:50], most=200)  # 400 is no more than 2 x 200 + 100
+    assert not asked and all(cache.get(d) for d in digests)  # so the texts are not even hashed
+    cache.prune(lambda: digests[:50], most=50)
     assert [d for d in digests if cache.get(d)] == digests[:50]

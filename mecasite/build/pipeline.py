@@ -188,7 +188,8 @@ def build(
         written = manifest.files_fingerprint(outcome.written)
         made = (outcome.deps, outcome.page_problems, prepared.renderer, prepared.folders or {})
         records.save(config, records.after_build(previous, frame, written, prepared.site.model, *made))
-        prepared.renderer.views.markdown.prune(lambda: _bodies(prepared.site))
+        texts = sum(len(item.texts) for item in prepared.site.model.items.values())
+        prepared.renderer.views.markdown.prune(lambda: _bodies(prepared.site), texts)
         prepared.renderer.views.markdown.close()  # its file whole now, not when the collector gets to it
         cards = _cards(prepared)
         cards.prune()

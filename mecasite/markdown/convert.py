@@ -164,7 +164,7 @@ class ConversionCache(Protocol):
     def put(self, digest: bytes, value: tuple[Any, ...]) -> None: ...
     def flush(self) -> None: ...
     def close(self) -> None: ...
-    def prune(self, live: Callable[[], Iterable[bytes]], slack: float = 2.0) -> None: ...
+    def prune(self, live: Callable[[], Iterable[bytes]], slack: float = 2.0, most: int | None = None) -> None: ...
 
 
 class MarkdownRenderer:
@@ -211,10 +211,11 @@ class MarkdownRenderer:
         if self.cache:
             self.cache.close()
 
-    def prune(self, texts: Callable[[], Iterable[tuple[str, str]]]) -> None:
-        """Let the cache forget conversions of texts that are no longer (`texts()`: (body, language))."""
+    def prune(self, texts: Callable[[], Iterable[tuple[str, str]]], count: int | None = None) -> None:
+        """Let the cache forget conversions of texts that are no longer (`texts()`: (body, language); `count`:
+        how many there are, so that nothing is hashed while the cache is small enough)."""
         if self.cache:
-            self.cache.prune(lambda: (body_digest(body, lang, self.salt) for body, lang in texts()))
+            self.cache.prune(lambda: (body_digest(body, lang, self.salt) for body, lang in texts()), most=count)
 
     def render(self, text: str, lang: str, resolver: RefResolver) -> Rendered:
         """The body as safe HTML for one page (its id links resolved with `resolver`)."""
