@@ -172,7 +172,10 @@ class Staging:
         """Refuse two files on one path, case folded (they would collide on case-insensitive hosts). In a
         recycled spare, what stands in the way of a path goes now, before any worker forks: a file of the
         spare where a folder goes, a folder where a file goes (spare.in_the_way), the same path in another
-        case (spare.case_twins)."""
+        case (spare.case_twins). A spare holding exactly the files claimed (after an edit, the usual case)
+        has none of these: nothing is looked for in it."""
+        paths = list(paths)
+        reused = None if self.reused is None or self.reused.files.keys() == set(paths) else self.reused
         for path in paths:
             check_relative(path)
             key = path.casefold()
@@ -180,9 +183,9 @@ class Staging:
                 raise WriteError(f"two files on one path: {path}")
             self._seen.add(key)
             self._claimed.add(path)
-            if self.reused is not None:
-                self._clear(*spare.in_the_way(self.reused, path))
-                self._clear(*spare.case_twins(self.reused, path))
+            if reused is not None:
+                self._clear(*spare.in_the_way(reused, path))
+                self._clear(*spare.case_twins(reused, path))
 
     @property
     def readable(self) -> bool:
