@@ -137,6 +137,39 @@ def test_the_records_keep_each_original_with_the_fingerprint_of_its_words(tmp_pa
     assert digest(edited) != digest(originals[0])
 
 
+def test_a_text_and_its_item_unpickled_are_the_ones_pickled(tmp_path):
+    """The records make texts again without their frozen `__init__` (model._text): every attribute is back,
+    the mappings read-only, the memo carried, and a copy made with `replace` is a plain text again."""
+    import pickle
+    from dataclasses import fields, replace
+    from types import MappingProxyType
+
+    from mecasite.content.loader import load_content
+    from mecasite.problems import Collector
+
+    model = load_content(load_config(real_project(tmp_path / "site")), Collector())
+    item = next(item for item in model.items.values() if len(item.texts) == 4)
+    marked = replace(item.texts["nl"], marks=((3, 7, "TODO"),))  # no text of the site has one
+    item = replace(item, texts=MappingProxyType({**item.texts, "nl": marked}))
+    item.texts["fr"].memo["digest"] = "kept"
+    again = pickle.loads(pickle.dumps(item))
+
+    def attributes(value):
+        return {f.name: getattr(value, f.name) for f in fields(value)}
+
+    assert again == item and again is not item and attributes(again) == attributes(item)
+    assert all(
+        isinstance(getattr(again, name), MappingProxyType) for name in ("facts", "texts", "lines", "drafts", "files")
+    )
+    for lang, text in item.texts.items():
+        assert attributes(again.texts[lang]) == attributes(text)
+        assert isinstance(again.texts[lang].fields, MappingProxyType) and isinstance(
+            again.texts[lang].lines, MappingProxyType
+        )
+    assert again.texts["fr"].memo == {"digest": "kept"}
+    assert replace(again.texts["fr"], body="x").memo == {}
+
+
 def test_with_the_output_and_its_spare_walked_beside_an_edit_still_gives_a_clean_build(tmp_path, monkeypatch):
     """On a large site the output and its spare are walked by forked processes (build/uptodate.py): forced
     here on a small one, two edits in turn (the second starts from the spare) leave a clean build's site."""

@@ -94,8 +94,20 @@ def _text(
     marks: tuple[tuple[int, int, str], ...],
     memo: dict[str, str],
 ) -> Text:
-    text = Text(lang, path, MappingProxyType(fields), body, body_line, MappingProxyType(lines), marks)
-    text.memo.update(memo)
+    """A text unpickled: its attributes set as `__init__` would set them, without the frozen class's
+    `object.__setattr__` per field (half of the time a build after an edit takes to make ten thousand texts
+    again from the records; tests/test_records.py compares a text with its unpickled copy)."""
+    text = object.__new__(Text)
+    vars(text).update(
+        lang=lang,
+        path=path,
+        fields=MappingProxyType(fields),
+        body=body,
+        body_line=body_line,
+        lines=MappingProxyType(lines),
+        marks=marks,
+        memo=memo,
+    )
     return text
 
 
@@ -109,16 +121,19 @@ def _item(
     drafts: dict[str, Text],
     files: dict[str, str],
 ) -> Item:
-    return Item(
-        collection,
-        item_id,
-        path,
-        MappingProxyType(facts),
-        MappingProxyType(texts),
-        MappingProxyType(lines),
-        MappingProxyType(drafts),
-        MappingProxyType(files),
+    """An item unpickled, made as `_text` makes a text."""
+    item = object.__new__(Item)
+    vars(item).update(
+        collection=collection,
+        id=item_id,
+        path=path,
+        facts=MappingProxyType(facts),
+        texts=MappingProxyType(texts),
+        lines=MappingProxyType(lines),
+        drafts=MappingProxyType(drafts),
+        files=MappingProxyType(files),
     )
+    return item
 
 
 @dataclass(frozen=True)
