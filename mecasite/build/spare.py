@@ -16,7 +16,7 @@ paths: the writer does the moving and the deleting.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +35,9 @@ class Tree:
 
     files: dict[str, tuple[int, int, int]] = field(default_factory=dict)
     folders: set[str] = field(default_factory=lambda: {""})
+    # The paths where it holds the live output's own file, the same inode as the build's first walk saw there
+    # (`sharing`; None: not known, Staging.keep asks the file system).
+    shared: set[str] | None = None
     _folded: dict[str, set[str]] | None = None  # case-folded path -> the paths, files and folders (case_twins)
     _one_case: bool | None = None  # no two of its paths differ only in case (case_twins)
 
@@ -56,6 +59,17 @@ def walk(root: Path) -> Tree:
                 elif not (prefix == "" and entry.name == MARKER):
                     st = entry.stat(follow_symlinks=False)
                     tree.files[f"{prefix}{entry.name}"] = (st.st_ino, st.st_size, st.st_mtime_ns)
+    return tree
+
+
+def sharing(found: Found, live: Mapping[str, int]) -> Tree | None:
+    """The spare `found` gives, with the paths where its file is the live one (the same inode as in `live`, the
+    output's inodes by path): a build after an edit keeps those as they are, without a `stat` each (0.06 s of
+    CPU at 10,000 pages). A live file replaced since that walk is not the build's: the check before the swap
+    refuses it."""
+    tree = found()
+    if tree is not None:
+        tree.shared = {path for path, (inode, _, _) in tree.files.items() if live.get(path) == inode}
     return tree
 
 

@@ -116,8 +116,9 @@ class Staging:
     def keep(self, paths: Iterable[str]) -> None:
         """Carry files of the current output over unchanged (an incremental build): hard links where the file
         system has them, so the old site stays whole until the swap and nothing is copied; else copies. In a
-        recycled spare, a file that is already the live one (the same inode) stays as it is."""
+        recycled spare, a file that is already the live one (the same inode: `spare.Tree.shared`) stays as it is."""
         reused = self.reused.files if self.reused is not None else {}
+        shared = self.reused.shared if self.reused is not None else None
         out, root = os.fspath(self.out), os.fspath(self.root)
         for path in paths:
             if path not in self._claimed:  # a claimed path was checked (ten thousand kept: a hot path)
@@ -128,7 +129,7 @@ class Staging:
             source, target = f"{out}/{path}", f"{root}/{path}"
             mine = reused.get(path)
             if mine is not None:
-                if os.stat(source).st_ino == mine[0]:
+                if path in shared if shared is not None else os.stat(source).st_ino == mine[0]:
                     self.written.append((path, mine[1], mine[2]))
                     continue
                 _unlink(target)
