@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from mecasite.build import history
 from mecasite.build.output_folder import RefusedOutput
 from mecasite.build.uptodate import check_build
 from mecasite.config.settings import SiteConfig, load_config
@@ -207,10 +208,14 @@ def cmd_build(config: SiteConfig, args: argparse.Namespace) -> int:
         report(saved_problems(config), max_warnings=10)
         print(f"nothing changed since the last build: {config.output_dir} is up to date (--force rebuilds it)")
         return 0
+    history.start_for_texts(config, checked.inputs.listing)  # git walks its history while the build goes on
     from mecasite.build.pipeline import build
     from mecasite.render.hosting import robots_note
 
-    result = build(config, jobs=args.jobs, force=args.force, checked=checked)
+    try:
+        result = build(config, jobs=args.jobs, force=args.force, checked=checked)
+    finally:
+        history.forget()  # a build stopped before it asked for the dates
     report(result.problems, max_warnings=10)
     pages = sum(page.kind != "redirect" for page in result.site.pages) if result.site else 0
     print(

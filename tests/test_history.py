@@ -76,3 +76,52 @@ def test_the_project_s_own_sources_agree_with_git_log_one_by_one():
         pytest.skip("not a git checkout")
     paths = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "content").rglob("*.md"))[:40]
     assert last_changed(ROOT, paths) == {path: one_by_one(ROOT, path) for path in paths}
+
+
+def test_a_log_started_early_gives_the_dates_a_call_would_and_is_read_only_by_a_call_it_covers(repo):
+    """The build starts the walk as soon as its first walk has listed the texts (`start_for_texts`), for every
+    text: the call for some of them reads it, with the dates a call of its own gives; a call for a file it
+    was not started for runs its own, and the started one is stopped."""
+    from mecasite.build import history
+
+    everything = ["content/a/fr.md", "content/a/en-gb.md", "content/été à Liège.md", "content/new.md"]
+    some = ["content/a/fr.md", "content/new.md"]
+    history.start(repo, everything)
+    started = history._STARTED[str(repo)][1]
+    assert last_changed(repo, some) == {"content/a/fr.md": dt.date(2022, 5, 6), "content/new.md": None}
+    assert started.returncode is not None and not history._STARTED  # read, then ended
+    history.start(repo, some)
+    started = history._STARTED[str(repo)][1]
+    assert last_changed(repo, ["content/a/en-gb.md"]) == {"content/a/en-gb.md": dt.date(2023, 7, 8)}
+    assert started.returncode is not None  # not for that file: stopped, and a walk of its own answered
+    history.start(repo, some)
+    started = history._STARTED[str(repo)][1]
+    history.forget()  # the build stopped before asking
+    assert started.returncode is not None and not history._STARTED
+
+
+def test_a_build_starts_git_before_it_reads_the_content_and_dates_its_pages_as_before(tmp_path, monkeypatch):
+    from sitekit import tree_digest, write_site
+
+    from mecasite import cli
+    from mecasite.build import history, pipeline
+    from mecasite.config.settings import load_config
+
+    config_path = write_site(tmp_path / "site", {})
+    git(tmp_path / "site", "init", "-q")
+    git(tmp_path / "site", "add", "-A")
+    git(tmp_path / "site", "commit", "-qm", "the site", date="2021-03-04T10:00:00")
+    pipeline.build(load_config(config_path).with_overrides(out=tmp_path / "before"), force=True)  # git when needed
+    events: list[str] = []
+    real_popen, real_read = history.subprocess.Popen, pipeline.read_folders
+
+    def popen(args, **kwargs):
+        events.append(args[0])
+        return real_popen(args, **kwargs)
+
+    monkeypatch.setattr(history.subprocess, "Popen", popen)
+    monkeypatch.setattr(pipeline, "read_folders", lambda *a, **k: events.append("read") or real_read(*a, **k))
+    assert cli.main(["build", "--config", str(config_path), "--out", str(tmp_path / "early"), "--force"]) == 0
+    assert events[:2] == ["git", "read"] and events.count("git") == 1
+    assert tree_digest(tmp_path / "early") == tree_digest(tmp_path / "before")
+    assert "2021-03-04" in (tmp_path / "early/fr/actions/atom.xml").read_text()  # its `updated`, from git
