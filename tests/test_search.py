@@ -131,3 +131,30 @@ def test_the_key_follows_the_indexed_pages_only():
     key = search_index.pages_key(pages, pages.__getitem__)
     assert key == search_index.pages_key(other, other.__getitem__)
     assert key != search_index.pages_key(pages, lambda p: pages[p].replace(b"x", b"w"))
+
+
+def test_a_kept_index_is_read_whole_in_the_order_of_its_paths_without_the_unused_interfaces(tmp_path):
+    """The bundle kept in the cache, read at every build that reuses it: every file below its folder, in the
+    order sorted paths give (a folder's files before a sibling named like it with a dot), Pagefind's own
+    interfaces left out, and nothing reached through a link."""
+    folder = tmp_path / "pagefind" / "k"
+    for rel in ("pagefind.js", "fragment/fr_1.pf_fragment", "fragment.x", "fragment-a", "index/de_1.pf_index"):
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_bytes(rel.encode())
+    (folder / "pagefind-ui.js").write_text("unused")
+    (tmp_path / "elsewhere").write_text("not ours")
+    (folder / "index/link").symlink_to(tmp_path / "elsewhere")
+    files = search_index.bundle(tmp_path, tmp_path / "site", "k")
+    assert list(files) == [
+        f"pagefind/{p.relative_to(folder).as_posix()}"
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.is_symlink() and not p.name.startswith("pagefind-ui")
+    ]
+    assert list(files) == [
+        "pagefind/fragment/fr_1.pf_fragment",
+        "pagefind/fragment-a",
+        "pagefind/fragment.x",
+        "pagefind/index/de_1.pf_index",
+        "pagefind/pagefind.js",
+    ]
+    assert files["pagefind/fragment.x"] == b"fragment.x"
