@@ -112,6 +112,15 @@ CASES = {
         },
         "templates/404.html:2: template error: 'pgae' is undefined",
     ),
+    # The frame's shared parts see only what they are handed: a page's own value there is a mistake.
+    "a page's value in the frame's shared parts": (
+        {
+            "templates/_frame.html": (REPO / "templates/_frame.html")
+            .read_text()
+            .replace('href="{{ home_url }}"', 'href="{{ page.url }}"')
+        },
+        "templates/_frame.html:14: template error: 'page' is undefined",
+    ),
 }
 
 

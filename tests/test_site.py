@@ -81,6 +81,33 @@ def test_language_switcher_leads_to_the_same_page(real_site, pages):
             assert [a["attrs"]["hreflang"] for a in current] == [lang]
 
 
+def _menu(doc):
+    """The main menu's entries: {address: aria-current} (the header's links that are not the switcher's)."""
+    return {
+        a["attrs"]["href"]: a["attrs"].get("aria-current")
+        for a in doc.find_all("a")
+        if a["parents"][-2:] == ["ul", "li"] and "header" in a["parents"] and "hreflang" not in a["attrs"]
+    }
+
+
+def test_the_menu_marks_the_page_itself_or_the_section_of_its_item(real_site, pages):
+    """The menu is made once per language, kind and menu page (templates/_frame.html); every page still marks
+    its own entry ("page") or its section's ("true"), and nothing else."""
+    for lang in LANGS:
+        menus = {}
+        for (collection, _id), urls in pages.items():
+            url = urls[lang]
+            section = url.rsplit("/", 2)[0] + "/"
+            menus[url] = menu = _menu(real_site.doc(url))
+            if collection == "pages":
+                assert {u: v for u, v in menu.items() if v} == {url: "page"}
+            else:
+                assert {u: v for u, v in menu.items() if v} == {section: "true"}
+                assert {u: v for u, v in _menu(real_site.doc(section)).items() if v} == {section: "page"}
+        assert len({tuple(menu) for menu in menus.values()}) == 1  # the same entries on every page
+        assert len(next(iter(menus.values()))) == len([p for p in pages if p[0] == "pages"]) + 3
+
+
 def test_no_interface_key_is_ever_shown(real_site):
     keys = set()
     for path in (REPO / "i18n").glob("*.yaml"):

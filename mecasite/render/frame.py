@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TypeAlias
 from urllib.parse import quote
 
+from mecasite.content.model import ItemKey
 from mecasite.content.strings import date_text, language_in
 from mecasite.render.share import ShareImage, og_locale
 from mecasite.render.view_data import Alternate, Link
@@ -38,7 +39,6 @@ class Frame:
     alternates: tuple[Alternate, ...]
     x_default: str
     breadcrumbs: tuple[Link, ...]
-    nav: tuple[tuple[Link, bool], ...]  # (link, is current section)
     share: tuple[tuple[str, str], ...]
     feed_url: str
     indexable: bool
@@ -80,7 +80,6 @@ def make_frame(
         alternates=tuple(alternates),
         x_default=site.config.base_url if page.kind == "home" else default.abs_url,  # the homes: the root chooses
         breadcrumbs=_breadcrumbs(views, page, title, t),
-        nav=_nav(views, page, t),
         share=tuple(share_links(views, page, title)),
         feed_url=feed_url,
         indexable=page.kind not in ("404", "search") and not page.is_fallback,
@@ -125,7 +124,10 @@ def _breadcrumbs(views: Views, page: Page, title: str, t: Translate) -> tuple[Li
     return tuple(crumbs)
 
 
-def _nav(views: Views, page: Page, t: Translate) -> tuple[tuple[Link, bool], ...]:
+def nav(views: Views, page: Page, t: Translate) -> tuple[tuple[Link, str], ...]:
+    """The main menu: (link, its aria-current: "page" on the page itself, "true" on the page's section, or "").
+    The same for every page of one language, kind and menu page (`menu_key`), which is how the frame's parts
+    keep it (page_context.py)."""
     site, lang = views.site, page.lang
     views.read_members("pages", lang)  # a page added, removed or reordered changes every menu
     menu_pages = sorted(site.model.collection("pages"), key=lambda i: (i.facts["order"], i.id))
@@ -133,7 +135,16 @@ def _nav(views: Views, page: Page, t: Translate) -> tuple[tuple[Link, bool], ...
     for name in LISTS:
         current = page.kind == f"list-{name}" or bool(page.item and page.item[0] == name)
         entries.append((Link(t(f"{name}.title"), views.url(site.list_page(name, lang)), lang), current))
-    return tuple(entries)
+    url = views.url(page)
+    return tuple((link, ("page" if link.url == url else "true") if current else "") for link, current in entries)
+
+
+def menu_key(page: Page) -> tuple[str, str, ItemKey | None]:
+    """What the menu of `page` depends on: its language, its kind, and which menu page it is (if one). Two
+    pages with the same key have the same menu: a list page is the only one of its kind in its language, a
+    menu page the only one of its item, and on any other page the current entry is its section's (never the
+    page itself: no two pages share an address)."""
+    return page.lang, page.kind, page.item if page.item and page.item[0] == "pages" else None
 
 
 def share_links(views: Views, page: Page, title: str) -> list[tuple[str, str]]:

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import jinja2
+
 from mecasite.render import jsonld, lists
-from mecasite.render.frame import make_frame
+from mecasite.render.frame import Translate, make_frame, menu_key, nav
 from mecasite.render.share import card, own_image, share_image
 from mecasite.render.view_data import Context
 from mecasite.site.resolve import Page
+
+FRAME_PARTS = "_frame.html"
 
 if TYPE_CHECKING:  # the renderer calls these; only its type is needed here
     from mecasite.render.renderer import Renderer
@@ -22,6 +26,7 @@ def page_context(renderer: Renderer, page: Page) -> Context:
         "t": t,
         "lang": page.lang,
         "partial": lambda name, item: renderer.partial(name, item, page.lang, t),
+        "frame_parts": lambda: frame_parts(renderer, page, t),
     }
     if page.item:
         item = renderer.views.item(page.item, page.lang)
@@ -57,6 +62,30 @@ def page_context(renderer: Renderer, page: Page) -> Context:
     )
     context["jsonld"] = jsonld.page_graph(renderer.views, page, context["page"], t("site.name"), context.get("item"))
     return context
+
+
+def frame_parts(renderer: Renderer, page: Page, t: Translate) -> jinja2.environment.TemplateModule:
+    """The parts of the frame that are the same on every page with the page's `menu_key` (templates/_frame.html),
+    made once: a page asked for them through Jinja some forty times. Called by base.html as it renders, so that
+    an error in them is reported like any template's."""
+    views, lang = renderer.views, page.lang
+    site = views.site
+
+    def make() -> jinja2.environment.TemplateModule:
+        return renderer.env.get_template(FRAME_PARTS).make_module(
+            {
+                "t": t,
+                "lang": lang,
+                "kind": page.kind,
+                "nav": nav(views, page, t),
+                "home_url": views.url(site.home(lang)),
+                "search_url": views.url(site.by_key[("search", None, lang)]) if site.config.search else "",
+                "feed_url": site.config.base_path + renderer.feed_path(lang),
+            }
+        )
+
+    module: jinja2.environment.TemplateModule = views.memoized(("frame", *menu_key(page)), make)
+    return module
 
 
 def redirect_context(renderer: Renderer, page: Page) -> Context:
