@@ -28,7 +28,7 @@ from mecasite.build import search_index
 from mecasite.build.caches import card_store
 from mecasite.build.changes import Change, change_between, plan, with_files
 from mecasite.build.history import last_changed
-from mecasite.build.links import HINT, Scan, broken_links, scan_files
+from mecasite.build.links import Scan
 from mecasite.build.media import Media, finish_drafts, finished_drafts, published_files, update_media
 from mecasite.build.output_folder import check_output, ledger
 from mecasite.build.writer import content_digest, update_in_place
@@ -43,6 +43,7 @@ from mecasite.content.parity_names import Names, names_of
 from mecasite.content.schemas import COLLECTIONS
 from mecasite.content.signatures import check_signatures
 from mecasite.content.translations import State, check_translations, outdated
+from mecasite.preview.scans import Scanner, check_links
 from mecasite.problems import Collector, ContentError, Problem
 from mecasite.render.body_links import merge_fallback_copies
 from mecasite.render.cards import Card
@@ -74,6 +75,7 @@ class Session:
         self.prepared: builder.Prepared | None = None
         self.hashes: dict[str, bytes] = {}  # output path -> digest of the bytes written
         self.scans: dict[str, Scan] = {}  # output path -> its anchors and links
+        self.scanner = Scanner()  # large pages' pieces with their scans, as the last update left them
         self.deps: Deps = {}  # output path -> (items whose meta, whose body it read)
         self.readers: Readers[str] = Readers()  # the same, the other way round: (item, language) -> output paths
         self.targets: Targets | None = None  # where links lead, for the files as they are
@@ -97,7 +99,7 @@ class Session:
         prepared = builder.prepare(self.config)
         outcome = builder.build_prepared(prepared, track=True)
         self.prepared, self.scans, self.deps = prepared, outcome.scans, outcome.deps
-        self.readers, self.targets = Readers(), None
+        self.readers, self.targets, self.scanner = Readers(), None, Scanner()
         self.names = names_of(prepared.site.model, self.config.default_language)  # ready for the first edit
         for path, (meta, body) in self.deps.items():
             self.readers.add(path, meta, body)
@@ -221,7 +223,11 @@ class Session:
         problems.replace_all(merge_fallback_copies(problems.problems))
         problems.raise_errors()
 
-        scans = self._check_links(files_out, change, renderer, problems)
+        assert renderer.views.targets is not None  # set above, before rendering
+        skip, targets = renderer.views.checked_links, renderer.views.targets
+        scans = check_links(
+            self.scans, self.scanner, files_out, change.removed, targets, skip, problems, renderer.source_of
+        )
         if media is not None:  # a replaced image's new files; its old ones, which nothing publishes any more, go
             fresh_files = sorted((published - self.hashes.keys()) | finished_drafts(old.media, media))
             files_out.update((path, media.files[path]) for path in fresh_files)
@@ -285,27 +291,6 @@ class Session:
             paths = (self.hashes.keys() - change.removed - unpublished) | published
             return Targets(paths | {page.output_path for page in pages}, self.config.base_path)
         return self.targets
-
-    def _check_links(
-        self, files: dict[str, bytes], change: Change, renderer: Renderer, problems: Collector
-    ) -> dict[str, Scan]:
-        """The rendered pages' own links (a body's were checked where it was converted), against every file
-        the output will hold; the scans of all pages, updated. Raise ContentError for a broken link, at the
-        template that wrote it."""
-        scans = dict(self.scans)
-        for path in change.removed:
-            scans.pop(path, None)
-        fresh = scan_files(files)
-        scans.update(fresh)
-        targets = renderer.views.targets
-        assert targets is not None  # set by _update_items before rendering
-        skip = renderer.views.checked_links
-        for path, found in sorted(fresh.items()):
-            for href, message in broken_links(path, Scan(found.ids, found.links - skip), targets, scans):
-                where, line = renderer.source_of(path, href)
-                problems.add(where, line, message, HINT, code="link")
-        problems.raise_errors()
-        return scans
 
     def _write(self, files: dict[str, bytes], removed: Iterable[str]) -> int:
         """Rewrite the files whose bytes changed, each atomically, and remove the pages that no longer exist,
