@@ -55,6 +55,8 @@ class Memo:
     def __init__(self, entries: dict[Key, Entry] | None = None, readers: Readers[Key] | None = None):
         self.entries: dict[Key, Entry] = entries or {}
         self.readers: Readers[Key] = readers or Readers()
+        self.dropped: dict[Key, Entry] = {}  # what `without` left out of this memo, for `before`
+        self.changed: frozenset[Read] = frozenset()  # the metas that changed then
 
     def get(self, key: Key) -> Entry | None:
         return self.entries.get(key)
@@ -66,9 +68,19 @@ class Memo:
     def without(self, meta: set[Read], body: set[Read]) -> Memo:
         """A memo keeping the values that read none of `meta` and `body` (this one is left as it was)."""
         entries = dict(self.entries)
-        for key in self.readers.of(meta, body):
-            entries.pop(key, None)
-        return Memo(entries, self.readers)
+        dropped = {key: entries.pop(key) for key in self.readers.of(meta, body) if key in entries}
+        memo = Memo(entries, self.readers)
+        memo.dropped, memo.changed = dropped, frozenset(meta)
+        return memo
+
+    def before(self, key: Key) -> tuple[Any, frozenset[Read], frozenset[Read]] | None:
+        """The value `without` dropped from the memo this one came from, the metas it read and the metas that
+        changed: for a value cheaper to change than to make again (the timeline, after a title edit). None
+        when there is none, or a body it read changed."""
+        entry = self.dropped.get(key)
+        if entry is None or entry[2]:
+            return None
+        return entry[0], entry[1], self.changed
 
     def trim(self, limit: int) -> None:
         """Forget everything past `limit` values (a render process's memory stays flat as the site grows)."""
