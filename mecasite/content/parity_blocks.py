@@ -4,11 +4,14 @@ read in each language's way of writing them). Pure: no I/O."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from babel import UnknownLocaleError
 from babel.dates import get_month_names
+
+from mecasite.content.model import Text
 
 # --- blocks ------------------------------------------------------------------------------------------------
 
@@ -113,6 +116,14 @@ def plain(text: str) -> str:
 def opening(block: Block, words: int = 5) -> str:
     """The first words of a block, to say which one a finding means."""
     return " ".join(plain(block.text).split()[:words]) or block.kind
+
+
+def after(blocks: Sequence[Block], index: int) -> str:
+    """'after the paragraph that starts ...': the place before blocks[index], in words."""
+    if index <= 0:
+        return "at the start of the text"
+    before = blocks[index - 1]
+    return f"after the {describe(before.kind)} that starts '{opening(before)}'"
 
 
 def describe(kind: str) -> str:
@@ -220,3 +231,25 @@ def compare_facts(source: frozenset[Fact], translation: frozenset[Fact]) -> list
         messages += [f"this translation lacks {f} that the original has" for f in lost[len(added) :]]
         messages += [f"this translation has {f} that the original has not" for f in added[len(lost) :]]
     return messages
+
+
+def fact_line(
+    message: str,
+    src_blocks: Sequence[Block],
+    tr_blocks: Sequence[Block],
+    matched: Mapping[int, int],
+    translation: Text,
+    src_lang: str,
+    lang: str,
+) -> int:
+    """The translation line of the block a fact finding is about: where the translation's or original's fact is
+    (`matched`: the source's blocks -> the translation's)."""
+    values = re.findall(r"the (?:date|year|number) (\S+)|has (\S+)$", message)
+    wanted = {v for pair in values for v in pair if v}
+    for _j, block in enumerate(tr_blocks):
+        if any(f.value in wanted for f in facts(block.text, lang)):
+            return block.line
+    for i, block in enumerate(src_blocks):
+        if any(f.value in wanted for f in facts(block.text, src_lang)) and matched.get(i) is not None:
+            return tr_blocks[matched[i]].line
+    return translation.body_line

@@ -7,9 +7,10 @@ import itertools
 import operator
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from typing import TypeAlias
 
 from babel import Locale, UnknownLocaleError
 
@@ -257,8 +258,38 @@ def kept(word: str, other: str, lang: str) -> bool:
     return word in name_candidates(other) or (is_strong(word) and has_name(other, word))
 
 
+Asked: TypeAlias = dict[str, dict[str, bool]]  # field ("" for the bodies) -> word -> kept as a name by another
+
+
+class Others:
+    """An item's other translations (one field of each, or their bodies) as missing_names asks them: does one of
+    them keep a word as a name? Each answer is kept in `asked`, so that a comparison can be kept as long as the
+    others answer it the same (parity.compared)."""
+
+    def __init__(self, texts: Mapping[str, str], asked: dict[str, bool] | None = None):
+        self.texts, self.asked = texts, {} if asked is None else asked
+
+    def keep(self, word: str) -> bool:
+        found = self.asked.get(word)
+        if found is None:
+            found = self.asked[word] = any(kept(word, other, lang) for lang, other in self.texts.items())
+        return found
+
+
+def answers_again(asked: Mapping[str, Mapping[str, bool]], others: Mapping[str, Text], fields: Iterable[str]) -> bool:
+    """Whether the other translations `others` answer what was `asked` (field, "" for the bodies -> word ->
+    kept as a name) as they did."""
+    for scope in ("", *fields):
+        words = asked.get(scope)
+        if words:
+            texts = {k: str(o.fields.get(scope) or "") if scope else o.body for k, o in others.items()}
+            if any(Others(texts).keep(word) != answer for word, answer in words.items()):
+                return False
+    return True
+
+
 def missing_names(
-    source: str, translation: str, lang: str, others: Mapping[str, str], names: Names, scope: str | None = None
+    source: str, translation: str, lang: str, others: Mapping[str, str] | Others, names: Names, scope: str | None = None
 ) -> list[str]:
     """The original's names that the translation lacks, in the order the original has them.
 
@@ -267,6 +298,7 @@ def missing_names(
     word is taken as translated when the translation's `scope` (the aligned block) has a capitalised word the
     original has not, beginning with the same letter (Liège: Lüttich, Luik)."""
     found: list[str] = []
+    keeps = others if isinstance(others, Others) else Others(others)
     # The phrases, longest first (in the translation, 'The Greater Region' may be 'the Greater Region'); each is
     # then taken out, so that its words are not candidates on their own.
     rest = source
@@ -284,7 +316,7 @@ def missing_names(
     for word in sorted(name_candidates(rest)):
         if names.found(translation, word, lang):
             continue
-        if not any(kept(word, other, other_lang) for other_lang, other in others.items()):
+        if not keeps.keep(word):
             continue
         if _translated_as(word, unexplained):
             continue

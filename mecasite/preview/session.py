@@ -37,7 +37,7 @@ from mecasite.content.attachments import check_files, is_attachment
 from mecasite.content.drafts import is_draft
 from mecasite.content.loader import load_item
 from mecasite.content.model import ItemKey, Model
-from mecasite.content.parity import check_parity
+from mecasite.content.parity import Compared, check_parity
 from mecasite.content.parity_edits import names_again, naming
 from mecasite.content.parity_names import Names, names_of
 from mecasite.content.schemas import COLLECTIONS
@@ -81,6 +81,7 @@ class Session:
         self.targets: Targets | None = None  # where links lead, for the files as they are
         self.page_cards: dict[str, str] = {}  # page's output path -> its social card's
         self.names: Names | None = None  # the items' titles, for the parity check; made again when one changes
+        self.compared: Compared = {}  # the parity check's comparisons, each kept while its texts and titles are
         # The search index is made again after an update in another thread (refresh_index): one lock for
         # everything that writes or reads the output's records, and the number of the newest refresh asked.
         self.lock = threading.RLock()
@@ -99,7 +100,7 @@ class Session:
         prepared = builder.prepare(self.config)
         outcome = builder.build_prepared(prepared, track=True)
         self.prepared, self.scans, self.deps = prepared, outcome.scans, outcome.deps
-        self.readers, self.targets, self.scanner = Readers(), None, Scanner()
+        self.readers, self.targets, self.scanner, self.compared = Readers(), None, Scanner(), {}
         self.names = names_of(prepared.site.model, self.config.default_language)  # ready for the first edit
         for path, (meta, body) in self.deps.items():
             self.readers.add(path, meta, body)
@@ -280,7 +281,7 @@ class Session:
         site = resolve_site(self.config, model, problems, old.site, frozenset(keys))
         check_signatures(model, problems)
         states = check_translations(self.config, model, problems, changed_items)  # the others' still hold:
-        check_parity(self.config, model, problems, changed_items, names)
+        check_parity(self.config, model, problems, changed_items, names, self.compared)
         problems.raise_errors()
         return site, states, media, names
 
