@@ -19,7 +19,7 @@ import gc
 import os
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 
@@ -47,7 +47,7 @@ from mecasite.preview.scans import Scanner, check_links
 from mecasite.problems import Collector, ContentError, Problem
 from mecasite.render.body_links import merge_fallback_copies
 from mecasite.render.cards import Card
-from mecasite.render.memo import Deps, Readers
+from mecasite.render.memo import Deps, Readers, address
 from mecasite.render.renderer import Renderer
 from mecasite.render.share import card_of
 from mecasite.site.resolve import Page, Site, resolve_site
@@ -192,6 +192,10 @@ class Session:
             for key, source in sources.items():
                 notices[key] = dates[source]
         change = with_files(change_between(old.site, site, keys), site, files)
+        if change.moved:  # a link that read only an address (Views.ref_url) leads elsewhere now; a build renders all
+            change = replace(
+                change, meta=change.meta | {(address(k), code) for k in keys for code in self.config.codes}
+            )
         # Unchanged bodies keep their memo entries and the warnings with them (check_bodies, Views.rendered_text)
         renderer = old.renderer.for_site(
             site, problems, notices, None if change.structure else (set(change.meta), set(change.body))

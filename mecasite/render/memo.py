@@ -23,6 +23,12 @@ Reads: TypeAlias = tuple[set[Read], set[Read]]  # (metas read, bodies read), rec
 Deps: TypeAlias = dict[str, tuple[Collection[Read], Collection[Read]]]
 
 
+def address(key: ItemKey) -> ItemKey:
+    """The read that stands for an item's address alone, all a link to it shows (`Views.ref_url`): its title
+    edited changes no page that only links to it ("@" is never in an id)."""
+    return (key[0], "@" + key[1])
+
+
 class Readers(Generic[K]):
     """Who read what: for each (item, language), the keys (memo values, the preview's pages) whose making
     read its meta, and its body. It may name more than is read today (a key that was made again and read less,
