@@ -38,7 +38,7 @@ class Scanner:
             self.pieces.pop(path, None)
             return scan(html)
         parts = html.split(CUT)
-        known, kept = self.pieces.get(path, {}), {}
+        known, kept = self.pieces.get(path, {}), dict[str, Piece]()
         ids: set[str] = set()
         links: set[str] = set()
         for i, part in enumerate(parts):
