@@ -8,7 +8,7 @@ import bisect
 from collections.abc import Iterable
 
 from mecasite.content.model import Item, ItemKey, Model, Text
-from mecasite.content.parity_names import Names, country_phrases, is_name_like, names_of, pieces
+from mecasite.content.parity_names import Names, Originals, country_phrases, is_name_like, names_of, pieces
 
 
 def names_again(names: Names | None, before: Model, after: Model, keys: Iterable[ItemKey], default: str) -> Names:
@@ -82,12 +82,22 @@ def naming(model: Model, before: Names | None, after: Names) -> set[ItemKey]:
                 k for k, text in zip(originals.keys, originals.texts, strict=True) if text and _in_pieces(title, text)
             }
             continue
-        at = originals.joined.find(title)
-        while at >= 0:
-            i = bisect.bisect_right(originals.starts, at) - 1
-            found.add(originals.sources[i])
-            at = originals.joined.find(title, originals.starts[i + 1]) if i + 1 < len(originals.starts) else -1
+        if title not in originals.found:
+            originals.found[title] = _search(originals, title)
+        found |= originals.found[title]
     return found
+
+
+def _search(originals: Originals, title: str) -> frozenset[ItemKey]:
+    """The items whose original has `title`, found in the one string of them all (kept with it: editing one
+    item's title again and again looks for the same one)."""
+    found = set()
+    at = originals.joined.find(title)
+    while at >= 0:
+        i = bisect.bisect_right(originals.starts, at) - 1
+        found.add(originals.sources[i])
+        at = originals.joined.find(title, originals.starts[i + 1]) if i + 1 < len(originals.starts) else -1
+    return frozenset(found)
 
 
 def _in_pieces(title: str, source: Text) -> bool:

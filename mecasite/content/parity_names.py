@@ -135,6 +135,7 @@ class Originals:
         self.sources: list[ItemKey] = []  # the items with an original, in the order of `joined`
         self.starts: list[int] = []  # where each begins in `joined`
         self.joined = ""
+        self.found: dict[str, frozenset[ItemKey]] = {}  # title -> the items whose original has it, in `joined`
 
     def of(self, model: Model, default: str) -> Originals:
         """Itself, up to date with `model`."""
@@ -150,7 +151,7 @@ class Originals:
             present = [(key, one) for key, one in zip(keys, joined, strict=True) if one is not None]
             self.sources = [key for key, _ in present]
             self.starts = list(itertools.accumulate((len(one) + 1 for _, one in present[:-1]), initial=0))
-            self.joined = "\0".join(one for _, one in present)
+            self.joined, self.found = "\0".join(one for _, one in present), {}
         self.keys, self.texts, self.pieces = keys, texts, joined
         return self
 
