@@ -195,11 +195,10 @@ class LinkCheck:
             if anchor not in anchors and anchor not in self.views.template_ids:
                 return f"broken link '{href}': no anchor '#{anchor}' on that page", closest(anchor, anchors)
         form = f"{COLLECTIONS[page.item[0]].ref}:{page.item[1]}" + (f"#{anchor}" if anchor else "")
-        shown = site.text(item, page.lang)
-        self.views.read_meta(item.key, shown.lang)  # the hint names its title: a title edit changes it
         return (
             f"link typed as the address of a page of this site '{href}'",
-            f"use [{shown.title}]({form}): an id link follows the language and survives a change of slug or address",
+            f"use [{site.text(item, page.lang).title}]({form}): an id link follows the language and survives a "
+            "change of slug or address",
         )
 
     def _ref(self, found: BodyLink, page_lang: str, text_lang: str) -> tuple[str, str, str]:
