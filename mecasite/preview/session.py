@@ -241,10 +241,12 @@ class Session:
         problems_now = old.problems.without(f"{self.config.rel(self.config.content_dir)}/{c}/{i}/" for c, i in keys)
         problems_now.absorb(problems)
         self.prepared = builder.Prepared(self.config, site, renderer, old.static, problems_now, media, cards)
+        before = self.deps  # what the pages read before is in `readers` already: what they read now is added
+        for path in files_out.keys() & deps.keys():
+            (meta, body), (meta_was, body_was) = deps[path], before.get(path, ((), ()))
+            self.readers.add(path, set(meta).difference(meta_was), set(body).difference(body_was))
         self.scans, self.deps, self.page_cards = scans, deps, page_cards
         self.targets, self.names = renderer.views.targets, names  # a failed update leaves them as they were
-        for path in files_out.keys() & deps.keys():
-            self.readers.add(path, *deps[path])
         gc.freeze()
         return Update(len(pages), written, len(change.removed), problems=problems_now.problems, site=site)
 
@@ -274,7 +276,7 @@ class Session:
             items = dict(sorted(items.items()))  # the order a full load gives
         model = Model(MappingProxyType(items), old.site.model.gone)  # redirects.yaml edited: a full build
         names = names_again(self.names, old.site.model, model, keys, self.config.default_language)
-        keys |= naming(model, self.names, names)  # a title changed: the items naming it are checked again too
+        keys |= naming(model, self.names, names, keys)  # a title changed: the items naming it are checked again too
         changed_items = [items[k] for k in sorted(keys) if k in items]
         media = None
         if files and old.media is not None:

@@ -69,7 +69,8 @@ class Memo:
 
     def put(self, key: Key, value: Any, meta: frozenset[Read], body: frozenset[Read]) -> None:
         self.entries[key] = (value, meta, body)
-        self.readers.add(key, meta, body)
+        before = self.dropped.get(key)  # its readers hold what it read then (the timeline: every action)
+        self.readers.add(key, meta - before[1] if before else meta, body - before[2] if before else body)
 
     def without(self, meta: set[Read], body: set[Read]) -> Memo:
         """A memo keeping the values that read none of `meta` and `body` (this one is left as it was)."""
