@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from babel import UnknownLocaleError
+from babel import Locale, UnknownLocaleError
 from babel.dates import get_month_names
 
 from mecasite.content.model import Text
@@ -253,3 +253,21 @@ def fact_line(
         if any(f.value in wanted for f in facts(block.text, src_lang)) and matched.get(i) is not None:
             return tr_blocks[matched[i]].line
     return translation.body_line
+
+
+# --- countries -------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=16)
+def territories(lang: str) -> dict[str, str]:
+    """Territory names of a language (CLDR), keyed by code."""
+    try:
+        return dict(Locale.parse(lang).territories)
+    except (UnknownLocaleError, ValueError):
+        return {}
+
+
+@lru_cache(maxsize=16)
+def country_phrases(lang: str) -> frozenset[str]:
+    """CLDR's country names in a language, and Europe's (150), not the other regions."""
+    return frozenset(name for code, name in territories(lang).items() if not code.isdigit() or code == "150")

@@ -8,7 +8,8 @@ import bisect
 from collections.abc import Iterable
 
 from mecasite.content.model import Item, ItemKey, Model, Text
-from mecasite.content.parity_names import Names, Originals, country_phrases, is_name_like, names_of, pieces
+from mecasite.content.parity_blocks import country_phrases
+from mecasite.content.parity_names import Names, Originals, is_name_like, names_of, pieces
 
 
 def names_again(names: Names | None, before: Model, after: Model, keys: Iterable[ItemKey], default: str) -> Names:
@@ -67,14 +68,15 @@ def _original_title(item: Item | None, default: str) -> str:
     return source.title if source else ""
 
 
-def naming(model: Model, before: Names | None, after: Names) -> set[ItemKey]:
+def naming(model: Model, before: Names | None, after: Names, edited: Iterable[ItemKey] | None = None) -> set[ItemKey]:
     """The items whose original names a title that is not the same in `before` and `after` (none when they
-    are the same object, as names_again keeps them): their translations must be compared again."""
+    are the same object, as names_again keeps them): their translations must be compared again. `edited`: the
+    items that may differ from the model `before` was made for, when known."""
     if before is None or before is after:
         return set()
     titles = before.titles.keys() | after.titles.keys()  # names_again keeps the others' the same objects:
     changed = [t for t in titles if (was := before.titles.get(t)) is not (now := after.titles.get(t)) and was != now]
-    originals = after.originals.of(model, after.default)
+    originals = after.originals.of(model, after.default, edited)
     found = set()
     for title in changed:  # compare finds a name in the original as it is written: no folding
         if "\0" in title:  # it would be found across two pieces: looked for in each

@@ -12,10 +12,8 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import TypeAlias
 
-from babel import Locale, UnknownLocaleError
-
 from mecasite.content.model import ItemKey, Model, Text
-from mecasite.content.parity_blocks import LINK_TARGET, URL
+from mecasite.content.parity_blocks import LINK_TARGET, URL, country_phrases, territories
 
 # --- names -------------------------------------------------------------------------------------------------
 
@@ -107,21 +105,6 @@ def is_name_like(title: str) -> bool:
     return "," not in title and len(words) <= 5 and all(w[0].isupper() or w[0].isdigit() or len(w) <= 3 for w in words)
 
 
-@lru_cache(maxsize=16)
-def _countries(lang: str) -> dict[str, str]:
-    """Territory names of a language (CLDR), keyed by code."""
-    try:
-        return dict(Locale.parse(lang).territories)
-    except (UnknownLocaleError, ValueError):
-        return {}
-
-
-@lru_cache(maxsize=16)
-def country_phrases(lang: str) -> frozenset[str]:
-    """CLDR's country names in a language, and Europe's (150), not the other regions."""
-    return frozenset(name for code, name in _countries(lang).items() if not code.isdigit() or code == "150")
-
-
 class Originals:
     """Every item's original as one string, its body and fields joined by NUL, items too, for `naming`: one
     search of 5 MB finds a title in 2 ms at 2,500 items, a search per item took 8 (the title is prepared for
@@ -136,10 +119,22 @@ class Originals:
         self.starts: list[int] = []  # where each begins in `joined`
         self.joined = ""
         self.found: dict[str, frozenset[ItemKey]] = {}  # title -> the items whose original has it, in `joined`
+        self.index: dict[ItemKey, int] = {}  # each item's place in `keys`
 
-    def of(self, model: Model, default: str) -> Originals:
-        """Itself, up to date with `model`."""
-        keys, texts = list(model.items), [item.texts.get(default) for item in model.items.values()]
+    def of(self, model: Model, default: str, edited: Iterable[ItemKey] | None = None) -> Originals:
+        """Itself, up to date with `model` (`edited`: the only items that may differ from the model it was last
+        made for, when known: the others are not looked at)."""
+        index, items = self.index, model.items
+        if edited is not None and len(items) == len(self.keys) and all(k in index and k in items for k in edited):
+            for key in edited:
+                i, text = index[key], items[key].texts.get(default)
+                if text is not self.texts[i]:
+                    if (None if text is None else "\0".join(pieces(text))) != self.pieces[i]:
+                        break  # the original reads otherwise: joined again
+                    self.texts[i] = text
+            else:
+                return self
+        keys, texts = list(items), [item.texts.get(default) for item in items.values()]
         if keys == self.keys and len(texts) == len(self.texts) and all(map(operator.is_, texts, self.texts)):
             return self
         was = dict(zip(self.keys, zip(self.texts, self.pieces, strict=True), strict=True))
@@ -153,6 +148,7 @@ class Originals:
             self.starts = list(itertools.accumulate((len(one) + 1 for _, one in present[:-1]), initial=0))
             self.joined, self.found = "\0".join(one for _, one in present), {}
         self.keys, self.texts, self.pieces = keys, texts, joined
+        self.index = {key: i for i, key in enumerate(keys)}
         return self
 
 
@@ -201,9 +197,9 @@ class Names:
         ways = [name]
         if name in self.titles and lang in self.titles[name]:
             ways.append(self.titles[name][lang])
-        for code, country in _countries(self.default).items():
-            if country == name and code in _countries(lang):
-                ways += [_countries(lang)[code], code]
+        for code, country in territories(self.default).items():
+            if country == name and code in territories(lang):
+                ways += [territories(lang)[code], code]
         return tuple(ways)
 
     def found(self, text: str, name: str, lang: str) -> bool:
