@@ -43,14 +43,13 @@ from mecasite.content.parity_blocks import (  # noqa: F401
     plain,
     split_blocks,
 )
+from mecasite.content.parity_edits import titles_kept
 from mecasite.content.parity_names import (  # noqa: F401
     WORD,
     Asked,
     Names,
     Others,
     answers_again,
-    has_name,
-    is_name_like,
     is_strong,
     missing_names,
     name_candidates,
@@ -254,7 +253,6 @@ def compare(
 
 # --- the check ---------------------------------------------------------------------------------------------
 
-# (item key, language) -> the original and translation compared, the titles, what was asked, the findings
 Compared = dict[tuple[ItemKey, str], tuple[Text, Text, Names, Asked, list[Finding]]]
 
 
@@ -264,10 +262,12 @@ def compared(
     """compare(), or what it gave before (`kept`, which gains it) for the same texts and titles if the others answer
     what it asked them the same: a body edit compares its translation again, not the item's others too."""
     before = kept.get((item.key, text.lang)) if kept is not None else None
-    if before and before[2] is names and before[:2] == (source, text) and answers_again(before[3], others, FIELDS):
-        return before[4]
-    asked: Asked = {}
-    found = compare(source, text, others, names, asked)
+    same = before is not None and before[:2] == (source, text) and titles_kept(before[2], names, text.lang)
+    if before is not None and same and answers_again(before[3], others, FIELDS):
+        asked, found = before[3], before[4]  # kept with these titles, for the next edit's
+    else:
+        asked, found = {}, []
+        found = compare(source, text, others, names, asked)
     (kept if kept is not None else {})[(item.key, text.lang)] = (source, text, names, asked, found)
     return found
 

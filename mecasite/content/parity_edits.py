@@ -5,6 +5,7 @@ names a title that changed (`naming`). Each gives what a check of the whole mode
 from __future__ import annotations
 
 import bisect
+import weakref
 from collections.abc import Iterable
 
 from mecasite.content.model import Item, ItemKey, Model, Text
@@ -45,7 +46,8 @@ def names_again(names: Names | None, before: Model, after: Model, keys: Iterable
         if title in affected and title:
             made.setdefault(title, {}).update({lang: t.title for lang, t in item.texts.items() if t.title})
     found = {title: value for title, value in names.titles.items() if title not in affected} | made
-    return _kept_phrases(names, Names(found, default, owners, names.originals))
+    since = (weakref.ref(names), frozenset(affected))  # what changed since `names`, for titles_kept
+    return _kept_phrases(names, Names(found, default, owners, names.originals, since))
 
 
 def _kept_phrases(names: Names, again: Names) -> Names:
@@ -61,6 +63,17 @@ def _kept_phrases(names: Names, again: Names) -> Names:
 
 
 _PHRASES = ("phrases", "_phrase_set", "_by_first_word")  # what Names makes from its titles' keys alone
+
+
+def titles_kept(before: Names, after: Names, lang: str) -> bool:
+    """Whether a comparison of a `lang` translation made with the titles `before` holds with `after`: the same
+    originals' titles, each with the same `lang` title (all that compare reads of them; `after` made from
+    `before` by names_again, which says which titles it made again)."""
+    if before is after:
+        return True
+    if after.since is None or after.since[0]() is not before or before.titles.keys() != after.titles.keys():
+        return False
+    return all((before.titles.get(t) or {}).get(lang) == (after.titles.get(t) or {}).get(lang) for t in after.since[1])
 
 
 def _original_title(item: Item | None, default: str) -> str:

@@ -7,6 +7,7 @@ import itertools
 import operator
 import re
 import unicodedata
+import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -167,6 +168,9 @@ class Names:
     owners: Mapping[str, frozenset[ItemKey]] | None = field(default=None, compare=False)
     # every item's original as one string, for parity_edits.naming (made when first asked for, kept between edits)
     originals: Originals = field(default_factory=Originals, compare=False, repr=False)
+    since: tuple[weakref.ref[Names], frozenset[str]] | None = field(
+        default=None, compare=False, repr=False
+    )  # see names_again
 
     @cached_property
     def phrases(self) -> list[str]:
