@@ -2,7 +2,8 @@
 
 A `Session` keeps the last good build in memory: the model, the renderer (compiled templates, and a memo of
 converted bodies, list cards and orders with what each read, see memo.py), and for every page the items whose meta
-(title, summary, slug, facts, which translations exist) and whose body it read while rendering. An edit to content
+(title, summary, slug, facts, which translations exist) and whose body it read while rendering; and, for later
+edits, the parity check's comparisons (content/parity.py `compared`) and large pages' scans by piece (scans.py). An edit to content
 re-reads only the changed items, re-resolves and re-checks them, re-renders the pages `build/changes.py` `plan`
 names (the same rule a build after an edit follows, from its records), and rewrites only the files whose bytes
 differ, each one atomically, through the writer. An image or document saved, added or removed beside an item's text
