@@ -151,7 +151,7 @@ def plan(
 ) -> Plan:
     """The pages to render again after the `change` from `old` to `new` (change_between):
 
-    - every page of an item whose meta changed (a new item has no recorded reads yet);
+    - every page of an item that appeared, went, moved or changed its facts (no reads recorded yet there);
     - every page that read a changed item's meta or body, in a language whose text changed;
     - when an item appears, disappears or changes its facts: its collection's list pages and the pages of the
       items it points to (their derived lists of actions and quotes change);
@@ -160,7 +160,7 @@ def plan(
 
     and the extra files that list pages or show a changed text (`feed_paths`: language -> its feed's path).
     """
-    touched = {key for key, _ in change.meta} | change.facts  # new, removed or renamed pages included
+    touched = ({key for key, _ in change.meta} if change.moved else set()) | change.facts  # pages new or moved
     affected = {path for site in (old, new) for key in touched for path in site.paths_of(key)}
     affected |= readers.of(change.meta, change.body)
     for key in change.facts:  # the items it pointed to, or points to now, list it

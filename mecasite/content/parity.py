@@ -24,29 +24,32 @@ warning says so). Pure functions: the texts in, findings out; no I/O.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from mecasite.config.settings import SiteConfig
-from mecasite.content.model import Item, Model, Text
+from mecasite.content.model import Item, ItemKey, Model, Text
 from mecasite.content.parity_blocks import (  # noqa: F401
     Block,
     Fact,
     a_or_an,
+    after,
     compare_facts,
     describe,
+    fact_line,
     facts,
     links,
     opening,
     plain,
     split_blocks,
 )
+from mecasite.content.parity_edits import titles_kept
 from mecasite.content.parity_names import (  # noqa: F401
     WORD,
+    Asked,
     Names,
-    has_name,
-    is_name_like,
+    Others,
+    answers_again,
     is_strong,
     missing_names,
     name_candidates,
@@ -84,14 +87,6 @@ def texts_stamp(source: Text, translation: Text) -> str:
 def ack_code(finding: Finding, source: Text, translation: Text) -> str:
     """What the translator writes in `parity_checked` to acknowledge this finding for these two texts."""
     return f"{finding.key}-{texts_stamp(source, translation)}"
-
-
-def after(blocks: Sequence[Block], index: int) -> str:
-    """'after the paragraph that starts ...': the place before blocks[index], in words."""
-    if index <= 0:
-        return "at the start of the text"
-    before = blocks[index - 1]
-    return f"after the {describe(before.kind)} that starts '{opening(before)}'"
 
 
 def _tokens(block: Block, lang: str) -> set[str]:
@@ -182,11 +177,15 @@ def compare_blocks(
 # --- one translation ---------------------------------------------------------------------------------------
 
 
-def compare(source: Text, translation: Text, others: Mapping[str, Text], names: Names) -> list[Finding]:
+def compare(
+    source: Text, translation: Text, others: Mapping[str, Text], names: Names, asked: Asked | None = None
+) -> list[Finding]:
     """Every divergence between an original and its translation, each once, at a line of the translation.
 
-    `others` are the item's other translations (for telling names from words), `names` the model's titles.
+    `others` are the item's other translations (for telling names from words), `names` the model's titles;
+    `asked` gains what was asked of the others, per field ("" for the bodies), for `compared`.
     """
+    asked = {} if asked is None else asked
     findings: list[Finding] = []
     lang = translation.lang
     for name in FIELDS:
@@ -196,7 +195,7 @@ def compare(source: Text, translation: Text, others: Mapping[str, Text], names: 
         line = translation.lines.get(name, 1)
         label = f"{name}: "
         findings += [Finding(line, label + m) for m in compare_facts(facts(src, source.lang), facts(tr, lang))]
-        other_fields = {k: str(o.fields.get(name) or "") for k, o in others.items()}
+        other_fields = Others({k: str(o.fields.get(name) or "") for k, o in others.items()}, asked.setdefault(name, {}))
         findings += [
             Finding(line, f"{label}this translation lacks the name '{n}' that the original has")
             for n in missing_names(src, tr, lang, other_fields, names)
@@ -233,9 +232,9 @@ def compare(source: Text, translation: Text, others: Mapping[str, Text], names: 
     src_facts, tr_facts = facts(aligned_source, source.lang), facts(aligned_translation, lang)
     for message in compare_facts(src_facts, tr_facts):
         findings.append(
-            Finding(_fact_line(message, src_blocks, tr_blocks, matched, translation, source.lang, lang), message)
+            Finding(fact_line(message, src_blocks, tr_blocks, matched, translation, source.lang, lang), message)
         )
-    other_bodies = {k: o.body for k, o in others.items()}
+    other_bodies = Others({k: o.body for k, o in others.items()}, asked.setdefault("", {}))
     for i, block in enumerate(src_blocks):
         j = matched.get(i)
         if j is None:
@@ -252,33 +251,32 @@ def compare(source: Text, translation: Text, others: Mapping[str, Text], names: 
     return findings
 
 
-def _fact_line(
-    message: str,
-    src_blocks: Sequence[Block],
-    tr_blocks: Sequence[Block],
-    matched: Mapping[int, int],
-    translation: Text,
-    src_lang: str,
-    lang: str,
-) -> int:
-    """The translation line of the block a fact finding is about: where the translation's or original's fact is."""
-    values = re.findall(r"the (?:date|year|number) (\S+)|has (\S+)$", message)
-    wanted = {v for pair in values for v in pair if v}
-    for _j, block in enumerate(tr_blocks):
-        if any(f.value in wanted for f in facts(block.text, lang)):
-            return block.line
-    for i, block in enumerate(src_blocks):
-        if any(f.value in wanted for f in facts(block.text, src_lang)) and matched.get(i) is not None:
-            return tr_blocks[matched[i]].line
-    return translation.body_line
-
-
 # --- the check ---------------------------------------------------------------------------------------------
 
+Compared = dict[tuple[ItemKey, str], tuple[Text, Text, Names, Asked, list[Finding]]]
 
-def item_findings(config: SiteConfig, item: Item, names: Names) -> dict[str, list[tuple[Finding, str, bool]]]:
+
+def compared(
+    kept: Compared | None, item: Item, source: Text, text: Text, others: Mapping[str, Text], names: Names
+) -> list[Finding]:
+    """compare(), or what it gave before (`kept`, which gains it) for the same texts and titles if the others answer
+    what it asked them the same: a body edit compares its translation again, not the item's others too."""
+    before = kept.get((item.key, text.lang)) if kept is not None else None
+    same = before is not None and before[:2] == (source, text) and titles_kept(before[2], names, text.lang)
+    if before is not None and same and answers_again(before[3], others, FIELDS):
+        asked, found = before[3], before[4]  # kept with these titles, for the next edit's
+    else:
+        asked, found = {}, []
+        found = compare(source, text, others, names, asked)
+    (kept if kept is not None else {})[(item.key, text.lang)] = (source, text, names, asked, found)
+    return found
+
+
+def item_findings(
+    config: SiteConfig, item: Item, names: Names, comparisons: Compared | None = None
+) -> dict[str, list[tuple[Finding, str, bool]]]:
     """lang -> (finding, acknowledgement code, expired acknowledgement?) for every up-to-date translation of an
-    item whose finding is not acknowledged."""
+    item whose finding is not acknowledged (`comparisons`: see `compared`)."""
     default = config.default_language
     source = item.texts.get(default)
     result: dict[str, list[tuple[Finding, str, bool]]] = {}
@@ -290,7 +288,7 @@ def item_findings(config: SiteConfig, item: Item, names: Names) -> dict[str, lis
         others = {k: v for k, v in item.texts.items() if k not in (lang, default)}
         acks = tuple(text.fields.get(ACK_FIELD) or ())  # the findings acknowledged
         kept = []
-        for finding in compare(source, text, others, names):
+        for finding in compared(comparisons, item, source, text, others, names):
             code = ack_code(finding, source, text)
             if code in acks:
                 continue
@@ -306,14 +304,16 @@ def check_parity(
     problems: Collector,
     items: Iterable[Item] | None = None,
     names: Names | None = None,
+    comparisons: Compared | None = None,
 ) -> dict[tuple[str, str, str], int]:
     """Warnings for up-to-date translations that differ from their original; returns (collection, id, lang) ->
     number of findings, for the dashboard. `items` limits the check to some items (the preview's edits),
-    `names` are the model's titles (names_of) when the caller keeps them between edits."""
+    `names` are the model's titles (names_of) and `comparisons` those made before (`compared`) when the caller
+    keeps them between edits."""
     names = names or names_of(model, config.default_language)
     counts: dict[tuple[str, str, str], int] = {}
     for item in model.items.values() if items is None else items:
-        for lang, found in item_findings(config, item, names).items():
+        for lang, found in item_findings(config, item, names, comparisons).items():
             counts[(item.collection, item.id, lang)] = len(found)
             path = item.texts[lang].path
             for finding, code, expired in found:

@@ -4,11 +4,14 @@ read in each language's way of writing them). Pure: no I/O."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from babel import UnknownLocaleError
+from babel import Locale, UnknownLocaleError
 from babel.dates import get_month_names
+
+from mecasite.content.model import Text
 
 # --- blocks ------------------------------------------------------------------------------------------------
 
@@ -31,6 +34,7 @@ _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$|^\s*\|\
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
+@lru_cache(maxsize=32)  # the preview's edits split the same original again and again (2 ms at 300 words)
 def split_blocks(body: str, first_line: int = 1) -> tuple[Block, ...]:
     """The blocks of a body, each with the file line it starts on (`first_line` is the body's first line).
 
@@ -113,6 +117,14 @@ def plain(text: str) -> str:
 def opening(block: Block, words: int = 5) -> str:
     """The first words of a block, to say which one a finding means."""
     return " ".join(plain(block.text).split()[:words]) or block.kind
+
+
+def after(blocks: Sequence[Block], index: int) -> str:
+    """'after the paragraph that starts ...': the place before blocks[index], in words."""
+    if index <= 0:
+        return "at the start of the text"
+    before = blocks[index - 1]
+    return f"after the {describe(before.kind)} that starts '{opening(before)}'"
 
 
 def describe(kind: str) -> str:
@@ -220,3 +232,43 @@ def compare_facts(source: frozenset[Fact], translation: frozenset[Fact]) -> list
         messages += [f"this translation lacks {f} that the original has" for f in lost[len(added) :]]
         messages += [f"this translation has {f} that the original has not" for f in added[len(lost) :]]
     return messages
+
+
+def fact_line(
+    message: str,
+    src_blocks: Sequence[Block],
+    tr_blocks: Sequence[Block],
+    matched: Mapping[int, int],
+    translation: Text,
+    src_lang: str,
+    lang: str,
+) -> int:
+    """The translation line of the block a fact finding is about: where the translation's or original's fact is
+    (`matched`: the source's blocks -> the translation's)."""
+    values = re.findall(r"the (?:date|year|number) (\S+)|has (\S+)$", message)
+    wanted = {v for pair in values for v in pair if v}
+    for _j, block in enumerate(tr_blocks):
+        if any(f.value in wanted for f in facts(block.text, lang)):
+            return block.line
+    for i, block in enumerate(src_blocks):
+        if any(f.value in wanted for f in facts(block.text, src_lang)) and matched.get(i) is not None:
+            return tr_blocks[matched[i]].line
+    return translation.body_line
+
+
+# --- countries -------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=16)
+def territories(lang: str) -> dict[str, str]:
+    """Territory names of a language (CLDR), keyed by code."""
+    try:
+        return dict(Locale.parse(lang).territories)
+    except (UnknownLocaleError, ValueError):
+        return {}
+
+
+@lru_cache(maxsize=16)
+def country_phrases(lang: str) -> frozenset[str]:
+    """CLDR's country names in a language, and Europe's (150), not the other regions."""
+    return frozenset(name for code, name in territories(lang).items() if not code.isdigit() or code == "150")

@@ -5,10 +5,12 @@ names a title that changed (`naming`). Each gives what a check of the whole mode
 from __future__ import annotations
 
 import bisect
+import weakref
 from collections.abc import Iterable
 
 from mecasite.content.model import Item, ItemKey, Model, Text
-from mecasite.content.parity_names import Names, country_phrases, is_name_like, names_of, pieces
+from mecasite.content.parity_blocks import country_phrases
+from mecasite.content.parity_names import Names, Originals, is_name_like, names_of, pieces
 
 
 def names_again(names: Names | None, before: Model, after: Model, keys: Iterable[ItemKey], default: str) -> Names:
@@ -44,7 +46,8 @@ def names_again(names: Names | None, before: Model, after: Model, keys: Iterable
         if title in affected and title:
             made.setdefault(title, {}).update({lang: t.title for lang, t in item.texts.items() if t.title})
     found = {title: value for title, value in names.titles.items() if title not in affected} | made
-    return _kept_phrases(names, Names(found, default, owners, names.originals))
+    since = (weakref.ref(names), frozenset(affected))  # what changed since `names`, for titles_kept
+    return _kept_phrases(names, Names(found, default, owners, names.originals, since))
 
 
 def _kept_phrases(names: Names, again: Names) -> Names:
@@ -62,19 +65,31 @@ def _kept_phrases(names: Names, again: Names) -> Names:
 _PHRASES = ("phrases", "_phrase_set", "_by_first_word")  # what Names makes from its titles' keys alone
 
 
+def titles_kept(before: Names, after: Names, lang: str) -> bool:
+    """Whether a comparison of a `lang` translation made with the titles `before` holds with `after`: the same
+    originals' titles, each with the same `lang` title (all that compare reads of them; `after` made from
+    `before` by names_again, which says which titles it made again)."""
+    if before is after:
+        return True
+    if after.since is None or after.since[0]() is not before or before.titles.keys() != after.titles.keys():
+        return False
+    return all((before.titles.get(t) or {}).get(lang) == (after.titles.get(t) or {}).get(lang) for t in after.since[1])
+
+
 def _original_title(item: Item | None, default: str) -> str:
     source = item.texts.get(default) if item else None
     return source.title if source else ""
 
 
-def naming(model: Model, before: Names | None, after: Names) -> set[ItemKey]:
+def naming(model: Model, before: Names | None, after: Names, edited: Iterable[ItemKey] | None = None) -> set[ItemKey]:
     """The items whose original names a title that is not the same in `before` and `after` (none when they
-    are the same object, as names_again keeps them): their translations must be compared again."""
+    are the same object, as names_again keeps them): their translations must be compared again. `edited`: the
+    items that may differ from the model `before` was made for, when known."""
     if before is None or before is after:
         return set()
     titles = before.titles.keys() | after.titles.keys()  # names_again keeps the others' the same objects:
     changed = [t for t in titles if (was := before.titles.get(t)) is not (now := after.titles.get(t)) and was != now]
-    originals = after.originals.of(model, after.default)
+    originals = after.originals.of(model, after.default, edited)
     found = set()
     for title in changed:  # compare finds a name in the original as it is written: no folding
         if "\0" in title:  # it would be found across two pieces: looked for in each
@@ -82,12 +97,22 @@ def naming(model: Model, before: Names | None, after: Names) -> set[ItemKey]:
                 k for k, text in zip(originals.keys, originals.texts, strict=True) if text and _in_pieces(title, text)
             }
             continue
-        at = originals.joined.find(title)
-        while at >= 0:
-            i = bisect.bisect_right(originals.starts, at) - 1
-            found.add(originals.sources[i])
-            at = originals.joined.find(title, originals.starts[i + 1]) if i + 1 < len(originals.starts) else -1
+        if title not in originals.found:
+            originals.found[title] = _search(originals, title)
+        found |= originals.found[title]
     return found
+
+
+def _search(originals: Originals, title: str) -> frozenset[ItemKey]:
+    """The items whose original has `title`, found in the one string of them all (kept with it: editing one
+    item's title again and again looks for the same one)."""
+    found = set()
+    at = originals.joined.find(title)
+    while at >= 0:
+        i = bisect.bisect_right(originals.starts, at) - 1
+        found.add(originals.sources[i])
+        at = originals.joined.find(title, originals.starts[i + 1]) if i + 1 < len(originals.starts) else -1
+    return frozenset(found)
 
 
 def _in_pieces(title: str, source: Text) -> bool:

@@ -7,14 +7,14 @@ import itertools
 import operator
 import re
 import unicodedata
-from collections.abc import Mapping
+import weakref
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-
-from babel import Locale, UnknownLocaleError
+from typing import TypeAlias
 
 from mecasite.content.model import ItemKey, Model, Text
-from mecasite.content.parity_blocks import LINK_TARGET, URL
+from mecasite.content.parity_blocks import LINK_TARGET, URL, country_phrases, territories
 
 # --- names -------------------------------------------------------------------------------------------------
 
@@ -106,21 +106,6 @@ def is_name_like(title: str) -> bool:
     return "," not in title and len(words) <= 5 and all(w[0].isupper() or w[0].isdigit() or len(w) <= 3 for w in words)
 
 
-@lru_cache(maxsize=16)
-def _countries(lang: str) -> dict[str, str]:
-    """Territory names of a language (CLDR), keyed by code."""
-    try:
-        return dict(Locale.parse(lang).territories)
-    except (UnknownLocaleError, ValueError):
-        return {}
-
-
-@lru_cache(maxsize=16)
-def country_phrases(lang: str) -> frozenset[str]:
-    """CLDR's country names in a language, and Europe's (150), not the other regions."""
-    return frozenset(name for code, name in _countries(lang).items() if not code.isdigit() or code == "150")
-
-
 class Originals:
     """Every item's original as one string, its body and fields joined by NUL, items too, for `naming`: one
     search of 5 MB finds a title in 2 ms at 2,500 items, a search per item took 8 (the title is prepared for
@@ -134,10 +119,23 @@ class Originals:
         self.sources: list[ItemKey] = []  # the items with an original, in the order of `joined`
         self.starts: list[int] = []  # where each begins in `joined`
         self.joined = ""
+        self.found: dict[str, frozenset[ItemKey]] = {}  # title -> the items whose original has it, in `joined`
+        self.index: dict[ItemKey, int] = {}  # each item's place in `keys`
 
-    def of(self, model: Model, default: str) -> Originals:
-        """Itself, up to date with `model`."""
-        keys, texts = list(model.items), [item.texts.get(default) for item in model.items.values()]
+    def of(self, model: Model, default: str, edited: Iterable[ItemKey] | None = None) -> Originals:
+        """Itself, up to date with `model` (`edited`: the only items that may differ from the model it was last
+        made for, when known: the others are not looked at)."""
+        index, items = self.index, model.items
+        if edited is not None and len(items) == len(self.keys) and all(k in index and k in items for k in edited):
+            for key in edited:
+                i, text = index[key], items[key].texts.get(default)
+                if text is not self.texts[i]:
+                    if (None if text is None else "\0".join(pieces(text))) != self.pieces[i]:
+                        break  # the original reads otherwise: joined again
+                    self.texts[i] = text
+            else:
+                return self
+        keys, texts = list(items), [item.texts.get(default) for item in items.values()]
         if keys == self.keys and len(texts) == len(self.texts) and all(map(operator.is_, texts, self.texts)):
             return self
         was = dict(zip(self.keys, zip(self.texts, self.pieces, strict=True), strict=True))
@@ -149,8 +147,9 @@ class Originals:
             present = [(key, one) for key, one in zip(keys, joined, strict=True) if one is not None]
             self.sources = [key for key, _ in present]
             self.starts = list(itertools.accumulate((len(one) + 1 for _, one in present[:-1]), initial=0))
-            self.joined = "\0".join(one for _, one in present)
+            self.joined, self.found = "\0".join(one for _, one in present), {}
         self.keys, self.texts, self.pieces = keys, texts, joined
+        self.index = {key: i for i, key in enumerate(keys)}
         return self
 
 
@@ -169,6 +168,9 @@ class Names:
     owners: Mapping[str, frozenset[ItemKey]] | None = field(default=None, compare=False)
     # every item's original as one string, for parity_edits.naming (made when first asked for, kept between edits)
     originals: Originals = field(default_factory=Originals, compare=False, repr=False)
+    since: tuple[weakref.ref[Names], frozenset[str]] | None = field(
+        default=None, compare=False, repr=False
+    )  # see names_again
 
     @cached_property
     def phrases(self) -> list[str]:
@@ -199,9 +201,9 @@ class Names:
         ways = [name]
         if name in self.titles and lang in self.titles[name]:
             ways.append(self.titles[name][lang])
-        for code, country in _countries(self.default).items():
-            if country == name and code in _countries(lang):
-                ways += [_countries(lang)[code], code]
+        for code, country in territories(self.default).items():
+            if country == name and code in territories(lang):
+                ways += [territories(lang)[code], code]
         return tuple(ways)
 
     def found(self, text: str, name: str, lang: str) -> bool:
@@ -257,8 +259,38 @@ def kept(word: str, other: str, lang: str) -> bool:
     return word in name_candidates(other) or (is_strong(word) and has_name(other, word))
 
 
+Asked: TypeAlias = dict[str, dict[str, bool]]  # field ("" for the bodies) -> word -> kept as a name by another
+
+
+class Others:
+    """An item's other translations (one field of each, or their bodies) as missing_names asks them: does one of
+    them keep a word as a name? Each answer is kept in `asked`, so that a comparison can be kept as long as the
+    others answer it the same (parity.compared)."""
+
+    def __init__(self, texts: Mapping[str, str], asked: dict[str, bool] | None = None):
+        self.texts, self.asked = texts, {} if asked is None else asked
+
+    def keep(self, word: str) -> bool:
+        found = self.asked.get(word)
+        if found is None:
+            found = self.asked[word] = any(kept(word, other, lang) for lang, other in self.texts.items())
+        return found
+
+
+def answers_again(asked: Mapping[str, Mapping[str, bool]], others: Mapping[str, Text], fields: Iterable[str]) -> bool:
+    """Whether the other translations `others` answer what was `asked` (field, "" for the bodies -> word ->
+    kept as a name) as they did."""
+    for scope in ("", *fields):
+        words = asked.get(scope)
+        if words:
+            texts = {k: str(o.fields.get(scope) or "") if scope else o.body for k, o in others.items()}
+            if any(Others(texts).keep(word) != answer for word, answer in words.items()):
+                return False
+    return True
+
+
 def missing_names(
-    source: str, translation: str, lang: str, others: Mapping[str, str], names: Names, scope: str | None = None
+    source: str, translation: str, lang: str, others: Mapping[str, str] | Others, names: Names, scope: str | None = None
 ) -> list[str]:
     """The original's names that the translation lacks, in the order the original has them.
 
@@ -267,6 +299,7 @@ def missing_names(
     word is taken as translated when the translation's `scope` (the aligned block) has a capitalised word the
     original has not, beginning with the same letter (Liège: Lüttich, Luik)."""
     found: list[str] = []
+    keeps = others if isinstance(others, Others) else Others(others)
     # The phrases, longest first (in the translation, 'The Greater Region' may be 'the Greater Region'); each is
     # then taken out, so that its words are not candidates on their own.
     rest = source
@@ -284,7 +317,7 @@ def missing_names(
     for word in sorted(name_candidates(rest)):
         if names.found(translation, word, lang):
             continue
-        if not any(kept(word, other, other_lang) for other_lang, other in others.items()):
+        if not keeps.keep(word):
             continue
         if _translated_as(word, unexplained):
             continue

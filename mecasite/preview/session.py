@@ -2,7 +2,8 @@
 
 A `Session` keeps the last good build in memory: the model, the renderer (compiled templates, and a memo of
 converted bodies, list cards and orders with what each read, see memo.py), and for every page the items whose meta
-(title, summary, slug, facts, which translations exist) and whose body it read while rendering. An edit to content
+(title, summary, slug, facts, which translations exist) and whose body it read while rendering; and, for later
+edits, the parity check's comparisons (content/parity.py `compared`) and large pages' scans by piece (scans.py). An edit to content
 re-reads only the changed items, re-resolves and re-checks them, re-renders the pages `build/changes.py` `plan`
 names (the same rule a build after an edit follows, from its records), and rewrites only the files whose bytes
 differ, each one atomically, through the writer. An image or document saved, added or removed beside an item's text
@@ -19,7 +20,7 @@ import gc
 import os
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 
@@ -28,7 +29,7 @@ from mecasite.build import search_index
 from mecasite.build.caches import card_store
 from mecasite.build.changes import Change, change_between, plan, with_files
 from mecasite.build.history import last_changed
-from mecasite.build.links import HINT, Scan, broken_links, scan_files
+from mecasite.build.links import Scan
 from mecasite.build.media import Media, finish_drafts, finished_drafts, published_files, update_media
 from mecasite.build.output_folder import check_output, ledger
 from mecasite.build.writer import content_digest, update_in_place
@@ -37,16 +38,17 @@ from mecasite.content.attachments import check_files, is_attachment
 from mecasite.content.drafts import is_draft
 from mecasite.content.loader import load_item
 from mecasite.content.model import ItemKey, Model
-from mecasite.content.parity import check_parity
+from mecasite.content.parity import Compared, check_parity
 from mecasite.content.parity_edits import names_again, naming
 from mecasite.content.parity_names import Names, names_of
 from mecasite.content.schemas import COLLECTIONS
 from mecasite.content.signatures import check_signatures
 from mecasite.content.translations import State, check_translations, outdated
+from mecasite.preview.scans import Scanner, check_links
 from mecasite.problems import Collector, ContentError, Problem
 from mecasite.render.body_links import merge_fallback_copies
 from mecasite.render.cards import Card
-from mecasite.render.memo import Deps, Readers
+from mecasite.render.memo import Deps, Readers, address
 from mecasite.render.renderer import Renderer
 from mecasite.render.share import card_of
 from mecasite.site.resolve import Page, Site, resolve_site
@@ -74,11 +76,13 @@ class Session:
         self.prepared: builder.Prepared | None = None
         self.hashes: dict[str, bytes] = {}  # output path -> digest of the bytes written
         self.scans: dict[str, Scan] = {}  # output path -> its anchors and links
+        self.scanner = Scanner()  # large pages' pieces with their scans, as the last update left them
         self.deps: Deps = {}  # output path -> (items whose meta, whose body it read)
         self.readers: Readers[str] = Readers()  # the same, the other way round: (item, language) -> output paths
         self.targets: Targets | None = None  # where links lead, for the files as they are
         self.page_cards: dict[str, str] = {}  # page's output path -> its social card's
         self.names: Names | None = None  # the items' titles, for the parity check; made again when one changes
+        self.compared: Compared = {}  # the parity check's comparisons, each kept while its texts and titles are
         # The search index is made again after an update in another thread (refresh_index): one lock for
         # everything that writes or reads the output's records, and the number of the newest refresh asked.
         self.lock = threading.RLock()
@@ -97,7 +101,7 @@ class Session:
         prepared = builder.prepare(self.config)
         outcome = builder.build_prepared(prepared, track=True)
         self.prepared, self.scans, self.deps = prepared, outcome.scans, outcome.deps
-        self.readers, self.targets = Readers(), None
+        self.readers, self.targets, self.scanner, self.compared = Readers(), None, Scanner(), {}
         self.names = names_of(prepared.site.model, self.config.default_language)  # ready for the first edit
         for path, (meta, body) in self.deps.items():
             self.readers.add(path, meta, body)
@@ -189,6 +193,10 @@ class Session:
             for key, source in sources.items():
                 notices[key] = dates[source]
         change = with_files(change_between(old.site, site, keys), site, files)
+        if change.moved:  # a link that read only an address (Views.ref_url) leads elsewhere now; a build renders all
+            change = replace(
+                change, meta=change.meta | {(address(k), code) for k in keys for code in self.config.codes}
+            )
         # Unchanged bodies keep their memo entries and the warnings with them (check_bodies, Views.rendered_text)
         renderer = old.renderer.for_site(
             site, problems, notices, None if change.structure else (set(change.meta), set(change.body))
@@ -221,7 +229,11 @@ class Session:
         problems.replace_all(merge_fallback_copies(problems.problems))
         problems.raise_errors()
 
-        scans = self._check_links(files_out, change, renderer, problems)
+        assert renderer.views.targets is not None  # set above, before rendering
+        skip, targets = renderer.views.checked_links, renderer.views.targets
+        scans = check_links(
+            self.scans, self.scanner, files_out, change.removed, targets, skip, problems, renderer.source_of
+        )
         if media is not None:  # a replaced image's new files; its old ones, which nothing publishes any more, go
             fresh_files = sorted((published - self.hashes.keys()) | finished_drafts(old.media, media))
             files_out.update((path, media.files[path]) for path in fresh_files)
@@ -230,10 +242,12 @@ class Session:
         problems_now = old.problems.without(f"{self.config.rel(self.config.content_dir)}/{c}/{i}/" for c, i in keys)
         problems_now.absorb(problems)
         self.prepared = builder.Prepared(self.config, site, renderer, old.static, problems_now, media, cards)
+        before = self.deps  # what the pages read before is in `readers` already: what they read now is added
+        for path in files_out.keys() & deps.keys():
+            (meta, body), (meta_was, body_was) = deps[path], before.get(path, ((), ()))
+            self.readers.add(path, set(meta).difference(meta_was), set(body).difference(body_was))
         self.scans, self.deps, self.page_cards = scans, deps, page_cards
         self.targets, self.names = renderer.views.targets, names  # a failed update leaves them as they were
-        for path in files_out.keys() & deps.keys():
-            self.readers.add(path, *deps[path])
         gc.freeze()
         return Update(len(pages), written, len(change.removed), problems=problems_now.problems, site=site)
 
@@ -263,7 +277,7 @@ class Session:
             items = dict(sorted(items.items()))  # the order a full load gives
         model = Model(MappingProxyType(items), old.site.model.gone)  # redirects.yaml edited: a full build
         names = names_again(self.names, old.site.model, model, keys, self.config.default_language)
-        keys |= naming(model, self.names, names)  # a title changed: the items naming it are checked again too
+        keys |= naming(model, self.names, names, keys)  # a title changed: the items naming it are checked again too
         changed_items = [items[k] for k in sorted(keys) if k in items]
         media = None
         if files and old.media is not None:
@@ -274,7 +288,7 @@ class Session:
         site = resolve_site(self.config, model, problems, old.site, frozenset(keys))
         check_signatures(model, problems)
         states = check_translations(self.config, model, problems, changed_items)  # the others' still hold:
-        check_parity(self.config, model, problems, changed_items, names)
+        check_parity(self.config, model, problems, changed_items, names, self.compared)
         problems.raise_errors()
         return site, states, media, names
 
@@ -285,27 +299,6 @@ class Session:
             paths = (self.hashes.keys() - change.removed - unpublished) | published
             return Targets(paths | {page.output_path for page in pages}, self.config.base_path)
         return self.targets
-
-    def _check_links(
-        self, files: dict[str, bytes], change: Change, renderer: Renderer, problems: Collector
-    ) -> dict[str, Scan]:
-        """The rendered pages' own links (a body's were checked where it was converted), against every file
-        the output will hold; the scans of all pages, updated. Raise ContentError for a broken link, at the
-        template that wrote it."""
-        scans = dict(self.scans)
-        for path in change.removed:
-            scans.pop(path, None)
-        fresh = scan_files(files)
-        scans.update(fresh)
-        targets = renderer.views.targets
-        assert targets is not None  # set by _update_items before rendering
-        skip = renderer.views.checked_links
-        for path, found in sorted(fresh.items()):
-            for href, message in broken_links(path, Scan(found.ids, found.links - skip), targets, scans):
-                where, line = renderer.source_of(path, href)
-                problems.add(where, line, message, HINT, code="link")
-        problems.raise_errors()
-        return scans
 
     def _write(self, files: dict[str, bytes], removed: Iterable[str]) -> int:
         """Rewrite the files whose bytes changed, each atomically, and remove the pages that no longer exist,

@@ -7,10 +7,14 @@ read: a page showing the timeline has read every action's title and date. Entrie
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypedDict
+
+from markupsafe import Markup
 
 from mecasite.content.model import Item, ItemKey, sort_key
 from mecasite.content.strings import country_name
@@ -37,26 +41,88 @@ def newest_actions(views: Views, lang: str, count: int) -> list[ItemView]:
 def _timeline(views: Views, lang: str) -> list[tuple[ItemKey, str, int | None]]:
     """(action, language of its text shown, year), newest first (by date, then title, descending), undated
     ones last (by title)."""
-    timeline: list[tuple[ItemKey, str, int | None]] = views.memoized(
-        ("timeline", lang), lambda: _make_timeline(views, lang)
+    key = ("timeline", lang)
+    if views.memo.get(key) is None and (before := views.memo.before(key)) is not None:
+        value, read, changed = before  # some metas changed, not the actions' set nor their facts (for_site)
+        again = {item for item, _ in changed if item[0] == "actions"} & views.site.model.items.keys()
+        kept = frozenset(r for r in read if r[0] not in again)  # what the entries kept read, as when made
+        timeline: _Timeline = views.memoized(key, lambda: _make_timeline(views, lang, value, again), kept)
+    else:
+        timeline = views.memoized(key, lambda: _make_timeline(views, lang))
+    return timeline.entries
+
+
+Entry = tuple[ItemKey, str, int | None]  # (action, language of its text shown, year)
+
+
+@dataclass(frozen=True)
+class _Timeline:
+    """The timeline's entries, and each one's place: after a title edit, only the edited actions' change."""
+
+    dated: list[tuple[tuple[int, int, int, str], Entry]]  # (year, month, day, title), descending
+    undated: list[tuple[str, Entry]]  # by title
+    entries: list[Entry]
+
+
+def _make_timeline(
+    views: Views, lang: str, before: _Timeline | None = None, again: set[ItemKey] | None = None
+) -> _Timeline:
+    """The timeline; or `before` with the entries of the actions `again` made again (their meta changed), each
+    put where a sort of them all would (equal dates and titles in id order)."""
+    dated: list[tuple[tuple[int, int, int, str], Entry]] = []
+    undated: list[tuple[str, Entry]] = []
+    made = dated, undated
+    if before is not None and again is not None:
+        dated = [entry for entry in before.dated if entry[1][0] not in again]
+        undated = [entry for entry in before.undated if entry[1][0] not in again]
+        made = [], []
+    actions = (
+        views.site.model.collection("actions")
+        if before is None
+        else [views.site.model.items[k] for k in sorted(again or ())]
     )
-    return timeline
-
-
-def _make_timeline(views: Views, lang: str) -> list[tuple[ItemKey, str, int | None]]:
-    dated: list[tuple[tuple[int, int, int, str], tuple[ItemKey, str, int | None]]] = []
-    undated: list[tuple[str, tuple[ItemKey, str, int | None]]] = []
-    for action in views.site.model.collection("actions"):
+    for action in actions:
         text = views.site.text(action, lang)
         views.read_meta(action.key, text.lang)
         date, title = action.facts.get("date"), sort_key(text.title)
         if date:
-            dated.append(((date.year, date.month, date.day, title), (action.key, text.lang, date.year)))
+            made[0].append(((date.year, date.month, date.day, title), (action.key, text.lang, date.year)))
         else:
-            undated.append((title, (action.key, text.lang, None)))
-    dated.sort(key=lambda entry: entry[0], reverse=True)
-    undated.sort(key=lambda entry: entry[0])
-    return [entry for _, entry in dated + undated]
+            made[1].append((title, (action.key, text.lang, None)))
+    if before is None:
+        dated.sort(key=lambda entry: entry[0], reverse=True)  # stable: equal ones stay in id order
+        undated.sort(key=lambda entry: entry[0])
+    for entry in made[0] if before is not None else ():
+        dated.insert(_place(dated, entry), entry)
+    for other in made[1] if before is not None else ():
+        bisect.insort(undated, other)  # (title, (key, ...)): by title, then id
+    return _Timeline(dated, undated, [entry for _, entry in dated + undated])
+
+
+def _place(dated: list[tuple[tuple[int, int, int, str], Entry]], entry: tuple[tuple[int, int, int, str], Entry]) -> int:
+    """Where `entry` goes in `dated` (newest first, equal dates and titles in id order)."""
+    low, high = 0, len(dated)
+    while low < high:
+        middle = (low + high) // 2
+        other = dated[middle]
+        if other[0] > entry[0] or (other[0] == entry[0] and other[1][0] < entry[1][0]):
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+def cards(
+    views: Views, partial: Callable[[str, LazyItem], Markup], name: str, items: list[LazyItem], lang: str, indent: str
+) -> Markup:
+    """The cards of `items` (`partial(name, item)`), each on its own line after `indent`, as a list template
+    lays them out: joined once per set of items and page language and kept in the memo with what the cards
+    read, so that a title edit joins again one year's cards, not the thousand of the list."""
+    keys = tuple(item.key for item in items)
+    return views.memoized(
+        ("cards", name, lang, indent, keys),
+        lambda: Markup("".join(f"{indent}{partial(name, item)}\n" for item in items)),
+    )
 
 
 def partners_by_country(views: Views, lang: str) -> list[tuple[str, str, list[LazyItem]]]:

@@ -23,6 +23,12 @@ Reads: TypeAlias = tuple[set[Read], set[Read]]  # (metas read, bodies read), rec
 Deps: TypeAlias = dict[str, tuple[Collection[Read], Collection[Read]]]
 
 
+def address(key: ItemKey) -> ItemKey:
+    """The read that stands for an item's address alone, all a link to it shows (`Views.ref_url`): its title
+    edited changes no page that only links to it ("@" is never in an id)."""
+    return (key[0], "@" + key[1])
+
+
 class Readers(Generic[K]):
     """Who read what: for each (item, language), the keys (memo values, the preview's pages) whose making
     read its meta, and its body. It may name more than is read today (a key that was made again and read less,
@@ -55,20 +61,33 @@ class Memo:
     def __init__(self, entries: dict[Key, Entry] | None = None, readers: Readers[Key] | None = None):
         self.entries: dict[Key, Entry] = entries or {}
         self.readers: Readers[Key] = readers or Readers()
+        self.dropped: dict[Key, Entry] = {}  # what `without` left out of this memo, for `before`
+        self.changed: frozenset[Read] = frozenset()  # the metas that changed then
 
     def get(self, key: Key) -> Entry | None:
         return self.entries.get(key)
 
     def put(self, key: Key, value: Any, meta: frozenset[Read], body: frozenset[Read]) -> None:
         self.entries[key] = (value, meta, body)
-        self.readers.add(key, meta, body)
+        before = self.dropped.get(key)  # its readers hold what it read then (the timeline: every action)
+        self.readers.add(key, meta - before[1] if before else meta, body - before[2] if before else body)
 
     def without(self, meta: set[Read], body: set[Read]) -> Memo:
         """A memo keeping the values that read none of `meta` and `body` (this one is left as it was)."""
         entries = dict(self.entries)
-        for key in self.readers.of(meta, body):
-            entries.pop(key, None)
-        return Memo(entries, self.readers)
+        dropped = {key: entries.pop(key) for key in self.readers.of(meta, body) if key in entries}
+        memo = Memo(entries, self.readers)
+        memo.dropped, memo.changed = dropped, frozenset(meta)
+        return memo
+
+    def before(self, key: Key) -> tuple[Any, frozenset[Read], frozenset[Read]] | None:
+        """The value `without` dropped from the memo this one came from, the metas it read and the metas that
+        changed: for a value cheaper to change than to make again (the timeline, after a title edit). None
+        when there is none, or a body it read changed."""
+        entry = self.dropped.get(key)
+        if entry is None or entry[2]:
+            return None
+        return entry[0], entry[1], self.changed
 
     def trim(self, limit: int) -> None:
         """Forget everything past `limit` values (a render process's memory stays flat as the site grows)."""

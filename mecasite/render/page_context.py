@@ -28,6 +28,9 @@ def page_context(renderer: Renderer, page: Page) -> Context:
         "partial": lambda name, item: renderer.partial(name, item, page.lang, t),
         "frame_parts": lambda: frame_parts(renderer, page, t),
     }
+    context["cards"] = lambda name, items, indent: lists.cards(
+        renderer.views, context["partial"], name, items, page.lang, indent
+    )
     if page.item:
         item = renderer.views.item(page.item, page.lang)
         context["item"] = item

@@ -22,7 +22,7 @@ from mecasite.problems import Collector, Problem
 from mecasite.render.body_links import LinkCheck, typed_links, warn_level_one
 from mecasite.render.body_media import STATIC, check_static, is_file_ref, item_picture, names_files, place_files
 from mecasite.render.media import MediaTable
-from mecasite.render.memo import Key, Memo, Read, Reads
+from mecasite.render.memo import Key, Memo, Read, Reads, address
 from mecasite.render.view_data import Alternate, ItemView, Link, Quote
 from mecasite.site.resolve import Page, Site
 from mecasite.site.targets import Targets
@@ -136,7 +136,7 @@ class Views:
             return None
         if not COLLECTIONS[collection].has_pages:
             return self.url(self.site.list_page(collection, lang)) + f"#{collection[:-1]}-{item_id}"
-        self.read_meta(item.key, self.site.text(item, lang).lang)  # its address follows the slug shown
+        self.read_meta(address(item.key), self.site.text(item, lang).lang)  # the slug shown, not the title
         page = self.site.item_page((collection, item_id), lang)
         return self.url(page) if page else None
 
