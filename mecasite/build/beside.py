@@ -1,6 +1,5 @@
 """A value computed by a forked process while the build goes on: the walks of the output folder and of its
-spare (ten thousand files each on a large site) run on the second core while this one walks the content, and
-half of the output's walk just before the swap runs there while this one walks the other half.
+spare (ten thousand files each on a large site) run on the second core while this one walks the content.
 
 `Beside(function, *args)` forks at once; `result()` returns what the function returned, or raises what it
 raised, as if called here. The helper only walks and reads (it writes nothing) and sends its answer back
@@ -14,16 +13,12 @@ from __future__ import annotations
 import os
 import pickle
 import threading
-from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from mecasite.build.output_folder import Entry, Ledger, files_below
 from mecasite.build.processes import CAN_FORK, die_with_parent
 
 T = TypeVar("T")
-BESIDE_FROM = 5000  # files in an output: from here the check before the swap walks it in two processes
 
 
 class Beside(Generic[T]):
@@ -71,21 +66,3 @@ class Beside(Generic[T]):
                 raise value
             return value  # type: ignore[no-any-return]
         return self._function(*self._args)
-
-
-def files_in_two(root: Path, ledger: Ledger, files: int) -> list[Entry] | None:
-    """`files_below(root)` walked by this process and a forked one, each taking about half of the files the
-    ledger lists, by the folders in `root` (an entry it does not know is walked here): the check just before
-    the swap waits for half of a walk. None below BESIDE_FROM `files`, or with no fork."""
-    known = ledger.read(root) if files >= BESIDE_FROM and CAN_FORK else None
-    if not known:
-        return None
-    sizes = Counter(path.partition("/")[0] for path in known)
-    theirs: set[str] = set()
-    half = sum(sizes.values()) / 2
-    for name, size in sizes.most_common():
-        if size <= half:
-            theirs.add(name)
-            half -= size
-    beside = Beside(files_below, root, None, theirs.__contains__)
-    return files_below(root, None, lambda name: name not in theirs) + beside.result()

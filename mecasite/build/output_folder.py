@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
@@ -177,13 +177,10 @@ def _entries(lines: list[str]) -> list[Any]:
         return parsed
 
 
-def files_below(
-    root: Path, inodes: dict[str, int] | None = None, top: Callable[[str], bool] | None = None
-) -> list[Entry]:
+def files_below(root: Path, inodes: dict[str, int] | None = None) -> list[Entry]:
     """Every file (and link) below `root`, not followed, with its size and mtime; the marker left out. A walk of
     ten thousand files: plain strings and a stack, no Path object per folder. `inodes`, when given, is filled
-    with each file's inode (what a build after an edit shares with the spare: writer.Staging.keep); `top`:
-    which of the entries in `root` itself to walk (by name; `files_in_two`)."""
+    with each file's inode (what a build after an edit shares with the spare: writer.Staging.keep)."""
     found: list[Entry] = []
     stack = [(os.fspath(root), "")]
     while stack:
@@ -193,8 +190,6 @@ def files_below(
         except OSError:
             continue
         for entry in entries:
-            if top is not None and not prefix and not top(entry.name):
-                continue
             if entry.is_dir(follow_symlinks=False):
                 stack.append((entry.path, f"{prefix}{entry.name}/"))
             elif not (prefix == "" and entry.name == MARKER):

@@ -22,7 +22,6 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
 from mecasite.build import spare
-from mecasite.build.beside import files_in_two
 from mecasite.build.folders import TMP_MARK, clean_leftovers, put_away
 from mecasite.build.folders import swap as _swap  # a name of this module: tests stop a build at the swap
 from mecasite.build.output_folder import (
@@ -204,7 +203,7 @@ class Staging:
         written = list(written)
         try:
             self.prune(written)
-            refusal = replace_refusal(self.out, self.ledger, files_in_two(self.out, self.ledger, len(written)))
+            refusal = replace_refusal(self.out, self.ledger)
             if refusal:
                 raise RefusedOutput(f"refusing to replace '{self.out}', {refusal[0]} ({refusal[1]})")
             before = self.ledger.read(self.out)  # the old site's files: the spare's ledger after the swap
