@@ -177,10 +177,9 @@ def _entries(lines: list[str]) -> list[Any]:
         return parsed
 
 
-def files_below(root: Path, inodes: dict[str, int] | None = None) -> list[Entry]:
+def files_below(root: Path) -> list[Entry]:
     """Every file (and link) below `root`, not followed, with its size and mtime; the marker left out. A walk of
-    ten thousand files: plain strings and a stack, no Path object per folder. `inodes`, when given, is filled
-    with each file's inode (what a build after an edit shares with the spare: writer.Staging.keep)."""
+    ten thousand files: plain strings and a stack, no Path object per folder."""
     found: list[Entry] = []
     stack = [(os.fspath(root), "")]
     while stack:
@@ -198,8 +197,6 @@ def files_below(root: Path, inodes: dict[str, int] | None = None) -> list[Entry]
                 except OSError:
                     continue
                 found.append((f"{prefix}{entry.name}", st.st_size, st.st_mtime_ns))
-                if inodes is not None:
-                    inodes[f"{prefix}{entry.name}"] = st.st_ino
     return found
 
 
@@ -250,14 +247,13 @@ def ledger(config: SiteConfig) -> Ledger:
     return Ledger(config.cache_dir / "outputs")
 
 
-def check_output(config: SiteConfig, inodes: dict[str, int] | None = None) -> list[Entry]:
+def check_output(config: SiteConfig) -> list[Entry]:
     """Raise RefusedOutput (one line, exit code 2) when `config.output_dir` must not be replaced; else return
-    the files it holds (walked once: the manifest's "nothing changed" test reads the same list; `inodes`:
-    see `files_below`)."""
+    the files it holds (walked once: the manifest's "nothing changed" test reads the same list)."""
     out = Path(os.path.abspath(config.output_dir))
     real = Path(os.path.realpath(out))
     protected = _protected(config, real)
-    files = files_below(real, inodes) if not protected and real.is_dir() and not real.is_symlink() else []
+    files = files_below(real) if not protected and real.is_dir() and not real.is_symlink() else []
     refusal = (protected, NEW_FOLDER) if protected else replace_refusal(real, ledger(config), files)
     if refusal:
         reason, advice = refusal

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 from mecasite.build import manifest, spare
@@ -39,16 +38,10 @@ def check_build(config: SiteConfig, force: bool = False) -> Checked:
         large = os.stat(ledgers.path(out)).st_size >= FORK_FROM
     except OSError:
         large = False
-    output = Beside(_walked, config, fork=large)
+    output = Beside(check_output, config, fork=large)
     inputs = manifest.inputs_fingerprint(config, {})
-    walked, inodes = output.result()
+    walked = output.result()
     up_to_date = not force and manifest.is_up_to_date(config, inputs, walked)
     # A build to make: the spare, which one after an edit starts from, is walked while the content loads.
-    found = Beside(spare.usable, out, ledgers) if large and not (force or up_to_date) else None
-    return Checked(walked, inputs, up_to_date, partial(spare.sharing, found.result, inodes) if found else None)
-
-
-def _walked(config: SiteConfig) -> tuple[list[Entry], dict[str, int]]:
-    """The output's files and their inodes (check_output), for the beside process to send back."""
-    inodes: dict[str, int] = {}
-    return check_output(config, inodes), inodes
+    found = Beside(spare.sharing, out, ledgers) if large and not (force or up_to_date) else None
+    return Checked(walked, inputs, up_to_date, found.result if found is not None else None)
