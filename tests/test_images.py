@@ -349,3 +349,19 @@ def test_a_large_jpeg_is_decoded_at_a_reduced_size_that_still_gives_every_width(
         assert Image.open(io.BytesIO(data)).size == (width, round(1650 * width / 1700)), fmt
     small = make_image("small.jpg", photo(3000, 2000))
     assert (small.width, small.height) == (3000, 2000)
+
+
+@pytest.mark.parametrize("replaced", ["hall.jpg", "logo.png"])
+def test_an_image_replaced_gives_a_clean_builds_site_in_a_build_after_it(tmp_path, replaced):
+    """A build after an edit that replaces an image under the same name (the texts unchanged) renders again
+    the pages that show it, as the preview does (changes.with_files): the site is a clean build's."""
+    config_path = site_with_images(tmp_path / "site")
+    assert main(["build", "--config", str(config_path)]) == 0
+    folder = "content/actions/fair" if replaced == "hall.jpg" else "content/partners/acme"
+    image = tmp_path / "site" / folder / replaced
+    image.write_bytes(photo(1000, 1600) if replaced == "hall.jpg" else photo(200, 200, "PNG"))
+    assert main(["build", "--config", str(config_path)]) == 0
+    clean = site_with_images(tmp_path / "clean")
+    (tmp_path / "clean" / folder / replaced).write_bytes(image.read_bytes())
+    assert main(["build", "--config", str(clean)]) == 0
+    assert tree_digest(tmp_path / "site/public") == tree_digest(tmp_path / "clean/public")

@@ -178,7 +178,7 @@ def build(
     with _loading():
         previous = None if force else records.load(config, frame, files)
         prepared = prepare(config, parity=False, known=previous.folders if previous else None, listing=inputs.listing)
-        redo = records.redo(previous, prepared.renderer) if previous else None
+        redo = records.redo(previous, prepared.renderer, prepared.folders or {}) if previous else None
     try:
         if previous and redo:
             prepared.renderer.used_strings |= previous.used_strings  # those of the pages kept

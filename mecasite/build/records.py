@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from mecasite.build.changes import change_between, plan
+from mecasite.build.changes import change_between, plan, with_files
 from mecasite.build.manifest import content_of, files_fingerprint, tree_fingerprint
 from mecasite.build.reading import Folder
 from mecasite.build.workers import Redo
@@ -141,8 +141,9 @@ def forget(config: SiteConfig) -> None:
         pass
 
 
-def redo(previous: Records, renderer: Renderer) -> Redo | None:
-    """What to render again, given the last build's records and the newly loaded site; None: everything."""
+def redo(previous: Records, renderer: Renderer, folders: Mapping[str, Folder]) -> Redo | None:
+    """What to render again, given the last build's records and the newly loaded site (`folders`: as read by
+    this build); None: everything."""
     site = renderer.site
     keys = {
         key
@@ -153,7 +154,9 @@ def redo(previous: Records, renderer: Renderer) -> Redo | None:
     # for those alone (as the preview does), not whole (0.2 s at 10,000 pages).
     old_model = Model(MappingProxyType(previous.items))
     old = resolve_site(site.config, old_model, Collector(), previous=site, changed=frozenset(keys))
-    change = change_between(old, site, keys)
+    # An image or document replaced under its name leaves the item as it was: the pages showing it, by the
+    # preview's rule (with_files).
+    change = with_files(change_between(old, site, keys), site, _files_changed(previous.folders, folders))
     if change.moved:
         return None
     feeds = {lang: renderer.feed_path(lang) for lang in site.config.codes}
@@ -161,6 +164,22 @@ def redo(previous: Records, renderer: Renderer) -> Redo | None:
     paths = frozenset(page.output_path for page in todo.pages)
     extras = None if todo.extras else frozenset(feeds[lang] for lang in todo.feeds)
     return Redo(paths, extras, previous.page_problems)
+
+
+def _files_changed(before: Mapping[str, Folder], after: Mapping[str, Folder]) -> dict[ItemKey, set[str]]:
+    """Item -> the names of the entries of its folder that are not as they were (all of its files when the
+    folder's signature is not to be trusted): what a text shows beside it may have changed."""
+    changed: dict[ItemKey, set[str]] = {}
+    for rel, folder in after.items():
+        old = before.get(rel)
+        if folder.item is None or old is None or (old.signature == folder.signature and old.signature is not None):
+            continue
+        if old.signature is None or folder.signature is None:
+            names = set(folder.item.files)
+        else:
+            names = {entry[0] for entry in set(old.signature) ^ set(folder.signature)}
+        changed[folder.item.key] = names
+    return changed
 
 
 def after_build(
