@@ -8,10 +8,10 @@ costs a page rendered too many, never a stale one), the problems each page raise
 updated" notices and the interface strings used, with a fingerprint of everything else the pages depend on
 (the configuration, templates, static files, interface strings, the engine) and of the output it left.
 When that frame and the output are as recorded, the next build reads again only the item folders that
-changed, checks the whole model as always, compares the models and asks `changes.plan` (the preview's own
-rule) which pages and extra files to render again; every other file is carried over from the current
-output into the staging folder (the spare of the site before, or hard links: writer.py), and the swap stays
-atomic. Lektor keeps such records in SQLite; a pickle in `.cache/` is enough here: it is read and written
+changed, checks the whole model as always, compares the models (and the files beside the texts:
+`changes.with_files`) and asks `changes.plan` (the preview's own rule) which pages and extra files to render
+again; every other file is carried over from the current output into the staging folder (the spare of the
+site before, or hard links: writer.py), and the swap stays atomic. Lektor keeps such records in SQLite; a pickle in `.cache/` is enough here: it is read and written
 whole, by one process, and anything unreadable simply means a full build. Within it, each folder's record
 and each read's pages are pickled apart: a build after an edit unpickles only the index entries it asks for,
 and saves again as it loaded them the folders it did not read again and the entries it did not change.
