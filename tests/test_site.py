@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
 
 import pytest
 from sitekit import REPO
 
+from mecasite.build.links import scan
 from mecasite.build.pipeline import render_site
 from mecasite.config.settings import load_config
 from mecasite.content.schemas import COLLECTIONS
@@ -229,6 +231,30 @@ def test_every_internal_link_uses_the_base_path(real_site):
                 value = element["attrs"].get(attr)
                 if value and not urlsplit(value).scheme and not value.startswith("#"):
                     assert value.startswith(BASE), (path, value)
+
+
+def test_the_link_check_reads_every_link_and_anchor_a_parser_finds(real_site):
+    """The build checks links with a regular expression (attributes written after one space); an HTML parser
+    must find no link or anchor it misses, on any page of the real site."""
+    from conftest import Doc
+
+    for path in real_site.html_files():
+        html = path.read_text()
+        found, ids, links = scan(html), set(), set()
+        for element in Doc(html).elements:
+            for name, value in element["attrs"].items():
+                if name in ("id", "name") and value:
+                    ids.add(value)
+                elif name in ("href", "src") and value and ":" not in value.split("/", 1)[0]:
+                    links.add(value)
+        assert (found.ids, found.links) == (ids, links), path
+
+
+def test_no_template_writes_an_attribute_the_link_check_would_not_read():
+    """An `href` right after a line break or a tab would escape the link check: templates put a space first."""
+    for template in sorted((REPO / "templates").iterdir()):
+        for number, line in enumerate(template.read_text().splitlines(), 1):
+            assert not re.search(r'(?:^|[\t\f])(?:id|name|href|src)="', line), f"{template.name}:{number}"
 
 
 def test_quotes_in_another_language_are_marked(real_site):
