@@ -15,7 +15,7 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from mecasite.build.links import Deferred, Scan, check_page, scan
 from mecasite.build.processes import CAN_FORK, fork_pool
@@ -149,7 +149,8 @@ class _TaskResult:
 
 
 def _render_task(job: _Job, task: tuple[int, int]) -> _TaskResult:
-    """Render every `count`-th page from `index` (or, for EXTRAS, the extra files), write and check them."""
+    """Render the `index`-th of `count` runs of the pages (or, for EXTRAS, the extra files), write and check
+    them."""
     index, count = task
     renderer, staging, track, reads = job.renderer, job.staging, job.track, job.extra_deps is not None
     checked = Collector()
@@ -160,7 +161,8 @@ def _render_task(job: _Job, task: tuple[int, int]) -> _TaskResult:
     if index == EXTRAS:
         files = ((path, make()) for path, make in job.extras.items())
     else:
-        files = renderer.render_pages(job.pages[index::count], deps)
+        pages = job.pages
+        files = renderer.render_pages(pages[len(pages) * index // count : len(pages) * (index + 1) // count], deps)
     result = _TaskResult([], set(), [], [])
     mark = len(renderer.problems.problems)  # problems raised so far: the next ones are the next file's
     for path, data in files:
@@ -231,8 +233,10 @@ def _render_forked(job: _Job, jobs: int) -> list[_TaskResult]:
     in a forked process, then the slices of the pages, each to the first process free to take it. This process
     renders its share too: it holds the loaded site anyway, and every forked process touches most of it and so
     copies it (reference counts are writes): one process fewer is one copy fewer (10,000 pages: 304 -> 246 MB
-    at the peak)."""
+    at the peak). The slices are runs of whole items, an item's pages in every language together, so that each
+    process touches mostly the items it renders, not a page of every item (250 -> 232 MB)."""
     global _FORKED, _QUEUE
+    job = replace(job, pages=tuple(sorted(job.pages, key=lambda page: page.item or ("", ""))))  # lists first
     _FORKED = job
     job.renderer.compile_templates()
     job.renderer.views.markdown.close()  # each process opens its own connection to the cache
