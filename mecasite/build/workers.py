@@ -28,7 +28,7 @@ from mecasite.site.resolve import Page
 from mecasite.site.targets import Targets
 
 PARALLEL_FROM = 400  # pages; below this, forking costs more than it saves
-SLICES_PER_JOB = 8  # smaller results, streamed back: the parent never holds them all at once
+SLICES_PER_JOB = 24  # small results, streamed back; and a short last slice, so no core waits long at the end
 MEMO_KEPT = 500  # converted bodies and cards a render process keeps at most: memory stays flat as the site grows
 EXTRAS = -1  # the task that renders the extra files
 
