@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mecasite.build.writer import WriteError, safe_relative
 from mecasite.content.strings import country_name, date_text, language_name
 from mecasite.markdown.typography import NBSP, NNBSP, typography
 from mecasite.problems import WARNING, Collector, Problem
+from mecasite.sources import yamldoc
 from mecasite.sources.fields import FieldError, PartialDate, to_bool, to_countries, to_date, to_slug
 from mecasite.sources.yamldoc import YamlError, parse_yaml
 
@@ -120,3 +123,80 @@ def test_the_preview_carries_warnings_of_other_items_and_places_new_ones_in_orde
         ("i18n/fr.yaml", 1),
     ]
     assert last.problems[0].path == "content/a/x/en.md"  # the last build's collector is left as it was
+
+
+# --- the simple lines read without the parser -----------------------------------------------------------
+
+
+def _same_reading(text: str, offset: int = 0) -> bool:
+    """True when the short reading took `text`; then it must be the parser's, data and positions alike."""
+    short = yamldoc._simple(text, offset)
+    if short is None:
+        return False
+    full = yamldoc.parsed(text, offset)
+    assert (short.data, short.values, short.keys) == (full.data, full.values, full.keys), text
+    return True
+
+
+def test_the_real_front_matter_is_read_without_the_parser_as_the_parser_reads_it():
+    from sitekit import REPO
+
+    from mecasite.sources.files import FENCE
+
+    taken = 0
+    files = sorted((REPO / "content").rglob("*.md")) + sorted((REPO / "content").rglob("item.yaml"))
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".md":
+            text = text.split(f"\n{FENCE}\n", 1)[0].removeprefix(f"{FENCE}\n")
+        taken += _same_reading(text, 1)
+    assert taken >= len(files) // 2  # most of it: the short reading is not a dead branch
+
+
+PIECES = ["#", ":", ": ", "'", '"', "\\", ",", "[", "]", "{", "}", "&", "*", "!", "|", ">", "%", "@", "`", "?", "~",
+          "\t", "\u2028", "\u0085", "\ufeff", "\u00a0", "  ", "null", "Null", "yes", "😀", "_", "/", "+"]  # fmt: skip
+SAFE = ["a", "Z", "0", "9", " ", ".", "-", "é", "’", "word", "2014-03-01"]
+
+
+def _values(pieces: list[str]):
+    words = st.lists(st.sampled_from(pieces), max_size=5).map("".join)
+    return st.one_of(
+        words,
+        words.map(lambda w: f'"{w}"'),
+        st.lists(words, max_size=3).map(lambda ws: "[" + ", ".join(ws) + "]"),
+        st.lists(words, max_size=3).map(lambda ws: "[" + ",".join(ws) + "]"),
+    )
+
+
+KEYS = ["title", "slug", "a", "b-c", "_x", "null"]
+simple = st.tuples(st.sampled_from(KEYS), _values(SAFE))
+tricky = st.tuples(st.sampled_from([*KEYS, "1a", "-k", "k k"]), _values(SAFE + PIECES))
+lines = st.one_of(simple, simple, simple, tricky).map(lambda kv: f"{kv[0]}: {kv[1]}")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(lines, lines, lines, st.sampled_from(["", "# note", "k:", "  - x"])), min_size=1, max_size=4))
+def test_any_lines_read_without_the_parser_are_read_as_the_parser_reads_them(generated):
+    text = "\n".join(generated) + "\n"
+    try:
+        _same_reading(text)
+    except YamlError:  # the parser refused what the short reading took: a difference
+        raise AssertionError(f"the short reading took what the parser refuses: {text!r}") from None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['title: "Le salon"\nslug: le-salon\npartners: [acme, b2b]\ndate: 2014\n', "a: null\nb: [x, Null]\nc: []\n",
+     'a: ""\nb: "  spaced  "\nc: Déjà vu’s 2.0\n', "a: one  two", "# why\na: b\n\n# d: e\nc: [x]\n\n"],
+)  # fmt: skip
+def test_simple_lines_are_read_without_the_parser(text):
+    assert _same_reading(text, 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a: b # note\n", "a: 'b'\n", 'a: "b"c"\n', 'a: "b\\"c"\n', 'a: "b\\nc"\n', "a: b: c\n", "a: [b,c]\n", "a: 1\na: 2\n",
+     "a:\n", "a: ~\n", "a: b\tc\n", "a: b\u2028c\n", "a: \u2029b\n", "a: \ufeffb\n", "a: b \n", "a: 😀\n", "#\tnote\na: b\n", "# only a comment\n", ""],
+)  # fmt: skip
+def test_anything_else_is_left_to_the_parser(text):
+    assert yamldoc._simple(text, 0) is None
