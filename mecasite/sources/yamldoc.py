@@ -189,7 +189,7 @@ def _simple(text: str, offset: int) -> YamlDoc | None:
         if quoted is not None:
             data[key] = quoted[1:-1]
         elif listed is not None:
-            items = []
+            items: list[str | None] = []
             for word in _LIST_WORD.finditer(listed):
                 values[(key, len(items))] = Pos(number, column + word.start())
                 items.append(None if word.group() in NULLS else word.group())
