@@ -125,3 +125,30 @@ def test_a_build_starts_git_before_it_reads_the_content_and_dates_its_pages_as_b
     assert events[:2] == ["git", "read"] and events.count("git") == 1
     assert tree_digest(tmp_path / "early") == tree_digest(tmp_path / "before")
     assert "2021-03-04" in (tmp_path / "early/fr/actions/atom.xml").read_text()  # its `updated`, from git
+
+
+def test_the_log_started_early_asks_for_every_text_by_its_path_in_the_project(tmp_path, monkeypatch):
+    """`start_for_texts` names each text as messages and `git log` do (`config.rel`), from the first walk's
+    listing: texts only, regular files only, wherever the content folder is."""
+    import dataclasses
+    import stat
+    from types import SimpleNamespace
+
+    from sitekit import write_site
+
+    from mecasite.build import history
+    from mecasite.config.settings import load_config
+
+    config = load_config(write_site(tmp_path / "site", {}))
+    file, link = SimpleNamespace(st_mode=stat.S_IFREG), SimpleNamespace(st_mode=stat.S_IFLNK)
+    for content in (config.content_dir, tmp_path / "elsewhere" / "content"):
+        folder = os.path.join(content, "actions", "fair")
+        listing = {
+            folder: [("fr.md", file), ("item.yaml", file), ("en.md", link), ("nl.md", file)],
+            os.fspath(config.root / "static"): [("x.md", file)],
+        }
+        asked: list[str] = []
+        monkeypatch.setattr(history, "start", lambda root, paths, asked=asked: asked.extend(paths))
+        history.start_for_texts(dataclasses.replace(config, content_dir=content), listing)
+        assert asked == [config.rel(Path(folder, "fr.md")), config.rel(Path(folder, "nl.md"))]
+        assert asked[0] == ("content/actions/fair/fr.md" if content == config.content_dir else f"{folder}/fr.md")
