@@ -1,0 +1,77 @@
+"""`{{ value }}` in templates: written by escaping.escape_output, byte for byte as markupsafe's escape writes it."""
+
+from __future__ import annotations
+
+import jinja2
+import pytest
+from markupsafe import Markup, escape
+from sitekit import text, write_site
+
+from mecasite.build.pipeline import render_site
+from mecasite.config.engine import JINJA_OPTIONS
+from mecasite.config.settings import load_config
+from mecasite.render.escaping import escape_output, use_escape_output
+
+SAMPLES = [
+    "",
+    "plain",
+    "&",
+    "<>",
+    "'\"",
+    "a & b < c > d ' e \" f",
+    "&amp; already",
+    "É’ – ⟨x⟩ \u2028 \x00",
+    "<'&\">" * 3,
+]
+
+
+class Html:
+    def __html__(self) -> str:
+        return "<b>kept</b>"
+
+
+@pytest.mark.parametrize("value", [*SAMPLES, Markup("<i>safe</i>"), 42, 1.5, None, Html()])
+def test_escape_output_writes_what_markupsafe_writes(value: object) -> None:
+    assert escape_output(value) == str(escape(value))
+
+
+def test_escape_output_keeps_a_markup_value_and_refuses_undefined() -> None:
+    markup = Markup("<i>safe</i>")
+    assert escape_output(markup) is markup
+    with pytest.raises(jinja2.UndefinedError):
+        escape_output(jinja2.StrictUndefined(name="missing"))
+
+
+def environments() -> tuple[jinja2.Environment, jinja2.Environment]:
+    options = {**JINJA_OPTIONS, "undefined": jinja2.StrictUndefined}
+    ours = jinja2.Environment(**options)  # type: ignore[arg-type]
+    use_escape_output(ours)
+    return jinja2.Environment(**options), ours  # type: ignore[arg-type]
+
+
+SOURCE = """\
+{% macro item(x) %}<li title="{{ x }}">{{ x }}</li>{% endmacro %}
+{% set block %}<p>{{ value }}</p>{% endset %}
+<h1>{{ value }}</h1>{{ block }}{{ item(value) }}{{ markup }}{{ number }}
+{% for v in values %}{{ v }}|{% endfor %}
+{% autoescape false %}{{ value }}{% endautoescape %}
+{{ value ~ markup }}{{ value | upper }}
+"""
+
+
+def test_templates_compile_to_it_and_write_the_same_bytes() -> None:
+    jinja, ours = environments()
+    assert "environment.escape_output(" in ours.compile(SOURCE, raw=True)
+    assert "environment.escape_output(" not in jinja.compile(SOURCE, raw=True)
+    values = {"value": "<a href='x'>&\"</a>", "markup": Markup("<br>"), "number": 7, "values": SAMPLES}
+    assert ours.from_string(SOURCE).render(values) == jinja.from_string(SOURCE).render(values)
+    with pytest.raises(jinja2.UndefinedError):
+        ours.from_string("{{ nothing }}").render()
+
+
+def test_a_title_with_markup_characters_is_escaped_on_its_page(tmp_path) -> None:
+    title = 'Fish & <chips> \\"o\'clock\\"'
+    config = load_config(write_site(tmp_path, {"content/actions/fair/en.md": text(title, "fair")}))
+    html = render_site(config).files["en/actions/fair/index.html"].decode()
+    assert "<h1>Fish &amp; &lt;chips&gt; &#34;o&#39;clock&#34;</h1>" in html
+    assert "<chips>" not in html
