@@ -28,7 +28,7 @@ from mecasite.problems import Collector
 from mecasite.render import lists, worldmap
 from mecasite.render.body_links import template_ids
 from mecasite.render.cards import Card, palette_from_css
-from mecasite.render.escaping import use_escape_output
+from mecasite.render.environment import Environment
 from mecasite.render.extra_files import feed_context, root_context, sitemap_context
 from mecasite.render.frame import Outdated, Translate
 from mecasite.render.hosting import HOST_FILES, serves_robots
@@ -92,10 +92,9 @@ class Renderer:
 
     def _environment(self, folder: Path, bytecode_cache: jinja2.BytecodeCache | None) -> jinja2.Environment:
         options = {**JINJA_OPTIONS, "undefined": getattr(jinja2, str(JINJA_OPTIONS["undefined"]))}
-        env = jinja2.Environment(  # the options are engine.JINJA_OPTIONS, part of the engine key
+        env = Environment(  # the options are engine.JINJA_OPTIONS, part of the engine key
             loader=jinja2.FileSystemLoader(folder), bytecode_cache=bytecode_cache, **options
         )
-        use_escape_output(env)  # `{{ value }}` escaped as markupsafe does, in fewer calls (escaping.py)
         env.globals.update(
             asset=self.asset,
             base_path=self.site.config.base_path,

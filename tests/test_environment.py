@@ -1,4 +1,5 @@
-"""`{{ value }}` in templates: written by escaping.escape_output, byte for byte as markupsafe's escape writes it."""
+"""The renderer's Jinja environment: `{{ value }}` written by escape_output, byte for byte as markupsafe's escape
+writes it, and templates' globals as plain dicts, rendering what Jinja's own environment renders."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sitekit import text, write_site
 from mecasite.build.pipeline import render_site
 from mecasite.config.engine import JINJA_OPTIONS
 from mecasite.config.settings import load_config
-from mecasite.render.escaping import escape_output, use_escape_output
+from mecasite.render.environment import Environment, escape_output
 
 SAMPLES = [
     "",
@@ -44,12 +45,18 @@ def test_escape_output_keeps_a_markup_value_and_refuses_undefined() -> None:
 
 def environments() -> tuple[jinja2.Environment, jinja2.Environment]:
     options = {**JINJA_OPTIONS, "undefined": jinja2.StrictUndefined}
-    ours = jinja2.Environment(**options)  # type: ignore[arg-type]
-    use_escape_output(ours)
-    return jinja2.Environment(**options), ours  # type: ignore[arg-type]
+    loader = jinja2.DictLoader({"macros.html": MACROS})
+    ours = Environment(loader=loader, **options)  # type: ignore[arg-type]
+    jinja = jinja2.Environment(loader=loader, **options)  # type: ignore[arg-type]
+    for env in (jinja, ours):
+        env.globals.update(site="<Site & co>", shout=lambda text: text.upper())
+    return jinja, ours
 
 
+MACROS = """{% macro shouted(x) %}<em>{{ shout(x) }} {{ site }}</em>{% endmacro %}"""
 SOURCE = """\
+{% from "macros.html" import shouted %}
+{{ shouted(value) }} {{ site }}
 {% macro item(x) %}<li title="{{ x }}">{{ x }}</li>{% endmacro %}
 {% set block %}<p>{{ value }}</p>{% endset %}
 <h1>{{ value }}</h1>{{ block }}{{ item(value) }}{{ markup }}{{ number }}
@@ -64,7 +71,17 @@ def test_templates_compile_to_it_and_write_the_same_bytes() -> None:
     assert "environment.escape_output(" in ours.compile(SOURCE, raw=True)
     assert "environment.escape_output(" not in jinja.compile(SOURCE, raw=True)
     values = {"value": "<a href='x'>&\"</a>", "markup": Markup("<br>"), "number": 7, "values": SAMPLES}
-    assert ours.from_string(SOURCE).render(values) == jinja.from_string(SOURCE).render(values)
+    page = ours.from_string(SOURCE).render(values)
+    assert page == jinja.from_string(SOURCE).render(values)
+    assert "<em>&lt;A HREF=&#39;X&#39;&gt;&amp;&#34;&lt;/A&gt; &lt;Site &amp; co&gt;</em>" in page
+
+
+def test_a_template_keeps_its_globals_in_a_plain_dict() -> None:
+    _, ours = environments()
+    template = ours.get_template("macros.html")
+    assert type(template.globals) is dict
+    assert template.globals["site"] == "<Site & co>"
+    assert ours.from_string("{{ site }}", globals={"site": "own"}).render() == "own"
     with pytest.raises(jinja2.UndefinedError):
         ours.from_string("{{ nothing }}").render()
 
