@@ -11,7 +11,7 @@ from sitekit import text, write_site
 from mecasite.build.pipeline import render_site
 from mecasite.config.engine import JINJA_OPTIONS
 from mecasite.config.settings import load_config
-from mecasite.render.environment import Environment, escape_output
+from mecasite.render.environment import Context, Environment, escape_output
 
 SAMPLES = [
     "",
@@ -43,13 +43,22 @@ def test_escape_output_keeps_a_markup_value_and_refuses_undefined() -> None:
         escape_output(jinja2.StrictUndefined(name="missing"))
 
 
+@jinja2.pass_context
+def seen(context: jinja2.runtime.Context, name: str) -> str:
+    return f"{name}={context.get(name)}"
+
+
+def empty() -> str:
+    raise StopIteration
+
+
 def environments() -> tuple[jinja2.Environment, jinja2.Environment]:
     options = {**JINJA_OPTIONS, "undefined": jinja2.StrictUndefined}
     loader = jinja2.DictLoader({"macros.html": MACROS})
     ours = Environment(loader=loader, **options)  # type: ignore[arg-type]
     jinja = jinja2.Environment(loader=loader, **options)  # type: ignore[arg-type]
     for env in (jinja, ours):
-        env.globals.update(site="<Site & co>", shout=lambda text: text.upper())
+        env.globals.update(site="<Site & co>", shout=lambda text: text.upper(), seen=seen, empty=empty)
     return jinja, ours
 
 
@@ -60,7 +69,8 @@ SOURCE = """\
 {% macro item(x) %}<li title="{{ x }}">{{ x }}</li>{% endmacro %}
 {% set block %}<p>{{ value }}</p>{% endset %}
 <h1>{{ value }}</h1>{{ block }}{{ item(value) }}{{ markup }}{{ number }}
-{% for v in values %}{{ v }}|{% endfor %}
+{% for v in values %}{{ v }}|{{ shout(v) }}|{{ seen("number") }}{% endfor %}
+{{ seen("value") }} {{ empty() is undefined }} {{ "a,b".split(",") }}
 {% autoescape false %}{{ value }}{% endautoescape %}
 {{ value ~ markup }}{{ value | upper }}
 """
@@ -74,6 +84,13 @@ def test_templates_compile_to_it_and_write_the_same_bytes() -> None:
     page = ours.from_string(SOURCE).render(values)
     assert page == jinja.from_string(SOURCE).render(values)
     assert "<em>&lt;A HREF=&#39;X&#39;&gt;&amp;&#34;&lt;/A&gt; &lt;Site &amp; co&gt;</em>" in page
+
+
+def test_a_call_hands_the_context_only_to_what_asks_for_it() -> None:
+    _, ours = environments()
+    template = ours.from_string('{{ seen("lang") }} {{ shout(lang) }} {{ empty() is undefined }}')
+    assert isinstance(template.new_context(), Context)
+    assert template.render(lang="fr") == "lang=fr FR True"
 
 
 def test_a_template_keeps_its_globals_in_a_plain_dict() -> None:

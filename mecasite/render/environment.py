@@ -1,4 +1,4 @@
-"""The Jinja environment pages are rendered with: Jinja's, with two things made cheaper that a page does a
+"""The Jinja environment pages are rendered with: Jinja's, with three things made cheaper that a page does a
 hundred times and a list of actions a dozen times a card. What it writes is the same, byte for byte
 (tests/test_environment.py).
 
@@ -11,16 +11,22 @@ hundred times and a list of actions a dozen times a card. What it writes is the 
   every render copies into its context and every `{% from ... import %}` compares key by key, in Python.
   Ours never change once a template is loaded (the renderer sets them first), so each template gets a
   plain dict of them.
+- A call, `t('share.title')`, `lang_attr(...)`, `item.picture(...)`: Jinja's `Context.call` asks each
+  callable twice whether it wants the context handed in (`pass_context`). A plain function or method that
+  was not marked so is called at once; anything else (a macro, a marked function) as Jinja does.
 """
 
 from __future__ import annotations
 
 from collections.abc import MutableMapping
+from types import FunctionType, MethodType
 from typing import Any
 
 import jinja2
+import jinja2.runtime
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.nodes import Expr
+from jinja2.utils import internalcode
 from markupsafe import Markup, escape
 
 
@@ -52,11 +58,30 @@ class OutputCodeGenerator(CodeGenerator):
             super()._output_child_pre(node, frame, finalize)
 
 
+class Context(jinja2.runtime.Context):
+    """Jinja's context, with a plain function's call made at once (see the module's docstring)."""
+
+    @internalcode  # left out of template tracebacks, as Jinja's own call is
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805  # Jinja's signature
+        if type(__obj) in (FunctionType, MethodType) and not hasattr(__obj, "jinja_pass_arg"):
+            kwargs.pop("_block_vars", None)  # what Jinja's code hands a call for a context it does not take
+            kwargs.pop("_loop_vars", None)
+            try:
+                return __obj(*args, **kwargs)
+            except StopIteration:
+                return __self.environment.undefined(
+                    "value was undefined because a callable raised a StopIteration exception"
+                )
+        return super().call(__obj, *args, **kwargs)
+
+
 class Environment(jinja2.Environment):
-    """Jinja's environment with the two changes above (`code_generator_class` and `make_globals` are what
-    Jinja documents for them). Set its globals before loading a template: a template keeps those it saw."""
+    """Jinja's environment with the three changes above (`code_generator_class`, `make_globals` and
+    `context_class` are what Jinja documents for them). Set its globals before loading a template: a
+    template keeps those it saw."""
 
     code_generator_class = OutputCodeGenerator
+    context_class = Context
     escape_output = staticmethod(escape_output)  # what the compiled code calls
 
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
