@@ -75,7 +75,7 @@ def frame_parts(renderer: Renderer, page: Page, t: Translate) -> jinja2.environm
     site = views.site
 
     def make() -> jinja2.environment.TemplateModule:
-        return renderer.env.get_template(FRAME_PARTS).make_module(
+        return renderer.template(FRAME_PARTS).make_module(
             {
                 "t": t,
                 "lang": lang,

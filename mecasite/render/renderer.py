@@ -28,6 +28,7 @@ from mecasite.problems import Collector
 from mecasite.render import lists, worldmap
 from mecasite.render.body_links import template_ids
 from mecasite.render.cards import Card, palette_from_css
+from mecasite.render.environment import Environment
 from mecasite.render.extra_files import feed_context, root_context, sitemap_context
 from mecasite.render.frame import Outdated, Translate
 from mecasite.render.hosting import HOST_FILES, serves_robots
@@ -85,10 +86,13 @@ class Renderer:
         )
         self.palette = palette_from_css(static.get("site.css", b"").decode(errors="replace"))  # the cards'
         self.env = self._environment(site.config.templates_dir, bytecode_cache)
+        # Each template by name, once loaded: Jinja's own cache is an LRU behind a lock, asked twice a page and
+        # once a card. A renderer never sees a template change (the preview makes a new one when one does).
+        self._templates: dict[str, jinja2.Template] = {}
 
     def _environment(self, folder: Path, bytecode_cache: jinja2.BytecodeCache | None) -> jinja2.Environment:
         options = {**JINJA_OPTIONS, "undefined": getattr(jinja2, str(JINJA_OPTIONS["undefined"]))}
-        env = jinja2.Environment(  # the options are engine.JINJA_OPTIONS, part of the engine key
+        env = Environment(  # the options are engine.JINJA_OPTIONS, part of the engine key
             loader=jinja2.FileSystemLoader(folder), bytecode_cache=bytecode_cache, **options
         )
         env.globals.update(
@@ -109,9 +113,16 @@ class Renderer:
         again (and the preview's first edit finds them ready). A broken template is reported when used."""
         for name in self.env.list_templates():
             try:
-                self.env.get_template(name)
+                self.template(name)
             except jinja2.TemplateError:
                 pass
+
+    def template(self, name: str) -> jinja2.Template:
+        """The template `name`, loaded once (a broken one raises each time it is asked for)."""
+        found = self._templates.get(name)
+        if found is None:
+            found = self._templates[name] = self.env.get_template(name)
+        return found
 
     def asset(self, name: str) -> str:
         """A static file's URL with a content hash, so browsers never keep a stale stylesheet."""
@@ -255,7 +266,7 @@ class Renderer:
 
     def _render(self, template: str, context: Context) -> str | None:
         try:
-            return self.env.get_template(template).render(context)
+            return self.template(template).render(context)
         except jinja2.TemplateSyntaxError as exc:
             self.problems.add(self._template_path(exc.name or template), exc.lineno, f"template error: {exc.message}")
         except jinja2.TemplateNotFound as exc:
@@ -288,10 +299,13 @@ class Renderer:
     def partial(self, name: str, item: ItemView | LazyItem, lang: str, t: Translate) -> Markup:
         """`partial(template, item)` for templates: a piece of page about one item (a list's card), rendered
         once per item and language; it sees `item`, `lang` and `t`. List pages show hundreds, and the preview
-        keeps them across edits."""
+        keeps them across edits. A card not kept is made from the item's view itself: a `LazyItem` would look
+        up each attribute twice."""
         return self.views.memoized(
             ("partial", name, item.key, lang),
-            lambda: Markup(self.env.get_template(name).render(item=item, lang=lang, t=t)),
+            lambda: Markup(
+                self.template(name).render(item=item.view() if isinstance(item, LazyItem) else item, lang=lang, t=t)
+            ),
             frozenset({(item.key, item.lang)}),
         )
 

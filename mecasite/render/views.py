@@ -50,9 +50,12 @@ class LazyItem:
         self._view: ItemView | None = None
 
     def __getattr__(self, name: str) -> Any:  # any of ItemView's attributes
+        return getattr(self.view(), name)
+
+    def view(self) -> ItemView:
         if self._view is None:
             self._view = self._views.item(self.key, self._page_lang)
-        return getattr(self._view, name)
+        return self._view
 
 
 class Views:
