@@ -133,6 +133,15 @@ def test_an_interface_string_no_template_shows_is_a_warning(tmp_path, capsys):
     )
 
 
+def test_the_strings_of_a_page_the_configuration_leaves_out_are_not_unused(tmp_path, capsys):
+    """With `search: false` the search page is not built; its title and description are still the site's
+    strings (turning search on again shows them), so the check has nothing to say about them."""
+    config_path = write_site(tmp_path, {})
+    config_path.write_text(config_path.read_text() + "search: false\n")
+    assert main(["check", "--config", str(config_path)]) == 0
+    assert "is not used by any template" not in capsys.readouterr().out
+
+
 def test_a_broken_link_shown_in_several_languages_is_reported_once(tmp_path, capsys):
     config = write_site(
         tmp_path,

@@ -36,6 +36,7 @@ from mecasite.content.signatures import check_signatures
 from mecasite.content.strings import check_unused, load_strings
 from mecasite.content.translations import check_translations, outdated
 from mecasite.problems import Collector, ContentError, Problem
+from mecasite.render.page_context import strings_left_out
 from mecasite.render.renderer import Renderer
 from mecasite.site.resolve import Site, resolve_site
 
@@ -254,9 +255,8 @@ def build_prepared(
         staging.prune(outcome.written)  # a recycled spare: what this build did not write or keep goes
         _check_anchors(staging, outcome, prepared.problems)
         prepared.problems.raise_errors()
-        check_unused(
-            prepared.renderer.strings, prepared.renderer.used_strings, read_templates(config), prepared.problems
-        )
+        used = prepared.renderer.used_strings | strings_left_out(config)
+        check_unused(prepared.renderer.strings, used, read_templates(config), prepared.problems)
         prepared.problems.raise_errors()
         if config.search and not isinstance(staging, InMemory):  # in memory (`check`, tests): no folder to index
             write_index(config, staging, outcome)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
+from mecasite.config.settings import SiteConfig
 from mecasite.render import jsonld, lists
 from mecasite.render.frame import Translate, make_frame, menu_key, nav
 from mecasite.render.share import card, own_image, share_image
@@ -18,6 +19,18 @@ FRAME_PARTS = "_frame.html"
 
 if TYPE_CHECKING:  # the renderer calls these; only its type is needed here
     from mecasite.render.renderer import Renderer
+
+
+def kind_strings(kind: str) -> tuple[str, str]:
+    """The interface strings that title and describe a page with no item of its own (`actions.title`...)."""
+    name = kind.removeprefix("list-")
+    return f"{name}.title", f"{name}.description"
+
+
+def strings_left_out(config: SiteConfig) -> frozenset[str]:
+    """The strings of the pages this site's configuration does not build (the search page, `search: false`):
+    not unused, since turning the switch on again shows them."""
+    return frozenset(() if config.search else kind_strings("search"))
 
 
 def page_context(renderer: Renderer, page: Page) -> Context:
@@ -36,8 +49,7 @@ def page_context(renderer: Renderer, page: Page) -> Context:
         context["item"] = item
         title, description, text_lang = item.title, item.summary, item.lang
     else:
-        title = t(f"{page.kind.removeprefix('list-')}.title")
-        description = t(f"{page.kind.removeprefix('list-')}.description")
+        title, description = (t(key) for key in kind_strings(page.kind))
         text_lang = page.lang
     if page.kind == "search":  # it lists every action and partner: one added or removed changes it
         renderer.views.read_members("actions", page.lang)
