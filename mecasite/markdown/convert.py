@@ -19,7 +19,7 @@ import nh3
 from mecasite.config.engine import engine_key
 from mecasite.markdown.limits import PREFIX, TooComplex, check_complexity
 from mecasite.markdown.prose import Heading, Parts, ProseConverter, Ref
-from mecasite.markdown.syntax import needs_extra
+from mecasite.markdown.syntax import TABLES, beyond_tables
 from mecasite.markdown.typography import typography
 
 if TYPE_CHECKING:
@@ -225,15 +225,15 @@ class MarkdownRenderer:
         """Plain prose is converted again each time (a cache lookup would cost about as much); other texts
         are kept in the cache. Both routes are behind the same limits: TooComplex beyond them."""
         check_complexity(text)
-        extra = needs_extra(text)
-        prose = None if extra else self.prose.convert(text, lang)
+        beyond = beyond_tables(text)  # a simple table may take the short route; the rest of `extra` may not
+        prose = None if beyond else self.prose.convert(text, lang)
         if prose is not None:  # written as the cleaner would leave it (prose.py; the tests hold it to that)
             return Converted(*prose)
         digest = body_digest(text, lang, self.salt) if self.cache else b""
         cached = self.cache.get(digest) if self.cache else None
         if cached is not None and len(cached) == 3:
             return Converted(*cached)
-        raw, headings, refs = self._convert_fully(text, lang, "full" if extra else "lean")
+        raw, headings, refs = self._convert_fully(text, lang, "full" if beyond or TABLES in text else "lean")
         converted = Converted(CLEANER.clean(raw), headings, refs)
         if self.cache:
             self.cache.put(digest, (converted.html, converted.headings, converted.refs))
