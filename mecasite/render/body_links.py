@@ -20,7 +20,7 @@ from urllib.parse import unquote
 from mecasite.content.drafts import draft_hint, is_draft
 from mecasite.content.model import Item, ItemKey, Text
 from mecasite.content.schemas import COLLECTIONS, REF_KINDS
-from mecasite.markdown.convert import PLACEHOLDER
+from mecasite.markdown.convert import PLACEHOLDER, Converted
 from mecasite.markdown.prose import Heading
 from mecasite.problems import WARNING, Collector, Problem, did_you_mean
 from mecasite.site.targets import closest_ids, own_path
@@ -267,6 +267,12 @@ class LinkCheck:
         """The headings of the item's default-language text, in order."""
         return self._converted_headings(item, self.views.site.config.default_language)
 
+    def remember(self, item: Item, text_lang: str, converted: Converted) -> Converted:
+        """A body the views just converted, whose headings a translation's page asks for next (its source's,
+        for its anchors): not converted a second time for them."""
+        self._headings.setdefault((item.key, text_lang), converted.headings)
+        return converted
+
     def _converted_headings(self, item: Item, text_lang: str) -> tuple[Heading, ...]:
         """From the Markdown pass alone: no links checked."""
         self.views._read_body(item.key, text_lang)
@@ -280,6 +286,7 @@ class LinkCheck:
 
 
 _LEVEL_ONE = re.compile(r" {0,3}#(?:[ \t]|$)")
+_ANY_LEVEL_ONE = re.compile(r"^ {0,3}#(?:[ \t]|$)", re.MULTILINE)  # one scan of a body that has none
 _SETEXT_ONE = re.compile(r" {0,3}=+[ \t]*$")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 
@@ -287,6 +294,8 @@ _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 def warn_level_one(text: Text, problems: Collector) -> None:
     """A warning at each level-1 heading of a body (`# Title`, or a line underlined with `===`): the page
     title is the page's one h1."""
+    if "=" not in text.body and not _ANY_LEVEL_ONE.search(text.body):
+        return  # no line to warn at (fences only take warnings away)
     fence, previous = "", ""
     for offset, line in enumerate(text.body.split("\n")):
         opened = _FENCE.match(line)
