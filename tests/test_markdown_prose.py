@@ -477,3 +477,26 @@ def test_a_build_of_prose_never_imports_python_markdown():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "((2, 'un-titre', 'Un titre'), (2, 'un-titre_1', 'Un titre')) False"
+
+
+@pytest.mark.parametrize(
+    "body,lines",
+    [
+        ("# Titre\n\nTexte.", [1]),  # no `=`: the one scan finds it
+        ("Texte.\n\n   # Titre", [3]),
+        ("Texte.\n\n#Titre\n\n## Deux\n\n    # code", []),
+        ("```\n# commentaire\n```\n\n#\n\nTitre\n===", [5, 7]),  # `=`: line by line, fences and setext
+        ("Voir [x](https://example.org/?a=1).\n\n# Titre", [3]),
+    ],
+)
+def test_a_level_one_heading_warns_with_or_without_the_quick_scan(body, lines):
+    """warn_level_one (render/body_links.py) skips its line-by-line reading of a body with no `=` and no line
+    starting with `#`: the warnings stay where the reading puts them."""
+    from mecasite.content.model import Text
+    from mecasite.problems import Collector
+    from mecasite.render.body_links import warn_level_one
+
+    problems = Collector()
+    text = Text(lang="fr", path="content/x/y/fr.md", fields={}, body=body, body_line=1, lines={})
+    warn_level_one(text, problems)
+    assert [p.line for p in problems.problems] == lines

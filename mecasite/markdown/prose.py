@@ -73,7 +73,7 @@ class ProseConverter:
             return None
         page = _Page(self, lang)
         try:
-            blocks = [page.block(block.strip("\n")) for block in text.split("\n\n") if block.strip("\n")]
+            blocks = [page.block(block) for block in (part.strip("\n") for part in text.split("\n\n")) if block]
         except Declined:
             return None
         return "\n".join(blocks), tuple(page.headings), tuple(page.refs)
@@ -95,7 +95,7 @@ class _Page:
     """One conversion: heading ids used, headings and references met in document order, the last block."""
 
     def __init__(self, converter: ProseConverter, lang: str):
-        self.converter, self.lang = converter, lang
+        self.converter, self.lang, self.typeset = converter, lang, converter.typeset
         self.ids: set[str] = set()
         self.headings: list[Heading] = []
         self.refs: list[Ref] = []
@@ -171,6 +171,8 @@ class _Page:
     def _inline(self, span: str) -> str:
         """Links, and emphasis: runs of `*` or `**` paired in turn, none inside another, each opening before
         a letter and closing after one."""
+        if "*" not in span and "[" not in span and "`" not in span:
+            return self._text(span)  # most list items, a table's cells
         out: list[str] = []
         opened = ""
         start = 0
@@ -216,7 +218,10 @@ class _Page:
             return ""
         if "[" in text or "]" in text or "_" in text or "`" in text or "|" in text:
             raise Declined  # brackets outside links; underscores (emphasis); backticks, `|` outside code, tables
-        return escape(self.converter.typeset(text, self.lang), quote=False).replace(NBSP, "&nbsp;")
+        text = self.typeset(text, self.lang)
+        if "&" in text:  # the one sign to escape: `<` is refused, `>` only starts a quotation's line
+            text = text.replace("&", "&amp;")
+        return text.replace(NBSP, "&nbsp;") if NBSP in text else text
 
 
 KINDS = {"#": "h", "-": "ul", ">": "q", "|": "t"}  # a block's kind by its first character (digits: "ol")
