@@ -97,6 +97,9 @@ class Rendered:
 
 PLACEHOLDER = "https://ref.mecasite.invalid/"
 _PLACED = re.compile(r'\shref="' + re.escape(PLACEHOLDER) + r'([a-z]+)/([^"#]*)(#[^"]*)?"')
+# The same without the space before it: an expression that starts with a literal is searched for some five
+# times faster; each match is then checked for the space ` href=` always has in the cleaner's HTML.
+_PLACED_AT = re.compile(_PLACED.pattern.removeprefix(r"\s"))
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,17 @@ def link(converted: Converted, resolver: RefResolver) -> Rendered:
             return ""
         return f' href="{escape(url)}{anchor}"'
 
-    html = _PLACED.sub(fill, converted.html)
+    html = converted.html
+    spots = list(_PLACED_AT.finditer(html)) if PLACEHOLDER in html else []
+    if all(html[spot.start() - 1 : spot.start()] == " " for spot in spots):  # the same matches as _PLACED's
+        parts: list[str] = []
+        start = 0
+        for spot in spots:
+            parts += (html[start : spot.start() - 1], fill(spot))
+            start = spot.end()
+        html = "".join(parts) + html[start:] if spots else html
+    else:  # an address in some other HTML: the expression itself
+        html = _PLACED.sub(fill, html)
     return Rendered(html, converted.headings, converted.refs, tuple(bad))
 
 
