@@ -530,3 +530,13 @@ def test_links_are_found_and_filled_as_the_expressions_with_their_space_find_the
     expected = re.compile(markdown_render._PLACED.pattern).sub(fill, html)
     rendered = markdown_render.link(markdown_render.Converted(html, (), ()), lambda kind, item_id: resolve(item_id))
     assert (rendered.html, rendered.bad_refs) == (expected, tuple(bad))
+
+
+@settings(max_examples=1500, deadline=None, derandomize=True)
+@given(st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(alphabet="ab *[]()`|\n_:", max_size=5)), max_size=20))
+def test_the_tokens_are_those_of_the_one_expression(parts):
+    """prose._tokens looks for each token by its first sign: the matches of TOKEN, its three expressions in one."""
+    from mecasite.markdown.prose import TOKEN, _tokens
+
+    span = "".join(parts)
+    assert [m.span() for m in _tokens(span)] == [m.span() for m in TOKEN.finditer(span)]
