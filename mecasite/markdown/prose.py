@@ -174,8 +174,8 @@ class _Page:
         return f"<{kind}>\n" + "\n".join(items) + f"\n</{kind}>"
 
     def _inline(self, span: str) -> str:
-        """Links, and emphasis: runs of `*` or `**` paired in turn, none inside another, each opening before
-        a letter and closing after one."""
+        """Code spans, links, and emphasis: runs of `*` or `**` paired in turn, none inside another, each
+        opening before a letter and closing after one."""
         if "*" not in span and "[" not in span and "`" not in span:
             return self._text(span)  # most list items, a table's cells
         out: list[str] = []
