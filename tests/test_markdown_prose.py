@@ -1,7 +1,7 @@
 """The short route for plain prose gives exactly the HTML of the full route (Python-Markdown), or declines.
 
-markdown_prose converts paragraphs, headings, simple lists, emphasis and links without Python-Markdown; these
-tests hold it to the full route's output (cleaned, with typography, heading ids and id links) on the real
+markdown_prose converts paragraphs, headings, simple lists, emphasis, links, code spans, one-paragraph
+quotations and simple tables without Python-Markdown; these tests hold it to the full route's output (cleaned, with typography, heading ids and id links) on the real
 content and on generated text, and check that it really takes most prose, so that they cannot pass by the
 route declining everything.
 """
@@ -65,6 +65,12 @@ def test_the_real_content_takes_the_short_route_with_the_same_html():
         "R&D and Texas A&M (USA).",
         "## Same\n\n## Same\n\n### Same",
         "*[see](https://example.org/a_b?x=1&y=2)* here",
+        "Ref. `MEC-123` : `a_b*[c]&d` et *`x`* ou **`y`**.",
+        "> Une citation : « oui » !\n> Sur deux lignes, avec [un lien](partner:materalia).",
+        "| | | |\n|---|---|---:|\n| 2019 | réseau : oui | 12 |\n| 2020 | *b* | `c` |",
+        "| Année | Lien |\n|:--|:-:|\n| 1. x | [M](action:intermat#results) |\n|  | - y |",
+        "| one column |\n| --- |\n| a |",
+        "## Table\n\n| a | b |\n|-|-|\n| 1 | 2 |\n\n> quote\n\n- item\n\n> quote again\n\n| c |\n|-|\n| 3 |",
     ],
 )
 def test_plain_prose_takes_the_short_route(text):
@@ -78,13 +84,37 @@ def test_plain_prose_takes_the_short_route(text):
     "text",
     [
         "<b>raw</b>",
-        "a `code` span",
+        "a ``double`` span",
+        "` spaced `",
+        "`unclosed",
+        "`a` b`",
+        "x `a|b` y",
+        "[a `b`](c)",
+        "## `code` heading",
+        "```\nfenced\n```",
         "snake_case",
         "an ![image](x.png)",
         "[ref]: https://example.org",
         "line  \nbreak",
         "    indented code",
-        "> quote",
+        "> a\n\n> b",
+        "> a\nlazy",
+        ">no space",
+        "> > nested",
+        "> - list in a quote",
+        "> ## heading in a quote",
+        "a\n> b",
+        "- a > b",
+        "| a |\n|---|",
+        "| a | b |\n|---|---|\n| 1 |",
+        "| a | b |\n|---|---|\n| 1 | 2 | 3 |",
+        "a | b\n--|--\n1 | 2",
+        "| a |\n| b |\n| c |",
+        "| a |\n|:|\n| c |",
+        "| `a|b` |\n|---|\n| c |",
+        "| a |\n|---|\n| c |\ntext",
+        "| a |\n|---|\n| c |\n\n| d [^1] |\n|---|\n| e |",
+        "[x](a|b)",
         "* star list",
         "+ plus list",
         "- a\n\n- loose",
@@ -156,23 +186,62 @@ TARGETS = [
 word = st.one_of(st.sampled_from(WORDS), st.text(alphabet="abcdeéèàçßüö", min_size=1, max_size=8))
 
 
+CODE = st.one_of(
+    st.sampled_from(["MEC-123", "a_b", "*x*", "[l](partner:y)", "a & b", "« c »", "d : e", "f\u00a0g", "h|i"]),
+    st.text(alphabet="ab *_[]()&:;!?é«»\u00a0|-#>", min_size=1, max_size=8),
+)
+
+
 @st.composite
 def inline(draw):
     text = draw(word)
-    kind = draw(st.integers(0, 9))
+    kind = draw(st.integers(0, 11))
     if kind == 0:
         return f"*{text}*"
     if kind == 1:
         return f"**{text}**"
     if kind == 2:
         return f"[{text}]({draw(st.sampled_from(TARGETS))})"
+    if kind == 3:
+        return f"`{draw(CODE)}`"
+    if kind == 4:  # a code span beside emphasis, or inside it
+        return draw(st.sampled_from(["*`{}`*", "**`{}`**", "*{} `x`*", "`{}`*", "`x`{}"])).format(text)
     return text
 
 
 line = st.lists(inline(), min_size=1, max_size=10).map(" ".join)
+ALIGN = st.sampled_from(
+    ["---", "-", ":--", "--:", ":-:", " --- ", ":---:"] * 3 + ["", " ", ":", "-:-", "-- -", "x", "=", "--x"]
+)
+CELL_WORD = st.sampled_from(["2019", "le", "réseau", "R&D", "a : b", "« c »", "d ?", "-", "1.", "#5", "é", "\u00a0f"])
+
+
+@st.composite
+def table(draw):
+    """`| ... |` rows: a header (empty cells too), an alignment row, rows of inline text; now and then a row
+    with a cell more or less, or without its borders."""
+    columns = draw(st.integers(1, 4))
+    cell = st.one_of(
+        st.lists(CELL_WORD, min_size=1, max_size=3).map(" ".join),
+        st.sampled_from(["", " "]),
+        st.lists(inline(), min_size=1, max_size=2).map(" ".join),
+    )
+    rows = [[draw(cell) for _ in range(columns)]]
+    rows.append([draw(ALIGN) for _ in range(columns)])
+    for _ in range(draw(st.sampled_from([1, 2, 3, 1, 0]))):
+        rows.append([draw(cell) for _ in range(columns + draw(st.sampled_from([0] * 8 + [1, -1])))])
+    padding = draw(st.sampled_from([" ", "", "  "]))
+    lines = ["|" + "|".join(f"{padding}{c}{padding}" for c in row) + "|" for row in rows]
+    if draw(st.sampled_from([False] * 9 + [True])):
+        lines[-1] = lines[-1].strip("|")
+    return "\n".join(lines)
+
+
 block = st.one_of(
     line,
     st.lists(line, min_size=1, max_size=3).map("\n".join),
+    st.lists(line, min_size=1, max_size=3).map(lambda lines: "\n".join("> " + i for i in lines)),
+    table(),
     st.tuples(st.integers(1, 7), line).map(lambda h: "#" * h[0] + " " + h[1]),
     st.lists(line, min_size=1, max_size=4).map(lambda items: "\n".join("- " + i for i in items)),
     st.lists(line, min_size=1, max_size=4).map(lambda items: "\n".join(f"{n + 1}. {i}" for n, i in enumerate(items))),
@@ -201,6 +270,21 @@ def test_generated_prose_mostly_takes_the_short_route():
 
     count()
     assert sum(taken) >= 0.2 * len(taken)
+
+
+def test_generated_code_quotes_and_tables_take_the_short_route():
+    """The same for each construct beyond plain prose: the generator must have the short route take it."""
+    taken = {"<code>": 0, "<blockquote>": 0, "<table>": 0}
+
+    @settings(max_examples=600, deadline=None, derandomize=True)
+    @given(document)
+    def count(text):
+        result = short(text, "fr")
+        for tag in taken:
+            taken[tag] += result is not None and tag in result[0]
+
+    count()
+    assert min(taken.values()) >= 20, taken
 
 
 FRAGMENTS = [
@@ -242,6 +326,19 @@ FRAGMENTS = [
     " ",
     "'",
     '"',
+    "`",
+    "`x`",
+    "` ",
+    "> ",
+    "\n> ",
+    "|",
+    "| ",
+    " |",
+    "|---|",
+    "|:-:|",
+    "\n|",
+    "|\n",
+    "| a | b |\n|---|---|\n",
 ]
 
 
@@ -288,6 +385,23 @@ def test_the_renderer_takes_the_short_route_for_prose(monkeypatch):
     converted = renderer.convert("## Title\n\nSee [Materalia](partner:materalia).", "en")
     assert converted.refs == (("partner", "materalia"),)
     assert converted.headings == ((2, "title", "Title"),)
+    table = "Voir `MEC-1` :\n\n> Cité.\n\n| a | b |\n|---|--:|\n| [M](partner:materalia) | 2 |"
+    converted = renderer.convert(table, "fr")  # a table is syntax of `extra`, yet takes the short route
+    assert converted.html == full(table, "fr")[0]
+    assert converted.refs == (("partner", "materalia"),)
+
+
+def test_a_table_beside_other_syntax_of_extra_takes_python_markdown():
+    renderer = markdown_render.MarkdownRenderer(KINDS, None)
+    taken = []
+    fully = renderer._convert_fully
+    renderer._convert_fully = lambda text, lang, converter: taken.append(converter) or fully(text, lang, converter)
+    text = "| a | b |\n|---|---|\n| 1 | 2 |\n\nA footnote[^1].\n\n[^1]: Here."
+    html = renderer.convert(text, "en").html
+    assert html == full(text, "en")[0] and "<sup" in html
+    text = "a | b, not a table"
+    assert renderer.convert(text, "en").html == "<p>a | b, not a table</p>"
+    assert taken == ["full", "full"]  # `|` outside a table still needs `extra`'s converter
 
 
 # Plain prose beyond a limit of markdown_limits, and the same just within it: the short route would take
@@ -363,3 +477,66 @@ def test_a_build_of_prose_never_imports_python_markdown():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "((2, 'un-titre', 'Un titre'), (2, 'un-titre_1', 'Un titre')) False"
+
+
+@pytest.mark.parametrize(
+    "body,lines",
+    [
+        ("# Titre\n\nTexte.", [1]),  # no `=`: the one scan finds it
+        ("Texte.\n\n   # Titre", [3]),
+        ("Texte.\n\n#Titre\n\n## Deux\n\n    # code", []),
+        ("```\n# commentaire\n```\n\n#\n\nTitre\n===", [5, 7]),  # `=`: line by line, fences and setext
+        ("Voir [x](https://example.org/?a=1).\n\n# Titre", [3]),
+    ],
+)
+def test_a_level_one_heading_warns_with_or_without_the_quick_scan(body, lines):
+    """warn_level_one (render/body_links.py) skips its line-by-line reading of a body with no `=` and no line
+    starting with `#`: the warnings stay where the reading puts them."""
+    from mecasite.content.model import Text
+    from mecasite.problems import Collector
+    from mecasite.render.body_links import warn_level_one
+
+    problems = Collector()
+    text = Text(lang="fr", path="content/x/y/fr.md", fields={}, body=body, body_line=1, lines={})
+    warn_level_one(text, problems)
+    assert [p.line for p in problems.problems] == lines
+
+
+_TO = markdown_render.PLACEHOLDER
+HTML_PIECES = [' href="', 'href="', '\nhref="', _TO, "partner/", "acme", "x y", '"', "#a", "<a", ">", " ", "é"]
+HTML_PIECES += [f'{before}href="{_TO}partner/{name}"' for before in (" ", "\n", "x", "") for name in ("acme", "no#a")]
+
+
+@settings(max_examples=1500, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(HTML_PIECES), max_size=16).map("".join))
+def test_links_are_found_and_filled_as_the_expressions_with_their_space_find_them(html):
+    """convert.link and body_links.hrefs search for `href="` without the space before it (five times faster),
+    and fall back on the expression with it when a match has none: the same result on any HTML."""
+    import re
+
+    from mecasite.render.body_links import _HREF, hrefs
+
+    assert hrefs(html) == _HREF.findall(html)
+    resolve = {"acme": "/fr/partenaires/acme/"}.get
+    bad: list[str] = []
+
+    def fill(match):  # convert.link before the faster search
+        url = resolve(match.group(2))
+        if url is None:
+            bad.append(f"{match.group(1)}:{match.group(2)}{match.group(3) or ''}")
+            return ""
+        return f' href="{url}{match.group(3) or ""}"'
+
+    expected = re.compile(markdown_render._PLACED.pattern).sub(fill, html)
+    rendered = markdown_render.link(markdown_render.Converted(html, (), ()), lambda kind, item_id: resolve(item_id))
+    assert (rendered.html, rendered.bad_refs) == (expected, tuple(bad))
+
+
+@settings(max_examples=1500, deadline=None, derandomize=True)
+@given(st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(alphabet="ab *[]()`|\n_:", max_size=5)), max_size=20))
+def test_the_tokens_are_those_of_the_one_expression(parts):
+    """prose._tokens looks for each token by its first sign: the matches of TOKEN, its three expressions in one."""
+    from mecasite.markdown.prose import TOKEN, _tokens
+
+    span = "".join(parts)
+    assert [m.span() for m in _tokens(span)] == [m.span() for m in TOKEN.finditer(span)]

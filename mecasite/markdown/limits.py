@@ -133,8 +133,8 @@ def check_complexity(text: str) -> None:
         if match:
             raise TooComplex(PREFIX + run.what, _line(lined, match.start() + 1), run.hint)
     for count in COUNTS:
-        if sum(text.count(sign) for sign in count.signs) <= count.limit:
-            continue
+        if len(text) <= count.limit or sum(text.count(sign) for sign in count.signs) <= count.limit:
+            continue  # (a text no longer than the limit holds no more matches than that: nothing to count)
         beyond = next(islice(count.pattern.finditer(lined), count.limit, None), None)
         if beyond:
             raise TooComplex(

@@ -1,12 +1,14 @@
 """A short route for plain prose, exact to Python-Markdown: the Markdown most bodies are written in.
 
-Paragraphs, `##` to `######` headings, one-line list items (`- ` or `1. `), `*emphasis*`, `**strong**` and
-`[links](target)`, and nothing else, are converted here with a few regular expressions, at a fraction of
-Python-Markdown's cost, into the HTML Python-Markdown gives them (heading ids as `toc` makes them, our
-typography and id links applied) as the cleaner (nh3) leaves it: only the tags written here, text escaped,
-addresses with no scheme or a safe one. Any text using anything more, or anything whose reading is less than
-obvious (nesting, odd spacing, lazy lines, an address the cleaner would drop), is declined and takes
-Python-Markdown and the cleaner. The tests hold the output to both on the real content and generated text.
+Paragraphs, `##` to `######` headings, one-line list items (`- ` or `1. `), `*emphasis*`, `**strong**`,
+`[links](target)`, `code spans`, a one-paragraph quotation (every line `> `) and simple tables (`|` at both
+ends of every line, an alignment row, the same number of cells in every row, plain inline text in them), and
+nothing else, are converted here with a few regular expressions, at a fraction of Python-Markdown's cost,
+into the HTML Python-Markdown gives them (heading ids as `toc` makes them, our typography and id links
+applied) as the cleaner (nh3) leaves it: only the tags written here, text escaped, addresses with no scheme or
+a safe one, no alignment (the cleaner drops `style`). Any text using anything more, or anything whose reading
+is less than obvious (nesting, odd spacing, lazy lines, an address the cleaner would drop), is declined and
+takes Python-Markdown and the cleaner. The tests hold the output to both on the real content and generated text.
 Texts reach this route only within limits.py's bounds, the same as Python-Markdown's. No I/O here, and no
 Python-Markdown: a heading's id is made as `toc` makes it (`toc_slug`, `toc_unique`, held to `toc`'s own
 functions by the tests), so that a build of prose and cached bodies never imports it (some 25 ms a run).
@@ -15,7 +17,7 @@ functions by the tests), so that a build of prose and cached bodies never import
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from html import escape
 from typing import TypeAlias
 
@@ -23,13 +25,15 @@ Heading: TypeAlias = tuple[int, str, str]  # (level, id, text)
 Ref: TypeAlias = tuple[str, str]  # (kind, id) of an item linked to
 Parts: TypeAlias = tuple[str, tuple[Heading, ...], tuple[Ref, ...]]  # (HTML before cleaning, headings, id references)
 
-# Outside plain prose anywhere: raw HTML, escapes, code, tabs, carriage returns, Python-Markdown's placeholder
-# characters and the syntax of `extra` (attribute lists, tables, fences); images, reference definitions and
-# definition lists; entities. Every text is checked, so the checks are substring searches (a regular expression
-# with alternatives costs ten times more); spaces at the start or end of a line (indented code, lazy list
-# lines, hard line breaks) are checked line by line.
-DECLINED_CHARS = tuple("<>\\`{}|~\t\r\x02\x03")
-DECLINED_TEXT = ("![", "]:", "\n:")
+# Outside plain prose anywhere: raw HTML, escapes, tabs, carriage returns, Python-Markdown's placeholder
+# characters and the syntax of `extra` (attribute lists, fences, footnotes); images, reference definitions,
+# definition lists and runs of backticks; entities; `>` but at the start of a quotation's line (`_plain`).
+# Every text is checked, so the checks are substring searches (a regular expression with alternatives costs
+# ten times more); spaces at the start or end of a line (indented code, lazy list lines, hard line breaks) are
+# checked line by line. Backticks and `|` left outside a code span or a table's cells are refused in `_text`.
+DECLINED_CHARS = tuple("<\\{}~\t\r\x02\x03")
+# Each two-sign piece is looked for only where its rarer sign occurs (a search for one sign costs a tenth).
+DECLINED_TEXT = (("!", "!["), ("]", "]:"), (":", "\n:"), ("`", "``"), ("^", "[^"))
 ENTITY = re.compile(r"&(?:#|[A-Za-z0-9]+;)")
 HEADING = re.compile(r"(#{2,6}) ([^\s#*_\[\]&][^\n#*_\[\]&]*)")
 ITEM = {"ul": re.compile(r"- (\S[^\n]*)"), "ol": re.compile(r"\d+\. (\S[^\n]*)")}
@@ -38,8 +42,15 @@ ITEM_START = re.compile(r"- |\d+\. ")
 # heading, quote, list, rule or setext underline there.
 SPECIAL_START = re.compile(r"[#>=+\-]|\*+(?:\s|$)|\d+[.)]")
 SPECIAL_LINE = re.compile(r"\n(?:[#>=+\-]|\*+(?:\s|$)|\d+[.)])")
-# Inline: a link whose text and target are plain, or a run of asterisks.
-TOKEN = re.compile(r"\[([^\[\]()*_\n]+)\]\(([^()\s<>\"'\[\]*]+)\)|\*+")
+# Inline: a code span on one line, a link whose text and target are plain (no backtick: Python-Markdown reads
+# code spans first), or a run of asterisks; each starts with its own sign (`_tokens`).
+CODE = re.compile(r"`([^`\n|]+)`")
+LINK = re.compile(r"\[([^\[\]()*_`|\n]+)\]\(([^()\s<>\"'\[\]*`|]+)\)")
+TOKENS = {"`": CODE, "[": LINK, "*": re.compile(r"\*+")}
+TOKEN = re.compile("|".join(token.pattern for token in TOKENS.values()))  # what `_tokens` finds, in one
+SIGN = re.compile(r"[`\[*]")
+# A cell of a table's alignment row (`---`, `:--`, `--:`, `:-:`).
+ALIGNMENT = re.compile(r" *:?-+:? *")
 
 
 # Addresses the cleaner (nh3) keeps as they are: with no scheme, or one it allows.
@@ -67,19 +78,21 @@ class ProseConverter:
             return None
         page = _Page(self, lang)
         try:
-            blocks = [page.block(block.strip("\n")) for block in text.split("\n\n") if block.strip("\n")]
+            blocks = [page.block(block) for block in (part.strip("\n") for part in text.split("\n\n")) if block]
         except Declined:
             return None
         return "\n".join(blocks), tuple(page.headings), tuple(page.refs)
 
 
 def _plain(text: str) -> bool:
-    if any(char in text for char in DECLINED_CHARS) or any(part in text for part in DECLINED_TEXT):
+    if any(char in text for char in DECLINED_CHARS) or any(s in text and part in text for s, part in DECLINED_TEXT):
         return False
-    if CONTROL.search(text):
-        return False
+    if not text.replace("\n", "").isprintable() and CONTROL.search(text):
+        return False  # (control characters are not printable: most texts need no search)
     if text.startswith(":") or ("&" in text and ENTITY.search(text)):
         return False
+    if ">" in text and ">" in ("\n" + text).replace("\n> ", "\n"):
+        return False  # `>` elsewhere than starting a quotation's line
     return not any(line and (line[0].isspace() or line[-1].isspace()) for line in text.split("\n"))
 
 
@@ -87,7 +100,7 @@ class _Page:
     """One conversion: heading ids used, headings and references met in document order, the last block."""
 
     def __init__(self, converter: ProseConverter, lang: str):
-        self.converter, self.lang = converter, lang
+        self.converter, self.lang, self.typeset = converter, lang, converter.typeset
         self.ids: set[str] = set()
         self.headings: list[Heading] = []
         self.refs: list[Ref] = []
@@ -95,19 +108,50 @@ class _Page:
 
     def block(self, block: str) -> str:
         first = block[0]
-        kind = "h" if first == "#" else "ul" if first == "-" else "ol" if first.isdigit() else "p"
+        kind = KINDS.get(first, "ol" if first.isdigit() else "p")
         if kind in ("ul", "ol") and not ITEM_START.match(block):
             kind = "p"  # "2025 saw..."; "-x" is refused below
-        if kind in ("ul", "ol") and self.last in ("ul", "ol"):
-            raise Declined  # two lists one blank line apart make one loose list, with paragraphs in items
+        if kind == "q" == self.last or kind in ("ul", "ol") and self.last in ("ul", "ol"):
+            raise Declined  # two lists (quotations) one blank line apart make one, with paragraphs in it
         self.last = kind
         if kind == "h":
             return self._heading(block)
         if kind == "p":
-            if SPECIAL_START.match(block) or SPECIAL_LINE.search(block):
-                raise Declined
-            return f"<p>{self._inline(block)}</p>"
+            return self._paragraph(block)
+        if kind == "q":
+            return self._quote(block)
+        if kind == "t":
+            return self._table(block)
         return self._list(kind, block)
+
+    def _paragraph(self, block: str) -> str:
+        if SPECIAL_START.match(block) or SPECIAL_LINE.search(block):
+            raise Declined
+        return f"<p>{self._inline(block)}</p>"
+
+    def _quote(self, block: str) -> str:
+        """One paragraph, every line of it starting with `> ` (`_plain` refuses `>` elsewhere)."""
+        lines = block.split("\n")
+        if not all(line.startswith("> ") and not line[2].isspace() for line in lines):
+            raise Declined  # a lazy line, ">x"; "> " alone ends in a space, refused already
+        lines = [line[2:] for line in lines]
+        inner = "\n".join(lines)
+        return f"<blockquote>\n{self._paragraph(inner)}\n</blockquote>"
+
+    def _table(self, block: str) -> str:
+        """A header row, an alignment row and at least one row more, each `| ... |` with as many cells; the
+        alignment is dropped by the cleaner, so it is not written."""
+        rows = [_cells(line) for line in block.split("\n")]
+        if len(rows) < 3 or any(len(row) != len(rows[0]) for row in rows):
+            raise Declined
+        if not all(ALIGNMENT.fullmatch(cell) for cell in rows[1]):
+            raise Declined
+        head = "".join(f"<th>{self._inline(cell.strip(' '))}</th>\n" for cell in rows[0])
+        body = "".join(
+            "<tr>\n" + "".join(f"<td>{self._inline(cell.strip(' '))}</td>\n" for cell in row) + "</tr>\n"
+            for row in rows[2:]
+        )
+        return f"<table>\n<thead>\n<tr>\n{head}</tr>\n</thead>\n<tbody>\n{body}</tbody>\n</table>"
 
     def _heading(self, block: str) -> str:
         match = HEADING.fullmatch(block)
@@ -130,15 +174,22 @@ class _Page:
         return f"<{kind}>\n" + "\n".join(items) + f"\n</{kind}>"
 
     def _inline(self, span: str) -> str:
-        """Links, and emphasis: runs of `*` or `**` paired in turn, none inside another, each opening before
-        a letter and closing after one."""
+        """Code spans, links, and emphasis: runs of `*` or `**` paired in turn, none inside another, each
+        opening before a letter and closing after one."""
+        if "*" not in span and "[" not in span and "`" not in span:
+            return self._text(span)  # most list items, a table's cells
         out: list[str] = []
         opened = ""
         start = 0
-        for match in TOKEN.finditer(span):
-            out.append(self._text(span[start : match.start()]))
+        for match in _tokens(span):
+            if start < match.start():
+                out.append(self._text(span[start : match.start()]))
             start = match.end()
-            if match.group(1) is not None:
+            sign = span[match.start()]
+            if sign == "`":
+                out.append(_code(match.group(1)))
+                continue
+            if sign == "[":
                 out.append(self._link(match.group(1), match.group(2)))
                 continue
             run = match.group(0)
@@ -172,9 +223,43 @@ class _Page:
     def _text(self, text: str) -> str:
         if not text:
             return ""
-        if "[" in text or "]" in text or "_" in text:  # brackets outside links; underscores (emphasis)
-            raise Declined
-        return escape(self.converter.typeset(text, self.lang), quote=False).replace(NBSP, "&nbsp;")
+        if "[" in text or "]" in text or "_" in text or "`" in text or "|" in text:
+            raise Declined  # brackets outside links; underscores (emphasis); backticks, `|` outside code, tables
+        text = self.typeset(text, self.lang)
+        if "&" in text:  # the one sign to escape: `<` is refused, `>` only starts a quotation's line
+            text = text.replace("&", "&amp;")
+        return text.replace(NBSP, "&nbsp;") if NBSP in text else text
+
+
+KINDS = {"#": "h", "-": "ul", ">": "q", "|": "t"}  # a block's kind by its first character (digits: "ol")
+
+
+def _tokens(span: str) -> Iterator[re.Match[str]]:
+    """What `TOKEN.finditer(span)` finds, three times faster: the next sign that may start a token, then the
+    one expression starting with it (the engine tries an expression of alternatives at every position)."""
+    start = 0
+    while (sign := SIGN.search(span, start)) is not None:
+        match = TOKENS[span[sign.start()]].match(span, sign.start())
+        if match is None:
+            start = sign.start() + 1
+            continue
+        yield match
+        start = match.end()
+
+
+def _cells(line: str) -> list[str]:
+    """A table row's cells, between its borders (`_inline` refuses a cell with a `|` in a code span)."""
+    if len(line) < 2 or line[0] != "|" or line[-1] != "|":
+        raise Declined
+    return line[1:-1].split("|")
+
+
+def _code(code: str) -> str:
+    """A code span as Python-Markdown writes it, untouched by typography; spaces around it (which it strips)
+    are declined."""
+    if code[0].isspace() or code[-1].isspace():
+        raise Declined
+    return "<code>" + escape(code, quote=False).replace(NBSP, "&nbsp;") + "</code>"
 
 
 _NOT_SLUG = re.compile(r"[^\w\s-]")

@@ -20,7 +20,7 @@ from urllib.parse import unquote
 from mecasite.content.drafts import draft_hint, is_draft
 from mecasite.content.model import Item, ItemKey, Text
 from mecasite.content.schemas import COLLECTIONS, REF_KINDS
-from mecasite.markdown.convert import PLACEHOLDER
+from mecasite.markdown.convert import PLACEHOLDER, Converted
 from mecasite.markdown.prose import Heading
 from mecasite.problems import WARNING, Collector, Problem, did_you_mean
 from mecasite.site.targets import closest_ids, own_path
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from mecasite.render.views import Views  # which makes a LinkCheck: imported for the type only
 
 _HREF = re.compile(r'\shref="([^"]*)"')
+_HREF_AT = re.compile(r'href="([^"]*)"')  # searched for five times faster (a literal first); see typed_links
 _TEMPLATE_ID = re.compile(r'\bid="([A-Za-z][\w-]*)"')  # literal ids only: an id made of an expression is not known
 
 
@@ -44,7 +45,7 @@ class BodyLink:
 def typed_links(converted_html: str, body: str, first_line: int, kinds: frozenset[str]) -> list[BodyLink]:
     """The links of a converted body (id links still placeholders), as typed, each with where it was typed."""
     links, seen = [], set()
-    for value in _HREF.findall(converted_html):
+    for value in hrefs(converted_html):
         href = unescape(value)
         if href.startswith(PLACEHOLDER):  # an id link: partner/acme#x -> partner:acme#x
             kind, _, rest = href[len(PLACEHOLDER) :].partition("/")
@@ -53,6 +54,14 @@ def typed_links(converted_html: str, body: str, first_line: int, kinds: frozense
             seen.add(href)
             links.append(BodyLink(href, *position(body, href, first_line)))
     return links
+
+
+def hrefs(html: str) -> list[str]:
+    """What `_HREF.findall(html)` gives, found by the faster expression when each match has its space."""
+    found = list(_HREF_AT.finditer(html))
+    if all(html[m.start() - 1 : m.start()].isspace() for m in found):  # then the same matches as _HREF's
+        return [m.group(1) for m in found]
+    return _HREF.findall(html)  # `href="` after no space (in a text, say): _HREF may read on from elsewhere
 
 
 def position(body: str, href: str, first_line: int) -> tuple[int, int]:
@@ -267,6 +276,12 @@ class LinkCheck:
         """The headings of the item's default-language text, in order."""
         return self._converted_headings(item, self.views.site.config.default_language)
 
+    def remember(self, item: Item, text_lang: str, converted: Converted) -> Converted:
+        """A body the views just converted, whose headings a translation's page asks for next (its source's,
+        for its anchors): not converted a second time for them."""
+        self._headings.setdefault((item.key, text_lang), converted.headings)
+        return converted
+
     def _converted_headings(self, item: Item, text_lang: str) -> tuple[Heading, ...]:
         """From the Markdown pass alone: no links checked."""
         self.views._read_body(item.key, text_lang)
@@ -280,6 +295,7 @@ class LinkCheck:
 
 
 _LEVEL_ONE = re.compile(r" {0,3}#(?:[ \t]|$)")
+_ANY_LEVEL_ONE = re.compile(r"^ {0,3}#(?:[ \t]|$)", re.MULTILINE)  # one scan of a body that has none
 _SETEXT_ONE = re.compile(r" {0,3}=+[ \t]*$")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 
@@ -287,6 +303,8 @@ _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 def warn_level_one(text: Text, problems: Collector) -> None:
     """A warning at each level-1 heading of a body (`# Title`, or a line underlined with `===`): the page
     title is the page's one h1."""
+    if "=" not in text.body and not _ANY_LEVEL_ONE.search(text.body):
+        return  # no line to warn at (fences only take warnings away)
     fence, previous = "", ""
     for offset, line in enumerate(text.body.split("\n")):
         opened = _FENCE.match(line)

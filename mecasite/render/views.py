@@ -169,7 +169,7 @@ class Views:
         self._read_body(item.key, text_lang)
         text = item.texts[text_lang]
         try:
-            converted = self.markdown.convert(text.body, text_lang)
+            converted = self.link_check.remember(item, text_lang, self.markdown.convert(text.body, text_lang))
         except TooComplex as exc:
             self.problems.add(text.path, text.body_line + max(exc.line - 1, 0), exc.message, exc.hint)
             return Rendered("", (), (), ())
