@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sitekit import REPO, tree_digest
 
-from mecasite.build import records
+from mecasite.build import records, workers
 from mecasite.build.pipeline import build
 from mecasite.config.settings import load_config
 
@@ -242,3 +242,14 @@ def test_a_body_edit_renders_again_only_the_feed_entry_that_shows_that_text(tmp_
     assert after["fr/actions/atom.xml"] == before["fr/actions/atom.xml"]  # kept: it shows the French text
     assert "Ein neuer Satz." in (config.output_dir / "de/aktionen/atom.xml").read_text()
     assert tree_digest(config.output_dir) == clean_build_of(config_path, tmp_path / "clean")
+
+    # The entries handed to a build are kept for the next even when the memo holding them was emptied while it
+    # rendered (as a large site's list pages do): only the entry rendered then, and forgotten, is made again.
+    monkeypatch.setattr(workers, "MEMO_KEPT", 0)
+    for name, expected in (("vitamin", ["vitamin"]), ("transmit", ["transmit", "vitamin"])):  # vitamin's: forgotten
+        rendered.clear()
+        source = tmp_path / f"site/content/actions/{name}/de.md"
+        source.write_text(source.read_text() + "\nNoch ein Satz.\n")
+        build(config)
+        assert sorted(rendered) == [(action, "de") for action in expected]
+    assert tree_digest(config.output_dir) == clean_build_of(config_path, tmp_path / "clean2")

@@ -42,7 +42,7 @@ from mecasite.content.drafts import published
 from mecasite.content.model import Item, ItemKey, Model
 from mecasite.problems import Collector, Problem
 from mecasite.render.feeds import FEED_ENTRIES, kept_entries
-from mecasite.render.memo import Deps, Read, Readers
+from mecasite.render.memo import Deps, Entry, Key, Read, Readers
 from mecasite.render.renderer import Renderer
 from mecasite.site.resolve import resolve_site
 
@@ -77,6 +77,9 @@ class Records:
     pickled: Mapping[str, bytes] = field(default_factory=dict, repr=False, compare=False)
     # The feeds' entries with what each read (render/feeds.py), pickled: unpickled by `redo` alone.
     feed: bytes = field(default=b"", repr=False, compare=False)
+    # The entries of `feed` that `redo` handed to the build after an edit, for `after_build` to keep (the memo
+    # that holds them may be emptied while the build renders: workers.MEMO_KEPT).
+    handed: dict[Key, Entry] = field(default_factory=dict, repr=False, compare=False)
 
 
 def frame_of(config: SiteConfig) -> Frame:
@@ -167,9 +170,10 @@ def redo(previous: Records, renderer: Renderer, folders: Mapping[str, Folder]) -
         return None
     feeds = {lang: renderer.feed_path(lang) for lang in site.config.codes}
     todo = plan(old, site, change, previous.readers, (previous.notices, renderer.outdated), feeds)
-    for key, (value, meta, body) in (pickle.loads(previous.feed) if previous.feed else {}).items():
-        if meta.isdisjoint(change.meta) and body.isdisjoint(change.body):  # a feed's entry the edit left alone
-            renderer.views.memo.put(key, value, meta, body)
+    for key, entry in (pickle.loads(previous.feed) if previous.feed else {}).items():
+        if entry[1].isdisjoint(change.meta) and entry[2].isdisjoint(change.body):  # an entry the edit left alone
+            previous.handed[key] = entry
+            renderer.views.memo.put(key, *entry)
     paths = frozenset(page.output_path for page in todo.pages)
     extras = None if todo.extras else frozenset(feeds[lang] for lang in todo.feeds)
     return Redo(paths, extras, previous.page_problems)
@@ -222,7 +226,9 @@ def after_build(
         frozenset(renderer.used_strings),
         folders,
         pickled,
-        _feed_entries(renderer),
+        _feed_entries(
+            {**(previous.handed if previous else {}), **kept_entries(renderer.views.memo)}, renderer.site.config
+        ),
     )
 
 
@@ -261,11 +267,11 @@ class Index(Readers[str]):
         return meta, {**body, **{read: _pickled(pages) for read, pages in readers.body.items()}}
 
 
-def _feed_entries(renderer: Renderer) -> bytes:
-    """The feeds' entries the renderer kept (none when another process rendered the feeds), while there are no
-    more than twice what the feeds show: one left behind (its date changed) is not kept for ever."""
-    entries = kept_entries(renderer.views.memo)
-    return _pickled(entries) if 0 < len(entries) <= 2 * FEED_ENTRIES * len(renderer.site.config.codes) else b""
+def _feed_entries(entries: dict[Key, Entry], config: SiteConfig) -> bytes:
+    """The feeds' entries handed to this build and rendered by it (none when another process rendered the
+    feeds), while there are no more than twice what the feeds show: one left behind (its date changed) is not
+    kept for ever."""
+    return _pickled(entries) if 0 < len(entries) <= 2 * FEED_ENTRIES * len(config.codes) else b""
 
 
 def _pickled(value: object) -> bytes:
