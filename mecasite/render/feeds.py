@@ -60,7 +60,6 @@ def _entry(r: Renderer, action: LazyItem, changed: dt.date, lang: str) -> tuple[
         r.views.problems = outer
     if html is None:
         raise _Failed
-    r.views.problems.extend(raised)
     return Markup(html), raised
 
 
