@@ -121,6 +121,15 @@ CASES = {
         },
         "templates/_frame.html:14: template error: 'page' is undefined",
     ),
+    # A feed's entry is a template of its own, rendered once per action: its mistake is reported at its line.
+    "undefined variable in a feed entry": (
+        {
+            "templates/_atom_entry.xml": (REPO / "templates/_atom_entry.xml")
+            .read_text()
+            .replace("{{ action.summary }}", "{{ action.sumary }}")
+        },
+        "templates/_atom_entry.xml:6: template error: 'mecasite.render.views.LazyItem object' has no attribute 'sumary'",
+    ),
 }
 
 

@@ -161,3 +161,36 @@ def test_a_body_edit_that_changes_what_another_translation_lacks_gives_a_fresh_b
         assert _parity(problems) == _parity(Session(config.with_overrides(out=tmp_path / f"f{n}")).build().problems)
         warned.append(any("'Namur'" in message for _, _, message in _parity(problems)))
     assert warned == [True, False, True, False]
+
+
+# --- the feeds' entries ------------------------------------------------------------------------------------
+
+
+def test_an_edit_renders_again_only_the_feed_entries_showing_what_it_changed(tmp_path, monkeypatch):
+    """Each feed entry is kept with what it read and the warnings its body raised: a body edit renders its
+    entry alone, a French title edit the French entry and those of the feeds that fall back to it."""
+    from mecasite.render import feeds
+
+    warned = {"content/actions/gamma/en.md": text("Gamma en", "gamma-en", body="# A second title\n\nGamma.")}
+    config, session = _site(tmp_path, {**ACTIONS, **DATES, **warned})
+    rendered: list[tuple[str, str]] = []
+    entry = feeds._entry
+
+    def counted(r, action, changed, lang):
+        rendered.append((action.key[1], lang))
+        return entry(r, action, changed, lang)
+
+    monkeypatch.setattr(feeds, "_entry", counted)
+    source = config.root / "content/actions/alpha/en.md"
+    source.write_text(source.read_text().replace("Alpha.", "Alpha, edited."))
+    problems = session.update([source]).problems
+    assert rendered == [("alpha", "en")]
+    assert "Alpha, edited." in (config.output_dir / "en/actions/atom.xml").read_text()
+    fresh = Session(config.with_overrides(out=tmp_path / "fresh")).build().problems
+    assert [p for p in problems if "level-1" in p.message] == [p for p in fresh if "level-1" in p.message] != []
+    assert _files(config.output_dir) == _clean(config, tmp_path, 0)
+
+    rendered.clear()
+    _retitle(config, session, "content/actions/beta/fr.md", "Omega")
+    assert sorted(rendered) == [("beta", "de"), ("beta", "fr"), ("beta", "nl")]  # nl and de show the French
+    assert _files(config.output_dir) == _clean(config, tmp_path, 1)

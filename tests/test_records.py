@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sitekit import REPO, tree_digest
 
-from mecasite.build import records
+from mecasite.build import records, workers
 from mecasite.build.pipeline import build
 from mecasite.config.settings import load_config
 
@@ -209,3 +209,47 @@ def test_the_readers_index_kept_pickled_answers_as_the_index_it_was_saved_from()
     again = records.Index(*records.Index.saved(index))
     assert [again.of(m, b) for m, b in asked] == [readers.of(m, b) for m, b in asked]
     assert again.of([acme], []) == {"fr/partenaires/acme/index.html", "en/index.html"}
+
+
+def test_a_body_edit_renders_again_only_the_feed_entry_that_shows_that_text(tmp_path, monkeypatch):
+    """The feeds' entries are kept in the records with what each read: a build after a body edit renders the
+    edited text's entry in its own language's feed alone, and the feed is the one a clean build writes."""
+    from mecasite.render import feeds
+
+    config_path = real_project(tmp_path / "site")
+    config = load_config(config_path)
+    rendered: list[tuple[str, str]] = []
+    entry = feeds._entry
+
+    def counted(r, action, changed, lang):
+        rendered.append((action.key[1], lang))
+        return entry(r, action, changed, lang)
+
+    monkeypatch.setattr(feeds, "_entry", counted)
+    build(config)
+    actions = len(list((tmp_path / "site/content/actions").iterdir()))
+    assert sorted(rendered) == sorted(set(rendered)) and len(rendered) == actions * len(config.codes)  # once each
+    rendered.clear()
+    before = inodes(config.output_dir)
+
+    source = tmp_path / "site/content/actions/intermat/de.md"
+    source.write_text(source.read_text().replace("\n\n", "\n\nEin neuer Satz.\n\n", 1))
+    build(config)
+
+    assert rendered == [("intermat", "de")]
+    after = inodes(config.output_dir)
+    assert after["de/aktionen/atom.xml"] != before["de/aktionen/atom.xml"]
+    assert after["fr/actions/atom.xml"] == before["fr/actions/atom.xml"]  # kept: it shows the French text
+    assert "Ein neuer Satz." in (config.output_dir / "de/aktionen/atom.xml").read_text()
+    assert tree_digest(config.output_dir) == clean_build_of(config_path, tmp_path / "clean")
+
+    # The entries handed to a build are kept for the next even when the memo holding them was emptied while it
+    # rendered (as a large site's list pages do): only the entry rendered then, and forgotten, is made again.
+    monkeypatch.setattr(workers, "MEMO_KEPT", 0)
+    for name, expected in (("vitamin", ["vitamin"]), ("transmit", ["transmit", "vitamin"])):  # vitamin's: forgotten
+        rendered.clear()
+        source = tmp_path / f"site/content/actions/{name}/de.md"
+        source.write_text(source.read_text() + "\nNoch ein Satz.\n")
+        build(config)
+        assert sorted(rendered) == [(action, "de") for action in expected]
+    assert tree_digest(config.output_dir) == clean_build_of(config_path, tmp_path / "clean2")

@@ -4,7 +4,8 @@ After each build that swapped its output into place, the records keep: what each
 item and problems, from which the model it rendered is made again: build/reading.py), which pages
 read what (per item and language, meta and body: render/memo.py `Readers`, the index `changes.plan` asks;
 a build after an edit adds the reads of the pages it rendered, so it may name a read no longer made, which
-costs a page rendered too many, never a stale one), the problems each page raised, the "original
+costs a page rendered too many, never a stale one), the problems each page raised, the feeds' entries
+with what each read (a build after an edit renders again only those that read what it changed), the "original
 updated" notices and the interface strings used, with a fingerprint of everything else the pages depend on
 (the configuration, templates, static files, interface strings, the engine) and of the output it left.
 When that frame and the output are as recorded, the next build reads again only the item folders that
@@ -40,11 +41,12 @@ from mecasite.config.settings import SiteConfig
 from mecasite.content.drafts import published
 from mecasite.content.model import Item, ItemKey, Model
 from mecasite.problems import Collector, Problem
-from mecasite.render.memo import Deps, Read, Readers
+from mecasite.render.feeds import FEED_ENTRIES, kept_entries
+from mecasite.render.memo import Deps, Entry, Key, Read, Readers
 from mecasite.render.renderer import Renderer
 from mecasite.site.resolve import resolve_site
 
-VERSION = 5  # of the records' shape: another version is not read
+VERSION = 6  # of the records' shape: another version is not read
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,11 @@ class Records:
     # Each folder pickled on its own: a build after an edit saves again the bytes it loaded for the folders
     # it did not read again, and pickles only the others (the whole model was 0.25 s of pickling).
     pickled: Mapping[str, bytes] = field(default_factory=dict, repr=False, compare=False)
+    # The feeds' entries with what each read (render/feeds.py), pickled: unpickled by `redo` alone.
+    feed: bytes = field(default=b"", repr=False, compare=False)
+    # The entries of `feed` that `redo` handed to the build after an edit, for `after_build` to keep (the memo
+    # that holds them may be emptied while the build renders: workers.MEMO_KEPT).
+    handed: dict[Key, Entry] = field(default_factory=dict, repr=False, compare=False)
 
 
 def frame_of(config: SiteConfig) -> Frame:
@@ -97,7 +104,7 @@ def load(config: SiteConfig, frame: Frame, output: Iterable[tuple[str, int, int]
     """The last build's records, if they describe this frame and the output as it is now; else None."""
     try:
         with open(_path(config), "rb") as file:
-            version, recorded, left, index, page_problems, notices, used, pickled = pickle.load(file)
+            version, recorded, left, index, page_problems, notices, used, pickled, feed = pickle.load(file)
         if version != VERSION or not frame.holds(recorded) or left != files_fingerprint(output):
             return None
         readers = Index(*index)
@@ -106,7 +113,7 @@ def load(config: SiteConfig, frame: Frame, output: Iterable[tuple[str, int, int]
         return None
     model = Model(MappingProxyType({f.item.key: f.item for f in folders.values() if f.item is not None}))
     items = published(config, model)[0].items  # as the build made it from the same folders
-    return Records(recorded, left, items, readers, page_problems, notices, used, folders, pickled)
+    return Records(recorded, left, items, readers, page_problems, notices, used, folders, pickled, feed)
 
 
 def save(config: SiteConfig, records: Records) -> None:
@@ -124,7 +131,9 @@ def save(config: SiteConfig, records: Records) -> None:
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(tmp, "wb") as file:
-            pickle.dump((*state, records.used_strings, records.pickled), file, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(
+                (*state, records.used_strings, records.pickled, records.feed), file, protocol=pickle.HIGHEST_PROTOCOL
+            )
         os.replace(tmp, path)
     except OSError:
         try:
@@ -161,6 +170,10 @@ def redo(previous: Records, renderer: Renderer, folders: Mapping[str, Folder]) -
         return None
     feeds = {lang: renderer.feed_path(lang) for lang in site.config.codes}
     todo = plan(old, site, change, previous.readers, (previous.notices, renderer.outdated), feeds)
+    for key, entry in (pickle.loads(previous.feed) if previous.feed else {}).items():
+        if entry[1].isdisjoint(change.meta) and entry[2].isdisjoint(change.body):  # an entry the edit left alone
+            previous.handed[key] = entry
+            renderer.views.memo.put(key, *entry)
     paths = frozenset(page.output_path for page in todo.pages)
     extras = None if todo.extras else frozenset(feeds[lang] for lang in todo.feeds)
     return Redo(paths, extras, previous.page_problems)
@@ -213,6 +226,9 @@ def after_build(
         frozenset(renderer.used_strings),
         folders,
         pickled,
+        _feed_entries(
+            {**(previous.handed if previous else {}), **kept_entries(renderer.views.memo)}, renderer.site.config
+        ),
     )
 
 
@@ -249,6 +265,13 @@ class Index(Readers[str]):
         meta, body = readers._pickled if isinstance(readers, Index) else ({}, {})
         meta = {**meta, **{read: _pickled(pages) for read, pages in readers.meta.items()}}
         return meta, {**body, **{read: _pickled(pages) for read, pages in readers.body.items()}}
+
+
+def _feed_entries(entries: dict[Key, Entry], config: SiteConfig) -> bytes:
+    """The feeds' entries handed to this build and rendered by it (none when another process rendered the
+    feeds), while there are no more than twice what the feeds show: one left behind (its date changed) is not
+    kept for ever."""
+    return _pickled(entries) if 0 < len(entries) <= 2 * FEED_ENTRIES * len(config.codes) else b""
 
 
 def _pickled(value: object) -> bytes:

@@ -19,7 +19,7 @@ from markupsafe import Markup
 from mecasite.content.model import Item, ItemKey, sort_key
 from mecasite.content.strings import country_name
 from mecasite.render import worldmap
-from mecasite.render.view_data import ItemView, Quote
+from mecasite.render.view_data import Quote
 from mecasite.render.views import LazyItem, Views
 
 
@@ -33,9 +33,10 @@ def actions_by_year(views: Views, lang: str) -> list[tuple[int | None, list[Lazy
     return groups
 
 
-def newest_actions(views: Views, lang: str, count: int) -> list[ItemView]:
-    """The `count` newest actions, in timeline order (the feeds)."""
-    return [views.item(key, lang) for key, _, _ in _timeline(views, lang)[:count]]
+def newest_actions(views: Views, lang: str, count: int) -> list[LazyItem]:
+    """The `count` newest actions, in timeline order (the feeds: their views are made only for an entry not
+    rendered already)."""
+    return [LazyItem(views, key, lang, text_lang) for key, text_lang, _ in _timeline(views, lang)[:count]]
 
 
 def _timeline(views: Views, lang: str) -> list[tuple[ItemKey, str, int | None]]:

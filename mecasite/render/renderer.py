@@ -25,11 +25,11 @@ from mecasite.content.strings import MissingString, Strings, language_in
 from mecasite.markdown.convert import MarkdownRenderer
 from mecasite.markdown.typography import typography
 from mecasite.problems import Collector
-from mecasite.render import lists, worldmap
+from mecasite.render import feeds, lists, worldmap
 from mecasite.render.body_links import template_ids
 from mecasite.render.cards import Card, palette_from_css
 from mecasite.render.environment import Environment
-from mecasite.render.extra_files import feed_context, root_context, sitemap_context
+from mecasite.render.extra_files import root_context, sitemap_context
 from mecasite.render.frame import Outdated, Translate
 from mecasite.render.hosting import HOST_FILES, serves_robots
 from mecasite.render.media import MediaTable, absolute
@@ -215,8 +215,10 @@ class Renderer:
     def _feed(self, lang: str, deps: Deps | None) -> bytes | None:
         if deps is not None:
             self.views.reads = deps[self.feed_path(lang)] = (set(), set())
-        feed = self._render("atom.xml", feed_context(self, lang))
-        self.views.reads = None
+        try:
+            feed = feeds.render_feed(self, lang)
+        finally:
+            self.views.reads = None
         return None if feed is None else feed.encode()
 
     def extras(self, deps: Deps | None = None) -> dict[str, Callable[[], bytes | None]]:
