@@ -253,3 +253,28 @@ def test_a_body_edit_renders_again_only_the_feed_entry_that_shows_that_text(tmp_
         build(config)
         assert sorted(rendered) == [(action, "de") for action in expected]
     assert tree_digest(config.output_dir) == clean_build_of(config_path, tmp_path / "clean2")
+
+
+def test_after_a_build_rendered_in_forked_processes_an_edit_renders_one_feed_entry(tmp_path, monkeypatch):
+    """A large site's feeds are rendered by a forked process: their entries come back to the records, so the
+    first build after an edit renders only the edited text's entry, not the whole feed of its language."""
+    from mecasite.render import feeds
+
+    config_path = real_project(tmp_path / "site")
+    config = load_config(config_path)
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 0)
+    build(config, jobs=2)  # rendered by this process and a forked one, which made the feeds
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 10_000)  # the edit's pages in this process, to count them
+    rendered: list[tuple[str, str]] = []
+    entry = feeds._entry
+
+    def counted(r, action, changed, lang):
+        rendered.append((action.key[1], lang))
+        return entry(r, action, changed, lang)
+
+    monkeypatch.setattr(feeds, "_entry", counted)
+    source = tmp_path / "site/content/actions/intermat/de.md"
+    source.write_text(source.read_text().replace("\n\n", "\n\nEin neuer Satz.\n\n", 1))
+    build(config)
+    assert rendered == [("intermat", "de")]
+    assert tree_digest(config.output_dir) == clean_build_of(config_path, tmp_path / "clean")

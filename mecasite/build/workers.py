@@ -6,8 +6,9 @@ writes them straight into the staging folder and checks their links there, again
 the build writes, so that no page travels back to the parent. What comes back is small: problems, the
 interface strings used, the links to an anchor on another page (checked once every page exists), and the
 files written; for the preview (`track`), also what it keeps of each page: digest, links and anchors, what
-the page read, and the list cards. The model is loaded once, before the fork; a forked process copies the
-memory pages of it that it touches, which is why the building process renders a share too.
+the page read, and the list cards; the feeds' entries too, for the preview or the records. The model is loaded
+once, before the fork; a forked process copies the memory pages of it that it touches, which is why the
+building process renders a share too.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from mecasite.build.processes import CAN_FORK, fork_pool
 from mecasite.build.writer import Staging, content_digest
 from mecasite.problems import Collector, Problem
 from mecasite.render.body_links import merge_fallback_copies
+from mecasite.render.feeds import kept_entries
 from mecasite.render.memo import Deps, Entry, Key
 from mecasite.render.renderer import Renderer
 from mecasite.site.resolve import Page
@@ -125,7 +127,7 @@ def render_into(
         outcome.scans.update(result.scans)
         outcome.deps.update(result.deps)
         outcome.page_problems.update(result.page_problems)
-        for key, entry in result.cards if forked else ():  # the preview's first edits need not make them
+        for key, entry in result.cards if forked else ():  # the next edit (preview) or build need not make them
             renderer.views.memo.put(key, *entry)
     # One problem for a link that fails on several pages showing one text; sorted, so that the report does
     # not depend on which process finished first.
@@ -144,7 +146,8 @@ class _TaskResult:
     digests: dict[str, bytes] = field(default_factory=dict)
     scans: dict[str, Scan] = field(default_factory=dict)
     deps: Deps = field(default_factory=dict)
-    cards: list[tuple[Key, Entry]] = field(default_factory=list)  # the list cards rendered, as memo entries
+    # Memo entries for the parent: the list cards rendered (tracking), the feeds' entries (tracking or reads)
+    cards: list[tuple[Key, Entry]] = field(default_factory=list)
     page_problems: dict[str, list[Problem]] = field(default_factory=dict)
 
 
@@ -202,6 +205,8 @@ def _render_task(job: _Job, task: tuple[int, int]) -> _TaskResult:
             for key, entry in list(renderer.views.memo.entries.items())[memo_before:]
             if key[0] == "partial"
         ]
+    if index == EXTRAS and job.extra_deps is not None:  # the feeds' entries, for the records (render/feeds.py)
+        result.cards += kept_entries(renderer.views.memo).items()
     return result
 
 
