@@ -144,3 +144,18 @@ MARKDOWN_PIECES = [
     "é",
     "\\",
 ]
+
+
+def counted_feed_entries(monkeypatch) -> list[tuple[str, str]]:
+    """The (action id, feed language) of each feed entry rendered from now on in this process, in order."""
+    from mecasite.render import feeds
+
+    rendered: list[tuple[str, str]] = []
+    entry = feeds._entry
+
+    def counted(r, action, changed, lang):
+        rendered.append((action.key[1], lang))
+        return entry(r, action, changed, lang)
+
+    monkeypatch.setattr(feeds, "_entry", counted)
+    return rendered

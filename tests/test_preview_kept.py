@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from sitekit import CONFIG, text, write_site
+from sitekit import CONFIG, counted_feed_entries, text, write_site
 
 from mecasite.build.links import scan
 from mecasite.build.pipeline import build
@@ -169,18 +169,9 @@ def test_a_body_edit_that_changes_what_another_translation_lacks_gives_a_fresh_b
 def test_an_edit_renders_again_only_the_feed_entries_showing_what_it_changed(tmp_path, monkeypatch):
     """Each feed entry is kept with what it read and the warnings its body raised: a body edit renders its
     entry alone, a French title edit the French entry and those of the feeds that fall back to it."""
-    from mecasite.render import feeds
-
     warned = {"content/actions/gamma/en.md": text("Gamma en", "gamma-en", body="# A second title\n\nGamma.")}
     config, session = _site(tmp_path, {**ACTIONS, **DATES, **warned})
-    rendered: list[tuple[str, str]] = []
-    entry = feeds._entry
-
-    def counted(r, action, changed, lang):
-        rendered.append((action.key[1], lang))
-        return entry(r, action, changed, lang)
-
-    monkeypatch.setattr(feeds, "_entry", counted)
+    rendered = counted_feed_entries(monkeypatch)
     source = config.root / "content/actions/alpha/en.md"
     source.write_text(source.read_text().replace("Alpha.", "Alpha, edited."))
     problems = session.update([source]).problems

@@ -11,7 +11,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from sitekit import REPO, tree_digest
+from sitekit import REPO, counted_feed_entries, tree_digest
 
 from mecasite.build import records, workers
 from mecasite.build.pipeline import build
@@ -214,18 +214,9 @@ def test_the_readers_index_kept_pickled_answers_as_the_index_it_was_saved_from()
 def test_a_body_edit_renders_again_only_the_feed_entry_that_shows_that_text(tmp_path, monkeypatch):
     """The feeds' entries are kept in the records with what each read: a build after a body edit renders the
     edited text's entry in its own language's feed alone, and the feed is the one a clean build writes."""
-    from mecasite.render import feeds
-
     config_path = real_project(tmp_path / "site")
     config = load_config(config_path)
-    rendered: list[tuple[str, str]] = []
-    entry = feeds._entry
-
-    def counted(r, action, changed, lang):
-        rendered.append((action.key[1], lang))
-        return entry(r, action, changed, lang)
-
-    monkeypatch.setattr(feeds, "_entry", counted)
+    rendered = counted_feed_entries(monkeypatch)
     build(config)
     actions = len(list((tmp_path / "site/content/actions").iterdir()))
     assert sorted(rendered) == sorted(set(rendered)) and len(rendered) == actions * len(config.codes)  # once each
@@ -258,21 +249,12 @@ def test_a_body_edit_renders_again_only_the_feed_entry_that_shows_that_text(tmp_
 def test_after_a_build_rendered_in_forked_processes_an_edit_renders_one_feed_entry(tmp_path, monkeypatch):
     """A large site's feeds are rendered by a forked process: their entries come back to the records, so the
     first build after an edit renders only the edited text's entry, not the whole feed of its language."""
-    from mecasite.render import feeds
-
     config_path = real_project(tmp_path / "site")
     config = load_config(config_path)
     monkeypatch.setattr(workers, "PARALLEL_FROM", 0)
     build(config, jobs=2)  # rendered by this process and a forked one, which made the feeds
     monkeypatch.setattr(workers, "PARALLEL_FROM", 10_000)  # the edit's pages in this process, to count them
-    rendered: list[tuple[str, str]] = []
-    entry = feeds._entry
-
-    def counted(r, action, changed, lang):
-        rendered.append((action.key[1], lang))
-        return entry(r, action, changed, lang)
-
-    monkeypatch.setattr(feeds, "_entry", counted)
+    rendered = counted_feed_entries(monkeypatch)
     source = tmp_path / "site/content/actions/intermat/de.md"
     source.write_text(source.read_text().replace("\n\n", "\n\nEin neuer Satz.\n\n", 1))
     build(config)
