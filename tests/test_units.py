@@ -155,7 +155,7 @@ def test_the_real_front_matter_is_read_without_the_parser_as_the_parser_reads_it
 
 PIECES = ["#", ":", ": ", "'", '"', "\\", ",", "[", "]", "{", "}", "&", "*", "!", "|", ">", "%", "@", "`", "?", "~",
           "\t", "\u2028", "\u0085", "\ufeff", "\u00a0", "  ", "null", "Null", "yes", "😀", "_", "/", "+"]  # fmt: skip
-SAFE = ["a", "Z", "0", "9", " ", ".", "-", "é", "’", "word", "2014-03-01"]
+SAFE = ["a", "Z", "0", "9", " ", ".", "-", "é", "’", "😀", "word", "2014-03-01"]
 
 
 def _values(pieces: list[str]):
@@ -187,7 +187,8 @@ def test_any_lines_read_without_the_parser_are_read_as_the_parser_reads_them(gen
 @pytest.mark.parametrize(
     "text",
     ['title: "Le salon"\nslug: le-salon\npartners: [acme, b2b]\ndate: 2014\n', "a: null\nb: [x, Null]\nc: []\n",
-     'a: ""\nb: "  spaced  "\nc: Déjà vu’s 2.0\n', "a: one  two", "# why\na: b\n\n# d: e\nc: [x]\n\n"],
+     'a: ""\nb: "  spaced  "\nc: Déjà vu’s 2.0\n', "a: one  two", "# why\na: b\n\n# d: e\nc: [x]\n\n",
+     "a: 😀 ok\nb: [é, 😀]\n"],
 )  # fmt: skip
 def test_simple_lines_are_read_without_the_parser(text):
     assert _same_reading(text, 1)
@@ -196,7 +197,7 @@ def test_simple_lines_are_read_without_the_parser(text):
 @pytest.mark.parametrize(
     "text",
     ["a: b # note\n", "a: 'b'\n", 'a: "b"c"\n', 'a: "b\\"c"\n', 'a: "b\\nc"\n', "a: b: c\n", "a: [b,c]\n", "a: 1\na: 2\n",
-     "a:\n", "a: ~\n", "a: b\tc\n", "a: b\u2028c\n", "a: \u2029b\n", "a: \ufeffb\n", "a: b \n", "a: 😀\n", "#\tnote\na: b\n", "# only a comment\n", ""],
+     "a:\n", "a: ~\n", "a: b\tc\n", "a: b\u2028c\n", "a: \u2029b\n", "a: \ufeffb\n", "a: b \n", "#\tnote\na: b\n", "# only a comment\n", ""],
 )  # fmt: skip
 def test_anything_else_is_left_to_the_parser(text):
     assert yamldoc._simple(text, 0) is None
