@@ -268,9 +268,9 @@ class Index(Readers[str]):
 
 
 def _feed_entries(entries: dict[Key, Entry], config: SiteConfig) -> bytes:
-    """The feeds' entries handed to this build and rendered by it (none when another process rendered the
-    feeds), while there are no more than twice what the feeds show: one left behind (its date changed) is not
-    kept for ever."""
+    """The feeds' entries handed to this build and rendered by it (a forked process that rendered the feeds
+    sends its entries back: workers.py), while there are no more than twice what the feeds show: one left
+    behind (its date changed) is not kept for ever."""
     return _pickled(entries) if 0 < len(entries) <= 2 * FEED_ENTRIES * len(config.codes) else b""
 
 
