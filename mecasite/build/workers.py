@@ -127,7 +127,7 @@ def render_into(
         outcome.scans.update(result.scans)
         outcome.deps.update(result.deps)
         outcome.page_problems.update(result.page_problems)
-        for key, entry in result.cards if forked else ():  # the next edit (preview) or build need not make them
+        for key, entry in result.kept if forked else ():  # the next edit (preview) or build need not make them
             renderer.views.memo.put(key, *entry)
     # One problem for a link that fails on several pages showing one text; sorted, so that the report does
     # not depend on which process finished first.
@@ -147,7 +147,7 @@ class _TaskResult:
     scans: dict[str, Scan] = field(default_factory=dict)
     deps: Deps = field(default_factory=dict)
     # Memo entries for the parent: the list cards rendered (tracking), the feeds' entries (tracking or reads)
-    cards: list[tuple[Key, Entry]] = field(default_factory=list)
+    kept: list[tuple[Key, Entry]] = field(default_factory=list)
     page_problems: dict[str, list[Problem]] = field(default_factory=dict)
 
 
@@ -200,13 +200,13 @@ def _render_task(job: _Job, task: tuple[int, int]) -> _TaskResult:
             path: (tuple(m), tuple(b)) for path, (m, b) in (job.extra_deps if index == EXTRAS else deps).items()
         }
     if track:
-        result.cards = [
+        result.kept = [
             (key, entry)
             for key, entry in list(renderer.views.memo.entries.items())[memo_before:]
             if key[0] == "partial"
         ]
-    if index == EXTRAS and job.extra_deps is not None:  # the feeds' entries, for the records (render/feeds.py)
-        result.cards += kept_entries(renderer.views.memo).items()
+    if index == EXTRAS and reads:  # the feeds' entries, for the records or the preview (render/feeds.py)
+        result.kept += kept_entries(renderer.views.memo).items()
     return result
 
 
