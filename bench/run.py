@@ -285,6 +285,11 @@ def main() -> None:
             f"{fmt(ratio, 7, 2)} {fmt(target, 7, 2)}"
         )
     print("x Hugo: the wall time divided by Hugo's clean build in the same run; target: issue 18's.")
+    if hugo_runs:
+        # The machine's speed drifts by a third within an hour, for our build more than for Hugo's: the
+        # ratio of each pair, built in turn, shows how far one run can be from the median.
+        pairs = " ".join(f"{ours['wall'] / theirs['wall']:.2f}" for ours, theirs in zip(clean, hugo_runs, strict=True))
+        print(f"clean build / Hugo's, each pair built in turn: {pairs}")
     if not args.dir:
         shutil.rmtree(work, ignore_errors=True)
 
