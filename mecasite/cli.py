@@ -266,13 +266,14 @@ def cmd_translations(config: SiteConfig, args: argparse.Namespace) -> int:
     model = load_model(config)
     states = all_states(config, model)
     # Imported by the commands that use them: a build never needs them (the report compiles its template).
-    from mecasite.commands.report import as_json, dashboard_for, table
+    from mecasite.commands.report import as_json, dashboard_for, drafts_of, table
     from mecasite.content.parity import check_parity
 
     parity = check_parity(config, model, Collector())
-    print(table(config, states), end="")
+    drafts = drafts_of(model)
+    print(table(config, states, drafts), end="")
     folder = args.report_dir if args.report_dir.is_absolute() else config.root / args.report_dir
-    write_file_atomic(folder / "translations.json", as_json(config, states, parity).encode())
+    write_file_atomic(folder / "translations.json", as_json(config, states, parity, drafts).encode())
     write_file_atomic(folder / "translations.html", dashboard_for(config, model, states, parity, folder).encode())
     print(f"report written to {folder / 'translations.html'} and translations.json")
     return 0

@@ -142,6 +142,23 @@ def test_translations_report_lists_every_item_and_language(tmp_path, capsys):
     assert not (tmp_path / "public").exists()  # the report is not part of the site
 
 
+def test_the_translations_report_marks_drafts(tmp_path, capsys):
+    """A draft is listed with its translations, which are wanted too, and marked as not published, in the
+    table, the JSON and the dashboard; the other items are not."""
+    config_path = write_site(tmp_path, {"content/actions/fair/item.yaml": "date: 2014-05-02\ndraft: true\n"})
+    code, out = run(config_path, "translations", capsys=capsys)
+    assert code == 0
+    rows = {line.split()[0]: line.split()[1:] for line in out.splitlines() if "/" in line.split(" ", 1)[0]}
+    assert rows["actions/fair"] == ["(draft)", "source", "up", "to", "date", "missing", "missing"]
+    assert rows["partners/acme"][0] == "source"
+    report = json.loads((tmp_path / "reports/translations.json").read_text())
+    drafts = {(i["collection"], i["id"]) for i in report["items"] if i["draft"]}
+    assert drafts == {("actions", "fair")}
+    html = Doc((tmp_path / "reports/translations.html").read_text())
+    marked = [th["text"] for th in html.find_all("th") if "draft: not published" in th["text"]]
+    assert len(marked) == 1 and marked[0].startswith("actions/fair")
+
+
 def test_an_old_slug_keeps_its_address_working(tmp_path):
     site = build_site(write_site(tmp_path, {FAIR_EN: text("The fair", "fair", old_slugs="[trade-fair]")}))
     moved = site.doc("/international/en/actions/trade-fair/")

@@ -1,6 +1,8 @@
 """The translation report: every item x language, as a terminal table, JSON for tools, and an HTML dashboard.
 
-The dashboard is a single self-contained file for editors to open locally; it is never part of the site.
+The dashboard is a single self-contained file for editors to open locally; it is never part of the site. A
+draft (`draft: true`, content/drafts.py) is listed like any item, and marked: its translations are wanted too,
+but nothing of it is published yet.
 """
 
 from __future__ import annotations
@@ -14,18 +16,25 @@ import jinja2
 
 from mecasite.commands.history import Change, changes_since
 from mecasite.config.settings import SiteConfig
-from mecasite.content.model import Model
+from mecasite.content.drafts import is_draft
+from mecasite.content.model import ItemKey, Model
 from mecasite.content.translations import HASH_FIELD, OUTDATED, STATES, WORDS, State, finding, summary
 from mecasite.problems import Collector
 from mecasite.site.resolve import resolve_site
 from mecasite.sources.files import read_text
 
 
-def table(config: SiteConfig, states: Sequence[State]) -> str:
-    """A plain-text table: one row per item, one column per language."""
+def drafts_of(model: Model) -> frozenset[ItemKey]:
+    """The items the report marks as drafts."""
+    return frozenset(key for key, item in model.items.items() if is_draft(item))
+
+
+def table(config: SiteConfig, states: Sequence[State], drafts: frozenset[ItemKey] = frozenset()) -> str:
+    """A plain-text table: one row per item (a draft's marked), one column per language."""
     rows: dict[str, dict[str, str]] = {}
     for state in states:
-        rows.setdefault(f"{state.collection}/{state.id}", {})[state.lang] = state.status
+        mark = " (draft)" if (state.collection, state.id) in drafts else ""
+        rows.setdefault(f"{state.collection}/{state.id}{mark}", {})[state.lang] = state.status
     width = max([len(name) for name in rows] + [4])
     columns = [max(len(s) for s in STATES)] * len(config.codes)
     lines = ["item".ljust(width) + "  " + "  ".join(c.ljust(w) for c, w in zip(config.codes, columns, strict=False))]
@@ -46,9 +55,15 @@ def table(config: SiteConfig, states: Sequence[State]) -> str:
 Parity = Mapping[tuple[str, str, str], int]  # (collection, id, lang) -> parity findings (content/parity.py)
 
 
-def as_json(config: SiteConfig, states: Sequence[State], parity: Parity | None = None) -> str:
+def as_json(
+    config: SiteConfig, states: Sequence[State], parity: Parity | None = None, drafts: frozenset[ItemKey] = frozenset()
+) -> str:
     parity = parity or {}
-    items = [s.as_dict() | {"parity_findings": parity.get((s.collection, s.id, s.lang), 0)} for s in states]
+    items = [
+        s.as_dict()
+        | {"parity_findings": parity.get((s.collection, s.id, s.lang), 0), "draft": (s.collection, s.id) in drafts}
+        for s in states
+    ]
     return (
         json.dumps(
             {
@@ -80,6 +95,7 @@ td small, th small { display: block; font-weight: 400; }
 .s-up-to-date { color: #176f2c; } .s-source { color: #555; } .s-outdated { color: #8a4b00; background: #fff4e0; }
 .s-missing, .s-fallback { color: #a00; background: #fdeaea; }
 .parity { display: block; font-weight: 400; color: #8a4b00; }
+th small.draft { color: #555; font-style: italic; }
 .diff { white-space: pre-wrap; border: 1px solid #ccc; padding: .5rem .8rem; background: #fafafa; }
 del { background: #fdd; color: #700; } ins { background: #dfd; color: #050; text-decoration: none; }
 code { font-size: .9em; }
@@ -101,7 +117,7 @@ its file and to its page in the preview (<code>make serve</code>, at {{ preview 
 <thead><tr><th scope="col">Item</th>{% for lang in langs %}<th scope="col">{{ lang }}</th>{% endfor %}</tr></thead>
 <tbody>
 {% for name, row in rows.items() %}{% set src = row[default] %}
-<tr><th scope="row"><code>{{ name }}</code><small><a href="{{ files[src.source] }}">{{ src.source }}</a></small></th>
+<tr><th scope="row"><code>{{ name }}</code>{% if (src.collection, src.id) in drafts %}<small class="draft">draft: not published</small>{% endif %}<small><a href="{{ files[src.source] }}">{{ src.source }}</a></small></th>
 {% for lang in langs %}{% set s = row[lang] %}{% set key = (s.collection, s.id, s.lang) %}{% set n = parity.get(key, 0) %}
 <td class="status s-{{ s.status | replace(' ', '-') }}">{% if s.status != 'missing' %}<a href="{{ files[s.path] }}">{% endif %}{{ words[s.status] }}{% if n %} <span class="parity">{{ n }} parity finding{{ 's' if n != 1 }}</span>{% endif %}{% if s.status != 'missing' %}</a>{% endif %}
 {% if key in pages %}<small><a href="{{ preview }}{{ pages[key] }}">preview</a></small>{% endif %}
@@ -139,10 +155,11 @@ def dashboard(
     pages: Mapping[Key, str] | None = None,
     changes: Mapping[Key, Change] | None = None,
     folder: Path | None = None,
+    drafts: frozenset[ItemKey] = frozenset(),
 ) -> str:
     """The dashboard as HTML. `pages`: each item's page address per language, relative to the site root;
     `changes`: what changed in the original of each outdated translation; `folder`: where the file is written,
-    which its links to the content files are relative to."""
+    which its links to the content files are relative to; `drafts`: the items to mark as drafts."""
     folder = folder or config.root / "reports"
     rows: dict[str, dict[str, State]] = {}
     files: dict[str, str] = {}
@@ -165,6 +182,7 @@ def dashboard(
         files=files,
         hints={(s.collection, s.id, s.lang): finding(s)[1] for s in states},
         preview=f"http://127.0.0.1:8000{config.base_path}",
+        drafts=drafts,
     )
 
 
@@ -185,4 +203,4 @@ def dashboard_for(config: SiteConfig, model: Model, states: Sequence[State], par
     now = {source: read_text(config.root / source) for source, _ in recorded.values()}
     found = changes_since(config.root, {key: now[key[0]] for key in recorded.values()}) if recorded else {}
     changes = {key: found[wanted] for key, wanted in recorded.items()}
-    return dashboard(config, states, parity, pages, changes, folder)
+    return dashboard(config, states, parity, pages, changes, folder, drafts_of(model))
