@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from html import escape, unescape
 
 from babel.units import format_unit
@@ -131,8 +130,8 @@ def place_media(html: str, lookup: Lookup, is_file: Callable[[str], bool], base_
 _MEDIA_URL = re.compile(r'(\s(?:src|href)="|\ssrcset="|, )(/[^"\s,]*media/)')
 
 
-@lru_cache(maxsize=256)  # four feeds of fifty bodies: the preview renders one again on most edits (10 ms)
 def absolute(html: str, base_path: str, base_url: str) -> str:
-    """The media addresses of `html` made absolute (the Atom feed is read away from the site)."""
+    """The media addresses of `html` made absolute (the Atom feed is read away from the site). Not cached: a
+    feed's entry is rendered once and kept (render/feeds.py)."""
     prefix = base_path + "media/"
     return _MEDIA_URL.sub(lambda m: m.group(1) + (base_url + "media/" if m.group(2) == prefix else m.group(2)), html)
