@@ -16,6 +16,12 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(REPO / "build.py"), *args], capture_output=True, text=True, cwd=REPO)
 
 
+# What a template can read of an item (render/view_data.py ItemView), as a mistake's message lists it.
+ITEM_HAS = (
+    "actions, countries, date, date_text, html, id, key, lang, linked, partners, picture, quotes, related, summary, "
+    "title, url, website"
+)
+
 CASES = {
     "unknown field with a suggestion": (
         {"content/partners/acme/item.yaml": "country: NL\ncontry: BE\n"},
@@ -128,7 +134,16 @@ CASES = {
             .read_text()
             .replace("{{ action.summary }}", "{{ action.sumary }}")
         },
-        "templates/_atom_entry.xml:6: template error: 'mecasite.render.views.LazyItem object' has no attribute 'sumary'",
+        "templates/_atom_entry.xml:6: template error: an item has no attribute 'sumary' (it has: " + ITEM_HAS + ")",
+    ),
+    # A list's card is rendered from the item's view: its mistake names what an item has, not a Python class.
+    "undefined attribute in a list card": (
+        {
+            "templates/_action_card.html": (REPO / "templates/_action_card.html")
+            .read_text()
+            .replace("{{ item.title }}", "{{ item.titel }}")
+        },
+        "templates/_action_card.html:4: template error: an item has no attribute 'titel' (it has: " + ITEM_HAS + ")",
     ),
 }
 

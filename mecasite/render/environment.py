@@ -14,6 +14,9 @@ hundred times and a list of actions a dozen times a card. What it writes is the 
 - A call, `t('share.title')`, `lang_attr(...)`, `item.picture(...)`: Jinja's `Context.call` asks each
   callable twice whether it wants the context handed in (`pass_context`). A plain function or method that
   was not marked so is called at once; anything else (a macro, a marked function) as Jinja does.
+
+And one thing made clearer: a template's mistake about one of our values (`{{ item.titel }}`) says what the
+value has (`Undefined`), not the name of a Python class.
 """
 
 from __future__ import annotations
@@ -86,3 +89,26 @@ class Environment(jinja2.Environment):
 
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
         return {**self.globals, **(d or {})}
+
+
+class Undefined(jinja2.StrictUndefined):
+    """Jinja's StrictUndefined (a typo in a template is an error, never an empty string), whose message, for a
+    value of ours, says what it has: "an item has no attribute 'titel' (it has: countries, date, ...)", not
+    "'mecasite.render.view_data.ItemView object' has no attribute 'titel'"."""
+
+    __slots__ = ()
+
+    @property
+    def _undefined_message(self) -> str:
+        value, name = self._undefined_obj, self._undefined_name
+        ours = type(value).__module__.startswith("mecasite.")
+        if self._undefined_hint or not ours or not isinstance(name, str):
+            return str(super()._undefined_message)
+        shown = value.view() if callable(getattr(type(value), "view", None)) else value  # a LazyItem: its view
+        kind = type(shown).__name__
+        what = _CALLED.get(kind, f"a {kind}")
+        has = ", ".join(sorted(n for n in dir(shown) if not n.startswith(("_", "render_"))))
+        return f"{what} has no attribute {name!r} (it has: {has})"
+
+
+_CALLED = {"ItemView": "an item", "Frame": "the page's frame", "Link": "a link", "Quote": "a quote"}

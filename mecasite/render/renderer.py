@@ -1,7 +1,8 @@
 """Rendering: the resolved site and its views through the Jinja templates, into {output path: bytes}.
 
 Reads the model, never changes it; writes nothing (the writer does). Every template is autoescaped and uses
-StrictUndefined: a typo in a template is an error naming the template and line, never an empty string.
+StrictUndefined: a typo in a template is an error naming the template and line, never an empty string (and,
+for an item or another value of ours, what it has: environment.Undefined).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from mecasite.problems import Collector
 from mecasite.render import feeds, lists, worldmap
 from mecasite.render.body_links import template_ids
 from mecasite.render.cards import Card, palette_from_css
-from mecasite.render.environment import Environment
+from mecasite.render.environment import Environment, Undefined
 from mecasite.render.extra_files import root_context, sitemap_context
 from mecasite.render.frame import Outdated, Translate
 from mecasite.render.hosting import HOST_FILES, serves_robots
@@ -91,7 +92,8 @@ class Renderer:
         self._templates: dict[str, jinja2.Template] = {}
 
     def _environment(self, folder: Path, bytecode_cache: jinja2.BytecodeCache | None) -> jinja2.Environment:
-        options = {**JINJA_OPTIONS, "undefined": getattr(jinja2, str(JINJA_OPTIONS["undefined"]))}
+        # StrictUndefined, as JINJA_OPTIONS names it, with messages that say what one of our values has
+        options = {**JINJA_OPTIONS, "undefined": Undefined}
         env = Environment(  # the options are engine.JINJA_OPTIONS, part of the engine key
             loader=jinja2.FileSystemLoader(folder), bytecode_cache=bytecode_cache, **options
         )
