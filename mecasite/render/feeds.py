@@ -47,14 +47,14 @@ def render_feed(r: Renderer, lang: str) -> str | None:
             entries.append(html)
     except _Failed:
         return None
-    return r._render("atom.xml", {**context, "entries": Markup("".join(entries))})  # each escaped already
+    return r.render_template("atom.xml", {**context, "entries": Markup("".join(entries))})  # each escaped already
 
 
 def _entry(r: Renderer, action: LazyItem, changed: dt.date, lang: str) -> tuple[Markup, tuple[Problem, ...]]:
     outer, r.views.problems = r.views.problems, Collector()  # what the body raises, kept with the entry
     try:
         context = {"action": action, "changed": changed, "lang": lang, "base_url": r.site.config.base_url}
-        html = r._render("_atom_entry.xml", context)
+        html = r.render_template("_atom_entry.xml", context)
         raised = tuple(r.views.problems.problems)
     finally:
         r.views.problems = outer

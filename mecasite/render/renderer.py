@@ -169,7 +169,7 @@ class Renderer:
                 )
                 self.views.reads = None
                 continue
-            html = self._render(TEMPLATES[page.kind], context)
+            html = self.render_template(TEMPLATES[page.kind], context)
             self.views.reads = None
             if html is not None:
                 yield page.output_path, html.encode()
@@ -249,7 +249,7 @@ class Renderer:
         return {path: data for path, data in rendered.items() if data is not None}
 
     def _render_bytes(self, template: str, context: Callable[[], Context]) -> bytes | None:
-        out = self._render(template, context())
+        out = self.render_template(template, context())
         return None if out is None else out.encode()
 
     def source_of(self, path: str, href: str) -> tuple[str, int]:
@@ -268,7 +268,8 @@ class Renderer:
     def feed_path(self, lang: str) -> str:
         return self.site.list_page("actions", lang).url + "atom.xml"
 
-    def _render(self, template: str, context: Context) -> str | None:
+    def render_template(self, template: str, context: Context) -> str | None:
+        """`template` rendered with `context`; None when it fails, its problem added at the template's line."""
         try:
             return self.template(template).render(context)
         except jinja2.TemplateSyntaxError as exc:
