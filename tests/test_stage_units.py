@@ -87,3 +87,33 @@ def test_a_folder_is_the_builds_own_only_when_all_its_files_are(tmp_path):
     (out / "mine.txt").write_text("the editor's")
     assert foreign_files(out, ledger) == ["mine.txt"]
     assert "1 file that the last build did not write" in replace_refusal(out, ledger)[0]
+
+
+def test_a_build_asks_only_for_the_translation_states_with_something_to_do(tmp_path):
+    """`check_translations(everything=False)`, as a build asks it: the same problems, and the states with
+    something to do (outdated, missing, not finished), in the same order as the whole list has them."""
+    from sitekit import text, write_site
+
+    from mecasite.config.settings import load_config
+    from mecasite.content.loader import load_content
+    from mecasite.content.translations import FALLBACK, MISSING, OUTDATED, check_translations
+    from mecasite.problems import Collector
+
+    config = load_config(
+        write_site(
+            tmp_path,
+            {
+                "content/partners/acme/nl.md": text("TODO(translate) Acme", "acme"),  # not finished
+                "content/actions/fair/en.md": text("The fair", "fair", source_hash="0123456789ab"),  # outdated
+            },
+            stamp=False,
+        )
+    )
+    model = load_content(config, Collector())
+    whole, some = Collector(), Collector()
+    every = check_translations(config, model, whole)
+    wanted = check_translations(config, model, some, everything=False)
+    assert wanted == [s for s in every if s.status in (OUTDATED, MISSING, FALLBACK)]
+    assert {s.status for s in wanted} == {OUTDATED, MISSING, FALLBACK}
+    assert len(every) == 4 * len(model.items) > len(wanted)
+    assert some.problems == whole.problems and whole.problems
