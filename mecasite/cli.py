@@ -274,7 +274,9 @@ def cmd_translations(config: SiteConfig, args: argparse.Namespace) -> int:
     print(table(config, states, drafts), end="")
     folder = args.report_dir if args.report_dir.is_absolute() else config.root / args.report_dir
     write_file_atomic(folder / "translations.json", as_json(config, states, parity, drafts).encode())
-    write_file_atomic(folder / "translations.html", dashboard_for(config, model, states, parity, folder).encode())
+    write_file_atomic(
+        folder / "translations.html", dashboard_for(config, model, states, parity, folder, drafts).encode()
+    )
     print(f"report written to {folder / 'translations.html'} and translations.json")
     return 0
 

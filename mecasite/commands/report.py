@@ -186,8 +186,11 @@ def dashboard(
     )
 
 
-def dashboard_for(config: SiteConfig, model: Model, states: Sequence[State], parity: Parity, folder: Path) -> str:
-    """The dashboard with its preview links and, from git history, what changed in each outdated original."""
+def dashboard_for(
+    config: SiteConfig, model: Model, states: Sequence[State], parity: Parity, folder: Path, drafts: frozenset[ItemKey]
+) -> str:
+    """The dashboard with its preview links and, from git history, what changed in each outdated original;
+    `drafts` marked (`drafts_of`)."""
     site = resolve_site(config, model, Collector())
     pages = {
         (key[0], key[1], lang): own[0].url for key, by_lang in site.item_pages.items() for lang, own in by_lang.items()
@@ -203,4 +206,4 @@ def dashboard_for(config: SiteConfig, model: Model, states: Sequence[State], par
     now = {source: read_text(config.root / source) for source, _ in recorded.values()}
     found = changes_since(config.root, {key: now[key[0]] for key in recorded.values()}) if recorded else {}
     changes = {key: found[wanted] for key, wanted in recorded.items()}
-    return dashboard(config, states, parity, pages, changes, folder, drafts_of(model))
+    return dashboard(config, states, parity, pages, changes, folder, drafts)
