@@ -27,7 +27,9 @@ PACKAGE = Path(__file__).resolve().parents[1]  # the whole mecasite package
 # nothing else): they change what templates compile to, which Jinja's own bytecode check does not look at.
 JINJA_OPTIONS: dict[str, Any] = {
     "autoescape": True,
-    "undefined": "StrictUndefined",  # by name: the key is computed before Jinja is imported (a warm build never is)
+    # By name: the key is computed before Jinja is imported (a warm build never is). The renderer uses its
+    # subclass, render/environment.py `Undefined` (the same rule, clearer messages), whose code is in the key.
+    "undefined": "StrictUndefined",
     "trim_blocks": True,
     "lstrip_blocks": True,
     "keep_trailing_newline": True,
