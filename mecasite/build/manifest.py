@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from mecasite.build.output_folder import files_below
 from mecasite.config.engine import engine_key
@@ -210,21 +211,35 @@ def files_fingerprint(files: Iterable[tuple[str, int, int]]) -> str:
     return digest.hexdigest()
 
 
-def is_up_to_date(config: SiteConfig, inputs: Inputs, files: list[tuple[str, int, int]] | None = None) -> bool:
+def saved(config: SiteConfig) -> dict[str, Any] | None:
+    """What the last build recorded (see `record`), or None."""
+    try:
+        found = json.loads(_path(config).read_text())
+    except (OSError, ValueError):
+        return None
+    return found if isinstance(found, dict) else None
+
+
+def is_up_to_date(
+    config: SiteConfig,
+    inputs: Inputs,
+    files: list[tuple[str, int, int]] | None = None,
+    last: dict[str, Any] | None = None,
+) -> bool:
     """True when the last build had these inputs and its output is untouched since: the same time stamps,
     and the same contents in the files that were changed just before it looked. `files`: the output's files,
-    if they were just walked."""
+    if they were just walked; `last`: what the last build recorded, if it was just read (`saved`)."""
+    last = saved(config) if last is None else last
+    if last is None or last.get("inputs") != inputs.stamp:
+        return False
     try:
-        saved = json.loads(_path(config).read_text())
-        racy = [(str(path), str(digest)) for path, digest in saved.get("racy", [])]
-    except (OSError, ValueError, TypeError, AttributeError):
+        racy = [(str(path), str(digest)) for path, digest in last.get("racy", [])]
+    except (TypeError, ValueError):
         return False
     return (
-        saved.get("inputs") == inputs.stamp
-        and all(content_of(path) == digest for path, digest in racy)
+        all(content_of(path) == digest for path, digest in racy)
         and config.output_dir.is_dir()
-        and saved.get("output")
-        == (output_fingerprint(config.output_dir) if files is None else files_fingerprint(files))
+        and last.get("output") == (output_fingerprint(config.output_dir) if files is None else files_fingerprint(files))
     )
 
 

@@ -22,6 +22,7 @@ from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
+from mecasite.build.watch import Watch
 from mecasite.config.engine import PACKAGE
 from mecasite.config.settings import SiteConfig
 
@@ -74,13 +75,17 @@ class Ledger:
         build killed around its swap leaves either site in place: both are its own); None if unknown. Read
         only: a build reads one ledger up to three times, so the last reading is kept while its files' inode,
         size and time stamp stay the same (a ledger is replaced or appended to, never rewritten in place)."""
-        stamps = tuple(_stamp(ledger) for ledger in (self.path(out), self._pending(out)))
+        stamps = self.stamps(out)
         cached = _READ.get(str(self.path(out)))
         if cached is not None and cached[0] == stamps:
             return cached[1]
         files = self._read(out)
         _READ[str(self.path(out))] = (stamps, files)
         return files
+
+    def stamps(self, out: Path) -> tuple[tuple[int, int, int] | None, ...]:
+        """The inode, size and time stamp of `out`'s ledgers, settled and pending: the same while they are."""
+        return tuple(_stamp(ledger) for ledger in (self.path(out), self._pending(out)))
 
     def _read(self, out: Path) -> dict[str, set[tuple[int, int]]] | None:
         files: dict[str, set[tuple[int, int]]] = {}
@@ -177,13 +182,16 @@ def _entries(lines: list[str]) -> list[Any]:
         return parsed
 
 
-def files_below(root: Path) -> list[Entry]:
+def files_below(root: Path, watch: Watch | None = None) -> list[Entry]:
     """Every file (and link) below `root`, not followed, with its size and mtime; the marker left out. A walk of
-    ten thousand files: plain strings and a stack, no Path object per folder."""
+    ten thousand files: plain strings and a stack, no Path object per folder. `watch`: each folder is watched
+    before it is listed (watch.py)."""
     found: list[Entry] = []
     stack = [(os.fspath(root), "")]
     while stack:
         folder, prefix = stack.pop()
+        if watch is not None:
+            watch.folder(folder)
         try:
             entries = list(os.scandir(folder))
         except OSError:

@@ -25,7 +25,6 @@ from mecasite.build.media import Media, process_media
 from mecasite.build.output_folder import check_output, ledger
 from mecasite.build.processes import WorkerDied
 from mecasite.build.reading import Folder, read_folders
-from mecasite.build.spare import Found
 from mecasite.build.uptodate import Checked, check_build
 from mecasite.build.workers import Outcome, Redo, render_into
 from mecasite.build.writer import InMemory, Staging, WriteError, content_digest
@@ -184,7 +183,7 @@ def build(
         if previous and redo:
             prepared.renderer.used_strings |= previous.used_strings  # those of the pages kept
         records.forget(config)  # until this build is in place: a failure must not leave records of another output
-        outcome = build_prepared(prepared, jobs, reads=True, redo=redo, spare=checked.spare)
+        outcome = build_prepared(prepared, jobs, reads=True, redo=redo, checked=checked)
         manifest.record(config, inputs, prepared.problems.problems, outcome.written)
         written = manifest.files_fingerprint(outcome.written)
         made = (outcome.deps, outcome.page_problems, prepared.renderer, prepared.folders or {})
@@ -198,6 +197,8 @@ def build(
             {}, prepared.problems.problems, prepared.site, written=len(outcome.written), cards_drawn=cards.drawn
         )
     finally:
+        if checked.watch is not None:  # dropped when asked, before the swap; here when the build failed earlier
+            checked.watch.close()
         gc.unfreeze()  # a long-lived caller (tests, the preview) may free this build's objects again
 
 
@@ -223,16 +224,18 @@ def build_prepared(
     staging: Staging | None = None,
     reads: bool = False,
     redo: Redo | None = None,
-    spare: Found | None = None,
+    checked: Checked | None = None,
 ) -> Outcome:
     """Render a prepared site into a staging folder, check it, then swap it into place; raise ContentError
     and leave the output as it was. With `track`, the outcome also holds what the preview keeps: each file's
     digest, each page's scan and what it read; with `reads`, what each page read and raised (for records.py).
-    `redo`: render only those files, keep the others, starting from the spare (`spare`: it, looked for
-    already). `staging` may be one that writes nothing (writer.InMemory)."""
+    `redo`: render only those files, keep the others, starting from the spare; `checked`: the first step
+    (uptodate.py): the spare looked for, the output watched (watch.py). `staging`: perhaps writer.InMemory."""
     config = prepared.config
     cards = _cards(prepared).files(prepared.renderer.cards(prepared.site.pages), jobs)  # before the staging
-    staging = staging or Staging(config.output_dir, ledger(config), redo is not None, spare)
+    staging = staging or Staging(
+        config.output_dir, ledger(config), redo is not None, checked.spare if checked else None
+    )
     try:
         try:
             outcome = render_into(
@@ -260,7 +263,7 @@ def build_prepared(
         prepared.problems.raise_errors()
         if config.search and not isinstance(staging, InMemory):  # in memory (`check`, tests): no folder to index
             write_index(config, staging, outcome)
-        staging.commit(outcome.written)
+        staging.commit(outcome.written, checked.watch if checked else None)
     finally:
         staging.abort()
     return outcome

@@ -5,14 +5,15 @@ the old one. On Linux the swap is one atomic `renameat2(RENAME_EXCHANGE)`; elsew
 
 Nothing that a build did not write is ever deleted: a folder is replaced only when output_folder.py says it is
 the build's own (it does not exist, is empty, or carries the marker and holds no file the ledger does not know),
-checked again just before the swap; the folder put aside by the swap, and leftovers of a killed build, are
-deleted only when they carry the marker. The folder put aside is kept as the spare (spare.py) that the next
-build after an edit fills instead of an empty folder. The preview's in-place updates (`update_in_place`) go
-through here too and keep the ledger true.
+checked again just before the swap (walked again, unless the kernel's watch on it heard nothing: watch.py);
+the folder put aside by the swap, and leftovers of a killed build, are deleted only when they carry the
+marker. The folder put aside is kept as the spare (spare.py) that the next build after an edit fills instead
+of an empty folder. The preview's in-place updates (`update_in_place`) go through here too, ledger and all.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -34,6 +35,7 @@ from mecasite.build.output_folder import (
     replace_refusal,
     write_marker,
 )
+from mecasite.build.watch import Watch
 
 _BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 
@@ -196,14 +198,15 @@ class Staging:
     def read(self, path: str) -> bytes:
         return self.root.joinpath(*safe_relative(path).parts).read_bytes()
 
-    def commit(self, written: Iterable[Entry]) -> None:
-        """Record `written` (every file of the build, whichever process wrote it), then swap the new site into
-        place, unless the output is no longer one this generator may replace (RefusedOutput). The old site,
-        put aside by the swap, becomes the spare; the spare before it is deleted in the background."""
+    def commit(self, written: Iterable[Entry], watch: Watch | None = None) -> None:
+        """Record `written` (every file of the build, whichever process wrote it) and swap the new site into
+        place, unless the output is no longer one we may replace (RefusedOutput; walked again unless `watch`
+        heard nothing). The old site becomes the spare; the spare before it is deleted in the background."""
         written = list(written)
         try:
             self.prune(written)
-            refusal = replace_refusal(self.out, self.ledger)
+            quiet = watch and watch.quiet(self.ledger.stamps(self.out))
+            refusal = None if quiet else replace_refusal(self.out, self.ledger)
             if refusal:
                 raise RefusedOutput(f"refusing to replace '{self.out}', {refusal[0]} ({refusal[1]})")
             before = self.ledger.read(self.out)  # the old site's files: the spare's ledger after the swap
@@ -278,7 +281,7 @@ class InMemory(Staging):
             raise OSError(f"not kept in memory: {path}")
         return self.files[path]
 
-    def commit(self, written: Iterable[Entry] = ()) -> None:
+    def commit(self, written: Iterable[Entry] = (), watch: Watch | None = None) -> None:
         pass
 
     def abort(self) -> None:
@@ -307,10 +310,8 @@ def update_in_place(out: Path, ledger: Ledger, files: Mapping[str, bytes], remov
 
 
 def _unlink(path: str) -> None:
-    try:
+    with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
-    except FileNotFoundError:
-        pass
 
 
 def content_digest(data: bytes) -> bytes:
