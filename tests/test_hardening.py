@@ -255,10 +255,10 @@ def killed_at(point: str, argv: list[str], recycled: bool = False) -> int:
             elif point == "spare ledger":  # the site before being kept as the spare, its ledger being written
                 real_ledger = output_folder.Ledger.write
 
-                def write_ledger(self, out, entries):
+                def write_ledger(self, out, *args, **kwargs):
                     if out.name.endswith(spare.SPARE):
                         die()
-                    real_ledger(self, out, entries)
+                    real_ledger(self, out, *args, **kwargs)
 
                 output_folder.Ledger.write = write_ledger
             main(argv)

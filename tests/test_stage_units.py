@@ -89,6 +89,24 @@ def test_a_folder_is_the_builds_own_only_when_all_its_files_are(tmp_path):
     assert "1 file that the last build did not write" in replace_refusal(out, ledger)[0]
 
 
+def test_a_ledger_carried_as_text_to_the_folder_put_aside_reads_as_the_one_it_was_taken_from(tmp_path):
+    """The swap puts the old site aside whole: its ledger goes with it as text (Ledger.text), not parsed and
+    written again line by line, and says the same of every file, a preview's rewrites and removals included."""
+    ledger, live, aside = Ledger(tmp_path / "cache"), tmp_path / "live", tmp_path / "aside"
+    live.mkdir()
+    aside.mkdir()
+    assert ledger.text(live) is None
+    ledger.write(live, [("a.html", 1, 2), ("b.html", 3, 4), ("c.html", 5, 6)])
+    ledger.settle(live)
+    ledger.append(live, [("a.html", 7, 8), ("b.html", None, None)])  # the preview rewrote one, removed one
+    ledger.write(live, [("d.html", 9, 10)])  # pending: a build killed around its swap
+    ledger.write(aside, text=ledger.text(live))
+    ledger.settle(aside)
+    assert (
+        ledger.read(aside) == ledger.read(live) == {"a.html": {(1, 2), (7, 8)}, "c.html": {(5, 6)}, "d.html": {(9, 10)}}
+    )
+
+
 def test_a_build_asks_only_for_the_translation_states_with_something_to_do(tmp_path):
     """`check_translations(everything=False)`, as a build asks it: the same problems, and the states with
     something to do (outdated, missing, not finished), in the same order as the whole list has them."""

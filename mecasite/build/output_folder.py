@@ -106,10 +106,11 @@ class Ledger:
                     files.setdefault(path, set()).add((size, mtime))
         return files if found else None
 
-    def write(self, out: Path, entries: Iterable[Entry]) -> None:
+    def write(self, out: Path, entries: Iterable[Entry] = (), text: str = "") -> None:
         """The files a build is about to swap into `out`, pending until `settle` (its first line names the
-        folder). What an earlier pending ledger knew is kept; ledgers of folders now gone are removed (builds
-        into temporary folders would otherwise leave theirs behind forever)."""
+        folder), as entries or as the `text` of another folder's ledger (a folder moved whole). What an earlier
+        pending ledger knew is kept; ledgers of folders now gone are removed (builds into temporary folders
+        would otherwise leave theirs behind forever)."""
         self.folder.mkdir(parents=True, exist_ok=True)
         self._forget_gone()
         pending = self._pending(out)
@@ -118,8 +119,20 @@ class Ledger:
                 f.write(pending.read_text(encoding="utf-8"))
         head = json.dumps({"out": os.path.realpath(out)}, ensure_ascii=False) + "\n"
         tmp = pending.with_name(f".{pending.name}.tmp-{os.getpid()}")
-        tmp.write_text(head + "".join(_line(*e) for e in entries), encoding="utf-8")
+        tmp.write_text(head + text + "".join(_line(*e) for e in entries), encoding="utf-8")
         os.replace(tmp, pending)
+
+    def text(self, out: Path) -> str | None:
+        """`out`'s ledgers, settled and pending, as text that `write` takes for another folder (its header
+        lines are skipped when read); None if unknown. What `read` gives, without parsing ten thousand lines."""
+        parts = []
+        for ledger in (self.path(out), self._pending(out)):
+            try:
+                text = ledger.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            parts.append(text if text.endswith("\n") else text + "\n")
+        return "".join(parts) if parts else None
 
     def settle(self, out: Path) -> None:
         """The swap is done: the pending ledger is now the one."""

@@ -209,7 +209,7 @@ class Staging:
             refusal = None if quiet else replace_refusal(self.out, self.ledger)
             if refusal:
                 raise RefusedOutput(f"refusing to replace '{self.out}', {refusal[0]} ({refusal[1]})")
-            before = self.ledger.read(self.out)  # the old site's files: the spare's ledger after the swap
+            before = self.ledger.text(self.out)  # the old site's files: the spare's ledger after the swap
             self.ledger.write(self.out, written)
             _swap(self.root, self.out)
         except BaseException:
@@ -218,7 +218,7 @@ class Staging:
         self.ledger.settle(self.out)
         self._dispose(before)
 
-    def _dispose(self, before: dict[str, set[tuple[int, int]]] | None) -> None:
+    def _dispose(self, before: str | None) -> None:
         """Keep what the swap put aside at the staging path as the spare when it is the old site (it carries
         the marker, and its files are known: `before`); else delete it in the background. The empty folder
         that stood at the output path is removed. Anything else is left where it is."""
@@ -236,7 +236,7 @@ class Staging:
                 return
             # The ledger first: killed before the rename, the staging folder is a leftover of ours and the
             # ledger one of a folder gone (both cleaned later); after it, the spare is whole and usable.
-            self.ledger.write(kept, [(path, size, mtime) for path, seen in before.items() for size, mtime in seen])
+            self.ledger.write(kept, text=before)
             os.rename(aside, kept)
             self.ledger.settle(kept)
         else:
