@@ -70,6 +70,8 @@ def test_the_real_content_takes_the_short_route_with_the_same_html():
         "| | | |\n|---|---|---:|\n| 2019 | réseau : oui | 12 |\n| 2020 | *b* | `c` |",
         "| Année | Lien |\n|:--|:-:|\n| 1. x | [M](action:intermat#results) |\n|  | - y |",
         "| one column |\n| --- |\n| a |",
+        "- one\n    - inside *it*\n    - and [here](partner:materalia)\n- two\n    1. first\n        - deeper\n    2. second",
+        "1. Un\n    - dedans\n2. Deux",
         "## Table\n\n| a | b |\n|-|-|\n| 1 | 2 |\n\n> quote\n\n- item\n\n> quote again\n\n| c |\n|-|\n| 3 |",
     ],
 )
@@ -132,6 +134,14 @@ def test_plain_prose_takes_the_short_route(text):
         "\u00a0leading space",
         "* not emphasis *",
         "- ## heading in item",
+        "- a\n  - two spaces: a lazy line",
+        "- a\n        - eight spaces: code in the item",
+        "- a\n    2. numbered from two",
+        "- a\n    - b\n    1. another kind at one level",
+        "para\n    - indented under a paragraph",
+        "    - a list indented alone",
+        "- a\n\n    - after a blank line",
+        "- a\n    -x",
         "## Heading ##",
         "## *styled* heading",
     ],
@@ -237,8 +247,29 @@ def table(draw):
     return "\n".join(lines)
 
 
+@st.composite
+def nested(draw):
+    """A list with lists in its items: each line at most one level deeper than the one above (now and then
+    two, or two or three spaces), each level `- ` or numbered from 1 (now and then another kind, or another
+    start)."""
+    lines, depth, kinds = [], 0, {}
+    for n in range(draw(st.integers(1, 6))):
+        if n:
+            depth = max(0, depth + draw(st.sampled_from([1, 0, -1, -2] * 8 + [2])))
+        kind = kinds.setdefault(depth, draw(st.sampled_from(["-", "1."])))
+        if draw(st.sampled_from([False] * 30 + [True])):
+            kind = draw(st.sampled_from(["-", "1.", "2."]))
+        kinds = {d: k for d, k in kinds.items() if d <= depth}
+        indent = "    " * depth if draw(st.sampled_from([True] * 30 + [False])) else " " * draw(st.sampled_from([2, 3]))
+        number = sum(1 for line in lines if line.startswith(indent) and not line[len(indent)] == " ") + 1
+        marker = f"{number}." if kind == "1." else kind
+        lines.append(f"{indent}{marker} {draw(line)}")
+    return "\n".join(lines)
+
+
 block = st.one_of(
     line,
+    nested(),
     st.lists(line, min_size=1, max_size=3).map("\n".join),
     st.lists(line, min_size=1, max_size=3).map(lambda lines: "\n".join("> " + i for i in lines)),
     table(),
@@ -276,7 +307,7 @@ def test_generated_code_quotes_and_tables_take_the_short_route():
     """The same for each construct beyond plain prose: the generator must have the short route take it."""
     taken = {"<code>": 0, "<blockquote>": 0, "<table>": 0}
 
-    @settings(max_examples=600, deadline=None, derandomize=True)
+    @settings(max_examples=1000, deadline=None, derandomize=True)
     @given(document)
     def count(text):
         result = short(text, "fr")
@@ -285,6 +316,23 @@ def test_generated_code_quotes_and_tables_take_the_short_route():
 
     count()
     assert min(taken.values()) >= 20, taken
+
+
+def test_generated_nested_lists_take_the_short_route_with_the_same_html():
+    """Lists in list items, as `nested` makes them: compared with the full route, and taken often enough
+    for the comparison to mean something."""
+    taken = []
+
+    @settings(max_examples=600, deadline=None, derandomize=True)
+    @given(nested(), st.sampled_from(["fr", "en"]))
+    def compare(text, lang):
+        result = short(text, lang)
+        if result is not None:
+            assert result == full(text, lang)
+        taken.append(result is not None and "\n</li>" in result[0])
+
+    compare()
+    assert sum(taken) >= 40, sum(taken)
 
 
 FRAGMENTS = [
@@ -339,6 +387,11 @@ FRAGMENTS = [
     "\n|",
     "|\n",
     "| a | b |\n|---|---|\n",
+    "\n    - ",
+    "\n    1. ",
+    "\n        - ",
+    "\n  - ",
+    "    ",
 ]
 
 

@@ -1,13 +1,14 @@
 """A short route for plain prose, exact to Python-Markdown: the Markdown most bodies are written in.
 
-Paragraphs, `##` to `######` headings, one-line list items (`- ` or `1. `), `*emphasis*`, `**strong**`,
-`[links](target)`, `code spans`, a one-paragraph quotation (every line `> `) and simple tables (`|` at both
-ends of every line, an alignment row, the same number of cells in every row, plain inline text in them), and
-nothing else, are converted here with a few regular expressions, at a fraction of Python-Markdown's cost,
-into the HTML Python-Markdown gives them (heading ids as `toc` makes them, our typography and id links
-applied) as the cleaner (nh3) leaves it: only the tags written here, text escaped, addresses with no scheme or
-a safe one, no alignment (the cleaner drops `style`). Any text using anything more, or anything whose reading
-is less than obvious (nesting, odd spacing, lazy lines, an address the cleaner would drop), is declined and
+Paragraphs, `##` to `######` headings, one-line list items (`- ` or `1. `, and lists nested in an item by four
+spaces more), `*emphasis*`, `**strong**`, `[links](target)`, `code spans`, a one-paragraph quotation (every line
+`> `) and simple tables (`|` at both ends of every line, an alignment row, the same number of cells in every
+row, plain inline text in them), and nothing else, are converted here with a few regular expressions, at a
+fraction of Python-Markdown's cost, into the HTML Python-Markdown gives them (heading ids as `toc` makes them,
+our typography and id links applied) as the cleaner (nh3) leaves it: only the tags written here, text
+escaped, addresses with no scheme or a safe one, no alignment (the cleaner drops `style`). Any text using
+anything more, or anything whose reading is less than obvious (other nesting, odd spacing, lazy lines, an
+address the cleaner would drop), is declined and
 takes Python-Markdown and the cleaner. The tests hold the output to both on the real content and generated text.
 Texts reach this route only within limits.py's bounds, the same as Python-Markdown's. No I/O here, and no
 Python-Markdown: a heading's id is made as `toc` makes it (`toc_slug`, `toc_unique`, held to `toc`'s own
@@ -38,6 +39,7 @@ ENTITY = re.compile(r"&(?:#|[A-Za-z0-9]+;)")
 HEADING = re.compile(r"(#{2,6}) ([^\s#*_\[\]&][^\n#*_\[\]&]*)")
 ITEM = {"ul": re.compile(r"- (\S[^\n]*)"), "ol": re.compile(r"\d+\. (\S[^\n]*)")}
 ITEM_START = re.compile(r"- |\d+\. ")
+NESTED_ITEM = re.compile(r"(?:    )+(?:- |\d+\. )\S")  # the only lines that may start with a space
 # What may not start a paragraph or a list item's text, nor any line of a paragraph: it would start a
 # heading, quote, list, rule or setext underline there.
 SPECIAL_START = re.compile(r"[#>=+\-]|\*+(?:\s|$)|\d+[.)]")
@@ -93,7 +95,9 @@ def _plain(text: str) -> bool:
         return False
     if ">" in text and ">" in ("\n" + text).replace("\n> ", "\n"):
         return False  # `>` elsewhere than starting a quotation's line
-    return not any(line and (line[0].isspace() or line[-1].isspace()) for line in text.split("\n"))
+    return not any(
+        line and (line[-1].isspace() or line[0].isspace() and not NESTED_ITEM.match(line)) for line in text.split("\n")
+    )
 
 
 class _Page:
@@ -125,8 +129,8 @@ class _Page:
         return self._list(kind, block)
 
     def _paragraph(self, block: str) -> str:
-        if SPECIAL_START.match(block) or SPECIAL_LINE.search(block):
-            raise Declined
+        if SPECIAL_START.match(block) or SPECIAL_LINE.search(block) or block[0] == " " or "\n " in block:
+            raise Declined  # (an indented line: code, or a list item's lazy line, which `_plain` let through)
         return f"<p>{self._inline(block)}</p>"
 
     def _quote(self, block: str) -> str:
@@ -163,15 +167,35 @@ class _Page:
         return f'<h{level} id="{escape(ident)}">{self._text(title)}</h{level}>'
 
     def _list(self, kind: str, block: str) -> str:
-        if kind == "ol" and not block.startswith("1. "):
+        """One-line items (`- ` or `1. `, numbered from 1), each level one kind, a list nested under an item
+        by four spaces more, as Python-Markdown writes it: `<li>text<ul>...</ul>` then a line with `</li>`."""
+        lines = []
+        for line in block.split("\n"):
+            text = line.lstrip(" ")
+            if (len(line) - len(text)) % 4:
+                raise Declined  # two spaces: a lazy line of the item above, not a list in it
+            lines.append(((len(line) - len(text)) // 4, text))
+        return self._level(lines, 0, 0)[0]
+
+    def _level(self, lines: list[tuple[int, str]], at: int, depth: int) -> tuple[str, int]:
+        """The list at `depth` that starts at line `at`, and the line after it."""
+        kind = "ol" if lines[at][1][0].isdigit() else "ul"
+        if kind == "ol" and not lines[at][1].startswith("1. "):
             raise Declined  # numbered from elsewhere: <ol start="...">
         items = []
-        for line in block.split("\n"):
-            match = ITEM[kind].fullmatch(line)
+        while at < len(lines) and lines[at][0] == depth:
+            match = ITEM[kind].fullmatch(lines[at][1])
             if not match or SPECIAL_START.match(match.group(1)):
                 raise Declined
-            items.append(f"<li>{self._inline(match.group(1))}</li>")
-        return f"<{kind}>\n" + "\n".join(items) + f"\n</{kind}>"
+            text, at = self._inline(match.group(1)), at + 1
+            if at < len(lines) and lines[at][0] > depth:
+                if lines[at][0] != depth + 1:
+                    raise Declined  # eight spaces more: code inside the item
+                inner, at = self._level(lines, at, depth + 1)
+                items.append(f"<li>{text}{inner}\n</li>")
+            else:
+                items.append(f"<li>{text}</li>")
+        return f"<{kind}>\n" + "\n".join(items) + f"\n</{kind}>", at
 
     def _inline(self, span: str) -> str:
         """Code spans, links, and emphasis: runs of `*` or `**` paired in turn, none inside another, each
