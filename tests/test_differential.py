@@ -471,6 +471,15 @@ def test_random_edits_give_the_clean_build_short(tmp_path):
     run_sequence(tmp_path, seed_to_use(1), int(os.environ.get("MECASITE_DIFF_SHORT", "30")))
 
 
+def test_random_edits_give_the_clean_build_as_a_large_site(tmp_path, monkeypatch):
+    """The same, the small site taken for a large one (uptodate.FORK_FROM): the output and its spare walked
+    by forked processes, and the check before the swap answered by the kernel's watch (build/watch.py)."""
+    from mecasite.build import uptodate
+
+    monkeypatch.setattr(uptodate, "FORK_FROM", 0)
+    run_sequence(tmp_path, seed_to_use(2), int(os.environ.get("MECASITE_DIFF_SHORT", "20")))
+
+
 @pytest.mark.slow
 def test_random_edits_give_the_clean_build_long(tmp_path):
     """A new seed each run: new sequences each time a person runs it."""
