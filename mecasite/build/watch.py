@@ -6,13 +6,14 @@ build, putting a watch on each folder before listing it; it must find what the f
 against the ledger. A file made, changed, touched, renamed or deleted in a watched folder afterwards is an
 event. Just before the swap the writer asks `quiet`: that walk's answer, no event, no folder left unwatched
 and the ledger as it was mean the folder still holds what the first walk checked, so the check's answer is
-known. A build with nothing to do makes no watch: it would cost it some 40 ms.
-Anything else (an event, events lost when the kernel's queue overflowed, a folder the kernel would not
-watch, no inotify at all: macOS, Windows) means the full walk, as before: the watch can spare that walk,
+known. Anything else (an event, events lost when the kernel's queue overflowed, a folder the kernel would
+not watch, no inotify at all: macOS, Windows) means the full walk, as before: the watch can spare that walk,
 never let through a file it would have refused. A build makes no event there itself: it only reads the live
 files and links them into its staging folder, and a new link to a file changes none of the folders watched.
+
 The kernel sees what this machine does to the folder; a file written into a network folder by another
-machine during the build is seen by the next build's first walk instead.
+machine during the build is seen by the next build's first walk instead (in the spare, which a file no build
+wrote keeps from being used or deleted). A build with nothing to do makes no watch: it would cost it 40 ms.
 """
 
 from __future__ import annotations
