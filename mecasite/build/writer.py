@@ -205,7 +205,7 @@ class Staging:
         written = list(written)
         try:
             self.prune(written)
-            quiet = watch and watch.quiet(self.ledger.stamps(self.out))
+            quiet = watch is not None and watch.quiet(self.ledger.stamps(self.out))
             refusal = None if quiet else replace_refusal(self.out, self.ledger)
             if refusal:
                 raise RefusedOutput(f"refusing to replace '{self.out}', {refusal[0]} ({refusal[1]})")
