@@ -163,6 +163,19 @@ def revise_french(root: Path) -> int:
     return len(texts)
 
 
+def in_turn(config: Path, hugo: str | None, hugo_root: Path | None, runs: int) -> tuple[list[dict], list[dict]]:
+    """Clean builds, ours and Hugo's of the same texts in turn, each after the file system has written out the
+    last one's files: both meet the same disk. No Hugo (`hugo_root` None): ours alone."""
+    ours, theirs = [], []
+    for _ in range(runs):
+        ours += clean_builds(config, 1)
+        if hugo and hugo_root:
+            shutil.rmtree(hugo_root / "public", ignore_errors=True)
+            os.sync()
+            theirs.append(measure([hugo, "--quiet", "-s", str(hugo_root), "-d", str(hugo_root / "public")]))
+    return ours, theirs
+
+
 def clean_builds(config: Path, runs: int) -> list[dict]:
     out = config.parent / "public"
     results = []
@@ -224,18 +237,7 @@ def main() -> None:
     commit_all(config.parent, "synthetic site")
     rows = []
 
-    # Clean builds, ours and Hugo's in turn, each after the file system has written out the last one's files:
-    # both meet the same disk.
-    clean, hugo_runs = [], []
-    for _ in range(args.runs):
-        shutil.rmtree(out, ignore_errors=True)
-        shutil.rmtree(work / "ours" / ".cache", ignore_errors=True)
-        os.sync()
-        clean.append(measure(our_build(config)))
-        if hugo_root:
-            shutil.rmtree(hugo_root / "public", ignore_errors=True)
-            os.sync()
-            hugo_runs.append(measure([hugo, "--quiet", "-s", str(hugo_root), "-d", str(hugo_root / "public")]))
+    clean, hugo_runs = in_turn(config, hugo, hugo_root, args.runs)
     pages = sum(1 for _ in out.rglob("index.html"))
     rows.append(row("clean build (process, no cache)", clean, pages))
 
@@ -278,13 +280,7 @@ def main() -> None:
     synth.WRAPPED = 0.0
     commit_all(beyond.parent, "synthetic site, one text in ten beyond the short route")
     share = 1 - prose_share(beyond)
-    ours_beyond, theirs_beyond = [], []
-    for _ in range(args.runs):
-        ours_beyond += clean_builds(beyond, 1)
-        if hugo_beyond:
-            shutil.rmtree(hugo_beyond / "public", ignore_errors=True)
-            os.sync()
-            theirs_beyond.append(measure([hugo, "--quiet", "-s", str(hugo_beyond), "-d", str(hugo_beyond / "public")]))
+    ours_beyond, theirs_beyond = in_turn(beyond, hugo, hugo_beyond, args.runs)
     rows.append(row(f"clean build, one text in ten beyond the short route ({share:.0%})", ours_beyond, pages))
     shutil.rmtree(beyond.parent, ignore_errors=True)
     if hugo_beyond:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-# inotify(7): what makes an event in a watched folder, and what the kernel adds to say a watch is gone.
+# inotify(7): what makes an event in a watched folder (or of the folder itself: deleted, moved away).
 _MODIFY, _ATTRIB, _CLOSE_WRITE, _MOVED_FROM, _MOVED_TO = 0x2, 0x4, 0x8, 0x40, 0x80
 _CREATE, _DELETE, _DELETE_SELF, _MOVE_SELF = 0x100, 0x200, 0x400, 0x800
 _DONT_FOLLOW, _ONLYDIR = 0x02000000, 0x01000000

@@ -8,8 +8,8 @@ fraction of Python-Markdown's cost, into the HTML Python-Markdown gives them (he
 our typography and id links applied) as the cleaner (nh3) leaves it: only the tags written here, text
 escaped, addresses with no scheme or a safe one, no alignment (the cleaner drops `style`). Any text using
 anything more, or anything whose reading is less than obvious (other nesting, odd spacing, lazy lines, an
-address the cleaner would drop), is declined and
-takes Python-Markdown and the cleaner. The tests hold the output to both on the real content and generated text.
+address the cleaner would drop), is declined and takes Python-Markdown and the cleaner. The tests hold the
+output to both on the real content and generated text.
 Texts reach this route only within limits.py's bounds, the same as Python-Markdown's. No I/O here, and no
 Python-Markdown: a heading's id is made as `toc` makes it (`toc_slug`, `toc_unique`, held to `toc`'s own
 functions by the tests), so that a build of prose and cached bodies never imports it (some 25 ms a run).
@@ -126,7 +126,7 @@ class _Page:
             return self._quote(block)
         if kind == "t":
             return self._table(block)
-        return self._list(kind, block)
+        return self._list(block)
 
     def _paragraph(self, block: str) -> str:
         if SPECIAL_START.match(block) or SPECIAL_LINE.search(block) or block[0] == " " or "\n " in block:
@@ -166,7 +166,7 @@ class _Page:
         self.headings.append((level, ident, title))
         return f'<h{level} id="{escape(ident)}">{self._text(title)}</h{level}>'
 
-    def _list(self, kind: str, block: str) -> str:
+    def _list(self, block: str) -> str:
         """One-line items (`- ` or `1. `, numbered from 1), each level one kind, a list nested under an item
         by four spaces more, as Python-Markdown writes it: `<li>text<ul>...</ul>` then a line with `</li>`."""
         lines = []
