@@ -175,6 +175,33 @@ def test_symlinks_leaving_the_project_are_refused(tmp_path, capsys):
     assert "static/passwd: symbolic link leading outside the project" in err
 
 
+def test_links_inside_the_project_are_followed_by_a_build_as_by_check(tmp_path, capsys):
+    # A build reads its item folders' entries from its first walk of the content, check asks the file
+    # system: a linked text and a linked item folder, both inside the project, give both the same pages.
+    config = write_site(tmp_path, {})
+    (tmp_path / "shared").mkdir()
+    text = tmp_path / "content/partners/acme/en.md"
+    text.rename(tmp_path / "shared/acme-en.md")
+    text.symlink_to(tmp_path / "shared/acme-en.md")
+    fair = tmp_path / "content/actions/fair"
+    fair.rename(tmp_path / "shared/fair")
+    fair.symlink_to(tmp_path / "shared/fair")
+    assert main(["check", "--config", str(config)]) == 0
+    assert main(["build", "--config", str(config)]) == 0
+    assert "<h1>Acme</h1>" in (tmp_path / "public/en/partners/acme/index.html").read_text()
+    assert (tmp_path / "public/en/actions/fair/index.html").exists()
+
+
+def test_a_content_folder_linked_out_of_the_project_is_refused_item_by_item(tmp_path, capsys):
+    config = write_site(tmp_path / "site", {})
+    (tmp_path / "site/content").rename(tmp_path / "outside")
+    (tmp_path / "site/content").symlink_to(tmp_path / "outside")
+    assert main(["build", "--config", str(config)]) == 1
+    err = capsys.readouterr().err
+    assert "content/partners/acme: symbolic link leading outside the project" in err
+    assert not (tmp_path / "site/public").exists()
+
+
 def test_deleted_and_renamed_pages_disappear_from_the_output(tmp_path):
     config = write_site(tmp_path, {})
     assert main(["build", "--config", str(config)]) == 0

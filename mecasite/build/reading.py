@@ -23,7 +23,7 @@ from types import MappingProxyType
 from mecasite.build.manifest import RACY_NS, Listed
 from mecasite.build.processes import CAN_FORK, WorkerDied, fork_pool
 from mecasite.config.settings import SiteConfig
-from mecasite.content.loader import item_folders, load_item
+from mecasite.content.loader import Types, inside, item_folders, load_item
 from mecasite.content.model import Item, Model
 from mecasite.content.redirects import load_gone
 from mecasite.content.schemas import COLLECTIONS
@@ -72,7 +72,10 @@ def read_folders(
             found[rel] = old
         else:
             todo.append((collection, item_dir))
-    for rel, folder in zip((config.rel(d) for _, d in todo), _read(config, todo, problems), strict=True):
+    # The walk's entries of each folder to read, when the walk went through the content folder itself
+    walked = listing if listing and inside(config, config.content_dir) else {}
+    types = [_types(walked.get(str(item_dir))) for _, item_dir in todo]
+    for rel, folder in zip((config.rel(d) for _, d in todo), _read(config, todo, types, problems), strict=True):
         found[rel] = Folder(signatures[rel], folder.item, folder.problems)
     items = {}
     for _, item_dir in folders:  # in the order one process reading everything meets them
@@ -105,15 +108,22 @@ def _of(listed: Listed, recent: int) -> Signature | None:
     return tuple(sorted(entries))
 
 
-def _read(config: SiteConfig, folders: list[tuple[str, Path]], problems: Collector) -> list[Folder]:
-    """`folders` read, in their order: the first half in a forked process when there are many."""
+def _types(listed: Listed | None) -> Types | None:
+    return None if listed is None else {name: st.st_mode for name, st in listed}
+
+
+def _read(
+    config: SiteConfig, folders: list[tuple[str, Path]], types: list[Types | None], problems: Collector
+) -> list[Folder]:
+    """`folders` read, in their order (`types`: each one's entries as the walk saw them, or None): the first
+    half in a forked process when there are many."""
     if len(folders) < PARALLEL_FROM or not CAN_FORK:
-        return _load(config, folders)
+        return _load(config, folders, types)
     half = len(folders) // 2
     try:
         with fork_pool(1, "content-reading") as pool:
-            first = pool.submit(_load, config, folders[:half])
-            second = _load(config, folders[half:])
+            first = pool.submit(_load, config, folders[:half], types[:half])
+            second = _load(config, folders[half:], types[half:])
             return first.result() + second
     except WorkerDied as exc:  # half the items are missing: nothing after this would make sense
         problems.add(config.rel(config.content_dir), 0, f"{exc}; the previous output is untouched")
@@ -121,11 +131,11 @@ def _read(config: SiteConfig, folders: list[tuple[str, Path]], problems: Collect
         raise
 
 
-def _load(config: SiteConfig, folders: list[tuple[str, Path]]) -> list[Folder]:
+def _load(config: SiteConfig, folders: list[tuple[str, Path]], types: list[Types | None]) -> list[Folder]:
     """Each folder's item and the problems met reading it (from a forked process: sent back pickled)."""
     result = []
-    for collection, item_dir in folders:
+    for (collection, item_dir), walked in zip(folders, types, strict=True):
         mine = Collector()
-        item = load_item(config, COLLECTIONS[collection], item_dir, mine)
+        item = load_item(config, COLLECTIONS[collection], item_dir, mine, walked)
         result.append(Folder(None, item, tuple(mine.problems)))
     return result

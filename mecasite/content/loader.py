@@ -7,7 +7,8 @@ item's id: stable across languages and used by references. This module reads fil
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import stat
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 
@@ -30,6 +31,7 @@ from mecasite.sources.files import (
 )
 
 NEUTRAL = "item.yaml"
+Types = Mapping[str, int]  # an item folder's entries: name -> file type bits (`stat.S_IFMT` of their `lstat`)
 
 
 def load_content(config: SiteConfig, problems: Collector) -> Model:
@@ -68,7 +70,7 @@ def load_items(config: SiteConfig, folders: list[tuple[str, Path]], problems: Co
     return items
 
 
-def _inside(config: SiteConfig, path: Path) -> bool:
+def inside(config: SiteConfig, path: Path) -> bool:
     """False for a symlink (the path or a folder above it) that leads out of the project: its content is never
     read. Only symbolic links are resolved: a plain file in a plain folder is inside without asking."""
     root = config.root
@@ -80,9 +82,14 @@ def _inside(config: SiteConfig, path: Path) -> bool:
     return current == root
 
 
-def load_item(config: SiteConfig, collection: Collection, item_dir: Path, problems: Collector) -> Item | None:
+def load_item(
+    config: SiteConfig, collection: Collection, item_dir: Path, problems: Collector, walked: Types | None = None
+) -> Item | None:
+    """One item folder read. `walked`: its entries as a walk of the content folder saw them, through real
+    folders only (so the folder itself is one, and inside the project when the content folder is): no call
+    to the file system but to read the files (at 10,000 pages, 25,000 fewer)."""
     rel = config.rel(item_dir)
-    if not item_dir.is_dir() or not ID_RE.match(item_dir.name) or item_dir.name in RESERVED:
+    if (walked is None and not item_dir.is_dir()) or not ID_RE.match(item_dir.name) or item_dir.name in RESERVED:
         problems.add(
             rel,
             0,
@@ -90,15 +97,16 @@ def load_item(config: SiteConfig, collection: Collection, item_dir: Path, proble
             _folder_hint(item_dir.name),
         )
         return None
-    if not _inside(config, item_dir):
+    if walked is None and not inside(config, item_dir):
         problems.add(rel, 0, "symbolic link leading outside the project", "replace it with a real folder")
         return None
-    files = {p.name: p for p in item_dir.iterdir() if not is_editor_junk(p.name)}
+    types = walked if walked is not None else _types(item_dir)
+    files = {name: item_dir / name for name in types if not is_editor_junk(name)}
     neutral = files.pop(NEUTRAL, None)
     if neutral is None:
         problems.add(f"{rel}/{NEUTRAL}", 0, "missing file", f"every item needs an {NEUTRAL}, even an empty one")
         return None
-    facts = _read(config, neutral, parse_yaml_file, problems)
+    facts = _read(config, neutral, parse_yaml_file, problems, stat.S_ISLNK(types[NEUTRAL]))
     if facts is None:
         return None
     per_language = (f"each language's file ({config.default_language}.md, ...)", "it is written in each language")
@@ -106,15 +114,16 @@ def load_item(config: SiteConfig, collection: Collection, item_dir: Path, proble
     values = validate(facts.meta, collection.neutral, config.rel(neutral), problems, elsewhere=misplaced)
     texts, drafts, attached = {}, {}, {}
     for name, path in sorted(files.items()):
+        link = stat.S_ISLNK(types[name])
         if is_attachment(name):
-            if os.path.islink(path) and not _inside(config, path):
+            if link and not inside(config, path):
                 problems.add(
                     config.rel(path), 0, "symbolic link leading outside the project", "replace it with a real file"
                 )
-            elif path.is_file():
+            elif path.is_file() if link else stat.S_ISREG(types[name]):
                 attached[name] = config.rel(path)
             continue
-        text = _load_text(config, collection, path, problems)
+        text = _load_text(config, collection, path, problems, link)
         if text and text.lang != config.default_language and is_unfinished(text):
             drafts[text.lang] = text
         elif text:
@@ -138,7 +147,22 @@ def _folder_hint(name: str) -> str:
     return f"rename it {plain}: {rule}" if plain and plain != name and plain not in RESERVED else rule
 
 
-def _load_text(config: SiteConfig, collection: Collection, path: Path, problems: Collector) -> Text | None:
+def _types(folder: Path) -> dict[str, int]:
+    """A folder's entries: name -> file type bits, as `lstat` gives them, from the folder's listing itself
+    (no call per entry where the file system tells the types, as Linux's do)."""
+    with os.scandir(folder) as entries:
+        return {entry.name: _type(entry) for entry in entries}
+
+
+def _type(entry: os.DirEntry[str]) -> int:
+    if entry.is_symlink():
+        return stat.S_IFLNK
+    if entry.is_file(follow_symlinks=False):
+        return stat.S_IFREG
+    return stat.S_IFDIR if entry.is_dir(follow_symlinks=False) else 0
+
+
+def _load_text(config: SiteConfig, collection: Collection, path: Path, problems: Collector, link: bool) -> Text | None:
     rel = config.rel(path)
     lang, dot, ext = path.name.partition(".")
     if ext != "md" or lang not in config.codes:
@@ -155,7 +179,7 @@ def _load_text(config: SiteConfig, collection: Collection, path: Path, problems:
         raw.append(file_text)  # kept for the columns of TODO marks in the front matter
         return parse_markdown_file(file_text)
 
-    doc = _read(config, path, parse, problems)
+    doc = _read(config, path, parse, problems, link)
     if doc is None:
         return None
     neutral = (f"{rel.rsplit('/', 1)[0]}/{NEUTRAL}", "it is the same in every language")
@@ -169,10 +193,13 @@ def _load_text(config: SiteConfig, collection: Collection, path: Path, problems:
     return Text(lang, rel, MappingProxyType(fields), doc.body, doc.body_line, MappingProxyType(lines), marks)
 
 
-def _read(config: SiteConfig, path: Path, parse: Callable[[str], Document], problems: Collector) -> Document | None:
-    """A file of an item folder already found inside the project: only the file itself can still lead out."""
+def _read(
+    config: SiteConfig, path: Path, parse: Callable[[str], Document], problems: Collector, link: bool
+) -> Document | None:
+    """A file of an item folder already found inside the project: only the file itself can still lead out
+    (`link`: it is a symbolic link)."""
     rel = config.rel(path)
-    if os.path.islink(path) and not _inside(config, path):
+    if link and not inside(config, path):
         problems.add(rel, 0, "symbolic link leading outside the project", "replace it with a real file")
         return None
     try:
