@@ -19,7 +19,7 @@ from mecasite.markdown.prose import ProseConverter, toc_slug, toc_unique
 from mecasite.markdown.typography import typography
 
 hypothesis = pytest.importorskip("hypothesis")
-from hypothesis import given, settings  # noqa: E402
+from hypothesis import example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 KINDS = frozenset(REF_KINDS)
@@ -505,6 +505,15 @@ def test_heading_slugs_are_python_markdowns(title):
     assert toc_slug(title) == slugify_unicode(title, "-")
 
 
+@given(st.lists(st.text(alphabet="aZéİßñΣς12_-'", min_size=1, max_size=6), min_size=1, max_size=5).map(" ".join))
+@settings(max_examples=300, deadline=None)
+def test_heading_slugs_of_plain_words_are_python_markdowns(title):
+    """Most titles are words and single spaces: toc_slug makes them without its expressions."""
+    from markdown.extensions.toc import slugify_unicode
+
+    assert toc_slug(title) == slugify_unicode(title, "-")
+
+
 def test_heading_ids_are_made_unique_as_python_markdown_makes_them():
     from markdown.extensions.toc import slugify_unicode, unique
 
@@ -553,6 +562,26 @@ def test_a_level_one_heading_warns_with_or_without_the_quick_scan(body, lines):
     text = Text(lang="fr", path="content/x/y/fr.md", fields={}, body=body, body_line=1, lines={})
     warn_level_one(text, problems)
     assert [p.line for p in problems.problems] == lines
+
+
+@given(st.text(alphabet="# \t\n=x`", max_size=40))
+@example("x\n   # y")
+@example("    # code")
+@example("#\t")
+@settings(max_examples=500, deadline=None)
+def test_the_quick_scan_skips_only_bodies_without_a_level_one_heading(body):
+    """A `=` line after an empty line warns of nothing, but makes warn_level_one read line by line: the
+    warnings are the same with and without it."""
+    from mecasite.content.model import Text
+    from mecasite.problems import Collector
+    from mecasite.render.body_links import warn_level_one
+
+    found = []
+    for text in (body, body + "\n\n="):
+        problems = Collector()
+        warn_level_one(Text(lang="fr", path="x/fr.md", fields={}, body=text, body_line=1, lines={}), problems)
+        found.append([p.line for p in problems.problems])
+    assert found[0] == found[1]
 
 
 _TO = markdown_render.PLACEHOLDER

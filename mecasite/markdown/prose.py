@@ -292,7 +292,10 @@ _NUMBERED = re.compile(r"^(.*)_([0-9]+)$")
 
 
 def toc_slug(title: str) -> str:
-    """What Python-Markdown's `toc.slugify_unicode(title, "-")` gives: word characters kept, in lower case."""
+    """What Python-Markdown's `toc.slugify_unicode(title, "-")` gives: word characters kept, in lower case.
+    A title of words (letters and digits) and single spaces, as most are, needs neither expression."""
+    if title.replace(" ", "").isalnum() and "  " not in title and title[0] != " " != title[-1]:
+        return title.lower().replace(" ", "-")
     return _SEPARATORS.sub("-", _NOT_SLUG.sub("", title).strip().lower())
 
 
