@@ -335,6 +335,55 @@ def test_generated_nested_lists_take_the_short_route_with_the_same_html():
     assert sum(taken) >= 40, sum(taken)
 
 
+# Blocks the short route declines, some of which another block's reading may depend on (mixed.py).
+odd_block = st.one_of(
+    st.tuples(line, st.sampled_from(["\n  ", "\n", "\n    ", "\n   "]), line).map(lambda p: "- " + "".join(p)),
+    st.lists(line, min_size=1, max_size=3).map(lambda items: "\n".join("+ " + i for i in items)),
+    st.lists(line, min_size=1, max_size=3).map(lambda items: "\n".join("* " + i for i in items)),
+    st.tuples(line, line).map(lambda p: f"{p[0]}  \n{p[1]}"),
+    st.tuples(line, st.sampled_from(["\n---", "\n===", "\n    ", "\n "]), line).map("".join),
+    st.sampled_from(["---", "***", "#x", "1) un", "snake_case", "> a\nlazy", "    code", "  two", "a\n \nb", "x\t"]),
+    line.map(lambda text: f"- {text}\n\n    more"),
+    line.map(lambda text: f"{text} [x](partner:y) a_b"),  # declined after an id link was met
+)
+mixed_document = st.tuples(
+    st.lists(st.one_of(block, block, odd_block), min_size=1, max_size=6), st.sampled_from(["\n\n"] * 4 + ["\n"])
+).map(lambda parts: parts[1].join(parts[0]))
+
+
+def converted(text: str, lang: str):
+    result = FULL.convert(text, lang)
+    return result.html, result.headings, result.refs
+
+
+@settings(max_examples=800, deadline=None, derandomize=True)
+@given(mixed_document, st.sampled_from(["fr", "en"]))
+@example("- un\n  deux\n\n- trois", "fr")
+@example("Texte.\n\n+ un\n\n- deux", "fr")
+@example("## A\n\n#A\n\n## A", "en")
+@example("> a\nlazy\n\n> b", "en")
+@example("a\n \n- y\n\n- z", "en")  # a line of spaces is a blank line: the lists make one
+@example("Voir [M](partner:materalia) et snake_case.", "fr")
+def test_prose_with_odd_blocks_converts_as_the_full_route(text, lang):
+    """Whatever route a text takes (short, mixed, full), the HTML, headings and id links are the full route's."""
+    assert converted(text, lang) == full(text, lang)
+
+
+def test_generated_odd_blocks_often_take_the_mixed_route():
+    """The comparison above must exercise prose with odd blocks, or it proves nothing."""
+    from mecasite.markdown.mixed import prose_parts
+
+    taken = []
+
+    @settings(max_examples=300, deadline=None, derandomize=True)
+    @given(mixed_document)
+    def count(text):
+        taken.append(prose_parts(PROSE, text, "en") is not None)
+
+    count()
+    assert sum(taken) >= 60, sum(taken)
+
+
 FRAGMENTS = [
     *MARKDOWN_PIECES,
     "2. ",
@@ -556,7 +605,7 @@ def test_a_level_one_heading_warns_with_or_without_the_quick_scan(body, lines):
     starting with `#`: the warnings stay where the reading puts them."""
     from mecasite.content.model import Text
     from mecasite.problems import Collector
-    from mecasite.render.body_links import warn_level_one
+    from mecasite.render.body_warnings import warn_level_one
 
     problems = Collector()
     text = Text(lang="fr", path="content/x/y/fr.md", fields={}, body=body, body_line=1, lines={})
@@ -574,7 +623,7 @@ def test_the_quick_scan_skips_only_bodies_without_a_level_one_heading(body):
     warnings are the same with and without it."""
     from mecasite.content.model import Text
     from mecasite.problems import Collector
-    from mecasite.render.body_links import warn_level_one
+    from mecasite.render.body_warnings import warn_level_one
 
     found = []
     for text in (body, body + "\n\n="):

@@ -18,6 +18,7 @@ import nh3
 
 from mecasite.config.engine import engine_key
 from mecasite.markdown.limits import PREFIX, TooComplex, check_complexity
+from mecasite.markdown.mixed import has_heading, prose_parts
 from mecasite.markdown.prose import Heading, Parts, ProseConverter, Ref
 from mecasite.markdown.syntax import TABLES, beyond_tables
 from mecasite.markdown.typography import typography
@@ -221,6 +222,25 @@ class MarkdownRenderer:
             ) from None
         return raw, tuple(links.headings), tuple(links.refs)
 
+    def _mixed(self, text: str, lang: str) -> Converted | None:
+        """Prose with odd blocks (mixed.py): only those converted by Python-Markdown, a tenth of the text's
+        cost where one list item of ten is wrapped. None where the text must be converted whole."""
+        found = prose_parts(self.prose, text, lang)
+        if found is None:
+            return None
+        parts, headings = found
+        html: list[str] = []
+        refs: list[Ref] = []
+        for converted, block, found_refs in parts:
+            if converted is None:
+                raw, _, found_refs = self._convert_fully(block, lang, "full" if TABLES in block else "lean")
+                if has_heading(raw):
+                    return None
+                converted = CLEANER.clean(raw)
+            html.append(converted)
+            refs += found_refs
+        return Converted("\n".join(html), headings, tuple(refs))
+
     def save(self) -> None:
         """Write the conversions the cache still holds in memory."""
         if self.cache:
@@ -253,8 +273,10 @@ class MarkdownRenderer:
         cached = self.cache.get(digest) if self.cache else None
         if cached is not None and len(cached) == 3:
             return Converted(*cached)
-        raw, headings, refs = self._convert_fully(text, lang, "full" if beyond or TABLES in text else "lean")
-        converted = Converted(CLEANER.clean(raw), headings, refs)
+        converted = None if beyond else self._mixed(text, lang)
+        if converted is None:
+            raw, headings, refs = self._convert_fully(text, lang, "full" if beyond or TABLES in text else "lean")
+            converted = Converted(CLEANER.clean(raw), headings, refs)
         if self.cache:
             self.cache.put(digest, (converted.html, converted.headings, converted.refs))
         return converted

@@ -78,7 +78,7 @@ class ProseConverter:
         """(HTML before cleaning, headings, id references) or None: not plain prose."""
         if not _plain(text):
             return None
-        page = _Page(self, lang)
+        page = Page(self, lang)
         try:
             blocks = [page.block(block) for block in (part.strip("\n") for part in text.split("\n\n")) if block]
         except Declined:
@@ -87,20 +87,28 @@ class ProseConverter:
 
 
 def _plain(text: str) -> bool:
+    return plain_signs(text) and plain_lines(text)
+
+
+def plain_signs(text: str) -> bool:
+    """No sign anywhere in the text that plain prose never holds (what may change another block's reading)."""
     if any(char in text for char in DECLINED_CHARS) or any(s in text and part in text for s, part in DECLINED_TEXT):
         return False
     if not text.replace("\n", "").isprintable() and CONTROL.search(text):
         return False  # (control characters are not printable: most texts need no search)
     if text.startswith(":") or ("&" in text and ENTITY.search(text)):
         return False
-    if ">" in text and ">" in ("\n" + text).replace("\n> ", "\n"):
-        return False  # `>` elsewhere than starting a quotation's line
+    return not (">" in text and ">" in ("\n" + text).replace("\n> ", "\n"))  # `>` but starting a quote's line
+
+
+def plain_lines(text: str) -> bool:
+    """No line starting or ending with a space, but a nested list's items."""
     return not any(
         line and (line[-1].isspace() or line[0].isspace() and not NESTED_ITEM.match(line)) for line in text.split("\n")
     )
 
 
-class _Page:
+class Page:
     """One conversion: heading ids used, headings and references met in document order, the last block."""
 
     def __init__(self, converter: ProseConverter, lang: str):

@@ -19,8 +19,9 @@ from mecasite.content.strings import country_name, date_text, language_name
 from mecasite.markdown.convert import MarkdownRenderer, Rendered, keep_anchors, link
 from mecasite.markdown.limits import TooComplex
 from mecasite.problems import Collector, Problem
-from mecasite.render.body_links import LinkCheck, typed_links, warn_level_one
+from mecasite.render.body_links import LinkCheck, typed_links
 from mecasite.render.body_media import STATIC, check_static, is_file_ref, item_picture, names_files, place_files
+from mecasite.render.body_warnings import warn_level_one
 from mecasite.render.media import MediaTable
 from mecasite.render.memo import Key, Memo, Read, Reads, address
 from mecasite.render.view_data import Alternate, ItemView, Link, Quote
@@ -128,8 +129,7 @@ class Views:
         return self.site.config.base_url + page.url
 
     def ref_url(self, kind: str, item_id: str, lang: str) -> str | None:
-        """URL of an item linked by id; testimonials live on their list page, at their anchor; a static file's
-        (`static:logo.svg`) with its content hash."""
+        """URL of an item linked by id (a testimonial's: its list page's, at its anchor; `static:logo.svg`'s: hashed)."""
         if kind == STATIC:
             found = self.static.get(item_id)
             return f"{self.site.config.base_path}static/{item_id}?v={found}" if found else None
