@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from sitekit import REPO, counted_feed_entries, tree_digest
 
 from mecasite.build import records, workers
@@ -82,12 +83,22 @@ def test_force_and_a_changed_output_render_everything(tmp_path):
     assert records.load(config, frame, []) is None  # records of another output are not used
 
 
-def test_unreadable_records_mean_a_full_build(tmp_path):
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: b"not a pickle",
+        lambda data: b"",
+        lambda data: data[: len(data) // 2],  # the header cut
+        lambda data: data[:-100],  # the last folder's record cut
+    ],
+    ids=["garbage", "empty", "header cut", "folders cut"],
+)
+def test_unreadable_records_mean_a_full_build(tmp_path, damage):
     config_path = real_project(tmp_path / "site")
     config = load_config(config_path)
     build(config)
     for path in (tmp_path / "site/.cache").glob("records-*.pickle"):
-        path.write_bytes(b"not a pickle")
+        path.write_bytes(damage(path.read_bytes()))
     source = tmp_path / "site/content/partners/materalia/fr.md"
     source.write_text(source.read_text() + "\nUne phrase de plus.\n")
     build(config)
