@@ -48,7 +48,7 @@ from mecasite.render.renderer import Renderer
 from mecasite.site.resolve import resolve_site
 
 VERSION = 7  # of the records' shape: another version is not read
-MAGIC = b"mecasite-records\n"  # the file's first bytes: a header's length follows, the header, the folders
+MAGIC = b"mecasite-records\n"  # the file's first bytes; then the folders, the header, the header's length
 _POPULATE = getattr(mmap, "MAP_POPULATE", 0)
 
 
@@ -76,7 +76,7 @@ class Records:
     used_strings: frozenset[str]
     folders: dict[str, Folder]  # each item folder as read, with drafts and problems (build/reading.py)
     # Each folder pickled on its own: a build after an edit saves again the bytes it loaded for the folders
-    # it did not read again, and pickles only the others (the whole model was 0.25 s of pickling).
+    # it did not read again (here), and pickles only the others (the whole model was 0.25 s of pickling).
     pickled: Mapping[str, bytes | memoryview] = field(default_factory=dict, repr=False, compare=False)
     # The feeds' entries with what each read (render/feeds.py), pickled: unpickled by `redo` alone.
     feed: bytes = field(default=b"", repr=False, compare=False)
@@ -106,23 +106,26 @@ def _path(config: SiteConfig) -> str:
 def load(config: SiteConfig, frame: Frame, output: Iterable[tuple[str, int, int]]) -> Records | None:
     """The last build's records, if they describe this frame and the output as it is now; else None.
 
-    The file is a header (pickled) and the folders' pickles after it, mapped rather than read: each folder is
-    unpickled from its place in the file, and one kept as it was saved again from there. Read into bytes
-    objects, the 25 MB of them at 10,000 pages were 13,000 pages of fresh memory, each a page fault (0.3 s on
-    a virtual machine); the mapping is filled in one call (MAP_POPULATE, where Linux has it)."""
+    The file holds the folders' pickles, then a header (pickled: the frame, the index, the problems, each
+    folder's place) and its length. It is mapped rather than read: each folder is unpickled from its place,
+    and one kept is saved again from there. Read into bytes objects, the 25 MB of them at 10,000 pages were
+    13,000 pages of fresh memory, each a page fault (0.3 s on a virtual machine); the mapping is filled in one
+    call (MAP_POPULATE, where Linux has it)."""
     try:
         with open(_path(config), "rb") as file:
             mapped = mmap.mmap(file.fileno(), 0, mmap.MAP_SHARED | _POPULATE, mmap.PROT_READ)
         whole = memoryview(mapped)
         if whole[: len(MAGIC)] != MAGIC:
             return None
-        start = len(MAGIC) + 8
-        end = start + int.from_bytes(whole[len(MAGIC) : start], "little")
-        version, recorded, left, index, page_problems, notices, used, places, feed = pickle.loads(whole[start:end])
+        length = int.from_bytes(whole[-8:], "little")
+        if length > len(whole) - 8 - len(MAGIC):
+            return None
+        header = whole[len(whole) - 8 - length : len(whole) - 8]
+        version, recorded, left, index, page_problems, notices, used, places, feed = pickle.loads(header)
         if version != VERSION or not frame.holds(recorded) or left != files_fingerprint(output):
             return None
         readers = Index(*index)
-        pickled = {rel: whole[end + at : end + at + size] for rel, (at, size) in places.items()}
+        pickled = {rel: whole[at : at + size] for rel, (at, size) in places.items()}
         folders = {rel: pickle.loads(data) for rel, data in pickled.items()}
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, IndexError):
         return None
@@ -143,18 +146,21 @@ def save(config: SiteConfig, records: Records) -> None:
         records.page_problems,
         records.notices,
     )
-    places, at = {}, 0
-    for rel, data in records.pickled.items():
-        places[rel] = (at, len(data))
-        at += len(data)
-    header = pickle.dumps((*state, records.used_strings, places, records.feed), protocol=pickle.HIGHEST_PROTOCOL)
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(tmp, "wb") as file:
-            file.write(MAGIC + len(header).to_bytes(8, "little"))
-            file.write(header)
-            for data in records.pickled.values():  # those loaded: slices of the last records' mapping
+            file.write(MAGIC)
+            places, at = {}, len(MAGIC)
+            for rel, folder in records.folders.items():
+                # kept: a slice of the last records' mapping; else pickled here, each bytes object freed before
+                # the next is made (kept for the file, they were 25 MB of fresh memory at 10,000 pages)
+                data = records.pickled[rel] if rel in records.pickled else _pickled(folder)
                 file.write(data)
+                places[rel] = (at, len(data))
+                at += len(data)
+            header = pickle.dumps((*state, records.used_strings, places, records.feed), pickle.HIGHEST_PROTOCOL)
+            file.write(header)
+            file.write(len(header).to_bytes(8, "little"))
         os.replace(tmp, path)
     except OSError:
         try:
@@ -233,9 +239,10 @@ def after_build(
     for path, (meta, body) in deps.items():
         readers.add(path, meta, body)
     before = previous.folders if previous is not None else {}
-    pickled = {
-        rel: previous.pickled[rel] if previous is not None and before.get(rel) is folder else _pickled(folder)
+    pickled = {  # the others are pickled as they are saved
+        rel: previous.pickled[rel]
         for rel, folder in folders.items()
+        if previous is not None and before.get(rel) is folder
     }
     return Records(
         frame,
