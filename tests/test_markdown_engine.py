@@ -41,6 +41,7 @@ CASES = [
     "Windows\r\nline\r\n: endings\r\n",
     "    indented code with *stars*\n\nText",
     "Setext heading\n==============\n\nAnother\n-------",
+    "> *Term*\n> : its definition\n\n- item\n\n    Term\n    : definition",
 ]
 
 
@@ -77,6 +78,10 @@ def test_text_without_extra_syntax_takes_the_lean_converter():
         "Term\n: def",
         "Term\n   : def",
         ": first",
+        "> Term\n> : def",  # a definition list inside a quotation
+        "> > Term\n> > : def",
+        "- item\n\n    Term\n    : def",  # inside a list item
+        "> : first",
         "a\rb",
     ):
         assert needs_extra(text), text

@@ -364,6 +364,7 @@ def converted(text: str, lang: str):
 @example("> a\nlazy\n\n> b", "en")
 @example("a\n \n- y\n\n- z", "en")  # a line of spaces is a blank line: the lists make one
 @example("Voir [M](partner:materalia) et snake_case.", "fr")
+@example("> *le*\n> : *le*", "fr")  # a definition list in a quotation: `extra`'s
 def test_prose_with_odd_blocks_converts_as_the_full_route(text, lang):
     """Whatever route a text takes (short, mixed, full), the HTML, headings and id links are the full route's."""
     assert converted(text, lang) == full(text, lang)
