@@ -105,6 +105,7 @@ def test_plain_prose_takes_the_short_route(text):
         "> > nested",
         "> - list in a quote",
         "> ## heading in a quote",
+        "> Term\n> : a definition in a quote",  # extra's definition list
         "a\n> b",
         "- a > b",
         "| a |\n|---|",

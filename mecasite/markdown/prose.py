@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterator
 from html import escape
 from typing import TypeAlias
 
+from mecasite.markdown.syntax import defines_terms
+
 Heading: TypeAlias = tuple[int, str, str]  # (level, id, text)
 Ref: TypeAlias = tuple[str, str]  # (kind, id) of an item linked to
 Parts: TypeAlias = tuple[str, tuple[Heading, ...], tuple[Ref, ...]]  # (HTML before cleaning, headings, id references)
@@ -34,7 +36,7 @@ Parts: TypeAlias = tuple[str, tuple[Heading, ...], tuple[Ref, ...]]  # (HTML bef
 # checked line by line. Backticks and `|` left outside a code span or a table's cells are refused in `_text`.
 DECLINED_CHARS = tuple("<\\{}~\t\r\x02\x03")
 # Each two-sign piece is looked for only where its rarer sign occurs (a search for one sign costs a tenth).
-DECLINED_TEXT = (("!", "!["), ("]", "]:"), (":", "\n:"), ("`", "``"), ("^", "[^"))
+DECLINED_TEXT = (("!", "!["), ("]", "]:"), ("`", "``"), ("^", "[^"))  # and definitions: syntax.defines_terms
 ENTITY = re.compile(r"&(?:#|[A-Za-z0-9]+;)")
 HEADING = re.compile(r"(#{2,6}) ([^\s#*_\[\]&][^\n#*_\[\]&]*)")
 ITEM = {"ul": re.compile(r"- (\S[^\n]*)"), "ol": re.compile(r"\d+\. (\S[^\n]*)")}
@@ -96,7 +98,7 @@ def plain_signs(text: str) -> bool:
         return False
     if not text.replace("\n", "").isprintable() and CONTROL.search(text):
         return False  # (control characters are not printable: most texts need no search)
-    if text.startswith(":") or ("&" in text and ENTITY.search(text)):
+    if defines_terms(text) or ("&" in text and ENTITY.search(text)):
         return False
     return not (">" in text and ">" in ("\n" + text).replace("\n> ", "\n"))  # `>` but starting a quote's line
 

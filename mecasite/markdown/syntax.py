@@ -27,6 +27,11 @@ def beyond_tables(text: str) -> bool:
     """The text uses syntax of `extra` other than tables: only Python-Markdown converts it."""
     if any(sign in text and piece in text for sign, piece in _GUARDED):
         return True
+    return defines_terms(text)
+
+
+def defines_terms(text: str) -> bool:
+    """A line that `extra` may read as a definition (`: ...`), in a quotation or a list item too."""
     return ":" in text and (text.lstrip(" >").startswith(":") or DEFINITION.search(text) is not None)
 
 
