@@ -134,6 +134,45 @@ def test_a_large_site_is_read_by_two_processes_as_by_one(tmp_path, monkeypatch):
     assert forked.problems == single.problems and len(single.problems) == 2
 
 
+def test_the_two_readers_each_read_a_folder_once_and_keep_the_order(tmp_path, monkeypatch):
+    from mecasite.build import reading
+    from mecasite.content.loader import item_folders
+    from mecasite.problems import Collector
+
+    files = {f"content/partners/p{n:02d}/item.yaml": "country: BE\n" for n in range(40)}
+    files.update({f"content/partners/p{n:02d}/en.md": text(f"Partner {n}", slug=f"p{n:02d}") for n in range(40)})
+    files["content/partners/p07/item.yaml"] = "country: Belgium\n"  # a problem in the helper's share
+    files["content/partners/p38/item.yaml"] = "country: Mars\n"  # and one in this process's
+    config = load_config(write_site(tmp_path, files))
+    single = Collector()
+    expected = reading.read_content(config, single)
+    readers = tmp_path / "readers"
+    real = reading.load_item
+
+    def load(config, collection, item_dir, *rest):
+        with open(readers, "a") as log:  # each process appends whole lines
+            log.write(f"{os.getpid()} {item_dir.parent.name}/{item_dir.name}\n")
+        return real(config, collection, item_dir, *rest)
+
+    monkeypatch.setattr(reading, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(reading, "load_item", load)
+    forked = Collector()
+    model = reading.read_content(config, forked)
+    assert list(model.items) == list(expected.items) and model.items == expected.items
+    assert forked.problems == single.problems and len(single.problems) == 2
+    by_process: dict[str, list[str]] = {}
+    for line in readers.read_text().splitlines():
+        pid, name = line.split()
+        by_process.setdefault(pid, []).append(name)
+    mine = by_process.pop(str(os.getpid()))
+    [helper] = by_process.values()
+    order = [f"{folder.parent.name}/{folder.name}" for _, folder in item_folders(config, Collector())]
+    assert sorted(helper + mine) == sorted(order)  # each folder read once
+    assert max(map(order.index, helper)) < min(
+        map(order.index, mine)
+    )  # the helper from the front, this one from the back
+
+
 @pytest.mark.parametrize("forked", [False, True])
 def test_check_finds_what_the_build_finds_and_writes_nothing(tmp_path, monkeypatch, forked):
     from mecasite.build import workers as parallel
