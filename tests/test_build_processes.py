@@ -10,6 +10,7 @@ from __future__ import annotations
 import faulthandler
 import os
 import signal
+import time
 
 import pytest
 from sitekit import REPO, text, tree_digest, write_site
@@ -141,17 +142,18 @@ def test_the_two_readers_each_read_a_folder_once_and_keep_the_order(tmp_path, mo
 
     files = {f"content/partners/p{n:02d}/item.yaml": "country: BE\n" for n in range(40)}
     files.update({f"content/partners/p{n:02d}/en.md": text(f"Partner {n}", slug=f"p{n:02d}") for n in range(40)})
-    files["content/partners/p07/item.yaml"] = "country: Belgium\n"  # a problem in the helper's share
-    files["content/partners/p38/item.yaml"] = "country: Mars\n"  # and one in this process's
+    files["content/partners/p07/item.yaml"] = "country: Belgium\n"  # a problem in one chunk
+    files["content/partners/p38/item.yaml"] = "country: Mars\n"  # and one in another
     config = load_config(write_site(tmp_path, files))
     single = Collector()
     expected = reading.read_content(config, single)
     readers = tmp_path / "readers"
-    real = reading.load_item
+    real, parent = reading.load_item, os.getpid()
 
     def load(config, collection, item_dir, *rest):
         with open(readers, "a") as log:  # each process appends whole lines
             log.write(f"{os.getpid()} {item_dir.parent.name}/{item_dir.name}\n")
+        helper_started(readers, parent)  # so that the helper surely takes a share
         return real(config, collection, item_dir, *rest)
 
     monkeypatch.setattr(reading, "PARALLEL_FROM", 0)
@@ -164,13 +166,50 @@ def test_the_two_readers_each_read_a_folder_once_and_keep_the_order(tmp_path, mo
     for line in readers.read_text().splitlines():
         pid, name = line.split()
         by_process.setdefault(pid, []).append(name)
-    mine = by_process.pop(str(os.getpid()))
+    mine = by_process.pop(str(parent))
     [helper] = by_process.values()
     order = [f"{folder.parent.name}/{folder.name}" for _, folder in item_folders(config, Collector())]
-    assert sorted(helper + mine) == sorted(order)  # each folder read once
-    assert max(map(order.index, helper)) < min(
-        map(order.index, mine)
-    )  # the helper from the front, this one from the back
+    assert sorted(helper + mine) == sorted(order)  # each folder read once, by one of the two
+    assert mine and helper
+
+
+def test_a_helper_sends_its_results_without_waiting_for_the_parent_to_read_them():
+    """processes.Sent: 30 results of 200 KB (a pipe holds 64 KB) sent while the parent reads none: the
+    helper ends all the same, and the parent then receives each once, under its number."""
+    from mecasite.build.processes import Sent, Tickets
+
+    tickets, sent = Tickets(30), Sent()
+    pid = os.fork()
+    if pid == 0:  # the helper: takes every number, as the parent takes none
+        try:
+            while (number := tickets.take()) is not None:
+                sent.send(number, bytes([number]) * 200_000)
+            sent.end()
+        finally:
+            os._exit(0)
+    for _ in range(1000):  # 10 s at most
+        if os.waitpid(pid, os.WNOHANG)[0]:
+            break
+        time.sleep(0.01)
+    else:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        pytest.fail("the helper waited for the parent to read")
+    received = list(sent.received())
+    assert sorted(received) == [(n, bytes([n]) * 200_000) for n in range(30)] and sent.ended == 1
+    assert tickets.take() is None
+    tickets.close()
+    sent.close()
+    with pytest.raises(ValueError):
+        Tickets(Tickets.MOST + 1)  # more than a pipe holds for sure: the writer would block
+
+
+def helper_started(log, parent: int) -> None:
+    """In the building process: wait (10 s at most) until a forked helper has written a line to `log`."""
+    for _ in range(1000):
+        if os.getpid() != parent or any(not line.startswith(f"{parent} ") for line in log.read_text().splitlines()):
+            return
+        time.sleep(0.01)
 
 
 @pytest.mark.parametrize("forked", [False, True])
@@ -270,11 +309,14 @@ def test_a_content_reading_process_that_dies_ends_the_build_with_one_clear_line(
     config = write_site(tmp_path, {})
     assert main(["build", "--config", str(config)]) == 0
     before = tree_digest(tmp_path / "public")
-    parent, real = os.getpid(), reading.load_item
+    parent, real, started = os.getpid(), reading.load_item, tmp_path / "started"
+    started.write_text("")
 
     def load(*args):
-        if os.getpid() != parent:  # in the helper that reads the first half
+        if os.getpid() != parent:  # in the helper, as soon as it takes a chunk
+            started.write_text("helper\n")
             os.kill(os.getpid(), signal.SIGKILL)
+        helper_started(started, parent)
         return real(*args)
 
     monkeypatch.setattr(reading, "PARALLEL_FROM", 0)

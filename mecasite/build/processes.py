@@ -2,7 +2,9 @@
 leave it waiting for a helper that died.
 
 Used by reading.py (two processes read the content) and workers.py (the build and one process per other
-core render pages). Forking costs more than it saves on a small site, so callers fork only past a threshold.
+core render pages); both share their work out in numbered parts, each taken by whichever process is free
+(`Tickets`), and a helper sends each part's result back as soon as it is made (`Sent`), without waiting
+for the parent to ask for the next part. Forking costs more than it saves on a small site, so callers fork only past a threshold.
 Only on Linux: macOS's system libraries are not safe to fork and Windows has no fork; there callers work in
 one process (spawning would pickle the whole loaded site into every helper, which costs more than it saves).
 
@@ -14,8 +16,12 @@ the executor fails them all at once, and `fork_pool` turns that into `WorkerDied
 from __future__ import annotations
 
 import os
+import pickle
+import select
 import signal
+import struct
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -69,6 +75,92 @@ def fork_pool(jobs: int, role: str) -> Iterator[ProcessPoolExecutor]:
         pool.shutdown(wait=True, cancel_futures=True)  # a bug in a task: no point in starting the others
         raise
     pool.shutdown(wait=True)
+
+
+class Tickets:
+    """The numbers 0 to `count - 1`, each taken by exactly one of the processes that share them (this one and
+    those forked after it was made): whoever is free takes the next, so no process waits while another has
+    work queued, and they finish within one part of each other. The numbers are in a pipe, written before any
+    fork: a read of 4 bytes from a pipe is atomic, and no lock is held that a killed process could keep."""
+
+    MOST = 1024  # numbers: 4 KB, what a pipe holds at the least (Linux gives a user past its quota 1 page)
+
+    def __init__(self, count: int) -> None:
+        if count > self.MOST:
+            raise ValueError(f"{count} tickets: at most {self.MOST} fit in a pipe before it blocks")
+        self._queue, write = os.pipe()
+        os.write(write, b"".join(i.to_bytes(4, "little") for i in range(count)))
+        os.close(write)  # so that reading an empty pipe ends, and does not wait
+
+    def take(self) -> int | None:
+        """The next number nobody has taken; None when none is left."""
+        data = os.read(self._queue, 4)
+        return int.from_bytes(data, "little") if data else None
+
+    def close(self) -> None:
+        os.close(self._queue)
+
+
+class Sent:
+    """Results sent back by forked helpers one by one, while the parent works: each pickled into a file in
+    memory that has no name (nothing on disk, no size limit) and announced on a pipe. A helper never waits for
+    the parent to read, and needs no task of the pool's per result: handing it one (the pool's threads, in
+    the busy parent, waiting their turn for the interpreter) left the helper idle most of the time. Made
+    before the helpers are forked; `send` and `end` in a helper, `received` and `wait` in the parent."""
+
+    _NOTICE = struct.Struct("<IQQ")  # the result's key, its place in the file, its length
+    _END = 0xFFFFFFFF  # the key of a helper's last notice: it sends no more
+
+    def __init__(self) -> None:
+        make = getattr(os, "memfd_create", None)
+        self._file = make("mecasite-sent", os.MFD_CLOEXEC) if make else os.dup(tempfile.TemporaryFile().fileno())
+        self._notices, self._write = os.pipe()
+        os.set_blocking(self._notices, False)
+        self._pending = b""  # part of a notice read before the rest of it
+        self.ended = 0  # helpers that have said they send no more (`end`)
+
+    def send(self, key: int, value: object) -> None:
+        """In a helper: `value` for the parent, under `key`. Helpers write one at a time: a record lock is
+        each process's own (the kernel drops it with a helper that dies), the file's end is not."""
+        import fcntl  # here: helpers are forked on Linux alone, and Windows has no fcntl
+
+        data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        fcntl.lockf(self._file, fcntl.LOCK_EX)
+        try:
+            at = end = os.lseek(self._file, 0, os.SEEK_END)
+            view = memoryview(data)
+            while view:
+                written = os.pwrite(self._file, view, end)
+                view, end = view[written:], end + written
+            os.write(self._write, self._NOTICE.pack(key, at, len(data)))  # 20 bytes: atomic on a pipe
+        finally:
+            fcntl.lockf(self._file, fcntl.LOCK_UN)
+
+    def end(self) -> None:
+        """In a helper: it sends no more (the parent need not wait for the pool to say so)."""
+        os.write(self._write, self._NOTICE.pack(self._END, 0, 0))
+
+    def received(self) -> Iterator[tuple[int, Any]]:
+        """In the parent: (key, value) of each result announced since the last call; waits for none."""
+        try:
+            self._pending += os.read(self._notices, 1 << 16)
+        except BlockingIOError:
+            return
+        whole = len(self._pending) // self._NOTICE.size * self._NOTICE.size
+        notices, self._pending = self._pending[:whole], self._pending[whole:]
+        for key, at, length in self._NOTICE.iter_unpack(notices):
+            if key == self._END:
+                self.ended += 1
+            else:
+                yield key, pickle.loads(os.pread(self._file, length, at))
+
+    def wait(self, seconds: float) -> None:
+        """In the parent: until a notice comes, or `seconds` have passed."""
+        select.select([self._notices], [], [], seconds)
+
+    def close(self) -> None:
+        for fd in (self._file, self._notices, self._write):
+            os.close(fd)
 
 
 def how_it_died(exit_codes: Iterable[int | None]) -> str:

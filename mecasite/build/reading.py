@@ -5,7 +5,7 @@ Each item folder is read into a `Folder`: its signature (every entry's name, siz
 and the problems met. A build after an edit hands the last build's folders back (`known`): a folder whose
 signature is the same gives the same item and problems without being opened; one changed within seconds of
 being looked at (manifest.RACY_NS) has no signature and is always read again. What is read is shared with a
-forked process, chunk by chunk (`_read`). The model and the problems come out exactly as one process reading
+forked process, chunk by chunk, each taken by whichever process is free (`_read`). The model and the problems come out exactly as one process reading
 everything would make them (same order). A helper that dies ends the build with one line
 naming how (processes.py).
 """
@@ -19,10 +19,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING
 
 from mecasite.build.manifest import RACY_NS, Listed
-from mecasite.build.processes import CAN_FORK, WorkerDied, fork_pool
+from mecasite.build.processes import CAN_FORK, Sent, Tickets, WorkerDied, fork_pool
 from mecasite.config.settings import SiteConfig
 from mecasite.content.loader import Types, inside, item_folders, load_item
 from mecasite.content.model import Item, Model
@@ -30,12 +29,8 @@ from mecasite.content.redirects import load_gone
 from mecasite.content.schemas import COLLECTIONS
 from mecasite.problems import Collector, Problem
 
-if TYPE_CHECKING:  # the pool's module is imported where a pool is made (processes.py)
-    from concurrent.futures import Future
-
 PARALLEL_FROM = 1000  # item folders to read; below this, a second process costs more than it saves
-CHUNK = 40  # folders the helper reads before sending them back (about 25 ms of reading)
-IN_FLIGHT = 2  # chunks asked of the helper and not yet back: one to read, one waiting
+CHUNK = 40  # folders read before they are sent back (about 15 ms of reading)
 
 Signature = tuple[tuple[str, int, int, int, int], ...]
 
@@ -122,33 +117,54 @@ def _read(
     config: SiteConfig, folders: list[tuple[str, Path]], types: list[Types | None], problems: Collector
 ) -> list[Folder]:
     """`folders` read, in their order (`types`: each one's entries as the walk saw them, or None): shared with
-    a forked process when there are many. It takes chunks from the front and sends each back as soon as it is
-    read, this process takes them from the back and tops up the helper's queue between its own; they meet
-    where their speeds say. (Half each, sent back at the end, left one core idle for 0.2 s at 10,000 pages
-    while the helper pickled its half and this process unpickled it.)"""
+    a forked process when there are many, in chunks that each process takes as it is free (processes.Tickets);
+    the helper sends each back as soon as it is read (processes.Sent), and this process takes them in between
+    its own. (Half each, sent back at the end, left one core idle for 0.2 s at 10,000 pages while the helper
+    pickled its half and this process unpickled it; a task of the pool per chunk left the helper idle for
+    three quarters of the time, waiting for the next.)"""
+    global _SHARED
     if len(folders) < PARALLEL_FROM or not CAN_FORK:
         return _load(config, folders, types)
-    size = max(1, min(CHUNK, len(folders) // 16))
+    size = max(1, min(CHUNK, len(folders) // 16), -(-len(folders) // Tickets.MOST))
     chunks = [slice(at, at + size) for at in range(0, len(folders), size)]
     read: list[list[Folder] | None] = [None] * len(chunks)
+    tickets, sent = Tickets(len(chunks)), Sent()
+    _SHARED = (config, folders, types, chunks, tickets, sent)  # what the helper inherits when it is forked
     try:
         with fork_pool(1, "content-reading") as pool:
-            sent: list[tuple[int, Future[list[Folder]]]] = []
-            front, back = 0, len(chunks)  # the helper's next chunk; this process's last one taken
-            while front < back:
-                while front < back and sum(not future.done() for _, future in sent) < IN_FLIGHT:
-                    sent.append((front, pool.submit(_load, config, folders[chunks[front]], types[chunks[front]])))
-                    front += 1
-                if front < back:
-                    back -= 1
-                    read[back] = _load(config, folders[chunks[back]], types[chunks[back]])
-            for index, future in sent:
-                read[index] = future.result()
+            helper = pool.submit(_helper)
+            while (index := tickets.take()) is not None:
+                read[index] = _load(config, folders[chunks[index]], types[chunks[index]])
+                for taken, chunk in sent.received():
+                    read[taken] = chunk
+            while not sent.ended and not helper.done():  # done: it died, or ended and its end is on the way
+                sent.wait(0.05)
+                for taken, chunk in sent.received():
+                    read[taken] = chunk
+            helper.result()  # raises if it died
+            for taken, chunk in sent.received():  # what it sent before its end
+                read[taken] = chunk
     except WorkerDied as exc:  # items are missing: nothing after this would make sense
         problems.add(config.rel(config.content_dir), 0, f"{exc}; the previous output is untouched")
         problems.raise_errors()
         raise
+    finally:
+        tickets.close()
+        sent.close()
+        _SHARED = None
     return [folder for chunk in read for folder in chunk or ()]
+
+
+_SHARED: tuple[SiteConfig, list[tuple[str, Path]], list[Types | None], list[slice], Tickets, Sent] | None = None
+
+
+def _helper() -> None:
+    """In the helper: each chunk nobody has taken, read and sent back, until none is left."""
+    assert _SHARED is not None
+    config, folders, types, chunks, tickets, sent = _SHARED
+    while (index := tickets.take()) is not None:
+        sent.send(index, _load(config, folders[chunks[index]], types[chunks[index]]))
+    sent.end()
 
 
 def _load(config: SiteConfig, folders: list[tuple[str, Path]], types: list[Types | None]) -> list[Folder]:

@@ -17,9 +17,10 @@ import gc
 import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from mecasite.build.links import Deferred, Scan, check_page, scan
-from mecasite.build.processes import CAN_FORK, fork_pool
+from mecasite.build.processes import CAN_FORK, Sent, Tickets, fork_pool
 from mecasite.build.writer import Staging, content_digest
 from mecasite.problems import Collector, Problem
 from mecasite.render.body_links import merge_fallback_copies
@@ -210,61 +211,61 @@ def _render_task(job: _Job, task: tuple[int, int]) -> _TaskResult:
     return result
 
 
-_FORKED: _Job | None = None  # what forked workers inherit
-_QUEUE = -1  # the read end of the pipe holding the slices' numbers, inherited too
+_FORKED: tuple[_Job, int, Tickets, Sent] | None = None  # what forked workers inherit: the job, its slices
 
 
 def _forked_task(task: tuple[int, int]) -> _TaskResult:
     assert _FORKED is not None
-    return _render_task(_FORKED, task)
+    return _render_task(_FORKED[0], task)
 
 
-def _forked_next(slices: int) -> _TaskResult | None:
-    """The next slice nobody has taken, rendered; None when none is left."""
+def _forked_slices() -> None:
+    """Each slice nobody has taken, rendered, its result sent back at once, until none is left."""
     assert _FORKED is not None
-    index = _take(_QUEUE)
-    return None if index is None else _render_task(_FORKED, (index, slices))
-
-
-def _take(queue: int) -> int | None:
-    """The next number in the pipe. Each is 4 bytes, written before the fork: a read of 4 bytes from a pipe is
-    atomic, so every slice goes to exactly one process, with no lock that a process killed could keep."""
-    data = os.read(queue, 4)
-    return int.from_bytes(data, "little") if data else None
+    job, slices, tickets, sent = _FORKED
+    while (index := tickets.take()) is not None:
+        sent.send(index, _render_task(job, (index, slices)))
+    sent.end()
 
 
 def _render_forked(job: _Job, jobs: int) -> list[_TaskResult]:
     """The tasks shared by this process and `jobs - 1` forked ones: the extra files (the longest single task)
-    in a forked process, then the slices of the pages, each to the first process free to take it. This process
-    renders its share too: it holds the loaded site anyway, and every forked process touches most of it and so
-    copies it (reference counts are writes): one process fewer is one copy fewer (10,000 pages: 304 -> 246 MB
-    at the peak). The slices are runs of whole items, an item's pages in every language together, so that each
-    process touches mostly the items it renders, not a page of every item (250 -> 232 MB)."""
-    global _FORKED, _QUEUE
+    in a forked process, then the slices of the pages, each to the first process free to take it
+    (processes.Tickets), a forked one sending each result back as soon as it has it (processes.Sent). This
+    process renders its share too: it holds the loaded site anyway, and every forked process touches most of
+    it and so copies it (reference counts are writes): one process fewer is one copy fewer (10,000 pages: 304
+    -> 246 MB at the peak). The slices are runs of whole items, an item's pages in every language together,
+    so that each process touches mostly the items it renders, not a page of every item (250 -> 232 MB)."""
+    global _FORKED
     job = replace(job, pages=tuple(sorted(job.pages, key=lambda page: page.item or ("", ""))))  # lists first
-    _FORKED = job
     job.renderer.compile_templates()
     job.renderer.views.markdown.close()  # each process opens its own connection to the cache
     gc.collect()
     gc.freeze()  # the loaded model is never garbage: render processes neither walk nor copy it
-    slices = jobs * SLICES_PER_JOB
-    _QUEUE, write = os.pipe()
-    os.write(write, b"".join(i.to_bytes(4, "little") for i in range(slices)))  # 4 bytes each, well within a pipe
-    os.close(write)  # so that reading an empty pipe ends, and does not wait
-    from concurrent.futures import Future, as_completed  # here: a build that forks no renderer never needs it
+    slices = min(jobs * SLICES_PER_JOB, Tickets.MOST)
+    tickets, sent = Tickets(slices), Sent()
+    _FORKED = (job, slices, tickets, sent)
+    from concurrent.futures import Future  # here: a build that forks no renderer never needs it
 
     try:
         with fork_pool(jobs - 1, "render") as pool:
-            futures: list[Future[_TaskResult | None]] = [pool.submit(_forked_task, (EXTRAS, 1))]  # forks
-            futures += [pool.submit(_forked_next, slices) for _ in range(slices)]
-            mine = []
-            while not any(f.done() and f.exception() for f in futures):  # a process died: stop
-                index = _take(_QUEUE)
+            extras = pool.submit(_forked_task, (EXTRAS, 1))  # forks
+            helpers: list[Future[Any]] = [extras, *(pool.submit(_forked_slices) for _ in range(jobs - 1))]
+            results = []
+            while not any(f.done() and f.exception() for f in helpers):  # a process died: stop
+                index = tickets.take()
                 if index is None:
                     break
-                mine.append(_render_task(job, (index, slices)))
-            theirs = (future.result() for future in as_completed(futures))
-            return mine + [result for result in theirs if result is not None]
+                results.append(_render_task(job, (index, slices)))
+                results += (result for _, result in sent.received())
+            while sent.ended < jobs - 1 and not any(f.done() and f.exception() for f in helpers):
+                sent.wait(0.05)
+                results += (result for _, result in sent.received())
+            results.append(extras.result())  # raises if a process died
+            for helper in helpers:
+                helper.result()
+            return results + [result for _, result in sent.received()]  # those sent before their end
     finally:
-        os.close(_QUEUE)
-        _FORKED, _QUEUE = None, -1
+        tickets.close()
+        sent.close()
+        _FORKED = None
