@@ -27,6 +27,7 @@ from mecasite.content.loader import Types, inside, item_folders, load_item
 from mecasite.content.model import Item, Model
 from mecasite.content.redirects import load_gone
 from mecasite.content.schemas import COLLECTIONS
+from mecasite.content.translations import digest
 from mecasite.problems import Collector, Problem
 
 PARALLEL_FROM = 1000  # item folders to read; below this, a second process costs more than it saves
@@ -173,5 +174,8 @@ def _load(config: SiteConfig, folders: list[tuple[str, Path]], types: list[Types
     for (collection, item_dir), walked in zip(folders, types, strict=True):
         mine = Collector()
         item = load_item(config, COLLECTIONS[collection], item_dir, mine, walked)
+        source = item.texts.get(config.default_language) if item is not None else None
+        if source is not None and len(item.texts) > 1:  # `check_translations` compares it with each translation
+            digest(source)  # kept in its memo: made here by the process that read it, not later by one alone
         result.append(Folder(None, item, tuple(mine.problems)))
     return result
