@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from mecasite.build import manifest, records, search_index
+from mecasite.build import manifest, records
 from mecasite.build.caches import card_store, markdown_converter, template_cache
 from mecasite.build.cards import CardStore
 from mecasite.build.history import last_changed
@@ -25,9 +25,11 @@ from mecasite.build.media import Media, process_media
 from mecasite.build.output_folder import check_output, ledger
 from mecasite.build.processes import WorkerDied
 from mecasite.build.reading import Folder, read_folders
+from mecasite.build.records_file import Pending
+from mecasite.build.search_index import write_index
 from mecasite.build.uptodate import Checked, check_build
 from mecasite.build.workers import Outcome, Redo, render_into
-from mecasite.build.writer import InMemory, Staging, WriteError, content_digest
+from mecasite.build.writer import InMemory, Staging, WriteError
 from mecasite.config.settings import SiteConfig
 from mecasite.content.attachments import check_files
 from mecasite.content.drafts import published
@@ -179,15 +181,17 @@ def build(
         previous = None if force else records.load(config, frame, files)
         prepared = prepare(config, parity=False, known=previous.folders if previous else None, listing=inputs.listing)
         redo = records.redo(previous, prepared.renderer, prepared.folders or {}) if previous else None
+    pending: Pending | None = None
     try:
         if previous and redo:
             prepared.renderer.used_strings |= previous.used_strings  # those of the pages kept
         records.forget(config)  # until this build is in place: a failure must not leave records of another output
-        outcome = build_prepared(prepared, jobs, reads=True, redo=redo, checked=checked)
+        pending = records.begin(config, prepared.folders or {}, previous)  # written while the pages render
+        outcome = build_prepared(prepared, jobs, reads=True, redo=redo, checked=checked, chores=pending.chores())
         manifest.record(config, inputs, prepared.problems.problems, outcome.written)
         written = manifest.files_fingerprint(outcome.written)
-        made = (outcome.deps, outcome.page_problems, prepared.renderer, prepared.folders or {})
-        records.save(config, records.after_build(previous, frame, written, prepared.site.model, *made))
+        made = (outcome.deps, outcome.page_problems, prepared.renderer, prepared.folders or {}, outcome.readers)
+        records.save(config, records.after_build(previous, frame, written, prepared.site.model, *made), pending)
         texts = sum(len(item.texts) for item in prepared.site.model.items.values())
         prepared.renderer.views.markdown.prune(lambda: _bodies(prepared.site), texts)
         prepared.renderer.views.markdown.close()  # its file whole now, not when the collector gets to it
@@ -197,6 +201,8 @@ def build(
             {}, prepared.problems.problems, prepared.site, written=len(outcome.written), cards_drawn=cards.drawn
         )
     finally:
+        if pending is not None:
+            pending.abort()  # a build that failed: its records' file goes (one in place stays)
         if checked.watch is not None:  # dropped when asked, before the swap; here when the build failed earlier
             checked.watch.close()
         gc.unfreeze()  # a long-lived caller (tests, the preview) may free this build's objects again
@@ -225,12 +231,14 @@ def build_prepared(
     reads: bool = False,
     redo: Redo | None = None,
     checked: Checked | None = None,
+    chores: Iterator[object] | None = None,
 ) -> Outcome:
     """Render a prepared site into a staging folder, check it, then swap it into place; raise ContentError
     and leave the output as it was. With `track`, the outcome also holds what the preview keeps: each file's
     digest, each page's scan and what it read; with `reads`, what each page read and raised (for records.py).
     `redo`: render only those files, keep the others, starting from the spare; `checked`: the first step
-    (uptodate.py): the spare looked for, the output watched (watch.py). `staging`: perhaps writer.InMemory."""
+    (uptodate.py): the spare looked for, the output watched (watch.py). `staging`: perhaps writer.InMemory.
+    `chores`: done between the pages this process renders (workers.render_into)."""
     config = prepared.config
     cards = _cards(prepared).files(prepared.renderer.cards(prepared.site.pages), jobs)  # before the staging
     staging = staging or Staging(
@@ -248,6 +256,7 @@ def build_prepared(
                 keep_scans=not staging.readable,
                 reads=reads,
                 redo=redo,
+                chores=chores,
             )
         except WriteError as exc:  # two files on one path: slugs are checked before, so only a template can
             raise ContentError([Problem(config.rel(config.output_dir), message=str(exc))]) from None
@@ -267,28 +276,6 @@ def build_prepared(
     finally:
         staging.abort()
     return outcome
-
-
-def write_index(config: SiteConfig, staging: Staging, outcome: Outcome) -> None:
-    """The search index of the pages in the staging folder, written into it (search_index.py); raise
-    ContentError when Pagefind fails (the staging folder is thrown away: the previous output stays)."""
-    paths = [path for path, _, _ in outcome.written]
-    try:
-        files = search_index.bundle(config.cache_dir, staging.root, search_index.pages_key(paths, staging.read))
-    except search_index.SearchIndexError as exc:
-        raise ContentError(
-            [Problem(config.path, message=f"the search index could not be made: {exc}", hint=INDEX_HINT)]
-        ) from None
-    before = len(staging.written)
-    staging.claim(files)
-    for path, data in files.items():
-        staging.write(path, data)
-        if outcome.digests:  # tracked for the preview, which rewrites only what changes
-            outcome.digests[path] = content_digest(data)
-    outcome.written.extend(staging.written[before:])
-
-
-INDEX_HINT = "Pagefind comes with the dependencies (pagefind[bin] in pyproject.toml): install them again with make"
 
 
 def check_site(config: SiteConfig) -> list[Problem]:

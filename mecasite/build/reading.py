@@ -174,8 +174,9 @@ def _load(config: SiteConfig, folders: list[tuple[str, Path]], types: list[Types
     for (collection, item_dir), walked in zip(folders, types, strict=True):
         mine = Collector()
         item = load_item(config, COLLECTIONS[collection], item_dir, mine, walked)
-        source = item.texts.get(config.default_language) if item is not None else None
-        if source is not None and len(item.texts) > 1:  # `check_translations` compares it with each translation
-            digest(source)  # kept in its memo: made here by the process that read it, not later by one alone
+        if item is not None and len(item.texts) > 1 and config.default_language in item.texts:
+            # `check_translations` compares each translation with it: made here by the process that read it,
+            # kept in its memo, not made later by one process alone
+            digest(item.texts[config.default_language])
         result.append(Folder(None, item, tuple(mine.problems)))
     return result

@@ -12,10 +12,12 @@ When that frame and the output are as recorded, the next build reads again only 
 changed, checks the whole model as always, compares the models (and the files beside the texts:
 `changes.with_files`) and asks `changes.plan` (the preview's own rule) which pages and extra files to render
 again; every other file is carried over from the current output into the staging folder (the spare of the
-site before, or hard links: writer.py), and the swap stays atomic. Lektor keeps such records in SQLite; a file in `.cache/` is enough here: it is written whole, by one
-process, mapped when read (`load`), and anything unreadable simply means a full build. Within it, each
-folder's record and each read's pages are pickled apart: a build after an edit unpickles only the index entries it asks for,
-and saves again as it loaded them the folders it did not read again and the entries it did not change.
+site before, or hard links: writer.py), and the swap stays atomic. Lektor keeps such records in SQLite; a
+file in `.cache/` is enough here (records_file.py): begun before the pages render, the folders written into it
+as they do, put in place after the swap, mapped when read (`load`); anything unreadable simply means a full
+build. Within it, each folder's record and each read's pages are pickled apart: a build after an edit
+unpickles only the index entries it asks for, and saves again as it loaded them the folders it did not read
+again and the entries it did not change.
 
 Two cases render everything: a page appeared, went or changed its address (a link typed as an address is
 not a recorded read), and anything outside `content/` changed.
@@ -36,6 +38,7 @@ from typing import Any
 from mecasite.build.changes import change_between, plan, with_files
 from mecasite.build.manifest import content_of, files_fingerprint, tree_fingerprint
 from mecasite.build.reading import Folder
+from mecasite.build.records_file import MAGIC, Index, Pending
 from mecasite.build.workers import Redo
 from mecasite.config.engine import engine_key
 from mecasite.config.settings import SiteConfig
@@ -43,12 +46,11 @@ from mecasite.content.drafts import published
 from mecasite.content.model import Item, ItemKey, Model
 from mecasite.problems import Collector, Problem
 from mecasite.render.feeds import FEED_ENTRIES, kept_entries
-from mecasite.render.memo import Deps, Entry, Key, Read, Readers
+from mecasite.render.memo import Deps, Entry, Key, Readers
 from mecasite.render.renderer import Renderer
 from mecasite.site.resolve import resolve_site
 
 VERSION = 7  # of the records' shape: another version is not read
-MAGIC = b"mecasite-records\n"  # the file's first bytes; then the folders, the header, the header's length
 _POPULATE = getattr(mmap, "MAP_POPULATE", 0)
 
 
@@ -134,10 +136,21 @@ def load(config: SiteConfig, frame: Frame, output: Iterable[tuple[str, int, int]
     return Records(recorded, left, items, readers, page_problems, notices, used, folders, pickled, feed)
 
 
-def save(config: SiteConfig, records: Records) -> None:
-    """Written atomically; a failure only costs the next build its shortcut."""
-    path = _path(config)
-    tmp = f"{path}.tmp-{os.getpid()}"
+def begin(config: SiteConfig, folders: Mapping[str, Folder], previous: Records | None) -> Pending:
+    """The records' file of this build, begun before it renders (records_file.py): `folders` as read, those
+    the last records gave kept as they were loaded."""
+    kept = {
+        rel: previous.pickled[rel]
+        for rel, folder in folders.items()
+        if previous is not None and previous.folders.get(rel) is folder and rel in previous.pickled
+    }
+    return Pending(_path(config), folders, kept)
+
+
+def save(config: SiteConfig, records: Records, pending: Pending | None = None) -> None:
+    """Written atomically, into `pending` (begun by the build: `begin`) or a file begun here; a failure only
+    costs the next build its shortcut."""
+    pending = pending or Pending(_path(config), records.folders, records.pickled)
     state = (
         VERSION,
         records.frame,
@@ -145,28 +158,9 @@ def save(config: SiteConfig, records: Records) -> None:
         Index.saved(records.readers),
         records.page_problems,
         records.notices,
+        records.used_strings,
     )
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(tmp, "wb") as file:
-            file.write(MAGIC)
-            places, at = {}, len(MAGIC)
-            for rel, folder in records.folders.items():
-                # kept: a slice of the last records' mapping; else pickled here, each bytes object freed before
-                # the next is made (kept for the file, they were 25 MB of fresh memory at 10,000 pages)
-                data = records.pickled[rel] if rel in records.pickled else _pickled(folder)
-                file.write(data)
-                places[rel] = (at, len(data))
-                at += len(data)
-            header = pickle.dumps((*state, records.used_strings, places, records.feed), pickle.HIGHEST_PROTOCOL)
-            file.write(header)
-            file.write(len(header).to_bytes(8, "little"))
-        os.replace(tmp, path)
-    except OSError:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+    pending.finish(lambda places: pickle.dumps((*state, places, records.feed), pickle.HIGHEST_PROTOCOL))
 
 
 def forget(config: SiteConfig) -> None:
@@ -231,13 +225,18 @@ def after_build(
     page_problems: dict[str, list[Problem]],
     renderer: Renderer,
     folders: dict[str, Folder],
+    index: Readers[str] | None = None,
 ) -> Records:
     """The records of a build that swapped its output into place. `deps`: what each page it rendered read;
-    after an edit (`previous`), added to the index of what the pages kept read. `page_problems`: every page's,
-    kept only where there are some."""
-    readers: Readers[str] = previous.readers if previous is not None else Readers()
-    for path, (meta, body) in deps.items():
-        readers.add(path, meta, body)
+    after an edit (`previous`), added to the index of what the pages kept read; `index`: the same as an
+    index, made as the pages came back (workers.render_into), taken as it is by a build from scratch.
+    `page_problems`: every page's, kept only where there are some."""
+    if previous is None and index is not None:
+        readers = index
+    else:
+        readers = previous.readers if previous is not None else Readers()
+        for path, (meta, body) in deps.items():
+            readers.add(path, meta, body)
     before = previous.folders if previous is not None else {}
     pickled = {  # the others are pickled as they are saved
         rel: previous.pickled[rel]
@@ -258,41 +257,6 @@ def after_build(
             {**(previous.handed if previous else {}), **kept_entries(renderer.views.memo)}, renderer.site.config
         ),
     )
-
-
-class Index(Readers[str]):
-    """The readers' index as the records keep it: the pages that read each (item, language) pickled apart,
-    unpickled only when asked for or added to. A build after an edit asks for a few of 20,000 (unpickling
-    them all was 0.1 s at 10,000 pages); the others are saved again as they were loaded."""
-
-    def __init__(self, meta: dict[Read, bytes], body: dict[Read, bytes]):
-        super().__init__()
-        self._pickled = (meta, body)
-
-    def _get(self, side: int, read: Read, add: bool = False) -> set[str]:
-        found = self.body if side else self.meta
-        if read not in found:
-            data = self._pickled[side].get(read)
-            if data is None and not add:
-                return set()
-            found[read] = pickle.loads(data) if data is not None else set()
-        return found[read]
-
-    def of(self, meta: Iterable[Read], body: Iterable[Read]) -> set[str]:
-        return set().union(*(self._get(0, read) for read in meta), *(self._get(1, read) for read in body))
-
-    def add(self, key: str, meta: Iterable[Read], body: Iterable[Read]) -> None:
-        for read in meta:
-            self._get(0, read, add=True).add(key)
-        for read in body:
-            self._get(1, read, add=True).add(key)
-
-    @staticmethod
-    def saved(readers: Readers[str]) -> tuple[dict[Read, bytes], dict[Read, bytes]]:
-        """What the records keep of `readers`: each set pickled; those never unpickled, as they were loaded."""
-        meta, body = readers._pickled if isinstance(readers, Index) else ({}, {})
-        meta = {**meta, **{read: _pickled(pages) for read, pages in readers.meta.items()}}
-        return meta, {**body, **{read: _pickled(pages) for read, pages in readers.body.items()}}
 
 
 def _feed_entries(entries: dict[Key, Entry], config: SiteConfig) -> bytes:

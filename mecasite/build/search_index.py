@@ -24,7 +24,11 @@ import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from mecasite.build.workers import Outcome
+from mecasite.build.writer import Staging, content_digest
 from mecasite.config.engine import distributions
+from mecasite.config.settings import SiteConfig
+from mecasite.problems import ContentError, Problem
 
 BUNDLE = "pagefind"  # the folder of the output that holds the index (search.html's data-bundle)
 MARK = b"data-pagefind-body"
@@ -116,3 +120,25 @@ def _prune(cache: Path, keep: str) -> None:
     for old in bundles[:-KEPT]:
         if old.name != keep:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def write_index(config: SiteConfig, staging: Staging, outcome: Outcome) -> None:
+    """The search index of the pages in the staging folder, written into it through the writer; raise
+    ContentError when Pagefind fails (the staging folder is thrown away: the previous output stays)."""
+    paths = [path for path, _, _ in outcome.written]
+    try:
+        files = bundle(config.cache_dir, staging.root, pages_key(paths, staging.read))
+    except SearchIndexError as exc:
+        raise ContentError(
+            [Problem(config.path, message=f"the search index could not be made: {exc}", hint=INDEX_HINT)]
+        ) from None
+    before = len(staging.written)
+    staging.claim(files)
+    for path, data in files.items():
+        staging.write(path, data)
+        if outcome.digests:  # tracked for the preview, which rewrites only what changes
+            outcome.digests[path] = content_digest(data)
+    outcome.written.extend(staging.written[before:])
+
+
+INDEX_HINT = "Pagefind comes with the dependencies (pagefind[bin] in pyproject.toml): install them again with make"

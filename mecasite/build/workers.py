@@ -25,7 +25,7 @@ from mecasite.build.writer import Staging, content_digest
 from mecasite.problems import Collector, Problem
 from mecasite.render.body_links import merge_fallback_copies
 from mecasite.render.feeds import kept_entries
-from mecasite.render.memo import Deps, Entry, Key
+from mecasite.render.memo import Deps, Entry, Key, Readers
 from mecasite.render.renderer import Renderer
 from mecasite.site.resolve import Page
 from mecasite.site.targets import Targets
@@ -47,6 +47,8 @@ class Outcome:
     digests: dict[str, bytes] = field(default_factory=dict)
     scans: dict[str, Scan] = field(default_factory=dict)
     deps: Deps = field(default_factory=dict)
+    # With `reads`, also the pages by what they read (deps, inverted as the pages came back: records.py keeps it)
+    readers: Readers[str] = field(default_factory=Readers)
     # With `reads` (a build that records what it did, for the next one to be incremental): what each page it
     # rendered read (deps, above), and the problems found while rendering each page, kept ones included,
     # before merging.
@@ -87,11 +89,14 @@ def render_into(
     keep_scans: bool = False,
     reads: bool = False,
     redo: Redo | None = None,
+    chores: Iterator[object] | None = None,
 ) -> Outcome:
     """Render every page and extra file, and write them and `static` into `staging`, links checked. With
     `track`, the outcome holds what the preview keeps; with `keep_scans`, each page's links and anchors; with
     `reads`, what each page read and the problems it raised. With `redo` (an incremental build), only its
-    pages and extra files are rendered; every other file is kept from the current output."""
+    pages and extra files are rendered; every other file is kept from the current output. `chores`: work of
+    the build's own that this process does a step at a time between the pages it renders, when others render
+    too (the records' file: records_file.py); those left are the caller's."""
     extra_deps: Deps | None = {} if track or reads else None
     extras = renderer.extras(extra_deps)
     staging.claim([p.output_path for p in pages] + sorted({*extras, *static}))
@@ -118,8 +123,8 @@ def render_into(
     job = _Job(renderer, pages, extras, staging, targets, extra_deps, keep_scans or track, track)
     jobs = jobs or ((os.cpu_count() or 1) if len(pages) >= PARALLEL_FROM else 1)
     forked = jobs > 1 and CAN_FORK
-    results = _render_forked(job, jobs) if forked else [_render_task(job, (EXTRAS, 1)), _render_task(job, (0, 1))]
-    for result in results:
+
+    def merge(result: _TaskResult) -> None:  # each task's result as it comes back
         renderer.problems.extend(result.problems)
         renderer.used_strings |= result.used_strings
         outcome.deferred += result.deferred
@@ -127,9 +132,18 @@ def render_into(
         outcome.digests.update(result.digests)
         outcome.scans.update(result.scans)
         outcome.deps.update(result.deps)
+        if reads:
+            for path, (meta, body) in result.deps.items():
+                outcome.readers.add(path, meta, body)
         outcome.page_problems.update(result.page_problems)
         for key, entry in result.kept if forked else ():  # the next edit (preview) or build need not make them
             renderer.views.memo.put(key, *entry)
+
+    if forked:
+        _render_forked(job, jobs, merge, chores or iter(()))
+    else:
+        merge(_render_task(job, (EXTRAS, 1)))
+        merge(_render_task(job, (0, 1)))
     # One problem for a link that fails on several pages showing one text; sorted, so that the report does
     # not depend on which process finished first.
     renderer.problems.replace_all(merge_fallback_copies(renderer.problems.problems))
@@ -228,14 +242,15 @@ def _forked_slices() -> None:
     sent.end()
 
 
-def _render_forked(job: _Job, jobs: int) -> list[_TaskResult]:
+def _render_forked(job: _Job, jobs: int, merge: Callable[[_TaskResult], None], chores: Iterator[object]) -> None:
     """The tasks shared by this process and `jobs - 1` forked ones: the extra files (the longest single task)
     in a forked process, then the slices of the pages, each to the first process free to take it
-    (processes.Tickets), a forked one sending each result back as soon as it has it (processes.Sent). This
-    process renders its share too: it holds the loaded site anyway, and every forked process touches most of
-    it and so copies it (reference counts are writes): one process fewer is one copy fewer (10,000 pages: 304
-    -> 246 MB at the peak). The slices are runs of whole items, an item's pages in every language together,
-    so that each process touches mostly the items it renders, not a page of every item (250 -> 232 MB)."""
+    (processes.Tickets), a forked one sending each result back as soon as it has it (processes.Sent), each
+    result `merge`d as it comes. This process renders its share too, a step of `chores` after each slice: it
+    holds the loaded site anyway, and every forked process touches most of it and so copies it (reference
+    counts are writes): one process fewer is one copy fewer (10,000 pages: 304 -> 246 MB at the peak). The
+    slices are runs of whole items, an item's pages in every language together, so that each process touches
+    mostly the items it renders, not a page of every item (250 -> 232 MB)."""
     global _FORKED
     job = replace(job, pages=tuple(sorted(job.pages, key=lambda page: page.item or ("", ""))))  # lists first
     job.renderer.compile_templates()
@@ -251,20 +266,24 @@ def _render_forked(job: _Job, jobs: int) -> list[_TaskResult]:
         with fork_pool(jobs - 1, "render") as pool:
             extras = pool.submit(_forked_task, (EXTRAS, 1))  # forks
             helpers: list[Future[Any]] = [extras, *(pool.submit(_forked_slices) for _ in range(jobs - 1))]
-            results = []
             while not any(f.done() and f.exception() for f in helpers):  # a process died: stop
                 index = tickets.take()
                 if index is None:
                     break
-                results.append(_render_task(job, (index, slices)))
-                results += (result for _, result in sent.received())
+                merge(_render_task(job, (index, slices)))
+                for _, result in sent.received():
+                    merge(result)
+                next(chores, None)
             while sent.ended < jobs - 1 and not any(f.done() and f.exception() for f in helpers):
-                sent.wait(0.05)
-                results += (result for _, result in sent.received())
-            results.append(extras.result())  # raises if a process died
+                if next(chores, sent) is sent:  # nothing left to do meanwhile
+                    sent.wait(0.05)
+                for _, result in sent.received():
+                    merge(result)
+            merge(extras.result())  # raises if a process died
             for helper in helpers:
                 helper.result()
-            return results + [result for _, result in sent.received()]  # those sent before their end
+            for _, result in sent.received():  # those sent before their end
+                merge(result)
     finally:
         tickets.close()
         sent.close()
