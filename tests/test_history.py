@@ -112,6 +112,7 @@ def test_a_build_starts_git_before_it_reads_the_content_and_dates_its_pages_as_b
     git(tmp_path / "site", "add", "-A")
     git(tmp_path / "site", "commit", "-qm", "the site", date="2021-03-04T10:00:00")
     pipeline.build(load_config(config_path).with_overrides(out=tmp_path / "before"), force=True)  # git when needed
+    (tmp_path / "site/.cache" / history.CACHE).unlink()  # the dates it kept: without them, git runs again
     events: list[str] = []
     real_popen, real_read = history.subprocess.Popen, pipeline.read_folders
 
@@ -152,3 +153,35 @@ def test_the_log_started_early_asks_for_every_text_by_its_path_in_the_project(tm
         history.start_for_texts(dataclasses.replace(config, content_dir=content), listing)
         assert asked == [config.rel(Path(folder, "fr.md")), config.rel(Path(folder, "nl.md"))]
         assert asked[0] == ("content/actions/fair/fr.md" if content == config.content_dir else f"{folder}/fr.md")
+
+
+def test_the_dates_are_kept_for_the_commit_checked_out_and_asked_again_after_the_next(tmp_path, monkeypatch):
+    """While the same commit is checked out, the history below it is the same: a build after an edit reads
+    the dates the last one found (.cache/history.json) and runs no git; after a commit, git answers again, and
+    the feeds, whose dates moved though no text did, are those of a build from scratch."""
+    from sitekit import tree_digest, write_site
+
+    from mecasite import cli
+    from mecasite.build import history
+
+    config_path = write_site(tmp_path / "site", {})
+    site = tmp_path / "site"
+    git(site, "init", "-q")
+    git(site, "add", "-A")
+    git(site, "commit", "-qm", "the site", date="2021-03-04T10:00:00")
+    assert cli.main(["build", "--config", str(config_path)]) == 0
+    feed = site / "public/fr/actions/atom.xml"
+    assert "<updated>2021-03-04" in feed.read_text()
+    runs: list[list[str]] = []
+    real_popen = history.subprocess.Popen
+    monkeypatch.setattr(history.subprocess, "Popen", lambda args, **kw: runs.append(args) or real_popen(args, **kw))
+    logs = lambda: [run for run in runs if run[0] == "git" and "log" in run]  # noqa: E731  # not Pagefind, not ours
+    source = site / "content/actions/fair/fr.md"
+    source.write_text(source.read_text() + "\nUne phrase de plus.\n")
+    assert cli.main(["build", "--config", str(config_path)]) == 0  # an edit, not committed
+    assert logs() == [] and "<updated>2021-03-04" in feed.read_text()
+    git(site, "commit", "-qam", "the edit", date="2022-05-06T10:00:00")
+    assert cli.main(["build", "--config", str(config_path)]) == 0
+    assert len(logs()) == 1 and "<updated>2022-05-06" in feed.read_text()  # the feeds again: their dates moved
+    assert cli.main(["build", "--config", str(config_path), "--out", str(tmp_path / "clean"), "--force"]) == 0
+    assert tree_digest(site / "public") == tree_digest(tmp_path / "clean")

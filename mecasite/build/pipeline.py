@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from mecasite.build import manifest, records
 from mecasite.build.caches import card_store, markdown_converter, template_cache
 from mecasite.build.cards import CardStore
-from mecasite.build.history import last_changed
+from mecasite.build.history import CACHE, last_changed
 from mecasite.build.links import check_anchors, scan
 from mecasite.build.manifest import Listed
 from mecasite.build.media import Media, process_media
@@ -127,7 +127,7 @@ def prepare(
     # When each text last changed (one git log for all): the outdated notices' dates, and the feeds' `updated`.
     sources = outdated(states) if config.outdated_notice else {}
     texts = [text.path for item in model.collection("actions") for text in item.texts.values()]  # the feeds
-    found = last_changed(config.root, [*texts, *sources.values()])
+    found = last_changed(config.root, [*texts, *sources.values()], config.cache_dir / CACHE, keep=not read_only)
     dates = {path: date for path, date in found.items() if date is not None}
     notices = {key: found[path] for key, path in sources.items()}
     return Prepared(

@@ -25,6 +25,7 @@ not a recorded read), and anything outside `content/` changed.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import mmap
@@ -50,7 +51,7 @@ from mecasite.render.memo import Deps, Entry, Key, Readers
 from mecasite.render.renderer import Renderer
 from mecasite.site.resolve import resolve_site
 
-VERSION = 7  # of the records' shape: another version is not read
+VERSION = 8  # of the records' shape: another version is not read
 _POPULATE = getattr(mmap, "MAP_POPULATE", 0)
 
 
@@ -85,6 +86,9 @@ class Records:
     # The entries of `feed` that `redo` handed to the build after an edit, for `after_build` to keep (the memo
     # that holds them may be emptied while the build renders: workers.MEMO_KEPT).
     handed: dict[Key, Entry] = field(default_factory=dict, repr=False, compare=False)
+    # When each text last changed in git, as the feeds showed it (renderer.text_dates, as day numbers: 10,000
+    # dates were 15 ms of pickling): a commit since moves their dates without changing any item.
+    dates: Mapping[str, int] = field(default_factory=dict, repr=False, compare=False)
 
 
 def frame_of(config: SiteConfig) -> Frame:
@@ -123,7 +127,7 @@ def load(config: SiteConfig, frame: Frame, output: Iterable[tuple[str, int, int]
         if length > len(whole) - 8 - len(MAGIC):
             return None
         header = whole[len(whole) - 8 - length : len(whole) - 8]
-        version, recorded, left, index, page_problems, notices, used, places, feed = pickle.loads(header)
+        version, recorded, left, index, page_problems, notices, used, places, feed, dates = pickle.loads(header)
         if version != VERSION or not frame.holds(recorded) or left != files_fingerprint(output):
             return None
         readers = Index(*index)
@@ -133,7 +137,7 @@ def load(config: SiteConfig, frame: Frame, output: Iterable[tuple[str, int, int]
         return None
     model = Model(MappingProxyType({f.item.key: f.item for f in folders.values() if f.item is not None}))
     items = published(config, model)[0].items  # as the build made it from the same folders
-    return Records(recorded, left, items, readers, page_problems, notices, used, folders, pickled, feed)
+    return Records(recorded, left, items, readers, page_problems, notices, used, folders, pickled, feed, dates=dates)
 
 
 def begin(config: SiteConfig, folders: Mapping[str, Folder], previous: Records | None) -> Pending:
@@ -160,7 +164,8 @@ def save(config: SiteConfig, records: Records, pending: Pending | None = None) -
         records.notices,
         records.used_strings,
     )
-    pending.finish(lambda places: pickle.dumps((*state, places, records.feed), pickle.HIGHEST_PROTOCOL))
+    header = (*state, records.feed, records.dates)
+    pending.finish(lambda places: pickle.dumps((*header[:-2], places, *header[-2:]), pickle.HIGHEST_PROTOCOL))
 
 
 def forget(config: SiteConfig) -> None:
@@ -191,12 +196,13 @@ def redo(previous: Records, renderer: Renderer, folders: Mapping[str, Folder]) -
         return None
     feeds = {lang: renderer.feed_path(lang) for lang in site.config.codes}
     todo = plan(old, site, change, previous.readers, (previous.notices, renderer.outdated), feeds)
-    for key, entry in (pickle.loads(previous.feed) if previous.feed else {}).items():
+    dated = previous.dates == _days(renderer.text_dates)  # else every feed again, none of its entries kept
+    for key, entry in (pickle.loads(previous.feed) if previous.feed and dated else {}).items():
         if entry[1].isdisjoint(change.meta) and entry[2].isdisjoint(change.body):  # an entry the edit left alone
             previous.handed[key] = entry
             renderer.views.memo.put(key, *entry)
     paths = frozenset(page.output_path for page in todo.pages)
-    extras = None if todo.extras else frozenset(feeds[lang] for lang in todo.feeds)
+    extras = None if todo.extras else frozenset(feeds[lang] for lang in (todo.feeds if dated else feeds))
     return Redo(paths, extras, previous.page_problems)
 
 
@@ -256,7 +262,12 @@ def after_build(
         _feed_entries(
             {**(previous.handed if previous else {}), **kept_entries(renderer.views.memo)}, renderer.site.config
         ),
+        dates=_days(renderer.text_dates),
     )
+
+
+def _days(dates: Mapping[str, dt.date]) -> dict[str, int]:
+    return {path: date.toordinal() for path, date in dates.items()}
 
 
 def _feed_entries(entries: dict[Key, Entry], config: SiteConfig) -> bytes:
