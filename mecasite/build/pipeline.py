@@ -25,7 +25,6 @@ from mecasite.build.media import Media, process_media
 from mecasite.build.output_folder import check_output, ledger
 from mecasite.build.processes import WorkerDied
 from mecasite.build.reading import Folder, read_folders
-from mecasite.build.records_file import Pending
 from mecasite.build.search_index import write_index
 from mecasite.build.uptodate import Checked, check_build
 from mecasite.build.workers import Outcome, Redo, render_into
@@ -181,17 +180,15 @@ def build(
         previous = None if force else records.load(config, frame, files)
         prepared = prepare(config, parity=False, known=previous.folders if previous else None, listing=inputs.listing)
         redo = records.redo(previous, prepared.renderer, prepared.folders or {}) if previous else None
-    pending: Pending | None = None
     try:
         if previous and redo:
             prepared.renderer.used_strings |= previous.used_strings  # those of the pages kept
         records.forget(config)  # until this build is in place: a failure must not leave records of another output
-        pending = records.begin(config, prepared.folders or {}, previous)  # written while the pages render
-        outcome = build_prepared(prepared, jobs, reads=True, redo=redo, checked=checked, chores=pending.chores())
+        outcome = build_prepared(prepared, jobs, reads=True, redo=redo, checked=checked)
         manifest.record(config, inputs, prepared.problems.problems, outcome.written)
         written = manifest.files_fingerprint(outcome.written)
         made = (outcome.deps, outcome.page_problems, prepared.renderer, prepared.folders or {}, outcome.readers)
-        records.save(config, records.after_build(previous, frame, written, prepared.site.model, *made), pending)
+        records.save(config, records.after_build(previous, frame, written, prepared.site.model, *made))
         texts = sum(len(item.texts) for item in prepared.site.model.items.values())
         prepared.renderer.views.markdown.prune(lambda: _bodies(prepared.site), texts)
         prepared.renderer.views.markdown.close()  # its file whole now, not when the collector gets to it
@@ -201,8 +198,6 @@ def build(
             {}, prepared.problems.problems, prepared.site, written=len(outcome.written), cards_drawn=cards.drawn
         )
     finally:
-        if pending is not None:
-            pending.abort()  # a build that failed: its records' file goes (one in place stays)
         if checked.watch is not None:  # dropped when asked, before the swap; here when the build failed earlier
             checked.watch.close()
         gc.unfreeze()  # a long-lived caller (tests, the preview) may free this build's objects again
@@ -231,14 +226,12 @@ def build_prepared(
     reads: bool = False,
     redo: Redo | None = None,
     checked: Checked | None = None,
-    chores: Iterator[object] | None = None,
 ) -> Outcome:
     """Render a prepared site into a staging folder, check it, then swap it into place; raise ContentError
     and leave the output as it was. With `track`, the outcome also holds what the preview keeps: each file's
     digest, each page's scan and what it read; with `reads`, what each page read and raised (for records.py).
     `redo`: render only those files, keep the others, starting from the spare; `checked`: the first step
-    (uptodate.py): the spare looked for, the output watched (watch.py). `staging`: perhaps writer.InMemory.
-    `chores`: done between the pages this process renders (workers.render_into)."""
+    (uptodate.py): the spare looked for, the output watched (watch.py). `staging`: perhaps writer.InMemory."""
     config = prepared.config
     cards = _cards(prepared).files(prepared.renderer.cards(prepared.site.pages), jobs)  # before the staging
     staging = staging or Staging(
@@ -256,7 +249,6 @@ def build_prepared(
                 keep_scans=not staging.readable,
                 reads=reads,
                 redo=redo,
-                chores=chores,
             )
         except WriteError as exc:  # two files on one path: slugs are checked before, so only a template can
             raise ContentError([Problem(config.rel(config.output_dir), message=str(exc))]) from None

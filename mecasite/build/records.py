@@ -13,9 +13,8 @@ changed, checks the whole model as always, compares the models (and the files be
 `changes.with_files`) and asks `changes.plan` (the preview's own rule) which pages and extra files to render
 again; every other file is carried over from the current output into the staging folder (the spare of the
 site before, or hard links: writer.py), and the swap stays atomic. Lektor keeps such records in SQLite; a
-file in `.cache/` is enough here (records_file.py): begun before the pages render, the folders written into it
-as they do, put in place after the swap, mapped when read (`load`); anything unreadable simply means a full
-build. Within it, each folder's record and each read's pages are pickled apart: a build after an edit
+file in `.cache/` is enough here (records_file.py): written whole after the swap, by one process, mapped when
+read (`load`); anything unreadable simply means a full build. Within it, each folder's record and each read's pages are pickled apart: a build after an edit
 unpickles only the index entries it asks for, and saves again as it loaded them the folders it did not read
 again and the entries it did not change.
 
@@ -39,7 +38,7 @@ from typing import Any
 from mecasite.build.changes import change_between, plan, with_files
 from mecasite.build.manifest import content_of, files_fingerprint, tree_fingerprint
 from mecasite.build.reading import Folder
-from mecasite.build.records_file import MAGIC, Index, Pending
+from mecasite.build.records_file import MAGIC, Index, write
 from mecasite.build.workers import Redo
 from mecasite.config.engine import engine_key
 from mecasite.config.settings import SiteConfig
@@ -140,21 +139,8 @@ def load(config: SiteConfig, frame: Frame, output: Iterable[tuple[str, int, int]
     return Records(recorded, left, items, readers, page_problems, notices, used, folders, pickled, feed, dates=dates)
 
 
-def begin(config: SiteConfig, folders: Mapping[str, Folder], previous: Records | None) -> Pending:
-    """The records' file of this build, begun before it renders (records_file.py): `folders` as read, those
-    the last records gave kept as they were loaded."""
-    kept = {
-        rel: previous.pickled[rel]
-        for rel, folder in folders.items()
-        if previous is not None and previous.folders.get(rel) is folder and rel in previous.pickled
-    }
-    return Pending(_path(config), folders, kept)
-
-
-def save(config: SiteConfig, records: Records, pending: Pending | None = None) -> None:
-    """Written atomically, into `pending` (begun by the build: `begin`) or a file begun here; a failure only
-    costs the next build its shortcut."""
-    pending = pending or Pending(_path(config), records.folders, records.pickled)
+def save(config: SiteConfig, records: Records) -> None:
+    """Written atomically (records_file.py); a failure only costs the next build its shortcut."""
     state = (
         VERSION,
         records.frame,
@@ -164,8 +150,11 @@ def save(config: SiteConfig, records: Records, pending: Pending | None = None) -
         records.notices,
         records.used_strings,
     )
-    header = (*state, records.feed, records.dates)
-    pending.finish(lambda places: pickle.dumps((*header[:-2], places, *header[-2:]), pickle.HIGHEST_PROTOCOL))
+
+    def header(places: dict[str, tuple[int, int]]) -> bytes:
+        return pickle.dumps((*state, places, records.feed, records.dates), pickle.HIGHEST_PROTOCOL)
+
+    write(_path(config), records.folders, records.pickled, header)
 
 
 def forget(config: SiteConfig) -> None:

@@ -1,23 +1,20 @@
-"""The records' file as bytes (build/records.py says what it keeps): the folders' pickles, written while the
-build renders (`Pending`), then a header, pickled, holding the readers' index with each read's pages pickled
-apart (`Index`) and each folder's place, and the header's length.
-
-A build begins the file in a temporary one beside its place before it renders, and the building process
-writes the folders' pickles into it between the pages it renders, while the other processes render more
-(workers.render_into, `chores`); written after the swap, in one process, they were a third of a second alone
-at 10,000 pages. The file is put in place once the build is (`Pending.finish`); a build that fails removes
-it, and one killed leaves it for the next to remove. A failure to write only costs the next build its
+"""The records' file as bytes (build/records.py says what it keeps): the folders' pickles, then a header,
+pickled, holding the readers' index with each read's pages pickled apart (`Index`) and each folder's place,
+and the header's length. Written into a temporary file beside its place and put there whole (`write`);
+one that a killed build left is removed by the next. A failure to write only costs the next build its
 shortcut: nothing here raises OSError.
+
+(The folders were once written by the building process between the pages it rendered: a third of a second
+less after the swap, but 18 MB more at the peak, 254 of the 250 MB allowed at 10,000 pages: pickling them
+touched the pages of memory the forked renderers shared, which the kernel then copied.)
 """
 
 from __future__ import annotations
 
 import glob
-import itertools
 import os
 import pickle
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import BinaryIO
+from collections.abc import Callable, Iterable, Mapping
 
 from mecasite.build.reading import Folder
 from mecasite.render.memo import Read, Readers
@@ -25,69 +22,37 @@ from mecasite.render.memo import Read, Readers
 MAGIC = b"mecasite-records\n"  # the file's first bytes; then the folders, the header, the header's length
 
 
-class Pending:
-    """The records' file of one build, being written (see the module). Each folder kept from the last records
-    is written as it was loaded (`kept`: slices of their mapping); the others are pickled, each bytes object
-    freed before the next is made (kept for the file, they were 25 MB of fresh memory at 10,000 pages)."""
-
-    BATCH = 100  # folders a chore writes: about 4 ms, less than a slice of pages takes to render
-
-    def __init__(self, path: str, folders: Mapping[str, Folder], kept: Mapping[str, bytes | memoryview]):
-        self.path, self.tmp = path, f"{path}.tmp-{os.getpid()}"
-        self._folders, self._kept, self._left = folders, kept, iter(folders.items())
-        self.places: dict[str, tuple[int, int]] = {}  # each folder's pickle: where it starts, its length
-        self._file: BinaryIO | None = None
-        self._at = 0
-        self._failed = False
-
-    def chores(self) -> Iterator[None]:
-        """The folders written a batch at a time, one batch a step."""
-        while self._write(self.BATCH):
-            yield
-
-    def finish(self, header: Callable[[dict[str, tuple[int, int]]], bytes]) -> None:
-        """The folders left, the header (made from the folders' places) and its length written, and the file
-        put in place."""
-        self._write(None)
-        if self._file is not None and not self._failed:
-            try:
-                data = header(self.places)
-                self._file.write(data)
-                self._file.write(len(data).to_bytes(8, "little"))
-                self._file.close()
-                os.replace(self.tmp, self.path)
-            except OSError:
-                self._failed = True
-        self.abort()
-
-    def abort(self) -> None:
-        """The temporary file closed and removed, unless it was put in place."""
-        if self._file is not None and not self._file.closed:
-            self._file.close()
-        if self._file is not None and os.path.exists(self.tmp):
-            try:
-                os.unlink(self.tmp)
-            except OSError:
-                pass
-
-    def _write(self, count: int | None) -> bool:
-        """Up to `count` folders more written (None: every one left); whether any are left to write."""
+def write(
+    path: str,
+    folders: Mapping[str, Folder],
+    kept: Mapping[str, bytes | memoryview],
+    header: Callable[[dict[str, tuple[int, int]]], bytes],
+) -> None:
+    """The records' file written and put in place at `path`: the folders, each kept from the last records as
+    it was loaded (`kept`: slices of their mapping), the others pickled, each bytes object freed before the
+    next is made (kept for the file, they were 25 MB of fresh memory at 10,000 pages); then the header, made
+    from their places (where each pickle starts, its length), and its length."""
+    tmp, places = f"{path}.tmp-{os.getpid()}", {}
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        _forget_stale(path)
+        with open(tmp, "wb") as file:
+            file.write(MAGIC)
+            at = len(MAGIC)
+            for rel, folder in folders.items():
+                data = kept[rel] if rel in kept else _pickled(folder)
+                file.write(data)
+                places[rel] = (at, len(data))
+                at += len(data)
+            data = header(places)
+            file.write(data)
+            file.write(len(data).to_bytes(8, "little"))
+        os.replace(tmp, path)
+    except OSError:
         try:
-            if self._file is None:
-                os.makedirs(os.path.dirname(self.path), exist_ok=True)
-                _forget_stale(self.path)
-                self._file = open(self.tmp, "wb")  # noqa: SIM115  # closed by finish or abort
-                self._file.write(MAGIC)
-                self._at = len(MAGIC)
-            for rel, folder in itertools.islice(self._left, count):
-                data = self._kept[rel] if rel in self._kept else _pickled(folder)
-                self._file.write(data)
-                self.places[rel] = (self._at, len(data))
-                self._at += len(data)
+            os.unlink(tmp)
         except OSError:
-            self._failed = True
-            return False
-        return len(self.places) < len(self._folders)
+            pass
 
 
 def _forget_stale(path: str) -> None:

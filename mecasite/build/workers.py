@@ -89,14 +89,11 @@ def render_into(
     keep_scans: bool = False,
     reads: bool = False,
     redo: Redo | None = None,
-    chores: Iterator[object] | None = None,
 ) -> Outcome:
     """Render every page and extra file, and write them and `static` into `staging`, links checked. With
     `track`, the outcome holds what the preview keeps; with `keep_scans`, each page's links and anchors; with
     `reads`, what each page read and the problems it raised. With `redo` (an incremental build), only its
-    pages and extra files are rendered; every other file is kept from the current output. `chores`: work of
-    the build's own that this process does a step at a time between the pages it renders, when others render
-    too (the records' file: records_file.py); those left are the caller's."""
+    pages and extra files are rendered; every other file is kept from the current output."""
     extra_deps: Deps | None = {} if track or reads else None
     extras = renderer.extras(extra_deps)
     staging.claim([p.output_path for p in pages] + sorted({*extras, *static}))
@@ -140,7 +137,7 @@ def render_into(
             renderer.views.memo.put(key, *entry)
 
     if forked:
-        _render_forked(job, jobs, merge, chores or iter(()))
+        _render_forked(job, jobs, merge)
     else:
         merge(_render_task(job, (EXTRAS, 1)))
         merge(_render_task(job, (0, 1)))
@@ -242,11 +239,11 @@ def _forked_slices() -> None:
     sent.end()
 
 
-def _render_forked(job: _Job, jobs: int, merge: Callable[[_TaskResult], None], chores: Iterator[object]) -> None:
+def _render_forked(job: _Job, jobs: int, merge: Callable[[_TaskResult], None]) -> None:
     """The tasks shared by this process and `jobs - 1` forked ones: the extra files (the longest single task)
     in a forked process, then the slices of the pages, each to the first process free to take it
     (processes.Tickets), a forked one sending each result back as soon as it has it (processes.Sent), each
-    result `merge`d as it comes. This process renders its share too, a step of `chores` after each slice: it
+    result `merge`d as it comes (the readers' index made meanwhile). This process renders its share too: it
     holds the loaded site anyway, and every forked process touches most of it and so copies it (reference
     counts are writes): one process fewer is one copy fewer (10,000 pages: 304 -> 246 MB at the peak). The
     slices are runs of whole items, an item's pages in every language together, so that each process touches
@@ -273,10 +270,8 @@ def _render_forked(job: _Job, jobs: int, merge: Callable[[_TaskResult], None], c
                 merge(_render_task(job, (index, slices)))
                 for _, result in sent.received():
                     merge(result)
-                next(chores, None)
             while sent.ended < jobs - 1 and not any(f.done() and f.exception() for f in helpers):
-                if next(chores, sent) is sent:  # nothing left to do meanwhile
-                    sent.wait(0.05)
+                sent.wait(0.05)
                 for _, result in sent.received():
                     merge(result)
             merge(extras.result())  # raises if a process died
