@@ -282,7 +282,7 @@ def recorded(config) -> tuple:
     found = records.load(config, records.frame_of(config), files_below(config.output_dir))
     assert found is not None
     meta, body = records.Index.saved(found.readers)
-    index = [{read: pickle.loads(pages) for read, pages in side.items()} for side in (meta, body)]
+    index = [{read: set(pickle.loads(pages)) for read, pages in side.items()} for side in (meta, body)]
     kept = {rel: (f.signature, f.item, f.problems) for rel, f in found.folders.items()}
     return kept, index, found.page_problems, found.notices, found.used_strings
 

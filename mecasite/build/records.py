@@ -38,7 +38,7 @@ from typing import Any
 from mecasite.build.changes import change_between, plan, with_files
 from mecasite.build.manifest import content_of, files_fingerprint, tree_fingerprint
 from mecasite.build.reading import Folder
-from mecasite.build.records_file import MAGIC, Index, write
+from mecasite.build.records_file import MAGIC, Index, Lists, write
 from mecasite.build.workers import Redo
 from mecasite.config.engine import engine_key
 from mecasite.config.settings import SiteConfig
@@ -46,7 +46,7 @@ from mecasite.content.drafts import published
 from mecasite.content.model import Item, ItemKey, Model
 from mecasite.problems import Collector, Problem
 from mecasite.render.feeds import FEED_ENTRIES, kept_entries
-from mecasite.render.memo import Deps, Entry, Key, Readers
+from mecasite.render.memo import Deps, Entry, Key, Read, Readers
 from mecasite.render.renderer import Renderer
 from mecasite.site.resolve import resolve_site
 
@@ -220,14 +220,15 @@ def after_build(
     page_problems: dict[str, list[Problem]],
     renderer: Renderer,
     folders: dict[str, Folder],
-    index: Readers[str] | None = None,
+    index: tuple[dict[Read, list[str]], dict[Read, list[str]]] | None = None,
 ) -> Records:
     """The records of a build that swapped its output into place. `deps`: what each page it rendered read;
-    after an edit (`previous`), added to the index of what the pages kept read; `index`: the same as an
-    index, made as the pages came back (workers.render_into), taken as it is by a build from scratch.
+    after an edit (`previous`), added to the index of what the pages kept read; `index`: the same inverted,
+    as the pages came back (workers.render_into), taken as it is by a build from scratch.
     `page_problems`: every page's, kept only where there are some."""
+    readers: Readers[str]
     if previous is None and index is not None:
-        readers = index
+        readers = Lists(*index)
     else:
         readers = previous.readers if previous is not None else Readers()
         for path, (meta, body) in deps.items():

@@ -25,7 +25,7 @@ from mecasite.build.writer import Staging, content_digest
 from mecasite.problems import Collector, Problem
 from mecasite.render.body_links import merge_fallback_copies
 from mecasite.render.feeds import kept_entries
-from mecasite.render.memo import Deps, Entry, Key, Readers
+from mecasite.render.memo import Deps, Entry, Key, Read
 from mecasite.render.renderer import Renderer
 from mecasite.site.resolve import Page
 from mecasite.site.targets import Targets
@@ -47,8 +47,9 @@ class Outcome:
     digests: dict[str, bytes] = field(default_factory=dict)
     scans: dict[str, Scan] = field(default_factory=dict)
     deps: Deps = field(default_factory=dict)
-    # With `reads`, also the pages by what they read (deps, inverted as the pages came back: records.py keeps it)
-    readers: Readers[str] = field(default_factory=Readers)
+    # With `reads`, also the pages by what they read (deps inverted as the pages came back: records.py keeps it),
+    # metas and bodies: lists, as each page comes back once (a set per read was 14 MB at 10,000 pages, 3 MB so)
+    index: tuple[dict[Read, list[str]], dict[Read, list[str]]] = field(default_factory=lambda: ({}, {}))
     # With `reads` (a build that records what it did, for the next one to be incremental): what each page it
     # rendered read (deps, above), and the problems found while rendering each page, kept ones included,
     # before merging.
@@ -130,8 +131,12 @@ def render_into(
         outcome.scans.update(result.scans)
         outcome.deps.update(result.deps)
         if reads:
+            metas, bodies = outcome.index
             for path, (meta, body) in result.deps.items():
-                outcome.readers.add(path, meta, body)
+                for read in meta:
+                    metas.setdefault(read, []).append(path)
+                for read in body:
+                    bodies.setdefault(read, []).append(path)
         outcome.page_problems.update(result.page_problems)
         for key, entry in result.kept if forked else ():  # the next edit (preview) or build need not make them
             renderer.views.memo.put(key, *entry)
