@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sitekit import REPO, counted_feed_entries, tree_digest
 
-from mecasite.build import records, workers
+from mecasite.build import records, records_file, workers
 from mecasite.build.pipeline import build
 from mecasite.config.settings import load_config
 from mecasite.problems import ContentError
@@ -222,6 +222,18 @@ def test_the_readers_index_kept_pickled_answers_as_the_index_it_was_saved_from()
     again = records.Index(*records.Index.saved(index))
     assert [again.of(m, b) for m, b in asked] == [readers.of(m, b) for m, b in asked]
     assert again.of([acme], []) == {"fr/partenaires/acme/index.html", "en/index.html"}
+    # a build from scratch keeps its index as lists (records_file.Lists): the same answers, saved or not
+    lists = records_file.Lists({}, {})
+    for path, (meta, body) in {
+        "en/actions/fair/index.html": ([fair], [fair]),
+        "en/index.html": ([acme], [acme]),
+    }.items():
+        lists.add(path, meta, body)
+    lists.add("fr/partenaires/acme/index.html", [acme, fair], [])
+    kept = records.Index(*records.Index.saved(lists))
+    assert (
+        [lists.of(m, b) for m, b in asked] == [kept.of(m, b) for m, b in asked] == [readers.of(m, b) for m, b in asked]
+    )
 
 
 def test_a_body_edit_renders_again_only_the_feed_entry_that_shows_that_text(tmp_path, monkeypatch):
