@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 _COMMIT = "\x1e"  # starts each commit's line (the record separator, never in a file name), then its files
 _STARTED: dict[str, tuple[frozenset[str], subprocess.Popen[str]]] = {}  # project -> the files, the process
 CACHE = "history.json"  # in the cache folder: {"commit": ..., "dates": {path: "YYYY-MM-DD" or null}}
-_READ: dict[str, tuple[str, dict[str, dt.date | None]]] = {}  # cache file -> (commit, dates): read for the call
+_READ: dict[str, tuple[str, dict[str, dt.date | None]]] = {}  # cache file -> (commit, dates) read for the call
 
 
 def last_changed(
@@ -48,9 +48,8 @@ def last_changed(
     are added to `cache`.
     """
     wanted = set(paths)
-    found: dict[str, dt.date | None] = dict.fromkeys(wanted)
     if not wanted:
-        return found
+        return {}
     commit, known = _cached(root, cache)
     if wanted <= known.keys():
         forget()
@@ -144,17 +143,19 @@ def _log(root: Path, wanted: frozenset[str] | set[str]) -> subprocess.Popen[str]
 
 def _cached(root: Path, cache: Path | None) -> tuple[str, dict[str, dt.date | None]]:
     """(the commit checked out, the dates `cache` holds for it: none when it was written below another)."""
+    stashed = _READ.pop(str(cache), None) if cache is not None else None  # by `start_for_texts`, for this call
+    if stashed is not None:
+        return stashed
     commit = _commit(root)
     if cache is None or not commit:
         return commit, {}
-    read = _READ.pop(str(cache), None)  # read by `start_for_texts` for this call
-    if read is None:
-        try:
-            data = json.loads(cache.read_text(encoding="utf-8"))
-            read = (str(data["commit"]), {str(p): _date(day) if day else None for p, day in data["dates"].items()})
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+    try:
+        data = json.loads(cache.read_text(encoding="utf-8"))
+        if str(data["commit"]) != commit:
             return commit, {}
-    return (commit, read[1]) if read[0] == commit else (commit, {})
+        return commit, {str(path): _date(day) if day else None for path, day in data["dates"].items()}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return commit, {}
 
 
 def _commit(root: Path) -> str:

@@ -187,7 +187,7 @@ def build(
         outcome = build_prepared(prepared, jobs, reads=True, redo=redo, checked=checked)
         manifest.record(config, inputs, prepared.problems.problems, outcome.written)
         written = manifest.files_fingerprint(outcome.written)
-        made = (outcome.deps, outcome.page_problems, prepared.renderer, prepared.folders or {}, outcome.index)
+        made = (outcome.index, outcome.page_problems, prepared.renderer, prepared.folders or {})
         records.save(config, records.after_build(previous, frame, written, prepared.site.model, *made))
         texts = sum(len(item.texts) for item in prepared.site.model.items.values())
         prepared.renderer.views.markdown.prune(lambda: _bodies(prepared.site), texts)

@@ -3,8 +3,9 @@ leave it waiting for a helper that died.
 
 Used by reading.py (two processes read the content) and workers.py (the build and one process per other
 core render pages); both share their work out in numbered parts, each taken by whichever process is free
-(`Tickets`), and a helper sends each part's result back as soon as it is made (`Sent`), without waiting
-for the parent to ask for the next part. Forking costs more than it saves on a small site, so callers fork only past a threshold.
+(`Tickets`), a helper sending each part's result back as soon as it is made (`Sent`), without waiting for
+the parent to ask for the next part, and the parent doing its share in between (`share`). Forking costs more
+than it saves on a small site, so callers fork only past a threshold.
 Only on Linux: macOS's system libraries are not safe to fork and Windows has no fork; there callers work in
 one process (spawning would pickle the whole loaded site into every helper, which costs more than it saves).
 
@@ -21,13 +22,13 @@ import select
 import signal
 import struct
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # imported where a pool is made: a small site's build, or a warm one, never needs them
     import multiprocessing.context
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 CAN_FORK = sys.platform.startswith("linux") and hasattr(os, "fork")
 
@@ -164,6 +165,37 @@ class Sent:
     def close(self) -> None:
         for fd in (self._file, self._notices, self._write):
             os.close(fd)
+
+
+def share(
+    tickets: Tickets,
+    sent: Sent,
+    helpers: Sequence[Future[Any]],
+    senders: int,
+    mine: Callable[[int], object],
+    theirs: Callable[[int, Any], object],
+) -> None:
+    """This process's side of work shared with forked helpers: each part it takes from `tickets`, done
+    (`mine(number)`), with what the helpers sent meanwhile handed on (`theirs(number, result)`); then what they
+    send until each of the `senders` among them (the `helpers`' tasks that loop on the tickets) has ended.
+    A helper that died stops it: the pool's `result()` then raises (fork_pool: WorkerDied)."""
+
+    def died() -> bool:
+        return any(future.done() and future.exception() for future in helpers)
+
+    def hand_on() -> None:
+        for number, result in sent.received():
+            theirs(number, result)
+
+    while not died() and (number := tickets.take()) is not None:
+        mine(number)
+        hand_on()
+    while sent.ended < senders and not died():
+        sent.wait(0.05)
+        hand_on()
+    for helper in helpers:
+        helper.result()
+    hand_on()  # what they sent before their end
 
 
 def how_it_died(exit_codes: Iterable[int | None]) -> str:

@@ -5,9 +5,9 @@ Each item folder is read into a `Folder`: its signature (every entry's name, siz
 and the problems met. A build after an edit hands the last build's folders back (`known`): a folder whose
 signature is the same gives the same item and problems without being opened; one changed within seconds of
 being looked at (manifest.RACY_NS) has no signature and is always read again. What is read is shared with a
-forked process, chunk by chunk, each taken by whichever process is free (`_read`). The model and the problems come out exactly as one process reading
-everything would make them (same order). A helper that dies ends the build with one line
-naming how (processes.py).
+forked process, chunk by chunk, each taken by whichever process is free (`_read`). The model and the problems
+come out exactly as one process reading everything would make them (same order). A helper that dies ends the
+build with one line naming how (processes.py).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from mecasite.build.manifest import RACY_NS, Listed
-from mecasite.build.processes import CAN_FORK, Sent, Tickets, WorkerDied, fork_pool
+from mecasite.build.processes import CAN_FORK, Sent, Tickets, WorkerDied, fork_pool, share
 from mecasite.config.settings import SiteConfig
 from mecasite.content.loader import Types, inside, item_folders, load_item
 from mecasite.content.model import Item, Model
@@ -134,17 +134,11 @@ def _read(
     try:
         with fork_pool(1, "content-reading") as pool:
             helper = pool.submit(_helper)
-            while (index := tickets.take()) is not None:
+
+            def mine(index: int) -> None:
                 read[index] = _load(config, folders[chunks[index]], types[chunks[index]])
-                for taken, chunk in sent.received():
-                    read[taken] = chunk
-            while not sent.ended and not helper.done():  # done: it died, or ended and its end is on the way
-                sent.wait(0.05)
-                for taken, chunk in sent.received():
-                    read[taken] = chunk
-            helper.result()  # raises if it died
-            for taken, chunk in sent.received():  # what it sent before its end
-                read[taken] = chunk
+
+            share(tickets, sent, [helper], 1, mine, read.__setitem__)
     except WorkerDied as exc:  # items are missing: nothing after this would make sense
         problems.add(config.rel(config.content_dir), 0, f"{exc}; the previous output is untouched")
         problems.raise_errors()

@@ -14,9 +14,9 @@ changed, checks the whole model as always, compares the models (and the files be
 again; every other file is carried over from the current output into the staging folder (the spare of the
 site before, or hard links: writer.py), and the swap stays atomic. Lektor keeps such records in SQLite; a
 file in `.cache/` is enough here (records_file.py): written whole after the swap, by one process, mapped when
-read (`load`); anything unreadable simply means a full build. Within it, each folder's record and each read's pages are pickled apart: a build after an edit
-unpickles only the index entries it asks for, and saves again as it loaded them the folders it did not read
-again and the entries it did not change.
+read (`load`); anything unreadable simply means a full build. Within it, each folder's record and each read's
+pages are pickled apart: a build after an edit unpickles only the index entries it asks for, and saves again
+as it loaded them the folders it did not read again and the entries it did not change.
 
 Two cases render everything: a page appeared, went or changed its address (a link typed as an address is
 not a recorded read), and anything outside `content/` changed.
@@ -46,7 +46,7 @@ from mecasite.content.drafts import published
 from mecasite.content.model import Item, ItemKey, Model
 from mecasite.problems import Collector, Problem
 from mecasite.render.feeds import FEED_ENTRIES, kept_entries
-from mecasite.render.memo import Deps, Entry, Key, Read, Readers
+from mecasite.render.memo import Entry, Key, Read, Readers
 from mecasite.render.renderer import Renderer
 from mecasite.site.resolve import resolve_site
 
@@ -216,23 +216,24 @@ def after_build(
     frame: Frame,
     output: str,
     model: Model,
-    deps: Deps,
+    index: tuple[dict[Read, list[str]], dict[Read, list[str]]],
     page_problems: dict[str, list[Problem]],
     renderer: Renderer,
     folders: dict[str, Folder],
-    index: tuple[dict[Read, list[str]], dict[Read, list[str]]] | None = None,
 ) -> Records:
-    """The records of a build that swapped its output into place. `deps`: what each page it rendered read;
-    after an edit (`previous`), added to the index of what the pages kept read; `index`: the same inverted,
-    as the pages came back (workers.render_into), taken as it is by a build from scratch.
-    `page_problems`: every page's, kept only where there are some."""
-    readers: Readers[str]
-    if previous is None and index is not None:
-        readers = Lists(*index)
-    else:
-        readers = previous.readers if previous is not None else Readers()
-        for path, (meta, body) in deps.items():
-            readers.add(path, meta, body)
+    """The records of a build that swapped its output into place. `index`: the pages it rendered by what they
+    read, metas and bodies (workers.Outcome): the whole index after a build from scratch; after an edit
+    (`previous`), added to the index of what the pages kept read. `page_problems`: every page's, kept only
+    where there are some."""
+    readers: Readers[str] = Lists(*index)
+    if previous is not None:  # a few pages: added one read at a time
+        readers = previous.readers
+        for read, pages in index[0].items():
+            for page in pages:
+                readers.add(page, (read,), ())
+        for read, pages in index[1].items():
+            for page in pages:
+                readers.add(page, (), (read,))
     before = previous.folders if previous is not None else {}
     pickled = {  # the others are pickled as they are saved
         rel: previous.pickled[rel]

@@ -17,10 +17,10 @@ import gc
 import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mecasite.build.links import Deferred, Scan, check_page, scan
-from mecasite.build.processes import CAN_FORK, Sent, Tickets, fork_pool
+from mecasite.build.processes import CAN_FORK, Sent, Tickets, fork_pool, share
 from mecasite.build.writer import Staging, content_digest
 from mecasite.problems import Collector, Problem
 from mecasite.render.body_links import merge_fallback_copies
@@ -29,6 +29,9 @@ from mecasite.render.memo import Deps, Entry, Key, Read
 from mecasite.render.renderer import Renderer
 from mecasite.site.resolve import Page
 from mecasite.site.targets import Targets
+
+if TYPE_CHECKING:  # the pool's module is imported where a pool is made (processes.py)
+    from concurrent.futures import Future
 
 PARALLEL_FROM = 400  # pages; below this, forking costs more than it saves
 SLICES_PER_JOB = 24  # small results, streamed back; and a short last slice, so no core waits long at the end
@@ -47,12 +50,11 @@ class Outcome:
     digests: dict[str, bytes] = field(default_factory=dict)
     scans: dict[str, Scan] = field(default_factory=dict)
     deps: Deps = field(default_factory=dict)
-    # With `reads`, also the pages by what they read (deps inverted as the pages came back: records.py keeps it),
-    # metas and bodies: lists, as each page comes back once (a set per read was 14 MB at 10,000 pages, 3 MB so)
+    # With `reads` (a build that records what it did, for the next one to be incremental): the pages by what
+    # they read, metas and bodies, inverted as the pages come back (records.py keeps it; lists, as each page
+    # comes back once: a set per read was 14 MB at 10,000 pages, lists 3 MB), and the problems found while
+    # rendering each page, kept ones included, before merging.
     index: tuple[dict[Read, list[str]], dict[Read, list[str]]] = field(default_factory=lambda: ({}, {}))
-    # With `reads` (a build that records what it did, for the next one to be incremental): what each page it
-    # rendered read (deps, above), and the problems found while rendering each page, kept ones included,
-    # before merging.
     page_problems: dict[str, list[Problem]] = field(default_factory=dict)
 
 
@@ -129,7 +131,8 @@ def render_into(
         outcome.written += result.written
         outcome.digests.update(result.digests)
         outcome.scans.update(result.scans)
-        outcome.deps.update(result.deps)
+        if track:
+            outcome.deps.update(result.deps)
         if reads:
             metas, bodies = outcome.index
             for path, (meta, body) in result.deps.items():
@@ -262,28 +265,16 @@ def _render_forked(job: _Job, jobs: int, merge: Callable[[_TaskResult], None]) -
     slices = min(jobs * SLICES_PER_JOB, Tickets.MOST)
     tickets, sent = Tickets(slices), Sent()
     _FORKED = (job, slices, tickets, sent)
-    from concurrent.futures import Future  # here: a build that forks no renderer never needs it
-
     try:
         with fork_pool(jobs - 1, "render") as pool:
             extras = pool.submit(_forked_task, (EXTRAS, 1))  # forks
             helpers: list[Future[Any]] = [extras, *(pool.submit(_forked_slices) for _ in range(jobs - 1))]
-            while not any(f.done() and f.exception() for f in helpers):  # a process died: stop
-                index = tickets.take()
-                if index is None:
-                    break
+
+            def mine(index: int) -> None:
                 merge(_render_task(job, (index, slices)))
-                for _, result in sent.received():
-                    merge(result)
-            while sent.ended < jobs - 1 and not any(f.done() and f.exception() for f in helpers):
-                sent.wait(0.05)
-                for _, result in sent.received():
-                    merge(result)
-            merge(extras.result())  # raises if a process died
-            for helper in helpers:
-                helper.result()
-            for _, result in sent.received():  # those sent before their end
-                merge(result)
+
+            share(tickets, sent, helpers, jobs - 1, mine, lambda _, result: merge(result))
+            merge(extras.result())
     finally:
         tickets.close()
         sent.close()
